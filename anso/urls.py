@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("members.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("admin/", admin.site.urls),
+]

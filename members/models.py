@@ -1,0 +1,408 @@
+"""Organizations, people, the alliance's bodies and the positions people hold in them."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from anso.slugs import unique_slug
+
+
+class OrganizationKind(models.TextChoices):
+    ACADEMY = "academy", _("academy of sciences")
+    UNIVERSITY = "university", _("university")
+    RESEARCH_INSTITUTE = "research_institute", _("research institute")
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("international organization")
+    GOVERNMENT_AGENCY = "government_agency", _("government agency")
+    OTHER = "other", _("other")
+
+
+class MembershipStatus(models.TextChoices):
+    MEMBER = "member", _("member")
+    PARTNER = "partner", _("partner")
+    OBSERVER = "observer", _("observer")
+    FORMER = "former", _("former member")
+    NONE = "none", _("not a member")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def current_members(self):
+        return self.filter(membership_status=MembershipStatus.MEMBER)
+
+    def members_on(self, date: datetime.date):
+        """Organizations that were members of the alliance on `date` (former members included
+        for the years they were in)."""
+        return self.filter(
+            Q(membership_status=MembershipStatus.MEMBER)
+            | Q(membership_status=MembershipStatus.FORMER, left_on__gte=date),
+            Q(joined_on__isnull=True) | Q(joined_on__lte=date),
+        )
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=OrganizationKind, default=OrganizationKind.OTHER
+    )
+    country = CountryField(_("country or region"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        help_text=_("The organization this one belongs to, e.g. a bureau inside an academy."),
+    )
+    membership_status = models.CharField(
+        _("membership status"),
+        max_length=16,
+        choices=MembershipStatus,
+        default=MembershipStatus.NONE,
+        db_index=True,
+    )
+    joined_on = models.DateField(_("joined the alliance on"), null=True, blank=True)
+    left_on = models.DateField(_("left the alliance on"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Invented for the demonstration; not a real record."),
+    )
+
+    history = HistoricalRecords()
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="organization_name_unique_ci",
+                violation_error_message=_("An organization with this name already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=F("joined_on")),
+                name="organization_left_after_joined",
+                violation_error_message=_("An organization cannot leave before it joined."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="organization_not_own_parent",
+                violation_error_message=_("An organization cannot be part of itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.short_name or self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:organization_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership_status == MembershipStatus.MEMBER
+
+    def clean(self):
+        errors = {}
+        if self.name:
+            clash = Organization.objects.filter(name__iexact=self.name).exclude(pk=self.pk)
+            if clash.exists():
+                errors["name"] = _("An organization with this name already exists.")
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            errors["left_on"] = _("An organization cannot leave before it joined.")
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = _("An organization cannot be part of itself.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class NameOrder(models.TextChoices):
+    GIVEN_FIRST = "given_first", _("given name first (Yin Li)")
+    FAMILY_FIRST = "family_first", _("family name first (Li Yin)")
+
+
+class Person(models.Model):
+    honorific = models.CharField(
+        _("honorific"), max_length=20, blank=True, help_text=_("e.g. Prof., Dr., Ms.")
+    )
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name = models.CharField(
+        _("family name"),
+        max_length=100,
+        help_text=_("For a person known by one name only, put it here."),
+    )
+    name_order = models.CharField(
+        _("name order"), max_length=16, choices=NameOrder, default=NameOrder.GIVEN_FIRST
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    country = CountryField(_("country or region"), blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Invented for the demonstration; not a real person."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="person_email_unique_when_given",
+                violation_error_message=_("A person with this email already exists."),
+            ),
+        ]
+        indexes = [models.Index(fields=["family_name", "given_name"])]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        if not self.slug:
+            self.slug = unique_slug(self, self.full_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:person_detail", kwargs={"slug": self.slug})
+
+    @property
+    def full_name(self) -> str:
+        if self.name_order == NameOrder.FAMILY_FIRST:
+            parts = (self.family_name, self.given_name)
+        else:
+            parts = (self.given_name, self.family_name)
+        return " ".join(part for part in parts if part)
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(part for part in (self.honorific, self.full_name) if part)
+
+    def clean(self):
+        self.email = self.email.strip().lower()
+        if self.email:
+            clash = Person.objects.filter(email__iexact=self.email).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"email": _("A person with this email already exists.")})
+
+
+class BodyKind(models.TextChoices):
+    GENERAL_ASSEMBLY = "general_assembly", _("General Assembly")
+    GOVERNING_BOARD = "governing_board", _("Governing Board")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    WORKING_GROUP = "working_group", _("Working Group")
+
+
+class Body(models.Model):
+    """A body of the alliance: its General Assembly, Governing Board, Secretariat or Working
+    Group."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="bodies",
+        help_text=_("The alliance this body belongs to."),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=BodyKind)
+    name = models.CharField(_("name"), max_length=120, help_text=_("e.g. ANSO Working Group"))
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organization__name", "kind"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind"],
+                name="body_one_of_each_kind_per_organization",
+                violation_error_message=_("This organization already has a body of this kind."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    PRESIDENT = "president", _("President")
+    VICE_PRESIDENT = "vice_president", _("Vice-President")
+    CHAIR = "chair", _("Chair")
+    EXECUTIVE_DIRECTOR = "executive_director", _("Executive Director")
+    ASSISTANT_EXECUTIVE_DIRECTOR = "assistant_executive_director", _("Assistant Executive Director")
+    DIRECTOR_GENERAL = "director_general", _("Director General")
+    MEMBER = "member", _("Member")
+    CONTACT_PERSON = "contact_person", _("Contact person")
+    EXPERT = "expert", _("Expert")
+    STAFF = "staff", _("Staff")
+    OTHER = "other", _("Other")
+
+
+#: Roles that make someone a member of the working group.
+WORKING_GROUP_ROLES = (Role.CONTACT_PERSON, Role.EXPERT, Role.CHAIR, Role.MEMBER)
+
+
+class PositionQuerySet(models.QuerySet):
+    def held_on(self, date: datetime.date):
+        """Positions held on `date`: started on or before it, not ended before it."""
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=date), start_date__lte=date)
+
+    def working_group(self):
+        return self.filter(body__kind=BodyKind.WORKING_GROUP, role__in=WORKING_GROUP_ROLES)
+
+    def working_group_members(self, date: datetime.date):
+        """Working-group positions held on `date` ("who was in the working group then")."""
+        return self.working_group().held_on(date)
+
+
+class Position(models.Model):
+    """A role a person holds in a body of the alliance or in an organization, from a date,
+    optionally until a date (the last day held)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Shown instead of the role, e.g. 'Director General of the Bureau of "
+            "International Cooperation'."
+        ),
+    )
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("body"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        help_text=_("For a position in an organization rather than in a body of the alliance."),
+    )
+    appointed_by = models.ForeignKey(
+        Organization,
+        verbose_name=_("appointed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        help_text=_("The member organization that appointed this contact person."),
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "person__family_name"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="position_ends_after_start",
+                violation_error_message=_("A position cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(body__isnull=False, organization__isnull=True)
+                | Q(body__isnull=True, organization__isnull=False),
+                name="position_in_body_or_organization",
+                violation_error_message=_(
+                    "A position is held either in a body or in an organization."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.CONTACT_PERSON) | Q(appointed_by__isnull=False),
+                name="contact_person_has_appointing_organization",
+                violation_error_message=_(
+                    "A contact person is appointed by a member organization."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "role", "body", "start_date"],
+                condition=Q(body__isnull=False),
+                name="position_in_body_unique_start",
+                violation_error_message=_(
+                    "This person already holds this position from this date."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "role", "organization", "start_date"],
+                condition=Q(organization__isnull=False),
+                name="position_in_organization_unique_start",
+                violation_error_message=_(
+                    "This person already holds this position from this date."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["body", "role", "start_date", "end_date"])]
+
+    def __str__(self):
+        return f"{self.person}, {self.label}"
+
+    @property
+    def label(self) -> str:
+        where = self.body or self.organization
+        return self.title or f"{self.get_role_display()}, {where}"
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("A position cannot end before it starts.")
+        if bool(self.body_id) == bool(self.organization_id):
+            errors["body"] = _("Choose either a body or an organization, not both.")
+        if self.role == Role.CONTACT_PERSON and not self.appointed_by_id:
+            errors["appointed_by"] = _("A contact person is appointed by a member organization.")
+        if errors:
+            raise ValidationError(errors)

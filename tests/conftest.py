@@ -1,0 +1,31 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from members.roles import SECRETARIAT_GROUP
+
+from .factories import UserFactory
+
+
+@pytest.fixture
+def secretariat_user(db):
+    """A staff member in the Secretariat group (the group comes from a data migration)."""
+    user = UserFactory(username="secretariat", is_staff=True)
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    return user
+
+
+@pytest.fixture
+def outsider_staff_user(db):
+    """Staff, but outside the Secretariat group: sees no models."""
+    return UserFactory(username="outsider", is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def secretariat_client(client, secretariat_user):
+    client.force_login(secretariat_user)
+    return client

@@ -1,0 +1,165 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from meetings.models import (
+    Action,
+    AgendaItem,
+    Decision,
+    Meeting,
+    Participation,
+    ParticipationStatus,
+    Session,
+    Speaker,
+)
+from members.models import (
+    Body,
+    BodyKind,
+    MembershipStatus,
+    Organization,
+    OrganizationKind,
+    Person,
+    Position,
+    Role,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("a-long-test-password")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Institute of Sample Sciences {n}")
+    short_name = factory.Sequence(lambda n: f"ISS{n}")
+    kind = OrganizationKind.RESEARCH_INSTITUTE
+    country = "KE"
+    membership_status = MembershipStatus.MEMBER
+    joined_on = datetime.date(2018, 11, 4)
+
+
+class AllianceFactory(OrganizationFactory):
+    name = "Alliance of International Science Organizations"
+    short_name = "ANSO"
+    kind = OrganizationKind.INTERNATIONAL_ORGANIZATION
+    country = "CN"
+    membership_status = MembershipStatus.NONE
+    joined_on = None
+
+    class Meta:
+        model = Organization
+        django_get_or_create = ("name",)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    honorific = "Dr."
+    given_name = factory.Sequence(lambda n: f"Given{n}")
+    family_name = factory.Sequence(lambda n: f"Family{n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    organization = factory.SubFactory(OrganizationFactory)
+    country = "KE"
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Body
+        django_get_or_create = ("organization", "kind")
+
+    organization = factory.SubFactory(AllianceFactory)
+    kind = BodyKind.WORKING_GROUP
+    name = factory.LazyAttribute(lambda b: f"ANSO {BodyKind(b.kind).label}")
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    person = factory.SubFactory(PersonFactory)
+    role = Role.CONTACT_PERSON
+    body = factory.SubFactory(BodyFactory)
+    appointed_by = factory.LazyAttribute(lambda p: p.person.organization)
+    start_date = datetime.date(2019, 1, 1)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    body = factory.SubFactory(BodyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    start_date = datetime.date(2019, 5, 13)
+    end_date = datetime.date(2019, 5, 14)
+    venue = "Ya'ao International Hotel"
+    city = "Beijing"
+    country = "CN"
+    is_published = True
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    meeting = factory.SubFactory(MeetingFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    chair = factory.SubFactory(PersonFactory)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Future action {n}")
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    session = factory.SubFactory(SessionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Presentation {n}")
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    item = factory.SubFactory(AgendaItemFactory)
+    person = factory.SubFactory(PersonFactory)
+    capacity = "Working-group member"
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.LazyAttribute(lambda p: p.person.organization)
+    country = factory.LazyAttribute(lambda p: p.person.country)
+    status = ParticipationStatus.ATTENDED
+    listed_publicly = True
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = "To build a working group nominated by each member organization."
