@@ -58,6 +58,11 @@ def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = Non
     )
 
 
+def meeting_get_brief(*, year: int, slug: str, user: User | AnonymousUser | None = None) -> Meeting:
+    """The meeting alone, without its programme (for the calendar file)."""
+    return visible_meetings(user=user).get(start_date__year=year, slug=slug)
+
+
 def meeting_actions_presented(*, meeting: Meeting) -> QuerySet[Action]:
     """Items of the action plan presented or discussed at the meeting, in plan order."""
     return Action.objects.filter(agenda_items__session__meeting=meeting).distinct()
@@ -93,9 +98,7 @@ class AttendanceSummary:
 
 def meeting_attendance(*, meeting: Meeting) -> AttendanceSummary:
     """Two queries: one aggregate for the counts, one grouped count per country or region."""
-    attended = Participation.objects.filter(
-        meeting=meeting, status=ParticipationStatus.ATTENDED
-    )
+    attended = Participation.objects.filter(meeting=meeting, status=ParticipationStatus.ATTENDED)
     members = Organization.objects.members_on(meeting.start_date).values("pk")
     from_member = Q(organization__in=members)
     totals = attended.aggregate(
@@ -172,9 +175,9 @@ def action_list() -> QuerySet[Action]:
         .select_related("session__meeting")
         .order_by("session__meeting__start_date", "session__order", "order")
     )
-    return Action.objects.select_related(
-        "endorsed_by__meeting", "endorsed_at"
-    ).prefetch_related(Prefetch("agenda_items", queryset=items))
+    return Action.objects.select_related("endorsed_by__meeting", "endorsed_at").prefetch_related(
+        Prefetch("agenda_items", queryset=items)
+    )
 
 
 def person_talks(*, person: Person) -> QuerySet[Speaker]:

@@ -21,10 +21,8 @@ def meeting_list(request):
     today = timezone.localdate()
     meetings = selectors.meeting_list(user=request.user)
     filterset = MeetingFilter(request.GET or None, queryset=meetings)
-    if filterset.is_bound and not filterset.is_valid():
-        meetings = meetings.none()
-    else:
-        meetings = filterset.qs
+    form_has_errors = filterset.is_bound and not filterset.is_valid()
+    meetings = meetings.none() if form_has_errors else filterset.qs
     past = paginate(request, meetings.past(today), per_page=MEETINGS_PER_PAGE)
     upcoming = list(meetings.upcoming(today)) if past.number == 1 else []
     return render(
@@ -40,9 +38,10 @@ def meeting_list(request):
     )
 
 
-def _get_meeting(request, year: int, slug: str) -> Meeting:
+def _get_meeting(request, year: int, slug: str, *, programme: bool = True) -> Meeting:
+    get = selectors.meeting_get if programme else selectors.meeting_get_brief
     try:
-        return selectors.meeting_get(year=year, slug=slug, user=request.user)
+        return get(year=year, slug=slug, user=request.user)
     except Meeting.DoesNotExist as error:
         raise Http404(_("No such meeting.")) from error
 
@@ -74,7 +73,7 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def meeting_ical(request, year: int, slug: str):
-    meeting = _get_meeting(request, year, slug)
+    meeting = _get_meeting(request, year, slug, programme=False)
     content = calendar_bytes(
         [meeting],
         url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
@@ -95,9 +94,7 @@ def meeting_calendar(request):
 
 
 def action_list(request):
-    return render(
-        request, "meetings/action_list.html", {"actions": list(selectors.action_list())}
-    )
+    return render(request, "meetings/action_list.html", {"actions": list(selectors.action_list())})
 
 
 def action_detail(request, slug: str):
@@ -116,4 +113,3 @@ def home(request):
             "figures": key_figures(today=today),
         },
     )
-

@@ -59,9 +59,7 @@ def working_group_roster(*, date: datetime.date) -> WorkingGroupRoster:
 
 
 def working_group_member_count(*, date: datetime.date) -> int:
-    return (
-        Position.objects.working_group_members(date).values("person").distinct().count()
-    )
+    return Position.objects.working_group_members(date).values("person").distinct().count()
 
 
 def member_directory() -> list[Organization]:

@@ -11,12 +11,12 @@ register = template.Library()
 
 @register.filter
 def date_range(start: datetime.date, end: datetime.date | None) -> str:
-    """ "13 May 2019" or "13 May 2019 – 14 May 2019", in the active language's date format."""
+    """A date, or "start - end" (with an en dash) in the active language's date format."""
     if not start:
         return ""
     if not end or end == start:
         return date_format(start)
-    return _("%(start)s – %(end)s") % {"start": date_format(start), "end": date_format(end)}
+    return _("%(start)s \u2013 %(end)s") % {"start": date_format(start), "end": date_format(end)}
 
 
 @register.simple_tag(takes_context=True)

@@ -71,9 +71,7 @@ def test_meeting_detail_shows_programme_and_attendance(client):
     assert "Prof. Qasim Jan" in html
     assert "ANSO Vice-President" in html
     assert "more than 40 participants from 14 countries and regions" in html
-    assert reverse(
-        "meetings:meeting_ical", kwargs={"year": 2019, "slug": meeting.slug}
-    ) in html
+    assert reverse("meetings:meeting_ical", kwargs={"year": 2019, "slug": meeting.slug}) in html
     assert html.count("<h1") == 1
 
 
