@@ -25,7 +25,7 @@ def test_create_demo_login_prints_credentials_that_log_in(client, capsys, settin
     assert user.is_staff and not user.is_superuser
     assert list(user.groups.values_list("name", flat=True)) == [SECRETARIAT_GROUP]
     assert client.login(username=username, password=password)
-    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/meetings/meeting/").status_code == 200
 
 
 def test_create_demo_login_resets_the_password_on_each_run(client, capsys, settings):
