@@ -42,7 +42,7 @@ class SessionInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("chair")
+        return super().get_queryset(request).select_related("meeting__body", "chair")
 
 
 class ParticipationInline(admin.TabularInline):
@@ -53,13 +53,17 @@ class ParticipationInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "organization")
+        # The meeting too: each row's heading is "<person> at <meeting>".
+        return super().get_queryset(request).select_related("meeting", "person", "organization")
 
 
 class DecisionInline(admin.TabularInline):
     model = Decision
     fields = ["order", "text"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("meeting")
 
 
 @admin.register(Meeting)

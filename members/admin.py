@@ -22,7 +22,7 @@ admin.site.add_action(export_as_csv, "export_as_csv")
 class HeldFilter(admin.SimpleListFilter):
     """Positions held today, ended, or not yet started."""
 
-    title = _("held")
+    title = _("time held")
     parameter_name = "held"
 
     def lookups(self, request, model_admin):
@@ -46,7 +46,7 @@ class HeldFilter(admin.SimpleListFilter):
 class HeldAtMeetingFilter(admin.SimpleListFilter):
     """Positions held on the first day of a meeting: "who was in the working group then"."""
 
-    title = _("held at the time of")
+    title = _("held on the first day of")
     parameter_name = "held_at_meeting"
 
     def lookups(self, request, model_admin):
@@ -78,7 +78,11 @@ class PositionInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("body", "organization", "appointed_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("person", "body", "organization", "appointed_by")
+        )
 
 
 @admin.register(Organization)
@@ -152,7 +156,13 @@ class PositionAdmin(SimpleHistoryAdmin):
         "end_date",
         "is_current",
     ]
-    list_filter = [HeldFilter, HeldAtMeetingFilter, "role", "body", "appointed_by"]
+    list_filter = [
+        HeldFilter,
+        HeldAtMeetingFilter,
+        "role",
+        "body",
+        ("appointed_by", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = [
         "person__given_name",
         "person__family_name",
