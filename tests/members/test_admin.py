@@ -161,3 +161,29 @@ def test_position_filter_held_at_the_time_of_a_meeting(secretariat_client):
     )
     assert _changelist_people(secretariat_client, held_at_meeting=meeting.pk) == {"In"}
     assert _changelist_people(secretariat_client, held_at_meeting="not-a-number") == set()
+
+
+def test_admin_history_shows_changes_and_reverts_them(secretariat_client):
+    """SimpleHistoryAdmin: an earlier version can be opened and saved back."""
+    org = OrganizationFactory(name="Chinese Academy of Sciences", short_name="CAS")
+    org.name = "Chinese Academy of Science"  # a mistake to undo
+    org.save()
+    history_url = reverse("admin:members_organization_history", args=[org.pk])
+    response = secretariat_client.get(history_url)
+    assert response.status_code == 200
+    assert "Chinese Academy of Science" in response.text
+    first = org.history.earliest()
+    revert_url = reverse(
+        "admin:members_organization_simple_history", args=[org.pk, first.history_id]
+    )
+    form = secretariat_client.get(revert_url)
+    assert form.status_code == 200
+    data = {**form.context["adminform"].form.initial}
+    data = {key: "" if value is None else value for key, value in data.items()}
+    data.pop("id", None)
+    data["parent"] = ""
+    response = secretariat_client.post(revert_url, data)
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.name == "Chinese Academy of Sciences"
+    assert org.history.count() == 3
