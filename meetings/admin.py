@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from anso.admin_tools import CountryOrRegionFilter
+from anso.admin_tools import CountryOrRegionFilter, PreloadedAutocompleteInlineMixin
 from members.models import Organization
 
 from .models import (
@@ -25,7 +25,7 @@ from .models import (
 )
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = Session
     fields = [
         "order",
@@ -45,7 +45,7 @@ class SessionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("meeting__body", "chair")
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = Participation
     fields = ["person", "organization", "country", "capacity", "status", "listed_publicly"]
     autocomplete_fields = ["person", "organization"]
@@ -118,7 +118,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
         }
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = AgendaItem
     fields = ["order", "kind", "title", "action"]
     autocomplete_fields = ["action"]
@@ -141,7 +141,7 @@ class SessionAdmin(SimpleHistoryAdmin):
     inlines = [AgendaItemInline]
 
 
-class SpeakerInline(admin.TabularInline):
+class SpeakerInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = Speaker
     fields = ["order", "person", "capacity"]
     autocomplete_fields = ["person"]

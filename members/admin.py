@@ -7,7 +7,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from anso.admin_tools import CountryOrRegionFilter, export_as_csv
+from anso.admin_tools import (
+    CountryOrRegionFilter,
+    PreloadedAutocompleteInlineMixin,
+    export_as_csv,
+)
 
 from .models import Body, Organization, Person, Position
 
@@ -69,7 +73,7 @@ class HeldAtMeetingFilter(admin.SimpleListFilter):
         return queryset.held_on(start)
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
     model = Position
     fk_name = "person"
     fields = ["role", "title", "body", "organization", "appointed_by", "start_date", "end_date"]

@@ -242,3 +242,37 @@ def test_admin_changelist_queries_do_not_grow_with_rows(secretariat_client, name
     small = _changelist_queries(secretariat_client, name, 1)
     large = _changelist_queries(secretariat_client, name, 29)
     assert large == small
+
+
+def _meeting_page_queries(client, meeting) -> tuple[int, str]:
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.text
+
+
+def test_meeting_page_queries_do_not_grow_with_participants_and_sessions(secretariat_client):
+    """Inline rows render their autocompletes from the rows' own related objects."""
+    meeting = MeetingFactory()
+    SessionFactory(meeting=meeting)
+    ParticipationFactory(meeting=meeting)
+    small, _ = _meeting_page_queries(secretariat_client, meeting)
+    SessionFactory.create_batch(3, meeting=meeting)
+    ParticipationFactory.create_batch(29, meeting=meeting)
+    large, _ = _meeting_page_queries(secretariat_client, meeting)
+    assert large == small
+
+
+def test_meeting_page_inline_autocompletes_show_the_chosen_person_and_organization(
+    secretariat_client,
+):
+    participation = ParticipationFactory(
+        person=PersonFactory(honorific="Prof.", given_name="Qasim", family_name="Jan")
+    )
+    _, html = _meeting_page_queries(secretariat_client, participation.meeting)
+    person = participation.person
+    org = participation.organization
+    assert f'<option value="{person.pk}" selected>Prof. Qasim Jan</option>' in html
+    assert f'<option value="{org.pk}" selected>{org.name}</option>' in html
