@@ -70,7 +70,13 @@ def setup(request):
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is now on for your account."))
             return redirect(_next_url(request))
-        form.add_error("token", _("That code is not right. Check the time on your phone."))
+        form.add_error(
+            "token",
+            _(
+                "That code is not right, or came too soon after a wrong one: "
+                "wait a moment and try again."
+            ),
+        )
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
