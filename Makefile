@@ -26,6 +26,14 @@ run: install
 serve: install
 	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}" scripts/serve
 
+# Back up / restore the database of DATABASE_URL (docs/deployment.md).
+backup: install
+	scripts/backup $(BACKUP)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/anso-....dump" >&2; exit 2; }
+	scripts/restore $(BACKUP)
+
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
