@@ -1,5 +1,7 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
 
 
 class AdminConfig(admin_apps.AdminConfig):
@@ -21,3 +23,17 @@ class AnsoConfig(AppConfig):
         from .page_cache import connect_signals
 
         connect_signals()
+        checks.register(check_production_safety, checks.Tags.security, deploy=True)
+
+
+def check_production_safety(app_configs=None, **kwargs):
+    """`check --deploy`: superusers must use two-factor authentication in production."""
+    if settings.DEBUG or settings.ADMIN_REQUIRE_OTP:
+        return []
+    return [
+        checks.Warning(
+            "ANSO_ADMIN_REQUIRE_OTP is off: superusers can use the admin without a second factor.",
+            hint="Unset ANSO_ADMIN_REQUIRE_OTP or set it to true.",
+            id="anso.W001",
+        )
+    ]

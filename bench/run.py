@@ -156,7 +156,7 @@ def discover_targets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
     changelists = []
     for model in admin.site._registry:
-        if model._meta.app_label in {"auth", "axes", "otp_totp", "sessions"}:
+        if model._meta.app_label in {"axes", "otp_totp", "sessions"}:
             continue
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
         changelists.append((f"admin {model._meta.verbose_name_plural}", reverse(name)))

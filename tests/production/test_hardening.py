@@ -238,3 +238,13 @@ def test_production_settings_are_secure():
     assert values["ADMIN_REQUIRE_OTP"] is True
     assert values["PAGE_CACHE_ENABLED"] is True
     assert values["X_FRAME_OPTIONS"] == "DENY"
+
+
+def test_deploy_check_warns_when_superusers_may_skip_two_factor(settings):
+    from anso.apps import check_production_safety
+
+    settings.DEBUG = False
+    settings.ADMIN_REQUIRE_OTP = False
+    assert [warning.id for warning in check_production_safety()] == ["anso.W001"]
+    settings.ADMIN_REQUIRE_OTP = True
+    assert check_production_safety() == []
