@@ -17,6 +17,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from anso.page_cache import bump_content_version
 from meetings.models import (
@@ -293,7 +294,13 @@ class Command(BaseCommand):
         except LookupError:
             return 0
         rng = self.rng
-        statuses = [choice for choice, _label in Nomination._meta.get_field("status").choices]
+        # Approved nominations need a person and a position; the others stand on their own.
+        statuses = [
+            choice
+            for choice, _label in Nomination._meta.get_field("status").choices
+            if choice != "approved"
+        ]
+        now = timezone.now()
         n = self.n(5000)
         Nomination.objects.bulk_create(
             [
@@ -308,6 +315,8 @@ class Command(BaseCommand):
                     submitter_email=f"scale.submitter{i}@example.org",
                     submitter_role="Representative",
                     status=statuses[i % len(statuses)],
+                    reason="Generated for the benchmark.",
+                    reviewed_at=now if statuses[i % len(statuses)] == "rejected" else None,
                 )
                 for i in range(n)
             ],
