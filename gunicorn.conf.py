@@ -20,7 +20,8 @@ preload_app = True
 # nginx on the same machine sets X-Forwarded-For/-Proto; trust it only from there.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Logs to stdout/stderr, for journald or the container runtime.
-accesslog = "-"
+# GUNICORN_ACCESS_LOG="" turns the access log off (nginx keeps one too).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -22,6 +22,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -79,9 +80,11 @@ def production_env(args) -> dict[str, str]:
         DATABASE_URL=args.database_url,
         DJANGO_CONN_MAX_AGE="60",
         DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_EMAIL="console",  # no SMTP server here; mail goes to the server log
         DJANGO_PAGE_CACHE="false" if args.no_page_cache else "true",
         GUNICORN_MAX_REQUESTS="100000000",  # no recycling: measure a worker's real peak
         GUNICORN_LOG_LEVEL="warning",
+        GUNICORN_ACCESS_LOG="",
     )
     if args.redis:
         env["REDIS_URL"] = args.redis
@@ -210,7 +213,7 @@ def count_queries(targets, admin_targets, session_key) -> dict[str, int]:
 # --- gunicorn
 
 
-def start_gunicorn(env, port, workers) -> subprocess.Popen:
+def start_gunicorn(env, port, workers, log_path) -> subprocess.Popen:
     env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
@@ -218,7 +221,8 @@ def start_gunicorn(env, port, workers) -> subprocess.Popen:
         [str(BASE_DIR / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "anso.wsgi:application"],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=open(log_path, "w"),  # noqa: SIM115 (closed with the process)
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -328,15 +332,24 @@ class FormParser(html.parser.HTMLParser):
         if not self.in_form:
             return
         if tag in {"input", "textarea"} and attrs.get("name"):
+            if attrs["name"] in self.fields and attrs.get("type") == "radio":
+                return  # keep the first choice of a radio group
             self.fields[attrs["name"]] = {
                 "type": attrs.get("type", tag),
                 "value": attrs.get("value", ""),
             }
         elif tag == "select" and attrs.get("name"):
             self.select = attrs["name"]
-            self.fields[self.select] = {"type": "select", "value": "", "options": []}
+            self.fields[self.select] = {
+                "type": "select",
+                "value": "",
+                "options": [],
+                "required": "required" in attrs,
+            }
         elif tag == "option" and self.select and attrs.get("value"):
             self.fields[self.select]["options"].append(attrs["value"])
+            if "selected" in attrs:
+                self.fields[self.select]["value"] = attrs["value"]
 
     def handle_endtag(self, tag):
         if tag == "select":
@@ -387,7 +400,9 @@ def submit_form(port, path, n) -> tuple[int, str | None]:
                 continue
             data[name] = values[name]
         elif spec["type"] == "select":
-            data[name] = spec["options"][0] if spec["options"] else ""
+            # The selected option; else the first if a choice is required, else none.
+            first = spec["options"][0] if spec["options"] and spec["required"] else ""
+            data[name] = spec["value"] or first
         elif spec["type"] == "checkbox":
             continue
         else:
@@ -530,6 +545,9 @@ def main(argv=None):
     parser.add_argument("--no-page-cache", action="store_true", help="measure raw renders")
     parser.add_argument("--no-admin", action="store_true", help="skip admin changelists")
     parser.add_argument("--soak", type=float, default=0, help="seconds of mixed read/write load")
+    parser.add_argument(
+        "--server-log", default=os.path.join(tempfile.gettempdir(), "anso-bench-gunicorn.log")
+    )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -560,7 +578,8 @@ def main(argv=None):
     queries = count_queries(public, changelists, session_key)
 
     print(f"Starting gunicorn on 127.0.0.1:{args.port}...")
-    server = start_gunicorn(env, args.port, args.workers)
+    server = start_gunicorn(env, args.port, args.workers, args.server_log)
+    print(f"  server log: {args.server_log}")
     peak = {"kb": 0}
     watching = threading.Event()
 
