@@ -248,8 +248,10 @@ AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0" if DEBUG else "1"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind nginx every request comes from 127.0.0.1: the client is the last X-Forwarded-For
+# entry, trusted only when the request comes from one of these proxies.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+AXES_CLIENT_IP_CALLABLE = "anso.auth_backends.client_ip"
 
 # Two-factor authentication (TOTP). Staff may turn it on; superusers must, whenever debug is off
 # (ANSO_ADMIN_REQUIRE_OTP=true turns the rule on for local runs too).

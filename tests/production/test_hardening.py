@@ -248,3 +248,35 @@ def test_deploy_check_warns_when_superusers_may_skip_two_factor(settings):
     assert [warning.id for warning in check_production_safety()] == ["anso.W001"]
     settings.ADMIN_REQUIRE_OTP = True
     assert check_production_safety() == []
+
+
+def test_lockout_address_comes_from_the_trusted_proxy_only():
+    from django.test import RequestFactory
+
+    from anso.auth_backends import client_ip
+
+    factory = RequestFactory()
+    behind_nginx = factory.get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.5"
+    )
+    assert client_ip(behind_nginx) == "203.0.113.5"
+    spoofed = factory.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert client_ip(spoofed) == "198.51.100.7"
+    assert client_ip(factory.get("/", REMOTE_ADDR="198.51.100.7")) == "198.51.100.7"
+
+
+def test_lockout_behind_nginx_is_per_client(client):
+    UserFactory(username="clerk", is_staff=True)
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.5"}
+    for _ in range(5):
+        client.post(reverse("admin:login"), {"username": "clerk", "password": "nope"}, **attacker)
+    refused = client.post(
+        reverse("admin:login"), {"username": "clerk", "password": PASSWORD}, **attacker
+    )
+    assert refused.status_code == 429
+    staff_member = client.post(
+        reverse("admin:login"),
+        {"username": "clerk", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.44",
+    )
+    assert staff_member.status_code == 302
