@@ -264,6 +264,15 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
+    # The few inline style attributes of django-simple-history's and django-import-export's
+    # admin templates, allowed by their exact text ('border-top: 0', 'padding: 0;',
+    # 'font-weight: bold;') and nothing else.
+    "style-src-attr": [
+        CSP.UNSAFE_HASHES,
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",
+        "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",
+    ],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],

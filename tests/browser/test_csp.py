@@ -62,3 +62,26 @@ def test_admin_satisfies_the_csp(live_server, watched_page):
     # The QR code is a data: image, which the policy allows.
     assert page.eval_on_selector("img", "img => img.naturalWidth") > 0
     _assert_no_violation(page)
+
+
+@pytest.mark.urls("tests.production.admin_urls")
+def test_admin_history_pages_satisfy_the_csp(live_server, watched_page):
+    """django-simple-history's templates carry an inline style that the policy allows by its
+    hash."""
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    organization = OrganizationFactory(name="Before Institute")
+    organization.name = "After Institute"
+    organization.save()
+    page = watched_page
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
+    for url in (
+        reverse("admin:members_organization_history", args=[organization.pk]),
+        reverse("admin:members_organization_change", args=[organization.pk]),
+        reverse("admin:members_organization_changelist"),
+    ):
+        assert page.goto(live_server.url + url).status == 200
+        _assert_no_violation(page)
