@@ -88,6 +88,7 @@ def production_env(args) -> dict[str, str]:
     )
     if args.redis:
         env["REDIS_URL"] = args.redis
+        env["DJANGO_CACHE_PREFIX"] = f"anso-bench-{secrets.token_hex(4)}"
     else:
         env.pop("REDIS_URL", None)
     return env
