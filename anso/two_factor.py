@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -56,7 +56,7 @@ def setup(request):
         if user.is_verified():
             messages.info(request, _("Two-factor authentication is already on for your account."))
             return redirect(_next_url(request))
-        return redirect(f"{reverse('two_factor_verify')}?next={_next_url(request)}")
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(
@@ -99,7 +99,7 @@ def verify(request):
     user = request.user
     devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
     if not devices:
-        return redirect(f"{reverse('two_factor_setup')}?next={_next_url(request)}")
+        return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         for device in devices:
