@@ -3,7 +3,8 @@
 (PROTECT, history revert) is tested whatever the project's admin module looks like."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import TemplateView
 from simple_history.admin import SimpleHistoryAdmin
 
 from anso import two_factor
@@ -18,4 +19,7 @@ urlpatterns = [
     path("admin/", site.urls),
     path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
     path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("members.urls")),
+    path("meetings/", include("meetings.urls")),
 ]

@@ -169,3 +169,28 @@ def test_invalidation_with_redis(client, settings):
         server = redis.Redis.from_url(redis_cache["LOCATION"])
         for key in server.scan_iter(match=f"{redis_cache['KEY_PREFIX']}:*"):
             server.delete(key)
+
+
+@pytest.mark.urls("tests.production.admin_urls")
+def test_a_change_in_the_admin_shows_on_the_public_page_at_once(client, page_cache, superuser):
+    from django.test import Client
+
+    organization = OrganizationFactory(name="Institute Before Editing")
+    url = organization.get_absolute_url()
+    assert b"Institute Before Editing" in client.get(url).content
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    staff = Client()
+    staff.force_login(superuser)
+    change_url = reverse("admin:members_organization_change", args=[organization.pk])
+    form = staff.get(change_url).context["adminform"].form
+    data = {
+        name: form[name].value() for name in form.fields if form[name].value() not in (None, False)
+    }
+    data["name"] = "Institute After Editing"
+    response = staff.post(change_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    fresh = client.get(url)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert b"Institute After Editing" in fresh.content
