@@ -471,7 +471,29 @@ def writer_targets() -> list[tuple[str, str]]:
         kwargs = {"year": meeting.start_date.year, "slug": meeting.slug}
         with contextlib.suppress(NoReverseMatch):
             targets.append(("registration", reverse("meetings:registration_create", kwargs=kwargs)))
+            open_registration(meeting)
     return targets
+
+
+def open_registration(meeting) -> None:
+    """Where meetings take registrations through a registration window, open one for the
+    soak's meeting (in the benchmark database only)."""
+    from django.apps import apps
+    from django.utils import timezone
+
+    try:
+        window_model = apps.get_model("meetings", "RegistrationWindow")
+    except LookupError:
+        return
+    now = timezone.now()
+    window_model.objects.update_or_create(
+        meeting=meeting,
+        defaults={
+            "opens_at": now - timezone.timedelta(hours=1),
+            "closes_at": now + timezone.timedelta(days=7),
+            "capacity": None,
+        },
+    )
 
 
 def check_accepted(accepted: dict[str, list[str]]) -> dict[str, tuple[int, int]]:
