@@ -13,6 +13,7 @@ two-minute mixed run: readers plus writers submitting the public forms that exis
 
 import argparse
 import contextlib
+import datetime
 import html.parser
 import http.client
 import itertools
@@ -489,8 +490,8 @@ def open_registration(meeting) -> None:
     window_model.objects.update_or_create(
         meeting=meeting,
         defaults={
-            "opens_at": now - timezone.timedelta(hours=1),
-            "closes_at": now + timezone.timedelta(days=7),
+            "opens_at": now - datetime.timedelta(hours=1),
+            "closes_at": now + datetime.timedelta(days=7),
             "capacity": None,
         },
     )
