@@ -369,6 +369,7 @@ def form_values(n: int) -> dict[str, str]:
         "family_name": f"Tester {n}",
         "email": f"soak.{n}.{secrets.token_hex(3)}@example.org",
         "job_title": "Deputy Director",
+        "organization_name": "Soak Test Institute",
         "submitter_name": "Soak Submitter",
         "submitter_email": f"soak.submitter.{n}@example.org",
         "submitter_role": "Representative",
@@ -467,7 +468,10 @@ def writer_targets() -> list[tuple[str, str]]:
     targets = []
     with contextlib.suppress(NoReverseMatch):
         targets.append(("nomination", reverse("members:nomination_create")))
-    meeting = Meeting.objects.published().order_by("-start_date").first()
+    from django.utils import timezone
+
+    upcoming = Meeting.objects.published().filter(start_date__gt=timezone.localdate())
+    meeting = upcoming.order_by("start_date").first()
     if meeting:
         kwargs = {"year": meeting.start_date.year, "slug": meeting.slug}
         with contextlib.suppress(NoReverseMatch):

@@ -161,7 +161,8 @@ class Command(BaseCommand):
             number = next_number[kind]
             next_number[kind] += 1
             title = meeting_title(body, number)
-            start = datetime.date(2019, 5, 13) + datetime.timedelta(days=(i * 11) % 9000)
+            # Spread over 2019-2043 at any scale, so some meetings are still to come.
+            start = datetime.date(2019, 5, 13) + datetime.timedelta(days=i * 9000 // n_meetings)
             meetings.append(
                 Meeting(
                     body=body,
