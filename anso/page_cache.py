@@ -42,12 +42,23 @@ def content_version() -> str:
     return version
 
 
-def bump_content_version() -> None:
-    """Make every cached page stale (now, and again once the current transaction commits)."""
+def _new_version() -> None:
     _versions().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(
-        lambda: _versions().set(VERSION_KEY, uuid.uuid4().hex, timeout=None), robust=True
-    )
+
+
+def bump_content_version() -> None:
+    """Make every cached page stale: now (for reads in this transaction), and again once the
+    current transaction commits (a page another connection rendered meanwhile from the old
+    rows must not outlive the commit). The commit-time bump is registered once per
+    transaction, however many rows it saves."""
+    _new_version()
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    # Still pending unless the transaction (or savepoint) that registered it rolled back.
+    if any(func is _new_version for _sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_new_version, robust=True)
 
 
 @functools.cache

@@ -127,6 +127,30 @@ def test_bump_runs_again_on_commit(django_capture_on_commit_callbacks):
     assert content_version() != bumped
 
 
+def test_many_saves_in_one_transaction_bump_once_more_on_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for _ in range(5):
+            OrganizationFactory()
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_does_not_stop_later_bumps():
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        OrganizationFactory()
+        raise RuntimeError("roll back")
+    before = content_version()
+    with transaction.atomic():
+        OrganizationFactory()
+        inside = content_version()
+        assert inside != before
+    assert content_version() != inside
+
+
 def _redis_answers() -> str | None:
     url = "redis://127.0.0.1:6379/0"
     try:
