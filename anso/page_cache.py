@@ -98,8 +98,10 @@ def _is_public(request) -> bool:
 def _storable(request, response) -> bool:
     cache_control = response.get("Cache-Control", "").lower()
     nonce = getattr(request, "_csp_nonce", None)
+    session = getattr(request, "session", None)
     return (
         response.status_code == 200
+        and not (session is not None and session.modified)  # its cookie is set further out
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

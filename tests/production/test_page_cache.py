@@ -116,6 +116,16 @@ def test_response_that_sets_a_cookie_is_not_stored():
     assert not _storable(request, HttpResponse(status=404))
 
 
+def test_response_of_a_view_that_wrote_the_session_is_not_stored(rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    assert _storable(request, HttpResponse("page"))
+    request.session["seen"] = True
+    assert not _storable(request, HttpResponse("page"))
+
+
 def test_bump_runs_again_on_commit(django_capture_on_commit_callbacks):
     before = content_version()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
