@@ -77,6 +77,22 @@ def test_admin_refuses_delete_and_says_what_points_to_it(client, superuser, link
     type(obj).objects.get(pk=obj.pk)
 
 
+@pytest.mark.parametrize("kind", ["organization", "person", "meeting"])
+def test_project_admin_refuses_delete_of_what_others_point_to(client, superuser, linked, kind):
+    """The same through the project's own admin, once it registers these models."""
+    obj = linked[kind]
+    if type(obj) not in admin.site._registry:
+        pytest.skip(f"the project's admin does not register {type(obj).__name__} yet")
+    client.force_login(superuser)
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete", args=[obj.pk])
+    page = client.get(url)
+    if page.status_code == 403:
+        pytest.skip(f"the project's admin does not let anyone delete a {kind}")
+    assert b"would require deleting the following protected related objects" in page.content
+    assert client.post(url, {"post": "yes"}).status_code == 200
+    type(obj).objects.get(pk=obj.pk)
+
+
 # History ---------------------------------------------------------------------------------------
 
 
