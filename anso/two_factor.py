@@ -16,6 +16,8 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .admin import HAS_DEVICE_SESSION_KEY
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -68,6 +70,7 @@ def setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session[HAS_DEVICE_SESSION_KEY] = True
             messages.success(request, _("Two-factor authentication is now on for your account."))
             return redirect(_next_url(request))
         form.add_error(

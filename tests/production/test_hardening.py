@@ -280,3 +280,28 @@ def test_lockout_behind_nginx_is_per_client(client):
         HTTP_X_FORWARDED_FOR="192.0.2.44",
     )
     assert staff_member.status_code == 302
+
+
+def test_admin_pages_do_not_look_up_devices_on_every_request(client, secretariat_user):
+    """The device is looked up once at sign-in and remembered in the session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(secretariat_user)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("admin:index")).status_code == 200
+    assert not [q for q in captured.captured_queries if "otp_totp" in q["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_secretariat_group_survives_a_flush():
+    """Transactional tests end with a flush; the group comes back with its permissions."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from members.roles import SECRETARIAT_GROUP, secretariat_codenames
+
+    call_command("flush", interactive=False, verbosity=0)
+    group = Group.objects.get(name=SECRETARIAT_GROUP)
+    codenames = {(p.content_type.app_label, p.codename) for p in group.permissions.all()}
+    assert codenames == secretariat_codenames()
