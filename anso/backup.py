@@ -109,10 +109,17 @@ def restore(path: Path, url: str | None = None) -> None:
 
 
 def _tool(name: str) -> str:
+    """pg_dump/pg_restore from PATH, else the newest from Debian's server packages."""
     found = shutil.which(name)
-    if not found:
-        raise SystemExit(f"{name} is not installed (apt-get install postgresql-client)")
-    return found
+    if found:
+        return found
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0,
+    )
+    if candidates:
+        return str(candidates[-1])
+    raise SystemExit(f"{name} is not installed (apt-get install postgresql-client)")
 
 
 def main(argv: list[str]) -> int:
