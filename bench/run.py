@@ -177,6 +177,8 @@ def bench_user_session() -> tuple[str, object]:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from anso.admin import HAS_DEVICE_SESSION_KEY
+
     user, _ = User.objects.get_or_create(
         username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
     )
@@ -188,6 +190,7 @@ def bench_user_session() -> tuple[str, object]:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[HAS_DEVICE_SESSION_KEY] = True
     session.create()
     return session.session_key, user
 
