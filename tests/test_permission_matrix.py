@@ -19,9 +19,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from members.roles import SECRETARIAT_PERMISSIONS
 from tests.factories import (
     ActionFactory,
+    DecisionFactory,
     MeetingFactory,
     OrganizationFactory,
+    ParticipationFactory,
     PersonFactory,
+    PositionFactory,
+    SpeakerFactory,
     UserFactory,
 )
 
@@ -133,12 +137,20 @@ def samples(superuser):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     meeting = MeetingFactory()
+    speaker = SpeakerFactory(item__session__meeting=meeting)
     attempt = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x"}
     return {
         "organization": OrganizationFactory(),
         "person": PersonFactory(),
         "meeting": meeting,
         "action": ActionFactory(),
+        "members.body": meeting.body,
+        "members.position": PositionFactory(),
+        "meetings.session": speaker.item.session,
+        "meetings.agendaitem": speaker.item,
+        "meetings.speaker": speaker,
+        "meetings.participation": ParticipationFactory(meeting=meeting),
+        "meetings.decision": DecisionFactory(meeting=meeting),
         "auth.user": superuser,
         "auth.group": Group.objects.get(name="Secretariat"),
         "axes.accessattempt": AccessAttempt.objects.create(
@@ -163,11 +175,14 @@ def url_for(name, pattern, samples) -> str:
     """The URL to request for a pattern, with sample arguments."""
     kwargs = {}
     params = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
-    model, _suffix = admin_model_for(name)
+    model, suffix = admin_model_for(name)
     if model is not None:
         key = f"{model._meta.app_label}.{model._meta.model_name}"
         obj = samples.get(key) or samples.get(model._meta.model_name)
-        assert obj is not None or not params, f"add a sample {key} object for {name}"
+        positional = pattern.pattern.regex.groups - len(pattern.pattern.regex.groupindex)
+        assert obj is not None or not (params or positional), f"add a sample {key} for {name}"
+        if suffix == "simple_history":  # (object, version)
+            return reverse(name, args=[obj.pk, obj.history.earliest().history_id])
         for param in params:
             kwargs[param] = obj.pk
     elif name == "admin:view_on_site":

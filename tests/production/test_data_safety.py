@@ -173,7 +173,7 @@ def _make_demo_data():
     if "load_demo" in get_commands():
         call_command("load_demo", verbosity=0)
     organization = OrganizationFactory()
-    unit = OrganizationFactory(parent=organization, name="Bureau of International Cooperation")
+    unit = OrganizationFactory(parent=organization)
     people = [PersonFactory(organization=unit) for _ in range(3)]
     PositionFactory(person=people[0])
     meeting = MeetingFactory()
