@@ -13,10 +13,15 @@ sitemaps = {
     "actions": ActionSitemap,
 }
 
+from . import two_factor, views
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
+    path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
 ]
