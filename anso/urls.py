@@ -6,14 +6,14 @@ from meetings.sitemaps import ActionSitemap, MeetingSitemap, StaticViewSitemap
 from meetings.views import home
 from members.sitemaps import OrganizationSitemap
 
+from . import two_factor, views
+
 sitemaps = {
     "pages": StaticViewSitemap,
     "meetings": MeetingSitemap,
     "organizations": OrganizationSitemap,
     "actions": ActionSitemap,
 }
-
-from . import two_factor, views
 
 urlpatterns = [
     path("", home, name="home"),

@@ -64,7 +64,6 @@ def test_admin_satisfies_the_csp(live_server, watched_page):
     _assert_no_violation(page)
 
 
-@pytest.mark.urls("tests.production.admin_urls")
 def test_admin_history_pages_satisfy_the_csp(live_server, watched_page):
     """django-simple-history's templates carry an inline style that the policy allows by its
     hash."""

@@ -2,7 +2,6 @@
 admin), history reverts a change, and a backup restores every row into an empty database."""
 
 import os
-import re
 import sqlite3
 import subprocess
 import uuid
@@ -53,43 +52,20 @@ def test_orm_refuses_to_delete_what_others_point_to(linked, kind):
     type(linked[kind]).objects.get(pk=linked[kind].pk)
 
 
-@pytest.mark.urls("tests.production.admin_urls")
-@pytest.mark.parametrize(
-    ("kind", "pointing"),
-    [
-        ("organization", b"Person: Dr. Ada Guard"),
-        ("person", b"Participation: Dr. Ada Guard at"),
-        ("meeting", b"Participation: Dr. Ada Guard at"),
-    ],
-)
-def test_admin_refuses_delete_and_says_what_points_to_it(client, superuser, linked, kind, pointing):
+@pytest.mark.parametrize("kind", ["organization", "person", "meeting"])
+def test_admin_refuses_delete_and_says_what_points_to_it(client, superuser, linked, kind):
+    """Only superusers may delete these at all; even they are told what points to the record
+    and nothing is deleted."""
     obj = linked[kind]
     client.force_login(superuser)
     url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete", args=[obj.pk])
     page = client.get(url)
     assert page.status_code == 200
     assert b"would require deleting the following protected related objects" in page.content
-    listed = re.sub(rb"<[^>]+>", b"", page.content)  # registered models are links
-    assert pointing in listed
+    assert b"Dr. Ada Guard" in page.content
     refused = client.post(url, {"post": "yes"})
     assert refused.status_code == 200
     assert b"Cannot delete" in refused.content
-    type(obj).objects.get(pk=obj.pk)
-
-
-@pytest.mark.parametrize("kind", ["organization", "person", "meeting"])
-def test_project_admin_refuses_delete_of_what_others_point_to(client, superuser, linked, kind):
-    """The same through the project's own admin, once it registers these models."""
-    obj = linked[kind]
-    if type(obj) not in admin.site._registry:
-        pytest.skip(f"the project's admin does not register {type(obj).__name__} yet")
-    client.force_login(superuser)
-    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete", args=[obj.pk])
-    page = client.get(url)
-    if page.status_code == 403:
-        pytest.skip(f"the project's admin does not let anyone delete a {kind}")
-    assert b"would require deleting the following protected related objects" in page.content
-    assert client.post(url, {"post": "yes"}).status_code == 200
     type(obj).objects.get(pk=obj.pk)
 
 
@@ -112,8 +88,8 @@ def _revert_through_history_view(client, organization):
     assert response.status_code == 302, getattr(response, "context", None)
 
 
-@pytest.mark.urls("tests.production.admin_urls")
-def test_history_view_reverts_a_change(client, superuser):
+def test_admin_history_view_reverts_a_change(client, superuser):
+    assert isinstance(admin.site._registry.get(Organization), SimpleHistoryAdmin)
     organization = OrganizationFactory(name="Original Name Institute")
     organization.name = "Mistaken Name Institute"
     organization.save()
@@ -122,21 +98,6 @@ def test_history_view_reverts_a_change(client, superuser):
     organization.refresh_from_db()
     assert organization.name == "Original Name Institute"
     assert organization.history.count() == 3
-
-
-def test_project_admin_reverts_a_change(client, superuser):
-    """The same through the project's own admin, once it registers organizations with
-    history."""
-    registered = admin.site._registry.get(Organization)
-    if not isinstance(registered, SimpleHistoryAdmin):
-        pytest.skip("the project's admin does not register Organization with history yet")
-    organization = OrganizationFactory(name="Original Name Institute")
-    organization.name = "Mistaken Name Institute"
-    organization.save()
-    client.force_login(superuser)
-    _revert_through_history_view(client, organization)
-    organization.refresh_from_db()
-    assert organization.name == "Original Name Institute"
 
 
 #: What the Secretariat edits, whose every change must be kept (and can be reverted).

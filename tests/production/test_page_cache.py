@@ -205,7 +205,6 @@ def test_invalidation_with_redis(client, settings):
             server.delete(key)
 
 
-@pytest.mark.urls("tests.production.admin_urls")
 def test_a_change_in_the_admin_shows_on_the_public_page_at_once(client, page_cache, superuser):
     from django.test import Client
 
