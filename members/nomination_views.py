@@ -31,6 +31,7 @@ def _rate_limited(request, retry_after: int):
 class NominationCreateView(FormView):
     form_class = NominationForm
     template_name = "members/nomination_form.html"
+    http_method_names = ["get", "post", "head", "options"]
 
     def post(self, request, *args, **kwargs):
         address = request.META.get("REMOTE_ADDR", "")
