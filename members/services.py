@@ -234,7 +234,7 @@ def _working_group() -> Body:
 
 def _lock_undecided(nomination: Nomination) -> Nomination:
     locked = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("organization", "replaces")
         .get(pk=nomination.pk)
     )
