@@ -152,3 +152,30 @@ def test_nomination_admin_history_page(secretariat_client):
 
 def test_nomination_admin_no_add(secretariat_client):
     assert secretariat_client.get(reverse("admin:members_nomination_add")).status_code == 403
+
+
+def test_secretariat_group_reviews_nominations_and_reads_audit(secretariat_user):
+    """The data migration gave the group exactly these rights on nominations."""
+    assert secretariat_user.has_perms(
+        [
+            "members.view_nomination",
+            "members.change_nomination",
+            "members.view_nominationevent",
+        ]
+    )
+    assert not secretariat_user.has_perm("members.add_nomination")
+    assert not secretariat_user.has_perm("members.delete_nomination")
+    assert not secretariat_user.has_perm("members.change_nominationevent")
+
+
+def test_nomination_admin_unconfirmed_can_be_rejected_not_approved(
+    secretariat_client, working_group
+):
+    nomination = NominationFactory(status=NominationStatus.UNCONFIRMED)
+    html = secretariat_client.get(change_url(nomination)).content.decode()
+    assert reverse("admin:members_nomination_reject", args=[nomination.pk]) in html
+    approve_url = reverse("admin:members_nomination_approve", args=[nomination.pk])
+    assert approve_url not in html
+    response = secretariat_client.post(approve_url, follow=True)
+    assert "Only a nomination awaiting review can be approved" in response.content.decode()
+    assert not Position.objects.exists()
