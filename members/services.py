@@ -6,13 +6,14 @@ sends its mail only after the transaction commits.
 """
 
 import datetime
+import email.policy
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -111,12 +112,23 @@ def client_address_hash(address: str) -> str:
 # Mail ---------------------------------------------------------------------------------------
 
 
+#: Lines up to the SMTP limit instead of 78, so that a plain-ASCII mail is sent as 7bit and a
+#: long link stays on one line where the mail is printed (the console backend of local runs).
+#: The SMTP backend passes its own policy and is not affected.
+_READABLE_POLICY = email.policy.default.clone(max_line_length=998)
+
+
+class _PlainTextEmail(EmailMessage):
+    def message(self, *, policy=_READABLE_POLICY):
+        return super().message(policy=policy)
+
+
 def _send_after_commit(*, template: str, subject: str, to: str, context: dict[str, Any]) -> None:
     context = {"SITE_NAME": settings.SITE_NAME, **context}
     body = render_to_string(template, context)
 
     def send():
-        send_mail(subject, body, None, [to])
+        _PlainTextEmail(subject=subject, body=body, to=[to]).send()
 
     transaction.on_commit(send)
 
