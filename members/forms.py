@@ -182,7 +182,15 @@ class NominationForm(forms.ModelForm):
         replaces = cleaned.get("replaces")
         kind = cleaned.get("kind")
         today = timezone.localdate()
-        if organization and replaces:
+        if replaces and kind == NominationKind.EXPERT:
+            self.add_error(
+                "replaces",
+                _(
+                    "An expert does not replace a contact person; choose nobody, or nominate a "
+                    "contact person."
+                ),
+            )
+        elif organization and replaces:
             appointed = (
                 Position.objects.working_group()
                 .held_on(today)

@@ -121,6 +121,16 @@ def test_nomination_form_replaced_must_be_that_organizations_contact_person(orga
     assert "is not a current contact person of Kenya Academy" in form.errors["replaces"][0]
 
 
+def test_nomination_form_expert_replaces_nobody(organization):
+    current = PositionFactory(person=PersonFactory(organization=organization))
+    form = NominationForm(
+        data=form_data(organization, kind="expert", replaces=str(current.person.pk))
+    )
+    assert not form.is_valid()
+    assert list(form.errors) == ["replaces"]
+    assert "An expert does not replace" in form.errors["replaces"][0]
+
+
 def test_nomination_form_replaced_former_contact_person_refused(organization):
     former = PositionFactory(
         person=PersonFactory(organization=organization), end_date=datetime.date(2020, 1, 1)
