@@ -3,10 +3,16 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Nomination, NominationKind, Organization, Person, Position, Role
+
+PHONE_VALIDATOR = RegexValidator(
+    r"^\+?[0-9 ().\-/]{5,}(?: *(?:ext\.?|x) *[0-9]+)?$",
+    _("Enter a phone number with digits, spaces and + ( ) - only, e.g. +86 10 6859 7000."),
+)
 
 
 class ContactPersonSelect(forms.Select):
@@ -123,6 +129,7 @@ class NominationForm(forms.ModelForm):
             "Choose one of the organization's current contact persons, or nobody."
         )
         self.fields["kind"].choices = NominationKind.choices
+        self.fields["phone"].validators.append(PHONE_VALIDATOR)
         self.fields["country"].initial = ""
 
         self.helper = FormHelper()

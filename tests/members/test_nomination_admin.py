@@ -33,9 +33,7 @@ def test_nomination_admin_changelist_filters_and_search(secretariat_client):
 
 
 @pytest.mark.parametrize("n", (1, 30))
-def test_nomination_admin_changelist_queries_flat(
-    secretariat_client, django_assert_num_queries, n
-):
+def test_nomination_admin_changelist_queries_flat(secretariat_client, django_assert_num_queries, n):
     NominationFactory.create_batch(n)
     secretariat_client.get(CHANGELIST)  # warm the session and content types
     with django_assert_num_queries(10):

@@ -88,6 +88,7 @@ def test_nomination_form_valid(organization):
         ("email", "not-an-email", "Enter a valid email address."),
         ("email", "", "This field is required."),
         ("phone", "1" * 41, "at most 40 characters"),
+        ("phone", "call me", "Enter a phone number"),
         ("country", "XX", "Select a valid choice"),
         ("kind", "chair", "Select a valid choice"),
         ("submitter_name", "", "This field is required."),
@@ -119,6 +120,12 @@ def test_nomination_form_replaced_must_be_that_organizations_contact_person(orga
     assert not form.is_valid()
     assert list(form.errors) == ["replaces"]
     assert "is not a current contact person of Kenya Academy" in form.errors["replaces"][0]
+
+
+@pytest.mark.parametrize("phone", ["+86 10 6859 7000", "(020) 123-4567", "+254 700 000000 ext. 12"])
+def test_nomination_form_accepts_phone_numbers(organization, phone):
+    form = NominationForm(data=form_data(organization, phone=phone))
+    assert form.is_valid(), form.errors
 
 
 def test_nomination_form_expert_replaces_nobody(organization):
