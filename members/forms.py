@@ -34,6 +34,13 @@ class ContactPersonSelect(forms.Select):
         return option
 
 
+class MemberOrganizationChoiceField(forms.ModelChoiceField):
+    """Labels carry the short name too, so that typing "CAS" finds the academy."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.short_name})" if obj.short_name else obj.name
+
+
 class ContactPersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
@@ -97,7 +104,10 @@ class NominationForm(forms.ModelForm):
             "submitter_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "submitter_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
-        field_classes = {"replaces": ContactPersonChoiceField}
+        field_classes = {
+            "organization": MemberOrganizationChoiceField,
+            "replaces": ContactPersonChoiceField,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
