@@ -373,3 +373,19 @@ def test_nomination_status_shows_rejection_reason_and_no_email(client):
     assert "Please nominate a staff member." in html
     assert nomination.email not in html
     assert nomination.submitter_email not in html
+
+
+def test_nomination_expired_link_still_shows_status_once_confirmed(client, monkeypatch):
+    """Expiry stops confirmation, not the submitter's view of a confirmed nomination."""
+    nomination = NominationFactory(status=NominationStatus.AWAITING_REVIEW)
+    eight_days_ago = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=8)
+    monkeypatch.setattr(
+        signing.TimestampSigner,
+        "timestamp",
+        lambda self: signing.b62_encode(int(eight_days_ago.timestamp())),
+    )
+    token = services.nomination_token(nomination=nomination)
+    monkeypatch.undo()
+    response = client.get(reverse("members:nomination_confirm", kwargs={"token": token}))
+    assert response.status_code == 200
+    assert "awaiting review" in response.content.decode()
