@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from members.models import Nomination, NominationStatus
 from members.roles import SECRETARIAT_GROUP
@@ -51,10 +52,9 @@ def test_nomination_end_to_end(page, live_server, setting, mailoutbox):
     page.get_by_role("button", name="Submit the nomination").click()
 
     # The error is on the email field; everything else is kept.
+    expect(page.locator("#id_email_error")).to_have_text("Enter a valid email address.")
     email = page.get_by_label("Nominee's email")
-    email.wait_for()
-    assert email.get_attribute("aria-invalid") == "true"
-    assert page.locator("#id_email_error").inner_text().strip() == "Enter a valid email address."
+    expect(email).to_have_attribute("aria-invalid", "true")
     assert email.input_value() == "amina@"
     assert page.get_by_label("Family name").input_value() == "Otieno"
     assert page.get_by_label("Your role in the organization").input_value() == (
@@ -74,7 +74,7 @@ def test_nomination_end_to_end(page, live_server, setting, mailoutbox):
     assert mail.to == ["joseph@example.org"]
     link = re.search(r"(http://\S+/working-group/nominate/confirm/\S+/)", mail.body).group(1)
     page.goto(link)
-    assert page.locator("#nomination-status").inner_text() == "awaiting review"
+    expect(page.locator("#nomination-status")).to_have_text("awaiting review")
     nomination = Nomination.objects.get()
     assert nomination.status == NominationStatus.AWAITING_REVIEW
 
@@ -83,11 +83,14 @@ def test_nomination_end_to_end(page, live_server, setting, mailoutbox):
     page.get_by_label("Username").fill("secretariat")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    expect(
+        page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))
+    ).to_be_visible()
     page.goto(live_server.url + reverse("admin:members_nomination_changelist"))
     page.get_by_role("link", name="Prof. Amina Otieno").click()
     page.get_by_role("link", name="Approve").click()
     page.get_by_role("button", name="Yes, approve").click()
-    assert "The submitter is notified" in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("The submitter is notified")
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.APPROVED
     assert len(mailoutbox) == 2
