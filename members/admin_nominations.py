@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import NominationRejectForm
 from .models import Nomination, NominationEvent, NominationStatus
+from .nomination_forms import NominationRejectForm
 
 
 class NominationEventInline(admin.TabularInline):

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from . import services
-from .forms import NominationForm
+from .nomination_forms import NominationForm
 from .ratelimit import rate_limit_exceeded, rate_limit_hit
 
 #: Accepted submissions per client address and hour.

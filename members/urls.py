@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import nomination_views, views
+from . import views
 
 app_name = "members"
 
@@ -13,19 +13,9 @@ urlpatterns = [
         name="organization_detail",
     ),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
-    path(
-        "working-group/nominate/",
-        nomination_views.NominationCreateView.as_view(),
-        name="nomination_create",
-    ),
-    path(
-        "working-group/nominate/thanks/",
-        nomination_views.NominationThanksView.as_view(),
-        name="nomination_thanks",
-    ),
-    path(
-        "working-group/nominate/confirm/<str:token>/",
-        nomination_views.nomination_confirm,
-        name="nomination_confirm",
-    ),
 ]
+
+# Contact-person nominations (members/nomination_views.py).
+from .nomination_urls import urlpatterns as nomination_urlpatterns  # noqa: E402
+
+urlpatterns += nomination_urlpatterns

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from members import services
-from members.forms import NominationForm
 from members.models import MembershipStatus, Nomination, NominationStatus
+from members.nomination_forms import NominationForm
 from members.nomination_views import SUBMISSIONS_PER_HOUR
 from tests.factories import (
     BodyFactory,

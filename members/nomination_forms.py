@@ -1,4 +1,4 @@
-"""Forms of the members app. Forms validate; members/services.py acts."""
+"""Forms for contact-person nominations. Forms validate; members/services.py acts."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
