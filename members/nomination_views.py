@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
 
 from . import services
@@ -65,6 +66,7 @@ class NominationThanksView(TemplateView):
     template_name = "members/nomination_thanks.html"
 
 
+@require_safe
 @never_cache
 def nomination_confirm(request, token: str):
     """The link from the submitter's mail: confirms an unconfirmed nomination, and shows the

@@ -389,3 +389,14 @@ def test_nomination_expired_link_still_shows_status_once_confirmed(client, monke
     response = client.get(reverse("members:nomination_confirm", kwargs={"token": token}))
     assert response.status_code == 200
     assert "awaiting review" in response.content.decode()
+
+
+def test_nomination_confirm_link_only_answers_get(client):
+    nomination = NominationFactory(status=NominationStatus.UNCONFIRMED)
+    url = reverse(
+        "members:nomination_confirm",
+        kwargs={"token": services.nomination_token(nomination=nomination)},
+    )
+    assert client.post(url).status_code == 405
+    nomination.refresh_from_db()
+    assert nomination.status == NominationStatus.UNCONFIRMED
