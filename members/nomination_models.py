@@ -272,3 +272,10 @@ class NominationEvent(models.Model):
 
     def get_absolute_url(self):
         return self.nomination.get_absolute_url()
+
+
+# simple_history gives a history model defined outside models.py the app package as its module
+# ("members"); point it here, where the class is, so that tools importing models by module and
+# name (the shell's automatic imports) find it.
+HistoricalNomination = Nomination.history.model
+HistoricalNomination.__module__ = __name__
