@@ -183,3 +183,7 @@ class PositionAdmin(SimpleHistoryAdmin):
     def is_current(self, obj):
         today = timezone.localdate()
         return obj.start_date <= today and (obj.end_date is None or obj.end_date >= today)
+
+
+# Review of contact-person nominations.
+from . import admin_nominations  # noqa: E402, F401

@@ -294,6 +294,11 @@ class PositionQuerySet(models.QuerySet):
         """Working-group positions held on `date` ("who was in the working group then")."""
         return self.working_group().held_on(date)
 
+    def listed_publicly(self):
+        """Positions whose holder may be named on public pages (a nomination without consent
+        to publish opens a position that is not listed)."""
+        return self.filter(listed_publicly=True)
+
 
 class Position(models.Model):
     """A role a person holds in a body of the alliance or in an organization, from a date,
@@ -340,6 +345,14 @@ class Position(models.Model):
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
+    listed_publicly = models.BooleanField(
+        _("listed publicly"),
+        default=True,
+        help_text=_(
+            "Name and organization may appear on public pages. Off when the person did not "
+            "consent to publication."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = PositionQuerySet.as_manager()
@@ -406,3 +419,14 @@ class Position(models.Model):
             errors["appointed_by"] = _("A contact person is appointed by a member organization.")
         if errors:
             raise ValidationError(errors)
+
+
+# Contact-person nominations live in their own module; importing them here keeps every model
+# importable from members.models.
+from .nomination_models import (  # noqa: E402, F401
+    OPEN_NOMINATION_STATUSES,
+    Nomination,
+    NominationEvent,
+    NominationKind,
+    NominationStatus,
+)

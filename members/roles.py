@@ -20,6 +20,10 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "person": EDIT,
         "body": ("view", "change"),
         "position": EDIT_AND_DELETE,
+        # Nominations come from the public form; staff review them (approve/reject need
+        # "change") and read their audit trail, which nobody edits.
+        "nomination": ("view", "change"),
+        "nominationevent": ("view",),
     },
     "meetings": {
         "meeting": EDIT,

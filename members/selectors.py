@@ -32,8 +32,12 @@ class WorkingGroupRoster:
 
 
 def working_group_positions(*, date: datetime.date) -> QuerySet[Position]:
-    return Position.objects.working_group_members(date).select_related(
-        "person", "person__organization", "appointed_by"
+    # Only positions whose holder agreed to be named (a nomination without consent opens an
+    # unlisted position).
+    return (
+        Position.objects.working_group_members(date)
+        .listed_publicly()
+        .select_related("person", "person__organization", "appointed_by")
     )
 
 
@@ -99,6 +103,7 @@ def organization_contact_persons(
 ) -> QuerySet[Position]:
     return (
         Position.objects.working_group_members(date)
+        .listed_publicly()
         .filter(appointed_by=organization)
         .select_related("person")
         .order_by("person__family_name", "person__given_name")
@@ -106,6 +111,8 @@ def organization_contact_persons(
 
 
 def person_positions(*, person: Person) -> QuerySet[Position]:
-    return Position.objects.filter(person=person).select_related(
-        "body", "organization", "appointed_by"
+    return (
+        Position.objects.filter(person=person)
+        .listed_publicly()
+        .select_related("body", "organization", "appointed_by")
     )

@@ -10,3 +10,8 @@ urlpatterns = [
     path("members/<slug:slug>/", views.organization_detail, name="organization_detail"),
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),
 ]
+
+# Contact-person nominations (members/nomination_views.py).
+from .nomination_urls import urlpatterns as nomination_urlpatterns  # noqa: E402
+
+urlpatterns += nomination_urlpatterns

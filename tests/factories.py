@@ -17,6 +17,9 @@ from members.models import (
     Body,
     BodyKind,
     MembershipStatus,
+    Nomination,
+    NominationKind,
+    NominationStatus,
     Organization,
     OrganizationKind,
     Person,
@@ -163,3 +166,24 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     order = factory.Sequence(lambda n: n + 1)
     text = "To build a working group nominated by each member organization."
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    """An open nomination awaiting review (confirmed by its submitter)."""
+
+    class Meta:
+        model = Nomination
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = NominationKind.CONTACT_PERSON
+    honorific = "Dr."
+    given_name = factory.Sequence(lambda n: f"Nominee{n}")
+    family_name = factory.Sequence(lambda n: f"Surname{n}")
+    email = factory.Sequence(lambda n: f"nominee{n}@example.org")
+    job_title = "Deputy Director, International Cooperation"
+    country = "KE"
+    consent_to_publish = True
+    submitter_name = "Grace Representative"
+    submitter_email = factory.Sequence(lambda n: f"representative{n}@example.org")
+    submitter_role = "Representative to ANSO"
+    status = NominationStatus.AWAITING_REVIEW

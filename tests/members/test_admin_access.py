@@ -6,12 +6,14 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from members.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
 from ..factories import (
     ActionFactory,
     AgendaItemFactory,
     DecisionFactory,
+    NominationFactory,
     ParticipationFactory,
     PositionFactory,
     SpeakerFactory,
@@ -37,6 +39,8 @@ def demo(db):
     AgendaItemFactory(session=speaker.item.session, action=action)
     ParticipationFactory(meeting=meeting, person=speaker.person)
     PositionFactory(person=speaker.person)
+    nomination = NominationFactory()
+    NominationEvent.objects.create(nomination=nomination, to_status="awaiting_review")
 
 
 def _urls(model) -> dict[str, str]:

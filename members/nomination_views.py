@@ -1,0 +1,92 @@
+"""The public side of nominations: the form, the thank-you page and the signed link."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.generic import FormView, TemplateView
+
+from . import services
+from .nomination_forms import NominationForm
+from .ratelimit import rate_limit_exceeded, rate_limit_hit
+
+#: Accepted submissions per client address and hour.
+SUBMISSIONS_PER_HOUR = 5
+RATE_SCOPE = "nomination-submit"
+RATE_PERIOD = 60 * 60
+
+
+def _rate_limited(request, retry_after: int):
+    minutes = max(1, (retry_after + 59) // 60)
+    response = render(
+        request,
+        "members/nomination_rate_limited.html",
+        {"retry_after": retry_after, "minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class NominationCreateView(FormView):
+    form_class = NominationForm
+    template_name = "members/nomination_form.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def post(self, request, *args, **kwargs):
+        address = request.META.get("REMOTE_ADDR", "")
+        limit = {"scope": RATE_SCOPE, "address": address, "limit": SUBMISSIONS_PER_HOUR}
+        state = rate_limit_exceeded(**limit, period=RATE_PERIOD)
+        if not state.allowed:
+            return _rate_limited(request, state.retry_after)
+        form = self.get_form()
+        if form.is_bot:
+            # Count it, store nothing, send nothing, look like success.
+            rate_limit_hit(**limit, period=RATE_PERIOD)
+            return redirect("members:nomination_thanks")
+        if not form.is_valid():
+            return self.form_invalid(form)
+        hit = rate_limit_hit(**limit, period=RATE_PERIOD)
+        if not hit.allowed:
+            return _rate_limited(request, hit.retry_after)
+        try:
+            services.nomination_submit(
+                data=form.service_data(),
+                client_address=address,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except services.NominationAlreadyOpen as error:
+            form.add_error("email", str(error))
+            return self.form_invalid(form)
+        return redirect("members:nomination_thanks")
+
+
+class NominationThanksView(TemplateView):
+    template_name = "members/nomination_thanks.html"
+
+
+@require_safe
+@never_cache
+def nomination_confirm(request, token: str):
+    """The link from the submitter's mail: confirms an unconfirmed nomination, and shows the
+    status of the nomination every time. A tampered link is a 400 page; an expired link
+    confirms nothing (400 while unconfirmed, the status once confirmed)."""
+    check = services.nomination_from_token(token=token)
+    if check is None:
+        return render(request, "members/nomination_link_invalid.html", status=400)
+    nomination = check.nomination
+    if check.expired and nomination.status == services.NominationStatus.UNCONFIRMED:
+        return render(
+            request,
+            "members/nomination_link_expired.html",
+            {"days": services.CONFIRMATION_MAX_AGE.days},
+            status=400,
+        )
+    if not check.expired and services.nomination_confirm(nomination=nomination):
+        nomination.refresh_from_db()
+        messages.success(
+            request,
+            _("Thank you: the nomination is confirmed and now awaits review by the Secretariat."),
+        )
+    return render(request, "members/nomination_status.html", {"nomination": nomination})

@@ -1,0 +1,396 @@
+"""Writes of the members app that do more than one save.
+
+Nominations: submit (public form), confirm (signed link), approve and reject (admin).
+Each runs in one transaction, records a NominationEvent for every change of status and
+sends its mail only after the transaction commits.
+"""
+
+import datetime
+import email.policy
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from .models import (
+    Body,
+    BodyKind,
+    Nomination,
+    NominationEvent,
+    NominationKind,
+    NominationStatus,
+    Person,
+    Position,
+    Role,
+)
+
+#: How long the confirmation link in the submitter's mail confirms a nomination.
+CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
+CONFIRMATION_SALT = "members.nomination.confirm"
+IP_HASH_SALT = "members.nomination.client-address"
+
+
+class NominationError(Exception):
+    """A nomination cannot go where it was asked to; the message is for the user."""
+
+
+class NominationAlreadyOpen(NominationError):
+    def __init__(self, existing: Nomination | None = None):
+        self.existing = existing
+        super().__init__(
+            _(
+                "A nomination of this person for this organization is already open. The "
+                "submitter received a confirmation link by email; once confirmed, the "
+                "Secretariat reviews it and answers by email."
+            )
+        )
+
+
+class NominationAlreadyDecided(NominationError):
+    def __init__(self, nomination: Nomination):
+        self.nomination = nomination
+        super().__init__(
+            _("This nomination was already %(status)s; it cannot be decided again.")
+            % {"status": nomination.get_status_display()}
+        )
+
+
+# Signed links -----------------------------------------------------------------------------
+
+
+def nomination_token(*, nomination: Nomination) -> str:
+    """The signed, timestamped token in the confirmation link."""
+    return signing.TimestampSigner(salt=CONFIRMATION_SALT).sign(str(nomination.pk))
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    nomination: Nomination
+    expired: bool
+
+
+def nomination_from_token(*, token: str) -> LinkCheck | None:
+    """The nomination a link points to, and whether the link is past its confirmation age.
+
+    None for a tampered or unknown link. An expired link still identifies its nomination so
+    that a confirmed nomination's status stays visible; it no longer confirms anything.
+    """
+    signer = signing.TimestampSigner(salt=CONFIRMATION_SALT)
+    try:
+        value = signer.unsign(token)
+    except signing.BadSignature:
+        return None
+    try:
+        signer.unsign(token, max_age=CONFIRMATION_MAX_AGE)
+        expired = False
+    except signing.SignatureExpired:
+        expired = True
+    nomination = (
+        Nomination.objects.select_related("organization", "replaces").filter(pk=value).first()
+    )
+    if nomination is None:
+        return None
+    return LinkCheck(nomination=nomination, expired=expired)
+
+
+def client_address_hash(address: str) -> str:
+    """A keyed hash of a client address: equal addresses match, the address is not stored."""
+    if not address:
+        return ""
+    return salted_hmac(IP_HASH_SALT, address, algorithm="sha256").hexdigest()
+
+
+# Mail ---------------------------------------------------------------------------------------
+
+
+#: Lines up to the SMTP limit instead of 78, so that a plain-ASCII mail is sent as 7bit and a
+#: long link stays on one line where the mail is printed (the console backend of local runs).
+#: The SMTP backend passes its own policy and is not affected.
+_READABLE_POLICY = email.policy.default.clone(max_line_length=998)
+
+
+class _PlainTextEmail(EmailMessage):
+    def message(self, *, policy=_READABLE_POLICY):
+        return super().message(policy=policy)
+
+
+def _send_after_commit(*, template: str, subject: str, to: str, context: dict[str, Any]) -> None:
+    context = {"SITE_NAME": settings.SITE_NAME, **context}
+    body = render_to_string(template, context)
+
+    def send():
+        _PlainTextEmail(subject=subject, body=body, to=[to]).send()
+
+    transaction.on_commit(send)
+
+
+def _record(
+    *,
+    nomination: Nomination,
+    from_status: str,
+    to_status: str,
+    actor: AbstractBaseUser | None = None,
+    note: str = "",
+) -> NominationEvent:
+    return NominationEvent.objects.create(
+        nomination=nomination,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        note=note[:500],
+    )
+
+
+# The workflow -------------------------------------------------------------------------------
+
+
+def nomination_submit(
+    *, data: dict[str, Any], client_address: str = "", site_url: str
+) -> Nomination:
+    """Store a nomination from the public form (cleaned data, model field names) as
+    unconfirmed and email the submitter the confirmation link after commit.
+
+    An unconfirmed nomination of the same nominee for the same organization whose link has
+    expired is marked expired first, so that it does not block this one. Raises
+    NominationAlreadyOpen when another open nomination exists, also when a simultaneous
+    submission won the race (the database constraint decides).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        stale = (
+            Nomination.objects.select_for_update()
+            .for_nominee(email=data["email"], organization=data["organization"])
+            .filter(status=NominationStatus.UNCONFIRMED, created_at__lt=now - CONFIRMATION_MAX_AGE)
+        )
+        for old in stale:
+            old.status = NominationStatus.EXPIRED
+            old.save(update_fields=["status"])
+            _record(
+                nomination=old,
+                from_status=NominationStatus.UNCONFIRMED,
+                to_status=NominationStatus.EXPIRED,
+                note=_("Replaced by a new submission after the link expired."),
+            )
+        existing = (
+            Nomination.objects.open()
+            .for_nominee(email=data["email"], organization=data["organization"])
+            .first()
+        )
+        if existing is not None:
+            raise NominationAlreadyOpen(existing)
+        nomination = Nomination(
+            **data,
+            status=NominationStatus.UNCONFIRMED,
+            submitter_ip_hash=client_address_hash(client_address),
+        )
+        try:
+            with transaction.atomic():
+                nomination.save()
+        except IntegrityError as error:
+            # A simultaneous submission of the same nominee committed first.
+            raise NominationAlreadyOpen() from error
+        _record(nomination=nomination, from_status="", to_status=NominationStatus.UNCONFIRMED)
+        link = site_url.rstrip("/") + reverse(
+            "members:nomination_confirm", kwargs={"token": nomination_token(nomination=nomination)}
+        )
+        _send_after_commit(
+            template="members/email/nomination_confirm.txt",
+            subject=_("Please confirm the nomination of %(name)s")
+            % {"name": nomination.nominee_name},
+            to=nomination.submitter_email,
+            context={
+                "nomination": nomination,
+                "link": link,
+                "days": CONFIRMATION_MAX_AGE.days,
+            },
+        )
+    return nomination
+
+
+def nomination_confirm(*, nomination: Nomination) -> bool:
+    """The submitter followed the link: unconfirmed becomes awaiting review. Returns whether
+    anything changed (following the link again only shows the status)."""
+    with transaction.atomic():
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if nomination.status != NominationStatus.UNCONFIRMED:
+            return False
+        nomination.status = NominationStatus.AWAITING_REVIEW
+        nomination.confirmed_at = timezone.now()
+        nomination.save(update_fields=["status", "confirmed_at"])
+        _record(
+            nomination=nomination,
+            from_status=NominationStatus.UNCONFIRMED,
+            to_status=NominationStatus.AWAITING_REVIEW,
+            note=_("Confirmed by the submitter's link."),
+        )
+    return True
+
+
+def _working_group() -> Body:
+    body = Body.objects.filter(kind=BodyKind.WORKING_GROUP).order_by("pk").first()
+    if body is None:
+        raise NominationError(
+            _("There is no Working Group body yet: create it in the admin first.")
+        )
+    return body
+
+
+def _lock_undecided(nomination: Nomination) -> Nomination:
+    locked = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("organization", "replaces")
+        .get(pk=nomination.pk)
+    )
+    if locked.is_decided:
+        raise NominationAlreadyDecided(locked)
+    return locked
+
+
+def nomination_approve(
+    *,
+    nomination: Nomination,
+    reviewer: AbstractBaseUser,
+    on: datetime.date | None = None,
+) -> Position:
+    """Approve a nomination: reuse the Person with the same email (or create one), open the
+    contact-person or expert Position in the Working Group from `on` (today by default), end
+    the replaced contact person's position the day before, record the review, email the
+    submitter after commit.
+
+    Raises NominationAlreadyDecided when it was approved or rejected already (also by a
+    simultaneous approval: the row lock makes the second wait and then see the first).
+    """
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        nomination = _lock_undecided(nomination)
+        if nomination.status != NominationStatus.AWAITING_REVIEW:
+            raise NominationError(
+                _(
+                    "Only a nomination awaiting review can be approved; this one is "
+                    "%(status)s (the submitter has not confirmed it)."
+                )
+                % {"status": nomination.get_status_display()}
+            )
+        body = _working_group()
+        role = (
+            Role.CONTACT_PERSON if nomination.kind == NominationKind.CONTACT_PERSON else Role.EXPERT
+        )
+
+        person, created = Person.objects.get_or_create(
+            email__iexact=nomination.email,
+            defaults={
+                "email": nomination.email,
+                "honorific": nomination.honorific,
+                "given_name": nomination.given_name,
+                "family_name": nomination.family_name,
+                "name_order": nomination.name_order,
+                "phone": nomination.phone,
+                "organization": nomination.organization,
+                "country": nomination.country,
+            },
+        )
+        if not created:
+            # Fill in what the record lacks; never overwrite what the Secretariat entered.
+            changed = []
+            for field in ("phone", "country", "organization"):
+                if not getattr(person, field) and getattr(nomination, field):
+                    setattr(person, field, getattr(nomination, field))
+                    changed.append(field)
+            if changed:
+                person.save(update_fields=changed)
+
+        already = (
+            Position.objects.held_on(on)
+            .filter(person=person, body=body, role=role, appointed_by=nomination.organization)
+            .exists()
+        )
+        if already:
+            raise NominationError(
+                _("%(person)s already holds this position in the Working Group.")
+                % {"person": person}
+            )
+
+        if nomination.replaces_id:
+            replaced = Position.objects.held_on(on).filter(
+                person_id=nomination.replaces_id,
+                body=body,
+                role=Role.CONTACT_PERSON,
+                appointed_by=nomination.organization,
+            )
+            day_before = on - datetime.timedelta(days=1)
+            for old in replaced.select_for_update():
+                old.end_date = max(day_before, old.start_date)
+                old.save(update_fields=["end_date"])
+
+        position = Position.objects.create(
+            person=person,
+            role=role,
+            body=body,
+            appointed_by=nomination.organization,
+            start_date=on,
+            listed_publicly=nomination.consent_to_publish,
+        )
+
+        previous = nomination.status
+        nomination.status = NominationStatus.APPROVED
+        nomination.reviewed_by = reviewer
+        nomination.reviewed_at = timezone.now()
+        nomination.person = person
+        nomination.position = position
+        nomination.save(
+            update_fields=["status", "reviewed_by", "reviewed_at", "person", "position"]
+        )
+        _record(
+            nomination=nomination,
+            from_status=previous,
+            to_status=NominationStatus.APPROVED,
+            actor=reviewer,
+        )
+        _send_after_commit(
+            template="members/email/nomination_approved.txt",
+            subject=_("Nomination approved: %(name)s") % {"name": nomination.nominee_name},
+            to=nomination.submitter_email,
+            context={"nomination": nomination, "position": position},
+        )
+    return position
+
+
+def nomination_reject(
+    *, nomination: Nomination, reviewer: AbstractBaseUser, reason: str
+) -> Nomination:
+    """Reject a nomination with a reason, record the review, email the submitter after
+    commit."""
+    reason = reason.strip()
+    if not reason:
+        raise NominationError(_("Give a reason for the rejection; it is sent to the submitter."))
+    with transaction.atomic():
+        nomination = _lock_undecided(nomination)
+        previous = nomination.status
+        nomination.status = NominationStatus.REJECTED
+        nomination.reason = reason
+        nomination.reviewed_by = reviewer
+        nomination.reviewed_at = timezone.now()
+        nomination.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+        _record(
+            nomination=nomination,
+            from_status=previous,
+            to_status=NominationStatus.REJECTED,
+            actor=reviewer,
+            note=reason,
+        )
+        _send_after_commit(
+            template="members/email/nomination_rejected.txt",
+            subject=_("Nomination not accepted: %(name)s") % {"name": nomination.nominee_name},
+            to=nomination.submitter_email,
+            context={"nomination": nomination},
+        )
+    return nomination
