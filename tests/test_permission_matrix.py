@@ -16,14 +16,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from members.models import NominationEvent
 from members.roles import SECRETARIAT_PERMISSIONS
+from members.services import nomination_token
 from tests.factories import (
     ActionFactory,
     DecisionFactory,
     MeetingFactory,
+    NominationFactory,
     OrganizationFactory,
     ParticipationFactory,
-    PersonFactory,
     PositionFactory,
     SpeakerFactory,
     UserFactory,
@@ -59,7 +61,22 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:meeting_detail": everyone(200),
     "meetings:action_list": everyone(200),
     "meetings:action_detail": everyone(200),
+    "meetings:meeting_ical": everyone(200),
+    "meetings:meeting_calendar": everyone(200),
+    "sitemap": everyone(200),
     "healthz": everyone(200),
+    # Contact-person nominations: public form, thank-you page and the signed status link.
+    "members:nomination_create": everyone(200),
+    "members:nomination_thanks": everyone(200),
+    "members:nomination_confirm": everyone(200),
+    # Deciding a nomination: staff who may change nominations (GET asks for confirmation).
+    "admin:members_nomination_approve": {**superuser_only(200), "secretariat": 200},
+    "admin:members_nomination_reject": {**superuser_only(200), "secretariat": 200},
+    # Nominations come from the public form and their audit rows from the workflow: nobody
+    # adds them by hand, and audit rows are never deleted.
+    "admin:members_nomination_add": superuser_only(403),
+    "admin:members_nominationevent_add": superuser_only(403),
+    "admin:members_nominationevent_delete": superuser_only(403),
     # Two-factor authentication (staff): verifying without a device sends you to set one up.
     "two_factor_setup": staff_only(200),
     "two_factor_verify": {**staff_only(302), "anonymous": 302},
@@ -137,11 +154,13 @@ def samples(superuser):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     meeting = MeetingFactory()
+    nomination = NominationFactory()
     speaker = SpeakerFactory(item__session__meeting=meeting)
     attempt = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x"}
     return {
         "organization": OrganizationFactory(),
-        "person": PersonFactory(),
+        # A person has a public page once they hold a position.
+        "person": PositionFactory().person,
         "meeting": meeting,
         "action": ActionFactory(),
         "members.body": meeting.body,
@@ -151,6 +170,10 @@ def samples(superuser):
         "meetings.speaker": speaker,
         "meetings.participation": ParticipationFactory(meeting=meeting),
         "meetings.decision": DecisionFactory(meeting=meeting),
+        "members.nomination": nomination,
+        "members.nominationevent": NominationEvent.objects.create(
+            nomination=nomination, from_status="unconfirmed", to_status="awaiting_review"
+        ),
         "auth.user": superuser,
         "auth.group": Group.objects.get(name="Secretariat"),
         "axes.accessattempt": AccessAttempt.objects.create(
@@ -193,7 +216,9 @@ def url_for(name, pattern, samples) -> str:
         }
     elif name == "admin:app_list":
         kwargs = {"app_label": "auth"}
-    elif name == "meetings:meeting_detail":
+    elif name == "members:nomination_confirm":
+        kwargs = {"token": nomination_token(nomination=samples["members.nomination"])}
+    elif name in {"meetings:meeting_detail", "meetings:meeting_ical"}:
         meeting = samples["meeting"]
         kwargs = {"year": meeting.start_date.year, "slug": meeting.slug}
     elif "slug" in params:
