@@ -472,6 +472,9 @@ class Participation(models.Model):
     def __str__(self):
         return f"{self.person} at {self.meeting}"
 
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url()
+
     @property
     def organization_label(self) -> str:
         """The organization's name, or what the participant typed when it is not in the list."""
@@ -480,9 +483,6 @@ class Participation(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in SEAT_STATUSES
-
-    def get_absolute_url(self):
-        return self.meeting.get_absolute_url()
 
     def clean(self):
         if self.meeting_id and self.person_id:
@@ -568,7 +568,10 @@ class RegistrationWindow(models.Model):
         help_text=_("When the meeting is full, put further registrations on a waiting list."),
     )
     mode = models.CharField(
-        _("who may register"), max_length=16, choices=RegistrationMode, default=RegistrationMode.ANYONE
+        _("who may register"),
+        max_length=16,
+        choices=RegistrationMode,
+        default=RegistrationMode.ANYONE,
     )
     invitation_token = models.CharField(
         _("invitation token"),

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from django.contrib.auth import get_user_model
 
 from meetings.models import (
@@ -10,6 +11,7 @@ from meetings.models import (
     Meeting,
     Participation,
     ParticipationStatus,
+    RegistrationWindow,
     Session,
     Speaker,
 )
@@ -163,3 +165,19 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     order = factory.Sequence(lambda n: n + 1)
     text = "To build a working group nominated by each member organization."
+
+
+class RegistrationWindowFactory(factory.django.DjangoModelFactory):
+    """Registration open now (from yesterday to in ten days) for an upcoming meeting."""
+
+    class Meta:
+        model = RegistrationWindow
+
+    meeting = factory.SubFactory(
+        MeetingFactory,
+        start_date=factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30)),
+        end_date=factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=31)),
+    )
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
+    capacity = None
