@@ -1,8 +1,8 @@
 import datetime
 
 import factory
-from django.utils import timezone
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from meetings.models import (
     Action,
