@@ -73,13 +73,15 @@ def main(rows: int) -> None:
     dataset = CSV().create_dataset(content)
     preview = ParticipantResource().import_data(dataset, dry_run=True)
     preview_seconds = time.perf_counter() - started
-    assert not preview.has_errors(), preview.base_errors
+    if preview.has_errors():
+        raise SystemExit(f"preview failed: {preview.base_errors}")
 
     started = time.perf_counter()
     dataset = CSV().create_dataset(content)
     result = ParticipantResource().import_data(dataset, dry_run=False)
     confirm_seconds = time.perf_counter() - started
-    assert not result.has_errors(), result.base_errors
+    if result.has_errors():
+        raise SystemExit(f"import failed: {result.base_errors}")
     created = Participation.objects.filter(meeting=meeting).count()
     print(
         f"{rows} participant rows on {django.db.connection.vendor}: "
