@@ -53,7 +53,8 @@
     }
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (button) { button.disabled = true; });
-    fetch(form.action, {
+    // form.action would be the button named "action"; read the attribute instead.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -80,7 +81,14 @@
         }
       })
       .catch(function () {
-        buttons.forEach(function (button) { button.disabled = false; });
+        // Fall back to an ordinary post, carrying the tapped button's value.
+        if (event.submitter && event.submitter.name) {
+          var hidden = document.createElement("input");
+          hidden.type = "hidden";
+          hidden.name = event.submitter.name;
+          hidden.value = event.submitter.value;
+          form.appendChild(hidden);
+        }
         form.submit();
       });
   });
