@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from members.models import Person
 from members.resources import (
+    AllOrNothingMixin,
     ChoiceWidget,
     CountryWidget,
     OrganizationLookup,
@@ -97,7 +98,7 @@ class ParticipationInstanceLoader(BaseInstanceLoader):
         return resource.participations.get((meeting.pk, person.pk))
 
 
-class ParticipantResource(resources.ModelResource):
+class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
     meeting = fields.Field(attribute="meeting", column_name="meeting")
     email = fields.Field(attribute="person", column_name="email")
     honorific = fields.Field(attribute="person__honorific", column_name="honorific", readonly=True)

@@ -123,6 +123,14 @@ class StrictDateWidget(widgets.DateWidget):
             ) from error
 
 
+class AllOrNothingMixin:
+    """An import with any failing row, of any kind, saves nothing."""
+
+    def import_data(self, dataset, **kwargs):
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
+
 class OrganizationLookup:
     """All organizations by lower-cased name and short name, loaded in one query."""
 
@@ -166,7 +174,7 @@ class OrganizationInstanceLoader(BaseInstanceLoader):
         return lookup.find(row.get("name")) or lookup.find(row.get("short_name"))
 
 
-class OrganizationResource(resources.ModelResource):
+class OrganizationResource(AllOrNothingMixin, resources.ModelResource):
     name = fields.Field(attribute="name", column_name="name")
     short_name = fields.Field(attribute="short_name", column_name="short_name")
     kind = fields.Field(
@@ -230,7 +238,7 @@ class PersonInstanceLoader(BaseInstanceLoader):
         return self.resource.people.get(email)
 
 
-class PersonResource(resources.ModelResource):
+class PersonResource(AllOrNothingMixin, resources.ModelResource):
     """People, matched by email. The export carries emails and phone numbers: it is for the
     Secretariat only (the admin), never a public page."""
 

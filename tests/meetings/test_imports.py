@@ -222,3 +222,16 @@ def test_upload_check_refuses_a_50_mb_file():
 def test_upload_check_accepts_the_samples():
     for name in ("participants.csv", "participants.xlsx"):
         check_spreadsheet_upload(SimpleUploadedFile(name, (DATA / name).read_bytes()))
+
+
+def test_participants_import_with_only_a_bad_value_saves_the_good_rows_neither():
+    """A value error (unknown country) is a validation error in django-import-export, which
+    by default would still save the other rows; here the whole import is rolled back."""
+    first_meeting()
+    data = tablib.Dataset(headers=["meeting", "email", "family_name", "country"])
+    data.append(["1st-anso-working-group-meeting", "good@example.org", "Good", "KE"])
+    data.append(["1st-anso-working-group-meeting", "bad@example.org", "Bad", "Narnia"])
+    result = ParticipantResource().import_data(data, dry_run=False)
+    assert result.has_validation_errors()
+    assert Participation.objects.count() == 0
+    assert Person.objects.count() == 0
