@@ -223,3 +223,11 @@ def test_report_pages_are_for_the_secretariat(client, outsider_staff_user):
     client.force_login(outsider_staff_user)
     assert client.get(url).status_code == 403
     assert client.post(url, {"text": "x", "save": "1"}).status_code == 403
+
+
+def test_admin_index_links_to_the_dashboard(secretariat_client, client, outsider_staff_user):
+    response = secretariat_client.get(reverse("admin:index"))
+    assert reverse("meetings:statistics").encode() in response.content
+    client.force_login(outsider_staff_user)
+    response = client.get(reverse("admin:index"))
+    assert reverse("meetings:statistics").encode() not in response.content
