@@ -387,8 +387,9 @@ class StatisticsDashboardView(SecretariatMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from django.contrib import admin
 
+        admin_context = {**admin.site.each_context(self.request), "is_nav_sidebar_enabled": False}
         return super().get_context_data(
-            **admin.site.each_context(self.request),
+            **admin_context,
             title=_("Attendance statistics"),
             trends=meeting_trends(),
             by_country=participants_by_country(),
