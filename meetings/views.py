@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -47,6 +48,22 @@ def _site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+#: Registration posts accepted from one address per hour (a shared office network registers
+#: a delegation; a script does not get to fill the meeting).
+REGISTRATION_POSTS_PER_HOUR = 30
+
+
+def registration_rate_exceeded(request) -> bool:
+    key = f"registration-posts:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60 * 60)
+        count = 1
+    return count > REGISTRATION_POSTS_PER_HOUR
+
+
 class PublishedMeetingMixin:
     """The published meeting named by the URL; anything else is a 404."""
 
@@ -92,6 +109,21 @@ class RegistrationCreateView(PublishedMeetingMixin, View):
         return self.render(RegistrationForm(), closed_message=self.closed_message())
 
     def post(self, request, *args, **kwargs):
+        if registration_rate_exceeded(request):
+            return render(
+                request,
+                "meetings/registration_form.html",
+                {
+                    "meeting": self.meeting,
+                    "window": self.window,
+                    "form": RegistrationForm(request.POST),
+                    "closed_message": _(
+                        "Too many registrations from your network in the last hour. "
+                        "Please try again later."
+                    ),
+                },
+                status=429,
+            )
         closed = self.closed_message()
         if closed:
             return self.render(RegistrationForm(), status=403, closed_message=closed)

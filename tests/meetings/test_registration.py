@@ -372,3 +372,18 @@ def test_registration_manage_tampered_link_changes_nothing(client):
     assert b"This link is not valid" in response.content
     participation.refresh_from_db()
     assert participation.status == ParticipationStatus.REGISTERED
+
+
+def test_registration_posts_are_rate_limited_per_address(client, settings):
+
+    from meetings import views
+
+    window = RegistrationWindowFactory()
+    url = register_url(window.meeting)
+    for n in range(views.REGISTRATION_POSTS_PER_HOUR):
+        response = client.post(url, form_data(email=f"p{n}@example.org"))
+        assert response.status_code == 302
+    response = client.post(url, form_data(email="one-more@example.org"))
+    assert response.status_code == 429
+    assert b"Too many registrations" in response.content
+    assert not Person.objects.filter(email="one-more@example.org").exists()
