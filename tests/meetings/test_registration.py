@@ -374,8 +374,7 @@ def test_registration_manage_tampered_link_changes_nothing(client):
     assert participation.status == ParticipationStatus.REGISTERED
 
 
-def test_registration_posts_are_rate_limited_per_address(client, settings):
-
+def test_registration_posts_are_rate_limited_per_address(client):
     from meetings import views
 
     window = RegistrationWindowFactory()
