@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,10 +12,16 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import services
 from .forms import RegistrationForm, ReportForm, WalkInForm
-from .models import Action, Meeting, Participation, ParticipationStatus, RegistrationWindow
+from .models import (
+    SEAT_STATUSES,
+    Action,
+    Meeting,
+    Participation,
+    ParticipationStatus,
+    RegistrationWindow,
+)
 from .reports import meeting_report_draft, report_participants
 from .statistics import (
-    meeting_statistics,
     meeting_trends,
     participants_by_country,
     participants_by_membership,
@@ -263,6 +269,14 @@ def check_in_rows(meeting: Meeting, query: str = ""):
     return list(qs[:CHECK_IN_LIMIT])
 
 
+def check_in_counts(meeting: Meeting) -> dict[str, int]:
+    """Checked in and seats taken, for the counter at the top of the check-in page."""
+    return Participation.objects.filter(meeting=meeting).aggregate(
+        attended=Count("pk", filter=Q(status=ParticipationStatus.ATTENDED)),
+        registered=Count("pk", filter=Q(status__in=SEAT_STATUSES)),
+    )
+
+
 class CheckInView(SecretariatMixin, View):
     template_name = "meetings/check_in.html"
 
@@ -275,7 +289,7 @@ class CheckInView(SecretariatMixin, View):
             "query": query,
             "limit": CHECK_IN_LIMIT,
             "walk_in_form": walk_in_form,
-            "stats": meeting_statistics(meeting),
+            "counts": check_in_counts(meeting),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -343,11 +357,15 @@ class CheckInToggleView(SecretariatMixin, View):
             pk=participation.pk
         )
         if request.headers.get("X-Requested-With") == "fetch":
-            return render(
+            response = render(
                 request,
                 "meetings/includes/check_in_row.html",
                 {"meeting": meeting, "row": participation},
             )
+            counts = check_in_counts(meeting)
+            response["X-Checked-In"] = str(counts["attended"])
+            response["X-Registered"] = str(counts["registered"])
+            return response
         messages.success(request, message % {"name": participation.person})
         return HttpResponseRedirect(
             reverse(

@@ -10,6 +10,13 @@
   var input = searchForm.querySelector("input[name=q]");
   var searchUrl = searchForm.dataset.searchUrl;
   var timer = null;
+
+  function updateCount(name, value) {
+    var element = document.querySelector("#check-in-count [data-count=" + name + "]");
+    if (element && value !== null) {
+      element.textContent = value;
+    }
+  }
   var latest = 0;
 
   function search() {
@@ -67,6 +74,8 @@
         if (!response.ok) {
           throw new Error(response.status);
         }
+        updateCount("attended", response.headers.get("X-Checked-In"));
+        updateCount("registered", response.headers.get("X-Registered"));
         return response.text();
       })
       .then(function (html) {

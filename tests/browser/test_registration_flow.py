@@ -56,6 +56,7 @@ def test_visitor_registers_and_is_checked_in(page, live_server, mailoutbox):
     row.get_by_role("button", name=re.compile("Check in")).click()
     row = page.locator("#check-in-results li").filter(has_text="Okafor")
     row.get_by_text("checked in").wait_for()
+    assert page.locator("#check-in-count [data-count=attended]").inner_text() == "1"
 
     participation = Participation.objects.get(person__email="amina.okafor@example.org")
     assert participation.status == ParticipationStatus.ATTENDED
