@@ -386,3 +386,22 @@ def test_registration_posts_are_rate_limited_per_address(client):
     assert response.status_code == 429
     assert b"Too many registrations" in response.content
     assert not Person.objects.filter(email="one-more@example.org").exists()
+
+
+def test_registration_page_without_a_window_says_so(client):
+    meeting = MeetingFactory()
+    response = client.get(register_url(meeting))
+    assert response.status_code == 200
+    assert b"This meeting does not take registrations." in response.content
+    assert client.post(register_url(meeting), form_data()).status_code == 403
+    assert Participation.objects.count() == 0
+
+
+def test_registration_when_full_puts_the_visitor_on_the_waiting_list(client):
+    window = RegistrationWindowFactory(capacity=1)
+    ParticipationFactory(meeting=window.meeting, status=ParticipationStatus.REGISTERED)
+    response = client.post(register_url(window.meeting), form_data(), follow=True)
+    assert b"you are on the waiting list" in response.content
+    assert Participation.objects.get(person__email="amina@example.org").status == (
+        ParticipationStatus.WAITLISTED
+    )
