@@ -9,6 +9,8 @@ message that names the value; an import with any failing row is rolled back as a
 from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import fields, resources, widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 
@@ -341,3 +343,20 @@ class SpreadsheetImportForm(ImportForm):
         upload = self.cleaned_data["import_file"]
         check_spreadsheet_upload(upload)
         return upload
+
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """Import (CSV, XLSX) with preview and export for an admin, with the upload checks above
+    and a plain message when a file cannot be read."""
+
+    import_form_class = SpreadsheetImportForm
+    formats = [CSV, XLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error(
+            "import_file",
+            _(
+                "The file could not be read as the chosen format. Check that it is a CSV "
+                "(UTF-8) or XLSX file with one header row."
+            ),
+        )
