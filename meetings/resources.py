@@ -9,6 +9,7 @@ updated in bulk. The lookups run a fixed number of queries per file, so thousand
 import in one request. Any failing row rolls the whole import back.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -229,12 +230,14 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         email = _text(row.get("email")).lower()
         if "@" not in email:
-            raise ValueError(_("A valid email is required to match people."))
+            raise ValidationError(_("A valid email is required to match people."))
         if not _text(row.get("family_name")):
-            raise ValueError(_("The family name is required."))
+            raise ValidationError(_("The family name is required."))
         key = (_text(row.get("meeting")).lower(), email)
         if key in self.seen:
-            raise ValueError(_("%(email)s appears twice for the same meeting.") % {"email": email})
+            raise ValidationError(
+                _("%(email)s appears twice for the same meeting.") % {"email": email}
+            )
         self.seen.add(key)
         typed = _text(row.get("organization"))
         if typed and self.organizations.find(typed) is None:

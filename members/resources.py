@@ -6,6 +6,7 @@ row. Values a person can get wrong (country, dates, choices, organization) fail 
 message that names the value; an import with any failing row is rolled back as a whole.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import fields, resources, widgets
@@ -224,7 +225,7 @@ class OrganizationResource(AllOrNothingMixin, resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         if not (row.get("name") or "").strip():
-            raise ValueError(_("The name is required."))
+            raise ValidationError(_("The name is required."))
         for key in ("name", "short_name", "website"):
             if key in row and row[key] is None:
                 row[key] = ""
@@ -286,13 +287,13 @@ class PersonResource(AllOrNothingMixin, resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         email = (row.get("email") or "").strip().lower()
         if not email or "@" not in email:
-            raise ValueError(_("A valid email is required to match people."))
+            raise ValidationError(_("A valid email is required to match people."))
         if email in self.seen:
-            raise ValueError(_("%(email)s appears twice in the file.") % {"email": email})
+            raise ValidationError(_("%(email)s appears twice in the file.") % {"email": email})
         self.seen.add(email)
         row["email"] = email
         if not (row.get("family_name") or "").strip():
-            raise ValueError(_("The family name is required."))
+            raise ValidationError(_("The family name is required."))
         for key in ("honorific", "given_name", "phone"):
             if key in row and row[key] is None:
                 row[key] = ""
@@ -308,7 +309,6 @@ XLSX_MAGIC = b"PK\x03\x04"
 def check_spreadsheet_upload(upload) -> None:
     """Refuse, with a message a person can act on, a file that is empty, too big, or not the
     spreadsheet its name claims."""
-    from django.core.exceptions import ValidationError
     from django.template.defaultfilters import filesizeformat
 
     if upload.size == 0:
@@ -351,6 +351,13 @@ class SpreadsheetAdminMixin(ImportExportMixin):
 
     import_form_class = SpreadsheetImportForm
     formats = [CSV, XLSX]
+
+    def has_import_permission(self, request):
+        """Importing adds and changes records: both permissions are needed."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error(
