@@ -7,6 +7,7 @@ message that names the value; an import with any failing row is rolled back as a
 """
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import fields, resources, widgets
@@ -15,7 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 
-from .models import MembershipStatus, Organization, OrganizationKind, Person
+from .models import MembershipStatus, Organization, OrganizationKind, Person, Position, Role
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"]
 
@@ -367,3 +368,45 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 "(UTF-8) or XLSX file with one header row."
             ),
         )
+
+
+class ContactPersonResource(resources.ModelResource):
+    """Export only: the working group's contact persons as of today, with the organization
+    that appointed them. Contact details included: for the Secretariat, not for publishing."""
+
+    honorific = fields.Field(attribute="person__honorific", column_name="honorific")
+    given_name = fields.Field(attribute="person__given_name", column_name="given_name")
+    family_name = fields.Field(attribute="person__family_name", column_name="family_name")
+    email = fields.Field(attribute="person__email", column_name="email")
+    phone = fields.Field(attribute="person__phone", column_name="phone")
+    appointed_by = fields.Field(attribute="appointed_by__name", column_name="appointed_by")
+    country = fields.Field(
+        attribute="appointed_by__country", column_name="country", widget=CountryWidget()
+    )
+    since = fields.Field(attribute="start_date", column_name="since", widget=StrictDateWidget())
+
+    class Meta:
+        model = Position
+        fields = (
+            "honorific",
+            "given_name",
+            "family_name",
+            "email",
+            "phone",
+            "appointed_by",
+            "country",
+            "since",
+        )
+        name = "Contact persons (export only)"
+
+    def get_queryset(self):
+        return (
+            Position.objects.working_group_members(timezone.localdate())
+            .filter(role=Role.CONTACT_PERSON)
+            .select_related("person", "appointed_by")
+            .order_by("appointed_by__name", "person__family_name")
+        )
+
+    def filter_export(self, queryset, **kwargs):
+        # Whatever the admin list holds, the export is the current contact persons.
+        return self.get_queryset()

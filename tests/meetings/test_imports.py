@@ -235,3 +235,18 @@ def test_participants_import_with_only_a_bad_value_saves_the_good_rows_neither()
     assert result.has_validation_errors()
     assert Participation.objects.count() == 0
     assert Person.objects.count() == 0
+
+
+def test_contact_persons_export_lists_current_contact_persons_only():
+    from members.resources import ContactPersonResource
+
+    from ..factories import PositionFactory
+
+    current = PositionFactory(start_date=datetime.date(2019, 1, 1))
+    PositionFactory(start_date=datetime.date(2019, 1, 1), end_date=datetime.date(2020, 1, 1))
+    exported = ContactPersonResource().export()
+    assert len(exported) == 1
+    row = dict(zip(exported.headers, exported[0], strict=True))
+    assert row["email"] == current.person.email
+    assert row["appointed_by"] == current.appointed_by.name
+    assert row["since"] == "2019-01-01"
