@@ -136,3 +136,10 @@ def public_participants(meeting):
         )
     )
     return {"meeting": meeting, "participants": participants}
+
+
+@register.inclusion_tag("meetings/includes/attendance_chart_pair.html")
+def attendance_chart_pair(meeting):
+    """Only the two charts (by country or region, by organization), for a page that shows the
+    attendance figures itself. Three aggregate queries."""
+    return {"meeting": meeting, "stats": meeting_statistics(meeting)}

@@ -99,3 +99,10 @@ def test_public_includes_run_a_fixed_number_of_queries(django_assert_num_queries
         )
     assert html.count("<svg") == 2
     assert "@" not in html
+
+
+def test_attendance_chart_pair_draws_two_charts_or_nothing():
+    meeting = MeetingFactory()
+    assert "<svg" not in render("{% attendance_chart_pair meeting %}", meeting=meeting)
+    ParticipationFactory(meeting=meeting)
+    assert render("{% attendance_chart_pair meeting %}", meeting=meeting).count("<svg") == 2
