@@ -33,17 +33,43 @@ def date_range(start: datetime.date, end: datetime.date) -> str:
     return f"{start.day} {start:%B %Y}-{end.day} {end:%B %Y}"
 
 
-def _person(speaker_or_chair, capacity: str) -> str:
-    return (
-        f"{speaker_or_chair.display_name}, {capacity}"
-        if capacity
-        else str(speaker_or_chair.display_name)
-    )
+def _person(person, capacity: str, *, inside: bool = False) -> str:
+    """ "Prof. Qasim Jan, ANSO Vice-President" (with a closing comma when the name is the
+    subject of a sentence that goes on)."""
+    if not capacity:
+        return str(person.display_name)
+    return f"{person.display_name}, {capacity}" + ("," if inside else "")
+
+
+def _topic(title: str) -> str:
+    """A title used inside a sentence: first letter lowered unless it is an acronym."""
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
 
 
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if not text or text.endswith((".", "!", "?")) else text + "."
+
+
+def _item_sentence(item: AgendaItem) -> str:
+    speakers = list(item.speaker_set.all())
+    label = AgendaItemKind(item.kind).label.lower() if item.kind else ""
+    about = item.title.strip()
+    if about.lower() in {label, str(label), "welcome", "discussion"}:
+        about = ""
+    if not speakers:
+        if item.kind == AgendaItemKind.DISCUSSION:
+            return (
+                f"A discussion on {_topic(about)} followed." if about else "A discussion followed."
+            )
+        return _sentence(about) if about else ""
+    who = " and ".join(_person(s.person, s.capacity, inside=True) for s in speakers)
+    phrase = ITEM_PHRASES.get(item.kind, "spoke")
+    if about and item.kind != AgendaItemKind.WELCOME:
+        phrase += f" on {_topic(about)}"
+    return f"{who} {phrase}."
 
 
 def meeting_report_draft(meeting: Meeting) -> str:
@@ -86,38 +112,33 @@ def meeting_report_draft(meeting: Meeting) -> str:
 
     for index, session in enumerate(meeting.sessions.all()):
         if session.kind == SessionKind.OPENING:
-            name = "The opening session"
+            name = "opening session"
         elif session.kind == SessionKind.CLOSING:
-            name = "The closing session"
+            name = "closing session"
         else:
             word = ORDINAL_WORDS[index] if index < len(ORDINAL_WORDS) else f"{index + 1}th"
-            name = f"At the {word} session"
+            name = f"{word} session"
+        generic_title = session.title.strip().lower() in {name, f"the {name}", ""}
         sentences = []
-        if session.chair_id and name.startswith("The"):
+        if session.chair_id:
+            on = "" if generic_title else f", on {_topic(session.title)},"
             sentences.append(
-                f"{name} was chaired by {_person(session.chair, session.chair_capacity)}."
+                f"The {name}{on} was chaired by {_person(session.chair, session.chair_capacity)}."
             )
-        elif session.chair_id:
-            sentences.append(
-                f"{name}, chaired by {_person(session.chair, session.chair_capacity)}, "
-                f"the programme was: {session.title}."
-            )
-        else:
-            sentences.append(f"{name}: {session.title}.")
+        elif not generic_title:
+            sentences.append(f"The {name} was on {_topic(session.title)}.")
+        lead = "" if sentences else f"At the {name}, "
         for item in session.items.all():
-            speakers = list(item.speaker_set.all())
-            phrase = ITEM_PHRASES.get(item.kind, "spoke")
-            if speakers:
-                who = " and ".join(_person(s.person, s.capacity) for s in speakers)
-                sentence = f"{who} {phrase}"
-                if item.kind != AgendaItemKind.WELCOME:
-                    sentence += f" on {item.title[0].lower()}{item.title[1:]}"
-                sentences.append(sentence + ".")
-            else:
-                sentences.append(_sentence(item.title))
+            sentence = _item_sentence(item)
+            if not sentence:
+                continue
+            if lead:
+                sentence, lead = lead + sentence, ""
+            sentences.append(sentence)
             if item.description:
                 sentences.append(_sentence(item.description))
-        paragraphs.append(" ".join(sentences))
+        if sentences:
+            paragraphs.append(" ".join(sentences))
 
     decisions = list(meeting.decisions.all())
     if decisions:

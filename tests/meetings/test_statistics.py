@@ -162,6 +162,19 @@ def test_report_draft_opens_like_the_news_report():
     SessionFactory(
         meeting=meeting, order=2, kind="working", title="ANSO future actions", chair=None
     )
+    third = SessionFactory(
+        meeting=meeting, order=3, kind="working", title="Third session", chair=None
+    )
+    AgendaItemFactory(session=third, order=1, kind="opening_address", title="Opening address")
+    presentation = AgendaItemFactory(
+        session=third, order=2, kind="presentation", title="ANSO scholarship programme"
+    )
+    SpeakerFactory(
+        item=presentation,
+        person=PersonFactory(honorific="Ms.", given_name="Min", family_name="Zhao"),
+        capacity="ANSO Secretariat",
+    )
+    AgendaItemFactory(session=third, order=3, kind="discussion", title="Discussion")
     text = meeting_report_draft(meeting)
     assert text.startswith(
         "The 1st ANSO Working Group Meeting was held in Ya'ao International Hotel, Beijing "
@@ -172,8 +185,13 @@ def test_report_draft_opens_like_the_news_report():
         "The opening session was chaired by Prof. Ailikun, Assistant Executive Director of "
         "the ANSO Secretariat." in text
     )
-    assert "Prof. Qasim Jan, ANSO Vice-President gave a warm welcome" in text
-    assert "At the second session: ANSO future actions." in text
+    assert "Prof. Qasim Jan, ANSO Vice-President, gave a warm welcome" in text
+    assert "The second session was on ANSO future actions." in text
+    assert (
+        "At the third session, Ms. Min Zhao, ANSO Secretariat, gave a presentation on ANSO "
+        "scholarship programme. A discussion followed." in text
+    )
+    assert "address on opening address" not in text
 
 
 def test_report_page_saves_the_summary_and_prints(secretariat_client):
