@@ -57,7 +57,9 @@ def _item_sentence(item: AgendaItem) -> str:
     speakers = list(item.speaker_set.all())
     label = AgendaItemKind(item.kind).label.lower() if item.kind else ""
     about = item.title.strip()
-    if about.lower() in {label, str(label), "welcome", "discussion"}:
+    if label and about.lower().startswith(f"{label}:"):
+        about = about[len(label) + 1 :].strip()  # "Discussion: ANSO scholarships"
+    if about.lower() in {label, "welcome", "discussion"}:
         about = ""
     if not speakers:
         if item.kind == AgendaItemKind.DISCUSSION:

@@ -175,6 +175,9 @@ def test_report_draft_opens_like_the_news_report():
         capacity="ANSO Secretariat",
     )
     AgendaItemFactory(session=third, order=3, kind="discussion", title="Discussion")
+    AgendaItemFactory(
+        session=third, order=4, kind="discussion", title="Discussion: Open science and data"
+    )
     text = meeting_report_draft(meeting)
     assert text.startswith(
         "The 1st ANSO Working Group Meeting was held in Ya'ao International Hotel, Beijing "
@@ -189,7 +192,8 @@ def test_report_draft_opens_like_the_news_report():
     assert "The second session was on ANSO future actions." in text
     assert (
         "At the third session, Ms. Min Zhao, ANSO Secretariat, gave a presentation on ANSO "
-        "scholarship programme. A discussion followed." in text
+        "scholarship programme. A discussion followed. A discussion on open science and data "
+        "followed." in text
     )
     assert "address on opening address" not in text
 
