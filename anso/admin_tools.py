@@ -1,0 +1,130 @@
+"""Admin pieces shared by every model of the site: the CSV export action, a country filter
+that lists only the countries in use, and inline autocompletes without a query per row."""
+
+import csv
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+
+#: A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for streaming with csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+def _export_fields(model: type[models.Model]) -> list[models.Field]:
+    return [field for field in model._meta.concrete_fields if field.name != "password"]
+
+
+def _cell(obj: models.Model, field: models.Field) -> str:
+    if field.is_relation:
+        value = getattr(obj, field.name)
+    elif field.choices:
+        value = getattr(obj, f"get_{field.name}_display")()
+    else:
+        value = getattr(obj, field.attname)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).isoformat(timespec="seconds")
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        text = "'" + text
+    return text
+
+
+def csv_rows(queryset: models.QuerySet):
+    """Yield the header and one row per object: every concrete field, related objects by
+    their name, choices by their label."""
+    fields = _export_fields(queryset.model)
+    relations = [field.name for field in fields if field.is_relation]
+    yield [str(field.verbose_name) for field in fields]
+    for obj in queryset.select_related(*relations).iterator(chunk_size=500):
+        yield [_cell(obj, field) for field in fields]
+
+
+@admin.action(description=_("Export selected rows to CSV"), permissions=["view"])
+def export_as_csv(modeladmin, request, queryset):
+    """Stream the selected rows as a CSV file named after the model and today's date.
+
+    Needs the view permission on the model (the admin hides the action otherwise and refuses
+    it if posted anyway).
+    """
+    opts = queryset.model._meta
+    writer = csv.writer(_Echo())
+    filename = f"{slugify(opts.verbose_name_plural)}-{timezone.localdate():%Y-%m-%d}.csv"
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in csv_rows(queryset)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class CountryOrRegionFilter(CountryFilter):
+    """Lists only the countries and regions that occur, not all ~250 ISO 3166 codes."""
+
+    title = _("country or region")
+
+
+class _PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that renders its selected option from an object already loaded.
+
+    The stock widget runs one query per widget to find the label of the selected value: on an
+    inline of 50 participants with two autocompletes that is 100 queries. When the form's
+    instance already holds the related object (the inline's queryset selects it), this widget
+    uses it; otherwise (a bound form with another value) it falls back to the query.
+    """
+
+    selected_object = None
+
+    def optgroups(self, name, value, attr=None):
+        obj = self.selected_object
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if obj is None or chosen != [str(obj.pk)]:
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        label = self.choices.field.label_from_instance(obj)
+        options.append(self.create_option(name, obj.pk, label, set(chosen), len(options)))
+        return [(None, options, 0)]
+
+
+class PreloadedAutocompleteForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if not isinstance(widget, _PreloadedAutocompleteSelect):
+                continue
+            model_field = self.instance._meta.get_field(name)
+            if model_field.is_cached(self.instance):
+                widget.selected_object = getattr(self.instance, name)
+
+
+class PreloadedAutocompleteInlineMixin:
+    """For inlines with autocomplete fields: list the related objects in `get_queryset`'s
+    select_related and the rows render without a query each."""
+
+    form = PreloadedAutocompleteForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        widget = getattr(formfield.widget, "widget", formfield.widget)
+        if type(widget) is AutocompleteSelect:
+            widget.__class__ = _PreloadedAutocompleteSelect
+        return formfield

@@ -1,0 +1,274 @@
+"""The Secretariat's admin for meetings: sessions, agenda items and speakers, attendance,
+decisions and the action plan."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
+
+from anso.admin_tools import CountryOrRegionFilter, PreloadedAutocompleteInlineMixin
+from members.models import Organization
+
+from .models import (
+    Action,
+    AgendaItem,
+    Decision,
+    Meeting,
+    Participation,
+    ParticipationStatus,
+    Session,
+    Speaker,
+)
+
+
+class SessionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+    model = Session
+    fields = [
+        "order",
+        "title",
+        "kind",
+        "date",
+        "start_time",
+        "end_time",
+        "chair",
+        "chair_capacity",
+    ]
+    autocomplete_fields = ["chair"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("meeting__body", "chair")
+
+
+class ParticipationInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+    model = Participation
+    fields = ["person", "organization", "country", "capacity", "status", "listed_publicly"]
+    autocomplete_fields = ["person", "organization"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        # The meeting too: each row's heading is "<person> at <meeting>".
+        return super().get_queryset(request).select_related("meeting", "person", "organization")
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    fields = ["order", "text"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("meeting")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "start_date",
+        "end_date",
+        "city",
+        "country",
+        "is_published",
+        "attended_count",
+    ]
+    list_filter = ["is_published", "body", ("country", CountryOrRegionFilter)]
+    search_fields = ["title", "venue", "city", "summary"]
+    autocomplete_fields = ["body"]
+    date_hierarchy = "start_date"
+    list_select_related = ["body"]
+    ordering = ["-start_date"]
+    readonly_fields = ["title", "attendance_from_records"]
+    inlines = [SessionInline, ParticipationInline, DecisionInline]
+    fieldsets = [
+        (None, {"fields": ["body", "number", "title", "slug", "is_published"]}),
+        (_("When and where"), {"fields": ["start_date", "end_date", "venue", "city", "country"]}),
+        (None, {"fields": ["summary"]}),
+        (_("Attendance"), {"fields": ["reported_attendance", "attendance_from_records"]}),
+    ]
+
+    def get_queryset(self, request):
+        attended = Q(participations__status=ParticipationStatus.ATTENDED)
+        return super().get_queryset(request).annotate(_attended=Count("participations", attended))
+
+    @admin.display(description=_("attended"), ordering="_attended")
+    def attended_count(self, obj):
+        return obj._attended
+
+    @admin.display(description=_("attendance from the records"))
+    def attendance_from_records(self, obj):
+        if obj.pk is None:
+            return "-"
+        attended = obj.participations.attended()
+        members = Organization.objects.members_on(obj.start_date)
+        member_orgs = attended.filter(organization__in=members).values("organization")
+        countries = attended.exclude(country="").values("country")
+        return _(
+            "%(people)d attended, from %(members)d member organizations and "
+            "%(countries)d countries and regions."
+        ) % {
+            "people": attended.count(),
+            "members": member_orgs.distinct().count(),
+            "countries": countries.distinct().count(),
+        }
+
+
+class AgendaItemInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+    model = AgendaItem
+    fields = ["order", "kind", "title", "action"]
+    autocomplete_fields = ["action"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("action")
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "order", "kind", "date", "chair"]
+    list_filter = ["kind", "meeting"]
+    search_fields = ["title", "meeting__title", "chair__given_name", "chair__family_name"]
+    autocomplete_fields = ["meeting", "chair"]
+    date_hierarchy = "date"
+    list_select_related = ["meeting", "chair"]
+    ordering = ["-meeting__start_date", "order"]
+    inlines = [AgendaItemInline]
+
+
+class SpeakerInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+    model = Speaker
+    fields = ["order", "person", "capacity"]
+    autocomplete_fields = ["person"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "session", "order", "kind", "action", "speaker_names"]
+    list_filter = ["kind", "session__meeting"]
+    search_fields = ["title", "description", "session__title", "session__meeting__title"]
+    autocomplete_fields = ["session", "action"]
+    date_hierarchy = "session__date"
+    list_select_related = ["session__meeting", "action"]
+    ordering = ["-session__meeting__start_date", "session__order", "order"]
+    inlines = [SpeakerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("speaker_set__person")
+
+    @admin.display(description=_("speakers"))
+    def speaker_names(self, obj):
+        return ", ".join(str(speaker.person) for speaker in obj.speaker_set.all())
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "capacity", "item", "meeting"]
+    list_filter = ["item__session__meeting"]
+    search_fields = ["person__given_name", "person__family_name", "capacity", "item__title"]
+    autocomplete_fields = ["item", "person"]
+    list_select_related = ["person", "item__session__meeting"]
+    ordering = ["-item__session__meeting__start_date", "item__session__order", "item__order"]
+
+    @admin.display(description=_("meeting"), ordering="item__session__meeting__start_date")
+    def meeting(self, obj):
+        return obj.item.session.meeting
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "person",
+        "meeting",
+        "organization",
+        "country",
+        "capacity",
+        "status",
+        "listed_publicly",
+    ]
+    list_filter = [
+        "status",
+        "capacity",
+        "listed_publicly",
+        "meeting",
+        ("country", CountryOrRegionFilter),
+    ]
+    search_fields = [
+        "person__given_name",
+        "person__family_name",
+        "person__email",
+        "organization__name",
+        "organization__short_name",
+    ]
+    autocomplete_fields = ["meeting", "person", "organization"]
+    date_hierarchy = "meeting__start_date"
+    list_select_related = ["person", "meeting", "organization"]
+    ordering = ["-meeting__start_date", "person__family_name", "person__given_name"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["mark_attended"]
+
+    @admin.action(description=_("Mark selected participants attended"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        """Set the selected participations to attended in one transaction, with history."""
+        now = timezone.now()
+        with transaction.atomic():
+            # A plain queryset for the lock: the admin's own joins nullable relations, which
+            # PostgreSQL cannot lock FOR UPDATE.
+            selected = Participation.objects.filter(pk__in=queryset.values("pk")).order_by()
+            to_mark = list(
+                selected.exclude(status=ParticipationStatus.ATTENDED).select_for_update()
+            )
+            for participation in to_mark:
+                participation.status = ParticipationStatus.ATTENDED
+                participation.updated_at = now
+            bulk_update_with_history(
+                to_mark,
+                Participation,
+                ["status", "updated_at"],
+                default_user=request.user,
+                default_change_reason="Marked attended in bulk",
+            )
+        already = queryset.count() - len(to_mark)
+        message = ngettext(
+            "%(count)d participant marked attended.",
+            "%(count)d participants marked attended.",
+            len(to_mark),
+        ) % {"count": len(to_mark)}
+        if already:
+            message += " " + ngettext(
+                "%(count)d was already marked attended.",
+                "%(count)d were already marked attended.",
+                already,
+            ) % {"count": already}
+        self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "meeting", "order"]
+    list_filter = ["meeting__body"]
+    search_fields = ["text", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+    date_hierarchy = "meeting__start_date"
+    list_select_related = ["meeting"]
+    ordering = ["-meeting__start_date", "order"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["order", "title", "status", "endorsed_by", "endorsed_at"]
+    list_display_links = ["title"]
+    list_filter = ["status"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["endorsed_by", "endorsed_at"]
+    list_select_related = ["endorsed_by__meeting", "endorsed_at"]
+    ordering = ["order", "title"]

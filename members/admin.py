@@ -1,0 +1,185 @@
+"""The Secretariat's admin for organizations, people, bodies and positions."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from anso.admin_tools import (
+    CountryOrRegionFilter,
+    PreloadedAutocompleteInlineMixin,
+    export_as_csv,
+)
+
+from .models import Body, Organization, Person, Position
+
+# The admin belongs to the whole site; its names and the site-wide actions are set here, in
+# the first app that registers models.
+admin.site.site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Records kept by the Secretariat")
+admin.site.add_action(export_as_csv, "export_as_csv")
+
+
+class HeldFilter(admin.SimpleListFilter):
+    """Positions held today, ended, or not yet started."""
+
+    title = _("time held")
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("current", _("currently held")),
+            ("past", _("ended")),
+            ("future", _("not yet started")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "current":
+            return queryset.held_on(today)
+        if self.value() == "past":
+            return queryset.filter(end_date__lt=today)
+        if self.value() == "future":
+            return queryset.filter(start_date__gt=today)
+        return queryset
+
+
+class HeldAtMeetingFilter(admin.SimpleListFilter):
+    """Positions held on the first day of a meeting: "who was in the working group then"."""
+
+    title = _("held on the first day of")
+    parameter_name = "held_at_meeting"
+
+    def lookups(self, request, model_admin):
+        from meetings.models import Meeting  # meetings depends on members, not the reverse
+
+        return [
+            (str(pk), f"{title} ({start:%d %b %Y})")
+            for pk, title, start in Meeting.objects.values_list("pk", "title", "start_date")
+        ]
+
+    def queryset(self, request, queryset):
+        from meetings.models import Meeting
+
+        if not self.value():
+            return queryset
+        try:
+            start = Meeting.objects.values_list("start_date", flat=True).get(pk=self.value())
+        except (Meeting.DoesNotExist, ValueError):
+            return queryset.none()
+        return queryset.held_on(start)
+
+
+class PositionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+    model = Position
+    fk_name = "person"
+    fields = ["role", "title", "body", "organization", "appointed_by", "start_date", "end_date"]
+    autocomplete_fields = ["body", "organization", "appointed_by"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("person", "body", "organization", "appointed_by")
+        )
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "short_name",
+        "kind",
+        "country",
+        "membership_status",
+        "joined_on",
+        "parent",
+        "is_sample",
+    ]
+    list_filter = ["membership_status", "kind", "is_sample", ("country", CountryOrRegionFilter)]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent"]
+    date_hierarchy = "joined_on"
+    list_select_related = ["parent"]
+    ordering = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "country", "parent", "website"]}),
+        (_("Membership"), {"fields": ["membership_status", "joined_on", "left_on"]}),
+        (None, {"fields": ["is_sample"]}),
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["display_name", "organization", "country", "email", "is_sample"]
+    list_filter = ["is_sample", "name_order", ("country", CountryOrRegionFilter)]
+    search_fields = ["given_name", "family_name", "email", "organization__name"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization"]
+    ordering = ["family_name", "given_name"]
+    inlines = [PositionInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["honorific", "given_name", "family_name", "name_order", "slug"]},
+        ),
+        (_("Contact (never shown publicly)"), {"fields": ["email", "phone"]}),
+        (None, {"fields": ["organization", "country", "is_sample"]}),
+    ]
+
+    @admin.display(description=_("name"), ordering="family_name")
+    def display_name(self, obj):
+        return obj.display_name
+
+
+@admin.register(Body)
+class BodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "organization"]
+    list_filter = ["kind"]
+    search_fields = ["name", "organization__name"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization"]
+    ordering = ["organization__name", "kind"]
+
+
+@admin.register(Position)
+class PositionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "person",
+        "role",
+        "title",
+        "body",
+        "organization",
+        "appointed_by",
+        "start_date",
+        "end_date",
+        "is_current",
+    ]
+    list_filter = [
+        HeldFilter,
+        HeldAtMeetingFilter,
+        "role",
+        "body",
+        ("appointed_by", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "person__given_name",
+        "person__family_name",
+        "title",
+        "organization__name",
+        "appointed_by__name",
+    ]
+    autocomplete_fields = ["person", "body", "organization", "appointed_by"]
+    date_hierarchy = "start_date"
+    list_select_related = ["person", "body", "organization", "appointed_by"]
+    ordering = ["-start_date", "person__family_name"]
+
+    @admin.display(description=_("held today"), boolean=True)
+    def is_current(self, obj):
+        today = timezone.localdate()
+        return obj.start_date <= today and (obj.end_date is None or obj.end_date >= today)

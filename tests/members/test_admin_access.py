@@ -1,0 +1,135 @@
+"""Every admin page renders for the Secretariat, and is refused for anonymous visitors and for
+staff outside the Secretariat group."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from members.roles import SECRETARIAT_GROUP, secretariat_codenames
+
+from ..factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    DecisionFactory,
+    ParticipationFactory,
+    PositionFactory,
+    SpeakerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+#: The site's own models (Django's users and groups are the superuser's business).
+MODELS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label in {"members", "meetings"}),
+    key=lambda model: model._meta.label,
+)
+MODEL_IDS = [model._meta.label for model in MODELS]
+
+
+@pytest.fixture
+def demo(db):
+    """At least one row of every model, linked the way the demo links them."""
+    speaker = SpeakerFactory()
+    meeting = speaker.item.session.meeting
+    decision = DecisionFactory(meeting=meeting)
+    action = ActionFactory(endorsed_by=decision)
+    AgendaItemFactory(session=speaker.item.session, action=action)
+    ParticipationFactory(meeting=meeting, person=speaker.person)
+    PositionFactory(person=speaker.person)
+
+
+def _urls(model) -> dict[str, str]:
+    opts = model._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}"
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"the demo data has no {opts.label}"
+    return {
+        "changelist": reverse(f"{name}_changelist"),
+        "add": reverse(f"{name}_add"),
+        "change": reverse(f"{name}_change", args=[obj.pk]),
+        "history": reverse(f"{name}_history", args=[obj.pk]),
+    }
+
+
+def test_every_model_of_both_apps_is_registered():
+    from django.apps import apps
+
+    registered = {model._meta.label for model in MODELS}
+    for app in ("members", "meetings"):
+        for model in apps.get_app_config(app).get_models():
+            if not model.__name__.startswith("Historical"):
+                assert model._meta.label in registered
+
+
+def test_secretariat_group_has_exactly_the_listed_permissions():
+    group = Group.objects.get(name=SECRETARIAT_GROUP)
+    granted = set(group.permissions.values_list("content_type__app_label", "codename"))
+    assert granted == secretariat_codenames()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
+def test_admin_pages_render_for_the_secretariat(secretariat_client, secretariat_user, demo, model):
+    opts = model._meta
+    urls = _urls(model)
+    for page in ("changelist", "change", "history"):
+        response = secretariat_client.get(urls[page])
+        assert response.status_code == 200, page
+    can_add = secretariat_user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+    assert secretariat_client.get(urls["add"]).status_code == (200 if can_add else 403)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
+def test_admin_changelist_search_and_filters_render(secretariat_client, demo, model):
+    changelist = _urls(model)["changelist"]
+    response = secretariat_client.get(changelist, {"q": "ANSO"})
+    assert response.status_code == 200
+    changelist_obj = response.context["cl"]
+    for spec in changelist_obj.filter_specs:
+        for choice in list(spec.choices(changelist_obj))[:3]:
+            assert secretariat_client.get(changelist + choice["query_string"]).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
+def test_admin_pages_send_anonymous_visitors_to_the_login(client, demo, model):
+    for url in _urls(model).values():
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
+def test_admin_pages_are_forbidden_to_staff_outside_the_secretariat(
+    client, outsider_staff_user, demo, model
+):
+    client.force_login(outsider_staff_user)
+    for page, url in _urls(model).items():
+        assert client.get(url).status_code == 403, page
+
+
+def test_staff_outside_the_secretariat_see_no_models(client, outsider_staff_user):
+    client.force_login(outsider_staff_user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert response.context["app_list"] == []
+
+
+def test_secretariat_sees_both_apps_and_not_the_user_accounts(secretariat_client):
+    response = secretariat_client.get(reverse("admin:index"))
+    apps = {app["app_label"] for app in response.context["app_list"]}
+    assert apps == {"members", "meetings"}
+
+
+def test_admin_header_uses_the_site_name(secretariat_client, settings):
+    response = secretariat_client.get(reverse("admin:index"))
+    assert f"{settings.SITE_NAME} administration" in response.text
+
+
+def test_a_single_view_permission_shows_only_that_model(client, outsider_staff_user, demo):
+    outsider_staff_user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="meetings", codename="view_meeting")
+    )
+    client.force_login(outsider_staff_user)
+    assert client.get(reverse("admin:meetings_meeting_changelist")).status_code == 200
+    assert client.get(reverse("admin:meetings_meeting_add")).status_code == 403
+    assert client.get(reverse("admin:members_person_changelist")).status_code == 403
