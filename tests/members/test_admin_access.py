@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from meetings.models import ParticipationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
 from ..factories import (
@@ -14,6 +15,7 @@ from ..factories import (
     DecisionFactory,
     ParticipationFactory,
     PositionFactory,
+    RegistrationWindowFactory,
     SpeakerFactory,
 )
 
@@ -35,8 +37,10 @@ def demo(db):
     decision = DecisionFactory(meeting=meeting)
     action = ActionFactory(endorsed_by=decision)
     AgendaItemFactory(session=speaker.item.session, action=action)
-    ParticipationFactory(meeting=meeting, person=speaker.person)
+    participation = ParticipationFactory(meeting=meeting, person=speaker.person)
     PositionFactory(person=speaker.person)
+    RegistrationWindowFactory(meeting=meeting)
+    ParticipationEvent.objects.create(participation=participation, to_status="attended")
 
 
 def _urls(model) -> dict[str, str]:
