@@ -1,10 +1,22 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.generic import TemplateView
+
+from meetings.sitemaps import ActionSitemap, MeetingSitemap, StaticViewSitemap
+from meetings.views import home
+from members.sitemaps import OrganizationSitemap
+
+sitemaps = {
+    "pages": StaticViewSitemap,
+    "meetings": MeetingSitemap,
+    "organizations": OrganizationSitemap,
+    "actions": ActionSitemap,
+}
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home, name="home"),
     path("", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
 ]

@@ -7,10 +7,12 @@ app_name = "meetings"
 meeting = "<int:year>/<slug:slug>/"
 
 urlpatterns = [
-    path("", views.MeetingListView.as_view(), name="meeting_list"),
-    path("<int:year>/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
-    path("action-plan/", views.ActionListView.as_view(), name="action_list"),
-    path("action-plan/<slug:slug>/", views.ActionDetailView.as_view(), name="action_detail"),
+    path("", views.meeting_list, name="meeting_list"),
+    path("calendar.ics", views.meeting_calendar, name="meeting_calendar"),
+    path("<int:year>/<slug:slug>/", views.meeting_detail, name="meeting_detail"),
+    path("<int:year>/<slug:slug>/calendar.ics", views.meeting_ical, name="meeting_ical"),
+    path("action-plan/", views.action_list, name="action_list"),
+    path("action-plan/<slug:slug>/", views.action_detail, name="action_detail"),
     # Registration (public)
     path(f"{meeting}register/", views.RegistrationCreateView.as_view(), name="registration_create"),
     path(

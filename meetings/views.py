@@ -2,19 +2,23 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.cache import cache
 from django.db.models import Count, Q
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import TemplateView
 
-from . import services
+from anso.pagination import paginate
+from members.selectors import key_figures
+
+from . import selectors, services
+from .calendar import calendar_bytes
+from .filters import MeetingFilter
 from .forms import RegistrationForm, ReportForm, WalkInForm
 from .models import (
     SEAT_STATUSES,
-    Action,
     Meeting,
     Participation,
     ParticipationStatus,
@@ -28,23 +32,108 @@ from .statistics import (
     participants_by_organization,
 )
 
-
-class MeetingListView(ListView):
-    queryset = Meeting.objects.published().select_related("body")
-    paginate_by = 20
+MEETINGS_PER_PAGE = 20
+PARTICIPANTS_PER_PAGE = 50
 
 
-class MeetingDetailView(DetailView):
-    def get_queryset(self):
-        return Meeting.objects.published().filter(start_date__year=self.kwargs["year"])
+def meeting_list(request):
+    """Upcoming meetings, then past meetings (paginated), filtered by the form. A form with
+    errors shows its messages and no results."""
+    today = timezone.localdate()
+    meetings = selectors.meeting_list(user=request.user)
+    filterset = MeetingFilter(request.GET or None, queryset=meetings)
+    form_has_errors = filterset.is_bound and not filterset.is_valid()
+    meetings = meetings.none() if form_has_errors else filterset.qs
+    past = paginate(request, meetings.past(today), per_page=MEETINGS_PER_PAGE)
+    upcoming = list(meetings.upcoming(today)) if past.number == 1 else []
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "upcoming": upcoming,
+            "page_obj": past,
+            "is_filtered": filterset.is_bound,
+        },
+    )
 
 
-class ActionListView(ListView):
-    model = Action
+def _get_meeting(request, year: int, slug: str, *, programme: bool = True) -> Meeting:
+    get = selectors.meeting_get if programme else selectors.meeting_get_brief
+    try:
+        return get(year=year, slug=slug, user=request.user)
+    except Meeting.DoesNotExist as error:
+        raise Http404(_("No such meeting.")) from error
 
 
-class ActionDetailView(DetailView):
-    model = Action
+def meeting_detail(request, year: int, slug: str):
+    meeting = _get_meeting(request, year, slug)
+    participants = paginate(
+        request,
+        selectors.meeting_public_participants(meeting=meeting),
+        per_page=PARTICIPANTS_PER_PAGE,
+    )
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "object": meeting,
+            "attendance": selectors.meeting_attendance(meeting=meeting),
+            "participants": participants,
+            "actions_presented": list(selectors.meeting_actions_presented(meeting=meeting)),
+        },
+    )
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def meeting_ical(request, year: int, slug: str):
+    meeting = _get_meeting(request, year, slug, programme=False)
+    content = calendar_bytes(
+        [meeting],
+        url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
+        name=meeting.title,
+    )
+    return _calendar_response(content, f"{meeting.slug}.ics")
+
+
+def meeting_calendar(request):
+    """All published meetings as one calendar feed to subscribe to."""
+    meetings = selectors.meeting_list().order_by("start_date")
+    content = calendar_bytes(
+        meetings,
+        url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
+        name=_("ANSO meetings"),
+    )
+    return _calendar_response(content, "anso-meetings.ics")
+
+
+def action_list(request):
+    return render(request, "meetings/action_list.html", {"actions": list(selectors.action_list())})
+
+
+def action_detail(request, slug: str):
+    action = get_object_or_404(selectors.action_list(), slug=slug)
+    return render(request, "meetings/action_detail.html", {"action": action, "object": action})
+
+
+def home(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "home.html",
+        {
+            "next_meeting": selectors.next_meeting(today=today),
+            "latest_meetings": selectors.latest_meetings(today=today),
+            "figures": key_figures(today=today),
+        },
+    )
 
 
 # --- public registration ------------------------------------------------------------------

@@ -5,12 +5,8 @@ from . import views
 app_name = "members"
 
 urlpatterns = [
-    path("working-group/", views.WorkingGroupView.as_view(), name="working_group"),
-    path("members/", views.OrganizationListView.as_view(), name="organization_list"),
-    path(
-        "members/<slug:slug>/",
-        views.OrganizationDetailView.as_view(),
-        name="organization_detail",
-    ),
-    path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("working-group/", views.working_group, name="working_group"),
+    path("members/", views.organization_list, name="organization_list"),
+    path("members/<slug:slug>/", views.organization_detail, name="organization_detail"),
+    path("people/<slug:slug>/", views.person_detail, name="person_detail"),
 ]

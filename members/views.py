@@ -1,20 +1,86 @@
-from django.views.generic import DetailView, ListView, TemplateView
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from meetings import selectors as meeting_selectors
+
+from . import selectors
+from .forms import RosterDateForm
 from .models import Organization, Person
 
 
-class WorkingGroupView(TemplateView):
-    template_name = "members/working_group.html"
+def working_group(request):
+    """The working group on a date (today by default). An invalid date is a field error and
+    no roster."""
+    today = timezone.localdate()
+    form = RosterDateForm(request.GET or None)
+    roster = None
+    if not form.is_bound:
+        roster = selectors.working_group_roster(date=today)
+    elif form.is_valid():
+        roster = selectors.working_group_roster(date=form.cleaned_data["date"] or today)
+    return render(
+        request,
+        "members/working_group.html",
+        {"form": form, "roster": roster, "today": today},
+    )
 
 
-class OrganizationListView(ListView):
-    queryset = Organization.objects.current_members()
-    paginate_by = 50
+def organization_list(request):
+    return render(
+        request,
+        "members/organization_list.html",
+        {"organizations": selectors.member_directory()},
+    )
 
 
-class OrganizationDetailView(DetailView):
-    model = Organization
+def organization_detail(request, slug: str):
+    try:
+        organization = selectors.organization_get(slug=slug)
+    except Organization.DoesNotExist as error:
+        raise Http404(_("No such organization.")) from error
+    today = timezone.localdate()
+    return render(
+        request,
+        "members/organization_detail.html",
+        {
+            "organization": organization,
+            "object": organization,
+            "contact_persons": list(
+                selectors.organization_contact_persons(organization=organization, date=today)
+            ),
+            "meetings": list(
+                meeting_selectors.meetings_attended_by_organization(organization=organization)
+            ),
+        },
+    )
 
 
-class PersonDetailView(DetailView):
-    model = Person
+def person_detail(request, slug: str):
+    """A person's public record. Someone who holds no position and appears by name in no
+    published meeting has no public page (404)."""
+    try:
+        person = Person.objects.select_related("organization").get(slug=slug)
+    except Person.DoesNotExist as error:
+        raise Http404(_("No such person.")) from error
+    positions = list(selectors.person_positions(person=person))
+    attended = list(meeting_selectors.meetings_attended_by_person(person=person))
+    talks = list(meeting_selectors.person_talks(person=person))
+    chaired = list(meeting_selectors.sessions_chaired_by(person=person))
+    if not (positions or attended or talks or chaired):
+        raise Http404(_("No such person."))
+    today = timezone.localdate()
+    return render(
+        request,
+        "members/person_detail.html",
+        {
+            "person": person,
+            "object": person,
+            "current_positions": [p for p in positions if not p.end_date or p.end_date >= today],
+            "past_positions": [p for p in positions if p.end_date and p.end_date < today],
+            "attended": attended,
+            "talks": talks,
+            "chaired": chaired,
+        },
+    )

@@ -10,7 +10,7 @@ from members.models import Person
 
 from ..factories import MeetingFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.meetings.admin_urls")]
+pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 IMPORT_URL = "/admin/meetings/participation/import/"

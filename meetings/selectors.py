@@ -1,0 +1,223 @@
+"""Reads for the public meeting pages: each function returns what one page shows, with a fixed
+number of queries however many sessions, items, participants or meetings there are."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django_countries.fields import Country
+
+from members.models import Organization, Person
+
+from .models import (
+    Action,
+    AgendaItem,
+    Meeting,
+    Participation,
+    ParticipationStatus,
+    Session,
+    Speaker,
+)
+
+#: The permission that lets staff see meetings before they are published.
+VIEW_MEETING_PERMISSION = "meetings.view_meeting"
+
+
+def visible_meetings(*, user: User | AnonymousUser | None = None) -> QuerySet[Meeting]:
+    """Published meetings; every meeting for staff allowed to view meetings."""
+    if user is not None and user.is_active and user.has_perm(VIEW_MEETING_PERMISSION):
+        return Meeting.objects.all()
+    return Meeting.objects.published()
+
+
+def meeting_list(*, user: User | AnonymousUser | None = None) -> QuerySet[Meeting]:
+    return visible_meetings(user=user).select_related("body")
+
+
+def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = None) -> Meeting:
+    """The meeting with its programme (sessions, chairs, items, speakers), its decisions and
+    the actions presented at it. Raises Meeting.DoesNotExist for a meeting the user may not
+    see."""
+    speakers = Speaker.objects.select_related("person").order_by("order", "pk")
+    items = (
+        AgendaItem.objects.select_related("action")
+        .prefetch_related(Prefetch("speaker_set", queryset=speakers))
+        .order_by("order")
+    )
+    sessions = (
+        Session.objects.select_related("chair")
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("order")
+    )
+    return (
+        visible_meetings(user=user)
+        .select_related("body")
+        .prefetch_related(Prefetch("sessions", queryset=sessions), "decisions")
+        .get(start_date__year=year, slug=slug)
+    )
+
+
+def meeting_get_brief(*, year: int, slug: str, user: User | AnonymousUser | None = None) -> Meeting:
+    """The meeting alone, without its programme (for the calendar file)."""
+    return visible_meetings(user=user).get(start_date__year=year, slug=slug)
+
+
+def meeting_actions_presented(*, meeting: Meeting) -> QuerySet[Action]:
+    """Items of the action plan presented or discussed at the meeting, in plan order."""
+    return Action.objects.filter(agenda_items__session__meeting=meeting).distinct()
+
+
+@dataclass(frozen=True)
+class CountryCount:
+    country: Country
+    count: int
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    """Counts computed from the attendance records of one meeting.
+
+    - participants: participations with status "attended";
+    - member_organizations: distinct organizations of those participations that were members
+      of the alliance on the meeting's start date;
+    - other_participants: attended participants whose organization is not such a member (or
+      who came for no organization);
+    - countries: distinct non-blank countries or regions of attended participations.
+    """
+
+    participants: int
+    member_organizations: int
+    other_participants: int
+    countries: list[CountryCount]
+
+    @property
+    def country_count(self) -> int:
+        return len(self.countries)
+
+
+def meeting_attendance(*, meeting: Meeting) -> AttendanceSummary:
+    """Two queries: one aggregate for the counts, one grouped count per country or region."""
+    attended = Participation.objects.filter(meeting=meeting, status=ParticipationStatus.ATTENDED)
+    members = Organization.objects.members_on(meeting.start_date).values("pk")
+    from_member = Q(organization__in=members)
+    totals = attended.aggregate(
+        participants=Count("pk"),
+        member_organizations=Count("organization", filter=from_member, distinct=True),
+        other_participants=Count("pk", filter=Q(organization__isnull=True) | ~from_member),
+    )
+    rows = (
+        attended.exclude(country="")
+        .order_by()
+        .values("country")
+        .annotate(n=Count("pk"))
+        .values_list("country", "n")
+    )
+    countries = sorted(
+        (CountryCount(country=Country(code=code), count=n) for code, n in rows),
+        key=lambda row: (-row.count, row.country.name),
+    )
+    return AttendanceSummary(countries=countries, **totals)
+
+
+def meeting_public_participants(*, meeting: Meeting) -> QuerySet[Participation]:
+    """Attended participants who agreed to be listed: name, organization and country only."""
+    return (
+        Participation.objects.filter(meeting=meeting, status=ParticipationStatus.ATTENDED)
+        .listed_publicly()
+        .select_related("person", "organization")
+        .only(
+            "pk",
+            "country",
+            "person__id",
+            "person__honorific",
+            "person__given_name",
+            "person__family_name",
+            "person__name_order",
+            "person__slug",
+            "organization__id",
+            "organization__name",
+            "organization__slug",
+            "organization__membership_status",
+        )
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+
+
+def meeting_years() -> list[int]:
+    return [d.year for d in Meeting.objects.published().dates("start_date", "year", "DESC")]
+
+
+def meeting_countries() -> list[Country]:
+    codes = (
+        Meeting.objects.published()
+        .exclude(country="")
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return sorted((Country(code=code) for code in codes), key=lambda c: c.name)
+
+
+def next_meeting(*, today: datetime.date) -> Meeting | None:
+    return Meeting.objects.published().upcoming(today).select_related("body").first()
+
+
+def latest_meetings(*, today: datetime.date, limit: int = 5) -> list[Meeting]:
+    return list(Meeting.objects.published().past(today).select_related("body")[:limit])
+
+
+def action_list() -> QuerySet[Action]:
+    """The action plan with where each action was endorsed and where it was presented or
+    discussed (published meetings only)."""
+    items = (
+        AgendaItem.objects.filter(session__meeting__is_published=True)
+        .select_related("session__meeting")
+        .order_by("session__meeting__start_date", "session__order", "order")
+    )
+    return Action.objects.select_related("endorsed_by__meeting", "endorsed_at").prefetch_related(
+        Prefetch("agenda_items", queryset=items)
+    )
+
+
+def person_talks(*, person: Person) -> QuerySet[Speaker]:
+    return (
+        Speaker.objects.filter(person=person, item__session__meeting__is_published=True)
+        .select_related("item__session__meeting")
+        .order_by("-item__session__meeting__start_date", "item__session__order", "item__order")
+    )
+
+
+def meetings_attended_by_organization(*, organization: Organization) -> QuerySet[Meeting]:
+    """Published meetings someone attended for the organization, with how many came."""
+    attended = Q(
+        participations__organization=organization,
+        participations__status=ParticipationStatus.ATTENDED,
+    )
+    return (
+        Meeting.objects.published()
+        .filter(attended)
+        .annotate(delegates=Count("participations", filter=attended))
+        .select_related("body")
+        .order_by("-start_date")
+    )
+
+
+def meetings_attended_by_person(*, person: Person) -> QuerySet[Participation]:
+    """The person's attendance at published meetings, only where they agreed to be listed."""
+    return (
+        Participation.objects.filter(
+            person=person, status=ParticipationStatus.ATTENDED, meeting__is_published=True
+        )
+        .listed_publicly()
+        .select_related("meeting", "organization")
+        .order_by("-meeting__start_date")
+    )
+
+
+def sessions_chaired_by(*, person: Person) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(chair=person, meeting__is_published=True)
+        .select_related("meeting")
+        .order_by("-meeting__start_date", "order")
+    )

@@ -1,0 +1,376 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import ParticipationStatus
+from members.models import MembershipStatus
+
+from ..factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    BodyFactory,
+    DecisionFactory,
+    MeetingFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    SessionFactory,
+    SpeakerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def build_meeting(n: int, **kwargs):
+    """A meeting with n sessions (each with n items, each with a speaker), n participants,
+    n decisions and n actions presented."""
+    meeting = MeetingFactory(**kwargs)
+    for i in range(n):
+        session = SessionFactory(meeting=meeting, order=i + 1)
+        action = ActionFactory()
+        for j in range(n):
+            item = AgendaItemFactory(session=session, order=j + 1, action=action)
+            SpeakerFactory(item=item)
+        ParticipationFactory(meeting=meeting)
+        DecisionFactory(meeting=meeting, order=i + 1)
+    return meeting
+
+
+# -- meeting detail --------------------------------------------------------------------------
+
+
+def test_meeting_detail_shows_programme_and_attendance(client):
+    meeting = MeetingFactory(
+        reported_attendance="more than 40 participants from 14 countries and regions"
+    )
+    chair = PersonFactory(honorific="Prof.", given_name="", family_name="Ailikun")
+    opening = SessionFactory(
+        meeting=meeting,
+        order=1,
+        title="Opening session",
+        chair=chair,
+        chair_capacity="Assistant Executive Director",
+        start_time=datetime.time(9, 0),
+        end_time=datetime.time(10, 30),
+    )
+    welcome = AgendaItemFactory(session=opening, order=1, title="Welcome address")
+    SpeakerFactory(
+        item=welcome,
+        person=PersonFactory(honorific="Prof.", given_name="Qasim", family_name="Jan"),
+        capacity="ANSO Vice-President",
+    )
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Opening session" in html
+    assert "Prof. Ailikun" in html
+    assert "Assistant Executive Director" in html
+    assert "Prof. Qasim Jan" in html
+    assert "ANSO Vice-President" in html
+    assert "more than 40 participants from 14 countries and regions" in html
+    assert reverse("meetings:meeting_ical", kwargs={"year": 2019, "slug": meeting.slug}) in html
+    assert html.count("<h1") == 1
+
+
+def test_meeting_attendance_counts_follow_the_definitions(client):
+    """Member organizations present are members on the start date; everyone else attended is
+    an 'other participant'; absent people count nowhere; countries are distinct."""
+    meeting = MeetingFactory(start_date=datetime.date(2019, 5, 13))
+    member = OrganizationFactory(country="PK")
+    ParticipationFactory(meeting=meeting, organization=member, country="PK")
+    ParticipationFactory(meeting=meeting, organization=member, country="PK")
+    joined_later = OrganizationFactory(joined_on=datetime.date(2020, 1, 1))
+    ParticipationFactory(meeting=meeting, organization=joined_later, country="TH")
+    partner = OrganizationFactory(membership_status=MembershipStatus.PARTNER)
+    ParticipationFactory(meeting=meeting, organization=partner, country="")
+    ParticipationFactory(meeting=meeting, organization=None, country="KE")
+    former = OrganizationFactory(
+        membership_status=MembershipStatus.FORMER, left_on=datetime.date(2020, 1, 1)
+    )
+    ParticipationFactory(meeting=meeting, organization=former, country="KE")
+    ParticipationFactory(
+        meeting=meeting, organization=OrganizationFactory(), status=ParticipationStatus.ABSENT
+    )
+    attendance = client.get(meeting.get_absolute_url()).context["attendance"]
+    assert attendance.participants == 6
+    assert attendance.member_organizations == 2  # member and former (still in then)
+    assert attendance.other_participants == 3
+    assert attendance.country_count == 3
+    assert [(row.country.code, row.count) for row in attendance.countries] == [
+        ("KE", 2),
+        ("PK", 2),
+        ("TH", 1),
+    ]
+
+
+def test_meeting_participant_list_shows_only_listed_people_and_no_contact_details(client):
+    meeting = MeetingFactory()
+    listed = ParticipationFactory(meeting=meeting, person__phone="+86 10 1234 5678")
+    hidden = ParticipationFactory(meeting=meeting, listed_publicly=False)
+    response = client.get(meeting.get_absolute_url())
+    html = response.content.decode()
+    assert listed.person.display_name in html
+    assert hidden.person.display_name not in html
+    assert listed.person.email not in html
+    assert "1234 5678" not in html
+    assert response.context["attendance"].participants == 2
+
+
+def test_unpublished_meeting_is_404_to_the_public(client):
+    meeting = MeetingFactory(is_published=False)
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    url = reverse("meetings:meeting_ical", kwargs={"year": 2019, "slug": meeting.slug})
+    assert client.get(url).status_code == 404
+
+
+def test_unpublished_meeting_is_shown_to_secretariat_with_a_banner(secretariat_client):
+    meeting = MeetingFactory(is_published=False)
+    response = secretariat_client.get(meeting.get_absolute_url())
+    assert response.status_code == 200
+    assert "Not published." in response.content.decode()
+
+
+def test_unpublished_meeting_is_404_to_staff_without_permission(client, outsider_staff_user):
+    meeting = MeetingFactory(is_published=False)
+    client.force_login(outsider_staff_user)
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_meeting_detail_with_the_wrong_year_is_404(client):
+    meeting = MeetingFactory()
+    url = reverse("meetings:meeting_detail", kwargs={"year": 2020, "slug": meeting.slug})
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["abc", "99999", "0", "-1"])
+def test_meeting_detail_bad_participant_page_is_404(client, page):
+    meeting = MeetingFactory()
+    ParticipationFactory(meeting=meeting)
+    assert client.get(meeting.get_absolute_url(), {"page": page}).status_code == 404
+
+
+def test_meeting_detail_escapes_stored_html(client):
+    body = BodyFactory(name=f"ANSO {SCRIPT} Group")
+    meeting = MeetingFactory(body=body)
+    SessionFactory(meeting=meeting, title=f"Session {SCRIPT}")
+    ParticipationFactory(meeting=meeting, person__family_name=SCRIPT)
+    response = client.get(meeting.get_absolute_url())
+    html = response.content.decode()
+    assert SCRIPT not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_meeting_detail_queries_flat(client, django_assert_num_queries, n):
+    meeting = build_meeting(n)
+    url = meeting.get_absolute_url()
+    # meeting, sessions, items, speakers, decisions, attendance aggregate, countries,
+    # participants count, participants page, actions presented; the registration box (its
+    # window) and the two attendance charts (three aggregates)
+    with django_assert_num_queries(14):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["meeting"].sessions.all()) == n
+
+
+# -- meeting list ----------------------------------------------------------------------------
+
+
+def test_meeting_list_splits_upcoming_and_past(client):
+    past = MeetingFactory(start_date=datetime.date(2019, 5, 13))
+    upcoming = MeetingFactory(
+        start_date=datetime.date(2099, 5, 13), end_date=datetime.date(2099, 5, 14)
+    )
+    hidden = MeetingFactory(is_published=False)
+    response = client.get(reverse("meetings:meeting_list"))
+    assert response.context["upcoming"] == [upcoming]
+    assert list(response.context["page_obj"]) == [past]
+    assert hidden.get_absolute_url() not in response.content.decode()
+
+
+def test_meeting_list_filters_by_year_country_body_and_search(client):
+    board = BodyFactory(kind="governing_board")
+    beijing = MeetingFactory(start_date=datetime.date(2019, 5, 13), city="Beijing")
+    nairobi = MeetingFactory(
+        body=board,
+        start_date=datetime.date(2021, 5, 13),
+        end_date=datetime.date(2021, 5, 13),
+        city="Nairobi",
+        country="KE",
+    )
+    url = reverse("meetings:meeting_list")
+
+    def shown(**params):
+        response = client.get(url, params)
+        assert response.status_code == 200
+        assert not response.context["form"].errors, response.context["form"].errors
+        return list(response.context["page_obj"])
+
+    assert shown(year="2019") == [beijing]
+    assert shown(country="KE") == [nairobi]
+    assert shown(body=board.slug) == [nairobi]
+    assert shown(q="nairo") == [nairobi]
+    assert shown(q="governing board") == [nairobi]
+    assert shown() == [nairobi, beijing]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"year": "abc"}, "year"),
+        ({"year": "1999"}, "year"),
+        ({"country": "XX"}, "country"),
+        ({"body": "no-such-body"}, "body"),
+        ({"q": "x" * 500}, "q"),
+    ],
+)
+def test_meeting_list_bad_filter_values_give_a_form_error(client, params, field):
+    MeetingFactory()
+    response = client.get(reverse("meetings:meeting_list"), params)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert list(response.context["page_obj"]) == []
+    html = response.content.decode()
+    assert "is-invalid" in html
+    if field == "q":
+        assert 'value="' + "x" * 500 + '"' in html  # the user's input is kept
+
+
+@pytest.mark.parametrize("page", ["abc", "99999"])
+def test_meeting_list_bad_page_is_404(client, page):
+    MeetingFactory()
+    assert client.get(reverse("meetings:meeting_list"), {"page": page}).status_code == 404
+
+
+def test_meeting_list_paginates_past_meetings(client):
+    body = BodyFactory()
+    for i in range(25):
+        MeetingFactory(
+            body=body,
+            start_date=datetime.date(2000 + i, 1, 1),
+            end_date=datetime.date(2000 + i, 1, 2),
+        )
+    first = client.get(reverse("meetings:meeting_list"))
+    second = client.get(reverse("meetings:meeting_list"), {"page": 2})
+    assert len(first.context["page_obj"]) == 20
+    assert len(second.context["page_obj"]) == 5
+    assert "?page=2" in first.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_meeting_list_queries_flat(client, django_assert_num_queries, n):
+    for i in range(n):
+        MeetingFactory(
+            start_date=datetime.date(1950 + i, 1, 1), end_date=datetime.date(1950 + i, 1, 2)
+        )
+        MeetingFactory(
+            start_date=datetime.date(2100 + i, 1, 1), end_date=datetime.date(2100 + i, 1, 2)
+        )
+    # body, year and country choices, past count, past page, upcoming
+    with django_assert_num_queries(6):
+        response = client.get(reverse("meetings:meeting_list"))
+    assert len(response.context["upcoming"]) == n
+
+
+# -- home ------------------------------------------------------------------------------------
+
+
+def test_home_shows_next_and_latest_meetings_and_figures(client):
+    past = MeetingFactory(start_date=datetime.date(2019, 5, 13))
+    upcoming = MeetingFactory(
+        start_date=datetime.date(2099, 5, 13), end_date=datetime.date(2099, 5, 14)
+    )
+    OrganizationFactory(country="PK")
+    OrganizationFactory(country="PK")
+    OrganizationFactory(country="TH")
+    OrganizationFactory(membership_status=MembershipStatus.PARTNER, country="US")
+    response = client.get(reverse("home"))
+    assert response.context["next_meeting"] == upcoming
+    assert response.context["latest_meetings"] == [past]
+    figures = response.context["figures"]
+    assert figures.member_organizations == 3  # the partner is not a member
+    assert figures.countries == 2
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_home_queries_flat(client, django_assert_num_queries, n):
+    for i in range(n):
+        MeetingFactory(
+            start_date=datetime.date(1950 + i, 1, 1), end_date=datetime.date(1950 + i, 1, 2)
+        )
+        OrganizationFactory()
+    with django_assert_num_queries(4):
+        assert client.get(reverse("home")).status_code == 200
+
+
+# -- action plan -----------------------------------------------------------------------------
+
+
+def test_action_detail_shows_where_endorsed_and_presented(client):
+    board_meeting = MeetingFactory(body=BodyFactory(kind="governing_board"))
+    decision = DecisionFactory(meeting=board_meeting)
+    action = ActionFactory(endorsed_by=decision, status="endorsed")
+    item = AgendaItemFactory(action=action, title="Presentation of the action")
+    hidden_item = AgendaItemFactory(
+        action=action, session__meeting__is_published=False, title="Hidden presentation"
+    )
+    response = client.get(action.get_absolute_url())
+    html = response.content.decode()
+    assert board_meeting.title in html
+    assert item.title in html
+    assert hidden_item.title not in html
+    assert "endorsed" in html
+
+
+def test_action_unknown_slug_is_404(client):
+    assert client.get(reverse("meetings:action_detail", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_action_list_queries_flat(client, django_assert_num_queries, n):
+    meeting = MeetingFactory()
+    decision = DecisionFactory(meeting=meeting)
+    for _ in range(n):
+        action = ActionFactory(endorsed_by=decision, endorsed_at=meeting)
+        AgendaItemFactory(action=action, session__meeting=meeting)
+    with django_assert_num_queries(2):
+        response = client.get(reverse("meetings:action_list"))
+    assert len(response.context["actions"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_action_detail_queries_flat(client, django_assert_num_queries, n):
+    meeting = MeetingFactory()
+    action = ActionFactory(endorsed_by=DecisionFactory(meeting=meeting))
+    for _ in range(n):
+        AgendaItemFactory(action=action, session__meeting=meeting)
+    with django_assert_num_queries(2):
+        assert client.get(action.get_absolute_url()).status_code == 200
+
+
+# -- site-wide -------------------------------------------------------------------------------
+
+
+def test_unknown_url_renders_the_custom_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_sitemap_lists_published_meetings_only(client):
+    published = MeetingFactory()
+    hidden = MeetingFactory(is_published=False)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    xml = response.content.decode()
+    assert published.get_absolute_url() in xml
+    assert hidden.get_absolute_url() not in xml
+
+
+def test_pages_carry_a_canonical_link(client):
+    meeting = MeetingFactory()
+    html = client.get(meeting.get_absolute_url(), {"page": 1}).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{meeting.get_absolute_url()}">' in html
