@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint format migrations-check deploy-check clean
+.PHONY: install run serve backup restore test test-postgres lint format migrations-check deploy-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,18 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_demo_login --url http://$(HOST):$(PORT)/admin/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production setup: DEBUG off, WhiteNoise, gunicorn (docs/deployment.md).
+serve: install
+	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}" scripts/serve
+
+# Back up / restore the database of DATABASE_URL (docs/deployment.md).
+backup: install
+	scripts/backup $(BACKUP)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/anso-....dump" >&2; exit 2; }
+	scripts/restore $(BACKUP)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,7 +56,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = os.environ.get("SITE_NAME", "ANSO Working Group")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "anso.apps.AdminConfig",  # django.contrib.admin with the two-factor admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,21 +71,29 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "members",
     "meetings",
+    "anso",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "anso.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "anso.urls"
@@ -101,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anso.context_processors.site",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -191,6 +201,83 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+}
+
+# Caches: local memory in one process by default, Redis (shared by all workers) when REDIS_URL is
+# set. The public page cache keys pages by a content version that every change to the records
+# bumps (anso/page_cache.py); the version lives in the "versions" cache, which must be shared by
+# all workers: Redis, or else the database (`manage.py createcachetable`) when debug is off.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "anso"),
+        },
+    }
+    CACHES["versions"] = CACHES["default"]
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "versions": (
+            {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "versions"}
+            if DEBUG
+            else {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "anso_cache_versions",
+            }
+        ),
+    }
+#: Anonymous GET/HEAD answers of public pages are cached and carry an ETag (anso/page_cache.py).
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
+#: Paths never cached (prefixes). Forms are excluded by what they do (CSRF cookie, Set-Cookie).
+PAGE_CACHE_EXCLUDE = ["/admin/", "/account/", "/healthz"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Login brute force: 5 failures for a username from one address lock it out for an hour.
+AUTHENTICATION_BACKENDS = [
+    "anso.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind nginx every request comes from 127.0.0.1: the client is the last X-Forwarded-For
+# entry, trusted only when the request comes from one of these proxies.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+AXES_CLIENT_IP_CALLABLE = "anso.auth_backends.client_ip"
+
+# Two-factor authentication (TOTP). Staff may turn it on; superusers must, whenever debug is off
+# (ANSO_ADMIN_REQUIRE_OTP=true turns the rule on for local runs too).
+OTP_TOTP_ISSUER = SITE_NAME
+ADMIN_REQUIRE_OTP = env_bool("ANSO_ADMIN_REQUIRE_OTP", not DEBUG)
+
+# Content-Security-Policy (Django's built-in CSP): only the site's own scripts, styles and
+# images; an inline script needs the request's nonce (`<script nonce="{{ csp_nonce }}">`).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # The few inline style attributes of django-simple-history's and django-import-export's
+    # admin templates, allowed by their exact text ('border-top: 0', 'padding: 0;',
+    # 'font-weight: bold;') and nothing else.
+    "style-src-attr": [
+        CSP.UNSAFE_HASHES,
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",
+        "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",
+    ],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
 }

@@ -6,6 +6,8 @@ from meetings.sitemaps import ActionSitemap, MeetingSitemap, StaticViewSitemap
 from meetings.views import home
 from members.sitemaps import OrganizationSitemap
 
+from . import two_factor, views
+
 sitemaps = {
     "pages": StaticViewSitemap,
     "meetings": MeetingSitemap,
@@ -19,4 +21,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
+    path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
 ]

@@ -1,0 +1,86 @@
+"""The Content-Security-Policy holds on the site's own pages: chromium reports no violation."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import MeetingFactory, OrganizationFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.fixture
+def watched_page(page):
+    messages = []
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.csp_messages = messages
+    return page
+
+
+def _assert_no_violation(page):
+    violations = page.evaluate("window.__cspViolations")
+    console = [m for m in page.csp_messages if "Content Security Policy" in m]
+    assert violations == [], violations
+    assert console == [], console
+
+
+def test_public_pages_satisfy_the_csp(live_server, watched_page):
+    meeting = MeetingFactory()
+    organization = OrganizationFactory()
+    for url in (
+        reverse("home"),
+        reverse("meetings:meeting_list"),
+        meeting.get_absolute_url(),
+        organization.get_absolute_url(),
+    ):
+        response = watched_page.goto(live_server.url + url)
+        assert response.status == 200
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        watched_page.wait_for_load_state("load")
+        _assert_no_violation(watched_page)
+
+
+def test_admin_satisfies_the_csp(live_server, watched_page):
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    page = watched_page
+    page.goto(live_server.url + reverse("admin:login"))
+    _assert_no_violation(page)
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
+    _assert_no_violation(page)
+    page.click("text=Two-factor authentication")
+    page.wait_for_selector("img[alt='QR code for your authenticator app']")
+    # The QR code is a data: image, which the policy allows.
+    assert page.eval_on_selector("img", "img => img.naturalWidth") > 0
+    _assert_no_violation(page)
+
+
+def test_admin_history_pages_satisfy_the_csp(live_server, watched_page):
+    """django-simple-history's templates carry an inline style that the policy allows by its
+    hash."""
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    organization = OrganizationFactory(name="Before Institute")
+    organization.name = "After Institute"
+    organization.save()
+    page = watched_page
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
+    for url in (
+        reverse("admin:members_organization_history", args=[organization.pk]),
+        reverse("admin:members_organization_change", args=[organization.pk]),
+        reverse("admin:members_organization_changelist"),
+    ):
+        assert page.goto(live_server.url + url).status == 200
+        _assert_no_violation(page)

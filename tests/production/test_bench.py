@@ -1,0 +1,57 @@
+"""The benchmark's own helpers (the full run is documented in docs/performance.md)."""
+
+import importlib.util
+
+import pytest
+from django.conf import settings
+
+spec = importlib.util.spec_from_file_location("bench_run", settings.BASE_DIR / "bench" / "run.py")
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+
+FORM = """
+<form method="get"><input name="q"></form>
+<form method="post">
+  <input type="hidden" name="csrfmiddlewaretoken" value="tok">
+  <select name="organization" required>
+    <option value="">---</option><option value="7">A</option>
+  </select>
+  <select name="name_order">
+    <option value="a">A</option><option value="b" selected>B</option>
+  </select>
+  <select name="replaces"><option value="">---</option><option value="3">X</option></select>
+  <input type="radio" name="kind" value="contact_person">
+  <input type="radio" name="kind" value="expert">
+  <input name="email" type="email"><input name="website">
+  <input type="checkbox" name="consent_to_publish">
+  <input type="submit" value="Send">
+</form>
+"""
+
+
+def test_form_parser_reads_the_post_form_only():
+    parser = bench.FormParser()
+    parser.feed(FORM)
+    fields = parser.fields
+    assert "q" not in fields
+    assert fields["csrfmiddlewaretoken"]["value"] == "tok"
+    assert fields["organization"]["options"] == ["7"]
+    assert fields["organization"]["required"]
+    assert fields["name_order"]["value"] == "b"
+    assert fields["kind"]["value"] == "contact_person"
+
+
+def test_percentiles():
+    result = bench.Result(label="x", path="/", latencies=[i / 1000 for i in range(1, 101)])
+    result.elapsed = 2.0
+    assert result.percentile(50) == pytest.approx(50, abs=1)
+    assert result.percentile(95) == pytest.approx(95, abs=1)
+    assert result.percentile(99) == pytest.approx(99, abs=1)
+    assert result.rps == 50
+
+
+def test_refuses_a_remote_or_sqlite_database():
+    with pytest.raises(SystemExit):
+        bench.main(["--database-url", "sqlite:///x.sqlite3"])
+    with pytest.raises(SystemExit):
+        bench.main(["--database-url", "postgres://user@db.example.org/anso"])

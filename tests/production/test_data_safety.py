@@ -1,0 +1,243 @@
+"""Never lose data: PROTECT refuses deletes that would orphan records (in the ORM and the
+admin), history reverts a change, and a backup restores every row into an empty database."""
+
+import os
+import sqlite3
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.core.management import call_command, get_commands
+from django.db import connection
+from django.db.models import ProtectedError
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from meetings.models import Meeting
+from members.models import Organization, Person
+from tests.factories import (
+    ActionFactory,
+    DecisionFactory,
+    MeetingFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    PositionFactory,
+    SessionFactory,
+    SpeakerFactory,
+)
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+# PROTECT --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def linked(db):
+    """An organization with a person, who attended a meeting."""
+    organization = OrganizationFactory(name="Protected Institute")
+    person = PersonFactory(organization=organization, given_name="Ada", family_name="Guard")
+    participation = ParticipationFactory(person=person)
+    return {"organization": organization, "person": person, "meeting": participation.meeting}
+
+
+@pytest.mark.parametrize("kind", ["organization", "person", "meeting"])
+def test_orm_refuses_to_delete_what_others_point_to(linked, kind):
+    with pytest.raises(ProtectedError):
+        linked[kind].delete()
+    type(linked[kind]).objects.get(pk=linked[kind].pk)
+
+
+@pytest.mark.parametrize("kind", ["organization", "person", "meeting"])
+def test_admin_refuses_delete_and_says_what_points_to_it(client, superuser, linked, kind):
+    """Only superusers may delete these at all; even they are told what points to the record
+    and nothing is deleted."""
+    obj = linked[kind]
+    client.force_login(superuser)
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete", args=[obj.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"would require deleting the following protected related objects" in page.content
+    assert b"Dr. Ada Guard" in page.content
+    refused = client.post(url, {"post": "yes"})
+    assert refused.status_code == 200
+    assert b"Cannot delete" in refused.content
+    type(obj).objects.get(pk=obj.pk)
+
+
+# History ---------------------------------------------------------------------------------------
+
+
+def _revert_through_history_view(client, organization):
+    history_id = organization.history.earliest().history_id
+    url = reverse("admin:members_organization_simple_history", args=[organization.pk, history_id])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = value
+    response = client.post(url, data)
+    assert response.status_code == 302, getattr(response, "context", None)
+
+
+def test_admin_history_view_reverts_a_change(client, superuser):
+    assert isinstance(admin.site._registry.get(Organization), SimpleHistoryAdmin)
+    organization = OrganizationFactory(name="Original Name Institute")
+    organization.name = "Mistaken Name Institute"
+    organization.save()
+    client.force_login(superuser)
+    _revert_through_history_view(client, organization)
+    organization.refresh_from_db()
+    assert organization.name == "Original Name Institute"
+    assert organization.history.count() == 3
+
+
+#: What the Secretariat edits, whose every change must be kept (and can be reverted).
+HISTORY_REQUIRED = [
+    ("members", "Organization"),
+    ("members", "Person"),
+    ("members", "Position"),
+    ("members", "Nomination"),
+    ("meetings", "Meeting"),
+    ("meetings", "Session"),
+    ("meetings", "Participation"),
+    ("meetings", "Action"),
+    ("meetings", "Decision"),
+    ("meetings", "AgendaItem"),
+]
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), HISTORY_REQUIRED)
+def test_records_keep_history(app_label, model_name):
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        pytest.skip(f"{app_label}.{model_name} does not exist on this build yet")
+    assert hasattr(model, "history"), f"{model_name} keeps no history"
+    assert model.history.model.__name__ == f"Historical{model_name}"
+
+
+# Backup and restore ----------------------------------------------------------------------------
+
+
+def _make_demo_data():
+    if "load_demo" in get_commands():
+        call_command("load_demo", verbosity=0)
+    organization = OrganizationFactory()
+    unit = OrganizationFactory(parent=organization)
+    people = [PersonFactory(organization=unit) for _ in range(3)]
+    PositionFactory(person=people[0])
+    meeting = MeetingFactory()
+    session = SessionFactory(meeting=meeting, chair=people[1])
+    SpeakerFactory(item__session=session, person=people[2])
+    for person in people:
+        ParticipationFactory(meeting=meeting, person=person)
+    decision = DecisionFactory(meeting=meeting)
+    ActionFactory(endorsed_by=decision, endorsed_at=meeting)
+    assert Meeting.objects.exists() and Person.objects.count() >= 3
+
+
+def _rows(cursor, tables):
+    result = {}
+    for table in tables:
+        cursor.execute(f'SELECT * FROM "{table}" ORDER BY 1')  # noqa: S608 (table names)
+        result[table] = [tuple(str(value) for value in row) for row in cursor.fetchall()]
+    return result
+
+
+def _run(script, *args, database_url):
+    env = {"DATABASE_URL": database_url, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    return subprocess.run(  # noqa: S603 (our own scripts)
+        [str(BASE_DIR / "scripts" / script), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_restores_every_row_into_an_empty_database(tmp_path):
+    _make_demo_data()
+    tables = connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        before = _rows(cursor, tables)
+    assert sum(len(rows) for rows in before.values()) > 50
+
+    if connection.vendor == "postgresql":
+        _backup_and_restore_postgres(tmp_path, tables, before)
+    else:
+        _backup_and_restore_sqlite(tmp_path, tables, before)
+
+
+def _backup_and_restore_sqlite(tmp_path, tables, before):
+    # The test database lives in memory: copy it to a file as a running site's database.
+    source = tmp_path / "site.sqlite3"
+    target = sqlite3.connect(source)
+    connection.ensure_connection()
+    connection.connection.backup(target)
+    # Read back as plain sqlite3 sees it (Django's connection converts booleans and dates).
+    before = _rows(target.cursor(), tables)
+    target.close()
+    dump = tmp_path / "backup.sqlite3"
+    _run("backup", str(dump), database_url=f"sqlite:///{source}")
+    assert dump.stat().st_size > 0
+    restored = tmp_path / "restored.sqlite3"  # does not exist yet: an empty database
+    _run("restore", str(dump), database_url=f"sqlite:///{restored}")
+    after_connection = sqlite3.connect(restored)
+    try:
+        after = _rows(after_connection.cursor(), tables)
+    finally:
+        after_connection.close()
+    assert after == before
+
+
+def _backup_and_restore_postgres(tmp_path, tables, before):
+    import psycopg2
+
+    params = connection.settings_dict
+    base = f"postgres://{params['USER']}"
+    if params.get("PASSWORD"):
+        base += f":{params['PASSWORD']}"
+    base += f"@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
+    dump = tmp_path / "backup.dump"
+    _run("backup", str(dump), database_url=f"{base}/{params['NAME']}")
+    empty = f"anso_restore_{uuid.uuid4().hex[:12]}"
+    admin_connection = psycopg2.connect(
+        dbname="postgres",
+        user=params["USER"],
+        password=params.get("PASSWORD") or None,
+        host=params["HOST"] or "127.0.0.1",
+        port=params["PORT"] or 5432,
+    )
+    admin_connection.autocommit = True
+    try:
+        with admin_connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{empty}"')
+        _run("restore", str(dump), database_url=f"{base}/{empty}")
+        restored = psycopg2.connect(
+            dbname=empty,
+            user=params["USER"],
+            password=params.get("PASSWORD") or None,
+            host=params["HOST"] or "127.0.0.1",
+            port=params["PORT"] or 5432,
+        )
+        try:
+            after = _rows(restored.cursor(), tables)
+        finally:
+            restored.close()
+    finally:
+        with admin_connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{empty}"')
+        admin_connection.close()
+    assert after == before
