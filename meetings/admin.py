@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from anso.admin_tools import CountryOrRegionFilter, PreloadedAutocompleteInlineMixin
 from members.models import Organization
+from members.resources import SpreadsheetAdminMixin
 
 from .models import (
     Action,
@@ -19,10 +20,13 @@ from .models import (
     Decision,
     Meeting,
     Participation,
+    ParticipationEvent,
     ParticipationStatus,
+    RegistrationWindow,
     Session,
     Speaker,
 )
+from .resources import ParticipantResource
 
 
 class SessionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
@@ -66,6 +70,13 @@ class DecisionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("meeting")
 
 
+class RegistrationWindowInline(admin.StackedInline):
+    model = RegistrationWindow
+    fields = ["opens_at", "closes_at", "capacity", "waiting_list", "mode", "invitation_token"]
+    extra = 0
+    max_num = 1
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -84,7 +95,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     list_select_related = ["body"]
     ordering = ["-start_date"]
     readonly_fields = ["title", "attendance_from_records"]
-    inlines = [SessionInline, ParticipationInline, DecisionInline]
+    inlines = [RegistrationWindowInline, SessionInline, ParticipationInline, DecisionInline]
     fieldsets = [
         (None, {"fields": ["body", "number", "title", "slug", "is_published"]}),
         (_("When and where"), {"fields": ["start_date", "end_date", "venue", "city", "country"]}),
@@ -185,7 +196,8 @@ class SpeakerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [ParticipantResource]
     list_display = [
         "person",
         "meeting",
@@ -213,7 +225,13 @@ class ParticipationAdmin(SimpleHistoryAdmin):
     date_hierarchy = "meeting__start_date"
     list_select_related = ["person", "meeting", "organization"]
     ordering = ["-meeting__start_date", "person__family_name", "person__given_name"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "registered_at",
+        "checked_in_at",
+        "checked_in_by",
+    ]
     actions = ["mark_attended"]
 
     @admin.action(description=_("Mark selected participants attended"), permissions=["change"])
@@ -272,3 +290,38 @@ class ActionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["endorsed_by", "endorsed_at"]
     list_select_related = ["endorsed_by__meeting", "endorsed_at"]
     ordering = ["order", "title"]
+
+
+@admin.register(RegistrationWindow)
+class RegistrationWindowAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "opens_at", "closes_at", "capacity", "waiting_list", "mode"]
+    list_filter = ["mode", "waiting_list"]
+    search_fields = ["meeting__title"]
+    autocomplete_fields = ["meeting"]
+    list_select_related = ["meeting"]
+    ordering = ["-opens_at"]
+
+
+@admin.register(ParticipationEvent)
+class ParticipationEventAdmin(admin.ModelAdmin):
+    """The status-change log: read only, written by the registration and check-in services."""
+
+    list_display = ["at", "participation", "from_status", "to_status", "by", "note"]
+    list_filter = ["to_status", "participation__meeting"]
+    search_fields = [
+        "participation__person__family_name",
+        "participation__person__given_name",
+        "note",
+    ]
+    date_hierarchy = "at"
+    list_select_related = ["participation__person", "participation__meeting", "by"]
+    ordering = ["-at", "-pk"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,15 +1,36 @@
-from django.http import Http404, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
 
 from anso.pagination import paginate
 from members.selectors import key_figures
 
-from . import selectors
+from . import selectors, services
 from .calendar import calendar_bytes
 from .filters import MeetingFilter
-from .models import Meeting
+from .forms import RegistrationForm, ReportForm, WalkInForm
+from .models import (
+    SEAT_STATUSES,
+    Meeting,
+    Participation,
+    ParticipationStatus,
+    RegistrationWindow,
+)
+from .reports import meeting_report_draft, report_participants
+from .statistics import (
+    meeting_trends,
+    participants_by_country,
+    participants_by_membership,
+    participants_by_organization,
+)
 
 MEETINGS_PER_PAGE = 20
 PARTICIPANTS_PER_PAGE = 50
@@ -113,3 +134,405 @@ def home(request):
             "figures": key_figures(today=today),
         },
     )
+
+
+# --- public registration ------------------------------------------------------------------
+
+
+def _site_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+#: Registration posts accepted from one address per hour (a shared office network registers
+#: a delegation; a script does not get to fill the meeting).
+REGISTRATION_POSTS_PER_HOUR = 30
+
+
+def registration_rate_exceeded(request) -> bool:
+    key = f"registration-posts:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60 * 60)
+        count = 1
+    return count > REGISTRATION_POSTS_PER_HOUR
+
+
+class PublishedMeetingMixin:
+    """The published meeting named by the URL; anything else is a 404."""
+
+    def get_meeting(self) -> Meeting:
+        return get_object_or_404(
+            Meeting.objects.published().select_related("body"),
+            start_date__year=self.kwargs["year"],
+            slug=self.kwargs["slug"],
+        )
+
+
+class RegistrationCreateView(PublishedMeetingMixin, View):
+    template_name = "meetings/registration_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = self.get_meeting()
+        self.window = RegistrationWindow.objects.filter(meeting=self.meeting).first()
+        if self.window is not None:
+            self.window.meeting = self.meeting
+        self.invitation = request.POST.get("invitation") or request.GET.get("invitation", "")
+        return super().dispatch(request, *args, **kwargs)
+
+    def closed_message(self) -> str:
+        try:
+            services.registration_check_open(
+                window=self.window, now=timezone.now(), invitation=self.invitation
+            )
+        except services.RegistrationClosed as error:
+            return error.message
+        return ""
+
+    def render(self, form, *, status=200, closed_message=""):
+        context = {
+            "meeting": self.meeting,
+            "window": self.window,
+            "form": form,
+            "invitation": self.invitation,
+            "closed_message": closed_message,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(RegistrationForm(), closed_message=self.closed_message())
+
+    def post(self, request, *args, **kwargs):
+        if registration_rate_exceeded(request):
+            return render(
+                request,
+                "meetings/registration_form.html",
+                {
+                    "meeting": self.meeting,
+                    "window": self.window,
+                    "form": RegistrationForm(request.POST),
+                    "closed_message": _(
+                        "Too many registrations from your network in the last hour. "
+                        "Please try again later."
+                    ),
+                },
+                status=429,
+            )
+        closed = self.closed_message()
+        if closed:
+            return self.render(RegistrationForm(), status=403, closed_message=closed)
+        form = RegistrationForm(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        try:
+            result = services.registration_submit(
+                meeting=self.meeting,
+                details=form.details(),
+                invitation=self.invitation,
+                site_url=_site_url(request),
+            )
+        except services.RegistrationFull as error:
+            form.add_error(None, error.message)
+            return self.render(form, status=409)
+        except services.RegistrationClosed as error:
+            return self.render(form, status=403, closed_message=error.message)
+        if result.waitlisted:
+            messages.warning(
+                request,
+                _(
+                    "The meeting is full, so you are on the waiting list. We have sent a "
+                    "confirmation to your email address and will write if a seat becomes free."
+                ),
+            )
+        elif result.created:
+            messages.success(
+                request,
+                _(
+                    "You are registered. We have sent a confirmation with a link to view or "
+                    "cancel your registration to your email address."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "This email address was already registered: we have updated that "
+                    "registration and sent a new confirmation."
+                ),
+            )
+        return HttpResponseRedirect(
+            reverse(
+                "meetings:registration_done",
+                kwargs={"year": self.meeting.start_date.year, "slug": self.meeting.slug},
+            )
+        )
+
+
+class RegistrationDoneView(PublishedMeetingMixin, TemplateView):
+    template_name = "meetings/registration_done.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.get_meeting(), **kwargs)
+
+
+class RegistrationManageView(PublishedMeetingMixin, View):
+    """What the signed link in the confirmation mail opens: the registration and a cancel
+    button. A tampered or foreign link changes nothing and says so."""
+
+    template_name = "meetings/registration_manage.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = self.get_meeting()
+        self.participation = services.registration_from_token(kwargs["token"], meeting=self.meeting)
+        if self.participation is None:
+            return render(
+                request,
+                "meetings/registration_link_invalid.html",
+                {"meeting": self.meeting},
+                status=404,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return render(
+            request,
+            self.template_name,
+            {"meeting": self.meeting, "participation": self.participation},
+        )
+
+    def post(self, request, *args, **kwargs):
+        if self.participation.status == ParticipationStatus.ATTENDED:
+            messages.error(request, _("You have attended this meeting; nothing to cancel."))
+        elif self.participation.status == ParticipationStatus.CANCELLED:
+            messages.info(request, _("This registration was already cancelled."))
+        else:
+            services.registration_cancel(
+                participation=self.participation, site_url=_site_url(request)
+            )
+            messages.success(request, _("Your registration is cancelled."))
+        return HttpResponseRedirect(request.path)
+
+
+# --- Secretariat: check-in, report, statistics -------------------------------------------------
+
+
+class SecretariatMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Logged-in staff with the permission; others are sent to log in (anonymous) or get a 403."""
+
+    permission_required = "meetings.change_participation"
+    login_url = "admin:login"
+
+    def has_permission(self):
+        return self.request.user.is_staff and super().has_permission()
+
+    def get_meeting(self) -> Meeting:
+        return get_object_or_404(
+            Meeting.objects.select_related("body"),
+            start_date__year=self.kwargs["year"],
+            slug=self.kwargs["slug"],
+        )
+
+
+CHECK_IN_LIMIT = 100
+
+
+def check_in_rows(meeting: Meeting, query: str = ""):
+    """The participations the check-in page lists, searched by name, email or organization:
+    one query."""
+    qs = (
+        Participation.objects.filter(meeting=meeting)
+        .exclude(status=ParticipationStatus.CANCELLED)
+        .select_related("person", "organization")
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+    for word in query.split()[:5]:
+        qs = qs.filter(
+            Q(person__family_name__icontains=word)
+            | Q(person__given_name__icontains=word)
+            | Q(person__email__icontains=word)
+            | Q(organization__name__icontains=word)
+            | Q(organization__short_name__icontains=word)
+            | Q(organization_name__icontains=word)
+        )
+    return list(qs[:CHECK_IN_LIMIT])
+
+
+def check_in_counts(meeting: Meeting) -> dict[str, int]:
+    """Checked in and seats taken, for the counter at the top of the check-in page."""
+    return Participation.objects.filter(meeting=meeting).aggregate(
+        attended=Count("pk", filter=Q(status=ParticipationStatus.ATTENDED)),
+        registered=Count("pk", filter=Q(status__in=SEAT_STATUSES)),
+    )
+
+
+class CheckInView(SecretariatMixin, View):
+    template_name = "meetings/check_in.html"
+
+    def render(self, walk_in_form, status=200):
+        meeting = self.get_meeting()
+        query = self.request.GET.get("q", "").strip()[:100]
+        context = {
+            "meeting": meeting,
+            "rows": check_in_rows(meeting, query),
+            "query": query,
+            "limit": CHECK_IN_LIMIT,
+            "walk_in_form": walk_in_form,
+            "counts": check_in_counts(meeting),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(WalkInForm())
+
+    def post(self, request, *args, **kwargs):
+        """A walk-in."""
+        meeting = self.get_meeting()
+        form = WalkInForm(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        participation = services.participation_walk_in_add(
+            meeting=meeting, details=form.details(), by=request.user
+        )
+        messages.success(
+            request, _("%(name)s added and checked in.") % {"name": participation.person}
+        )
+        return HttpResponseRedirect(request.path)
+
+
+class CheckInSearchView(SecretariatMixin, View):
+    """The rows of the check-in list for a search, as an HTML fragment (search-as-you-type)."""
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        query = request.GET.get("q", "").strip()[:100]
+        return render(
+            request,
+            "meetings/includes/check_in_rows.html",
+            {
+                "meeting": meeting,
+                "rows": check_in_rows(meeting, query),
+                "query": query,
+                "limit": CHECK_IN_LIMIT,
+            },
+        )
+
+
+class CheckInToggleView(SecretariatMixin, View):
+    """One tap: check a participant in, or undo it. Answers a script with the new row, a
+    plain form post with a redirect back to the list."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        participation = get_object_or_404(
+            Participation.objects.filter(meeting=meeting), pk=kwargs["pk"]
+        )
+        action = request.POST.get("action")
+        if action == "check_in":
+            participation = services.participation_check_in(
+                participation=participation, by=request.user
+            )
+            message = _("%(name)s checked in.")
+        elif action == "undo":
+            participation = services.participation_check_in_undo(
+                participation=participation, by=request.user
+            )
+            message = _("Check-in of %(name)s undone.")
+        else:
+            return HttpResponseBadRequest(_("Unknown action."))
+        participation = Participation.objects.select_related("person", "organization").get(
+            pk=participation.pk
+        )
+        if request.headers.get("X-Requested-With") == "fetch":
+            response = render(
+                request,
+                "meetings/includes/check_in_row.html",
+                {"meeting": meeting, "row": participation},
+            )
+            counts = check_in_counts(meeting)
+            response["X-Checked-In"] = str(counts["attended"])
+            response["X-Registered"] = str(counts["registered"])
+            return response
+        messages.success(request, message % {"name": participation.person})
+        return HttpResponseRedirect(
+            reverse(
+                "meetings:check_in",
+                kwargs={"year": meeting.start_date.year, "slug": meeting.slug},
+            )
+        )
+
+
+class ReportView(SecretariatMixin, View):
+    """The draft news report of a meeting, editable, savable as the published summary."""
+
+    permission_required = "meetings.change_meeting"
+    template_name = "meetings/report_form.html"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        draft = meeting_report_draft(meeting)
+        form = ReportForm(initial={"text": draft})
+        return render(
+            request, self.template_name, {"meeting": meeting, "form": form, "draft": draft}
+        )
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        form = ReportForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request, self.template_name, {"meeting": meeting, "form": form}, status=400
+            )
+        if "print" in request.POST:
+            return render(
+                request,
+                "meetings/report_print.html",
+                {"meeting": meeting, "text": form.cleaned_data["text"]},
+            )
+        services.meeting_summary_publish(meeting=meeting, text=form.cleaned_data["text"])
+        messages.success(request, _("The report is saved as the meeting's published summary."))
+        return HttpResponseRedirect(request.path)
+
+
+class ReportPrintView(SecretariatMixin, View):
+    permission_required = "meetings.view_meeting"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        text = meeting.summary or meeting_report_draft(meeting)
+        return render(request, "meetings/report_print.html", {"meeting": meeting, "text": text})
+
+
+class ParticipantListPrintView(SecretariatMixin, View):
+    permission_required = "meetings.view_participation"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        return render(
+            request,
+            "meetings/participant_list_print.html",
+            {"meeting": meeting, "participants": report_participants(meeting)},
+        )
+
+
+class StatisticsDashboardView(SecretariatMixin, TemplateView):
+    """Trends across meetings for the Secretariat, in the admin's look."""
+
+    permission_required = "meetings.view_participation"
+    template_name = "meetings/statistics_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from django.contrib import admin
+
+        admin_context = {**admin.site.each_context(self.request), "is_nav_sidebar_enabled": False}
+        return super().get_context_data(
+            **admin_context,
+            title=_("Attendance statistics"),
+            trends=meeting_trends(),
+            by_country=participants_by_country(),
+            by_membership=participants_by_membership(),
+            by_organization=participants_by_organization(),
+            **kwargs,
+        )

@@ -14,6 +14,12 @@ from anso.admin_tools import (
 )
 
 from .models import Body, Organization, Person, Position
+from .resources import (
+    ContactPersonResource,
+    OrganizationResource,
+    PersonResource,
+    SpreadsheetAdminMixin,
+)
 
 # The admin belongs to the whole site; its names and the site-wide actions are set here, in
 # the first app that registers models.
@@ -90,7 +96,8 @@ class PositionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganizationResource]
     list_display = [
         "name",
         "short_name",
@@ -115,7 +122,8 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [PersonResource, ContactPersonResource]
     list_display = ["display_name", "organization", "country", "email", "is_sample"]
     list_filter = ["is_sample", "name_order", ("country", CountryOrRegionFilter)]
     search_fields = ["given_name", "family_name", "email", "organization__name"]
@@ -135,6 +143,9 @@ class PersonAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("name"), ordering="family_name")
     def display_name(self, obj):
         return obj.display_name
+
+    def get_import_resource_classes(self, request):
+        return [PersonResource]  # the contact-person sheet is for export only
 
 
 @admin.register(Body)

@@ -33,6 +33,8 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "participation": EDIT_AND_DELETE,
         "decision": EDIT_AND_DELETE,
         "action": EDIT_AND_DELETE,
+        "registrationwindow": EDIT_AND_DELETE,
+        "participationevent": ("view",),
     },
 }
 

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from meetings.models import (
     Action,
@@ -10,6 +11,7 @@ from meetings.models import (
     Meeting,
     Participation,
     ParticipationStatus,
+    RegistrationWindow,
     Session,
     Speaker,
 )
@@ -187,3 +189,19 @@ class NominationFactory(factory.django.DjangoModelFactory):
     submitter_email = factory.Sequence(lambda n: f"representative{n}@example.org")
     submitter_role = "Representative to ANSO"
     status = NominationStatus.AWAITING_REVIEW
+
+
+class RegistrationWindowFactory(factory.django.DjangoModelFactory):
+    """Registration open now (from yesterday to in ten days) for an upcoming meeting."""
+
+    class Meta:
+        model = RegistrationWindow
+
+    meeting = factory.SubFactory(
+        MeetingFactory,
+        start_date=factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30)),
+        end_date=factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=31)),
+    )
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
+    capacity = None

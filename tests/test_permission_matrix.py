@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from meetings.models import ParticipationEvent
 from members.models import NominationEvent
 from members.roles import SECRETARIAT_PERMISSIONS
 from members.services import nomination_token
@@ -27,6 +28,7 @@ from tests.factories import (
     OrganizationFactory,
     ParticipationFactory,
     PositionFactory,
+    RegistrationWindowFactory,
     SpeakerFactory,
     UserFactory,
 )
@@ -94,6 +96,30 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin:auth_user_password_change": superuser_only(200),
     "admin:otp_totp_totpdevice_config": superuser_only(200),
     "admin:otp_totp_totpdevice_qrcode": superuser_only(200),
+    # Registration (public) and the Secretariat's meeting pages.
+    "meetings:registration_create": everyone(200),
+    "meetings:registration_done": everyone(200),
+    "meetings:registration_manage": everyone(200),  # with a valid signed link
+    "meetings:check_in": {**staff_only(200), "outsider": 403},
+    "meetings:check_in_search": {**staff_only(200), "outsider": 403},
+    "meetings:check_in_toggle": {**staff_only(405), "outsider": 403},  # POST only
+    "meetings:report": {**staff_only(200), "outsider": 403},
+    "meetings:report_print": {**staff_only(200), "outsider": 403},
+    "meetings:participant_list_print": {**staff_only(200), "outsider": 403},
+    "meetings:statistics": {**staff_only(200), "outsider": 403},
+    # Spreadsheet import (add and change permissions) and export (view permission).
+    **{
+        f"admin:{model}_{step}": {**staff_only(200), "outsider": 403}
+        for model in ("meetings_participation", "members_organization", "members_person")
+        for step in ("import", "export")
+    },
+    **{
+        f"admin:{model}_process_import": staff_only(405)  # POST only
+        for model in ("meetings_participation", "members_organization", "members_person")
+    },
+    # The status-change log is written by the services only, even superusers only read it.
+    "admin:meetings_participationevent_add": superuser_only(403),
+    "admin:meetings_participationevent_delete": superuser_only(403),
     # django-axes' records cannot be added by hand, even by superusers.
     "admin:axes_accessattempt_add": superuser_only(403),
     "admin:axes_accesslog_add": superuser_only(403),
@@ -174,6 +200,10 @@ def samples(superuser):
         "members.nominationevent": NominationEvent.objects.create(
             nomination=nomination, from_status="unconfirmed", to_status="awaiting_review"
         ),
+        "meetings.registrationwindow": RegistrationWindowFactory(meeting=meeting),
+        "meetings.participationevent": ParticipationEvent.objects.create(
+            participation=ParticipationFactory(meeting=meeting), to_status="attended"
+        ),
         "auth.user": superuser,
         "auth.group": Group.objects.get(name="Secretariat"),
         "axes.accessattempt": AccessAttempt.objects.create(
@@ -218,7 +248,21 @@ def url_for(name, pattern, samples) -> str:
         kwargs = {"app_label": "auth"}
     elif name == "members:nomination_confirm":
         kwargs = {"token": nomination_token(nomination=samples["members.nomination"])}
-    elif name in {"meetings:meeting_detail", "meetings:meeting_ical"}:
+    elif name == "meetings:registration_manage":
+        from meetings.services import registration_token
+
+        participation = samples["meetings.participation"]
+        meeting = participation.meeting
+        kwargs = {
+            "year": meeting.start_date.year,
+            "slug": meeting.slug,
+            "token": registration_token(participation),
+        }
+    elif name == "meetings:check_in_toggle":
+        participation = samples["meetings.participation"]
+        meeting = participation.meeting
+        kwargs = {"year": meeting.start_date.year, "slug": meeting.slug, "pk": participation.pk}
+    elif name.startswith("meetings:") and params == {"year", "slug"}:
         meeting = samples["meeting"]
         kwargs = {"year": meeting.start_date.year, "slug": meeting.slug}
     elif "slug" in params:

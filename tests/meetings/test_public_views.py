@@ -168,8 +168,9 @@ def test_meeting_detail_queries_flat(client, django_assert_num_queries, n):
     meeting = build_meeting(n)
     url = meeting.get_absolute_url()
     # meeting, sessions, items, speakers, decisions, attendance aggregate, countries,
-    # participants count, participants page, actions presented
-    with django_assert_num_queries(10):
+    # participants count, participants page, actions presented; the registration box (its
+    # window) and the two attendance charts (three aggregates)
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["meeting"].sessions.all()) == n

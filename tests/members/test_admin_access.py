@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from meetings.models import ParticipationEvent
 from members.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
@@ -16,6 +17,7 @@ from ..factories import (
     NominationFactory,
     ParticipationFactory,
     PositionFactory,
+    RegistrationWindowFactory,
     SpeakerFactory,
 )
 
@@ -37,10 +39,12 @@ def demo(db):
     decision = DecisionFactory(meeting=meeting)
     action = ActionFactory(endorsed_by=decision)
     AgendaItemFactory(session=speaker.item.session, action=action)
-    ParticipationFactory(meeting=meeting, person=speaker.person)
+    participation = ParticipationFactory(meeting=meeting, person=speaker.person)
     PositionFactory(person=speaker.person)
     nomination = NominationFactory()
     NominationEvent.objects.create(nomination=nomination, to_status="awaiting_review")
+    RegistrationWindowFactory(meeting=meeting)
+    ParticipationEvent.objects.create(participation=participation, to_status="attended")
 
 
 def _urls(model) -> dict[str, str]:

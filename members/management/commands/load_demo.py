@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from meetings.demo import demo_load
+from meetings.registration_demo import registration_demo_load
 
 
 class Command(BaseCommand):
@@ -13,3 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = demo_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {result}."))
+        upcoming = registration_demo_load()
+        if upcoming is not None:
+            self.stdout.write(f"Registration is open for the {upcoming} (sample data).")

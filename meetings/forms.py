@@ -1,0 +1,137 @@
+"""Forms for registration, walk-ins and the meeting report. Forms validate; services act."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from members.models import Organization
+
+from .models import Capacity
+from .services import RegistrantDetails
+
+#: What a visitor may say they come as; the Secretariat capacity is set by staff only.
+PUBLIC_CAPACITIES = [choice for choice in Capacity.choices if choice[0] != Capacity.SECRETARIAT]
+
+
+class RegistrantForm(forms.Form):
+    honorific = forms.CharField(
+        label=_("Honorific"), max_length=20, required=False, help_text=_("e.g. Prof., Dr., Ms.")
+    )
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=100,
+        help_text=_("If you are known by one name only, put it here."),
+    )
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        help_text=_("Optional. Only the Secretariat sees it."),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        empty_label=_("— not in the list —"),
+    )
+    organization_name = forms.CharField(
+        label=_("Organization, if not in the list"), max_length=200, required=False
+    )
+    country = LazyTypedChoiceField(
+        label=_("Country or region"), choices=[("", "---------"), *countries]
+    )
+    capacity = forms.ChoiceField(
+        label=_("You attend as"), choices=PUBLIC_CAPACITIES, initial=Capacity.DELEGATE
+    )
+    listed_publicly = forms.BooleanField(
+        label=_("Show my name, organization and country in the public participant list"),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        organization = data.get("organization")
+        typed = (data.get("organization_name") or "").strip()
+        if organization is None and typed:
+            # A typed name that is in fact in the list is taken from the list.
+            organization = Organization.objects.filter(
+                Q(name__iexact=typed) | Q(short_name__iexact=typed)
+            ).first()
+            data["organization"] = organization
+        if organization is None and not typed:
+            self.add_error(
+                "organization",
+                _("Choose your organization from the list, or type its name below."),
+            )
+        data["organization_name"] = "" if organization else typed
+        return data
+
+    def details(self) -> RegistrantDetails:
+        data = self.cleaned_data
+        return RegistrantDetails(
+            honorific=data["honorific"].strip(),
+            given_name=data["given_name"].strip(),
+            family_name=data["family_name"].strip(),
+            email=data.get("email", "").strip().lower(),
+            phone=data["phone"].strip(),
+            organization=data.get("organization"),
+            organization_name=data.get("organization_name", ""),
+            country=data["country"],
+            capacity=data["capacity"],
+            listed_publicly=data.get("listed_publicly", False),
+        )
+
+
+class RegistrationForm(RegistrantForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("About you"), "honorific", "given_name", "family_name", "email", "phone"),
+            Fieldset(
+                _("At the meeting"), "organization", "organization_name", "country", "capacity"
+            ),
+            Fieldset(_("Privacy"), "listed_publicly"),
+            Submit("register", _("Register")),
+        )
+
+
+class WalkInForm(RegistrantForm):
+    """A participant added at the door. The email is optional; the capacity may be any."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+        self.fields["email"].help_text = _("Optional; an existing person is found by email.")
+        self.fields["capacity"].choices = Capacity.choices
+        self.fields["country"].required = False
+        self.helper = FormHelper()
+        self.helper.form_id = "walk-in-form"
+        self.helper.layout = Layout(
+            "given_name",
+            "family_name",
+            "email",
+            "organization",
+            "organization_name",
+            "country",
+            "capacity",
+            "listed_publicly",
+            Submit("walk_in", _("Add and check in")),
+        )
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(
+        label=_("Report"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        max_length=20_000,
+        help_text=_(
+            "Drafted from the records. Edit freely, then save it as the published summary."
+        ),
+    )

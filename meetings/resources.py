@@ -1,0 +1,260 @@
+"""Spreadsheets in and out (django-import-export) for meeting participants.
+
+One row per person at a meeting: meeting (slug or title), email, honorific, given_name,
+family_name, organization (name or short name; a name not in the list is kept as typed),
+country (ISO code or name), capacity, status, listed_publicly (yes/no).
+
+People are matched by email and created in bulk when new; participations are created and
+updated in bulk. The lookups run a fixed number of queries per file, so thousands of rows
+import in one request. Any failing row rolls the whole import back.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+from simple_history.utils import bulk_create_with_history
+
+from members.models import Person
+from members.resources import (
+    AllOrNothingMixin,
+    ChoiceWidget,
+    CountryWidget,
+    OrganizationLookup,
+    YesNoWidget,
+    normalise_headers,
+    required_columns,
+)
+
+from .models import Capacity, Meeting, Participation, ParticipationStatus
+
+UPDATABLE_FIELDS = [
+    "organization",
+    "organization_name",
+    "country",
+    "capacity",
+    "status",
+    "listed_publicly",
+]
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class MeetingWidget(widgets.Widget):
+    def __init__(self, resource, **kwargs):
+        super().__init__(**kwargs)
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        value = _text(value)
+        meeting = self.resource.meetings.get(value.lower())
+        if meeting is None:
+            raise ValueError(
+                _("Unknown meeting: “%(value)s” (use the meeting's slug or title).")
+                % {"value": value}
+            )
+        return meeting
+
+    def render(self, value, obj=None, **kwargs):
+        return value.slug if value else ""
+
+
+class PersonByEmailWidget(widgets.Widget):
+    def __init__(self, resource, **kwargs):
+        super().__init__(**kwargs)
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        person = self.resource.people.get(_text(value).lower())
+        if person is None:
+            raise ValueError(_("A valid email is required to match people."))
+        return person
+
+    def render(self, value, obj=None, **kwargs):
+        return value.email if value else ""
+
+
+class OrganizationOrNoneWidget(widgets.Widget):
+    def __init__(self, resource, **kwargs):
+        super().__init__(**kwargs)
+        self.resource = resource
+
+    def clean(self, value, row=None, **kwargs):
+        return self.resource.organizations.find(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class ParticipationInstanceLoader(BaseInstanceLoader):
+    def get_instance(self, row):
+        resource = self.resource
+        meeting = resource.meetings.get(_text(row.get("meeting")).lower())
+        person = resource.people.get(_text(row.get("email")).lower())
+        if meeting is None or person is None:
+            return None
+        return resource.participations.get((meeting.pk, person.pk))
+
+
+class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
+    meeting = fields.Field(attribute="meeting", column_name="meeting")
+    email = fields.Field(attribute="person", column_name="email")
+    honorific = fields.Field(attribute="person__honorific", column_name="honorific", readonly=True)
+    given_name = fields.Field(
+        attribute="person__given_name", column_name="given_name", readonly=True
+    )
+    family_name = fields.Field(
+        attribute="person__family_name", column_name="family_name", readonly=True
+    )
+    organization = fields.Field(attribute="organization", column_name="organization")
+    organization_name = fields.Field(attribute="organization_name", column_name="organization_name")
+    country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
+    capacity = fields.Field(
+        attribute="capacity",
+        column_name="capacity",
+        widget=ChoiceWidget(Capacity, default=Capacity.OTHER),
+    )
+    status = fields.Field(
+        attribute="status",
+        column_name="status",
+        widget=ChoiceWidget(ParticipationStatus, default=ParticipationStatus.REGISTERED),
+    )
+    listed_publicly = fields.Field(
+        attribute="listed_publicly", column_name="listed_publicly", widget=YesNoWidget()
+    )
+
+    class Meta:
+        model = Participation
+        fields = (
+            "meeting",
+            "email",
+            "honorific",
+            "given_name",
+            "family_name",
+            "organization",
+            "organization_name",
+            "country",
+            "capacity",
+            "status",
+            "listed_publicly",
+        )
+        import_id_fields = ("meeting", "email")
+        instance_loader_class = ParticipationInstanceLoader
+        use_transactions = True
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["meeting"].widget = MeetingWidget(self)
+        self.fields["email"].widget = PersonByEmailWidget(self)
+        self.fields["organization"].widget = OrganizationOrNoneWidget(self)
+
+    def get_queryset(self):
+        return Participation.objects.select_related("meeting", "person", "organization")
+
+    def get_bulk_update_fields(self):
+        return UPDATABLE_FIELDS
+
+    # --- import -------------------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        """Check the columns, then load every lookup once: meetings, organizations, people
+        (creating the new ones in bulk) and the participations already recorded."""
+        normalise_headers(dataset)
+        required_columns(dataset, ("meeting", "email", "family_name"))
+        keys = {_text(value).lower() for value in dataset["meeting"]} - {""}
+        self.meetings = {}
+        for meeting in Meeting.objects.all().only("pk", "slug", "title", "start_date"):
+            for key in (meeting.slug.lower(), meeting.title.lower()):
+                if key in keys:
+                    self.meetings[key] = meeting
+        self.organizations = OrganizationLookup()
+        self.people = self._people_for(dataset)
+        self.participations = {
+            (p.meeting_id, p.person_id): p
+            for p in Participation.objects.filter(
+                meeting__in={m.pk for m in self.meetings.values()}
+            )
+        }
+        self.seen: set[tuple[int, str]] = set()
+
+    def _people_for(self, dataset) -> dict[str, Person]:
+        emails = {}
+        headers = dataset.headers
+        for values in dataset:
+            row = dict(zip(headers, values, strict=False))
+            email = _text(row.get("email")).lower()
+            if "@" in email and _text(row.get("family_name")) and email not in emails:
+                emails[email] = row
+        people = {p.email: p for p in Person.objects.filter(email__in=list(emails))}
+        new = [email for email in emails if email not in people]
+        if new:
+            taken = set(Person.objects.values_list("slug", flat=True))
+            country = CountryWidget()
+            created = []
+            for email in new:
+                row = emails[email]
+                try:
+                    country_code = country.clean(row.get("country"))
+                except ValueError:
+                    country_code = ""  # the row itself reports the country
+                person = Person(
+                    honorific=_text(row.get("honorific"))[:20],
+                    given_name=_text(row.get("given_name"))[:100],
+                    family_name=_text(row.get("family_name"))[:100],
+                    email=email,
+                    organization=self.organizations.find(row.get("organization")),
+                    country=country_code,
+                )
+                person.slug = self._free_slug(person.full_name, taken)
+                created.append(person)
+            for person in bulk_create_with_history(created, Person, batch_size=500):
+                people[person.email] = person
+        return people
+
+    @staticmethod
+    def _free_slug(name: str, taken: set[str]) -> str:
+        base = slugify(name)[:74].strip("-") or "person"
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate = f"{base}-{n}"
+            n += 1
+        taken.add(candidate)
+        return candidate
+
+    def before_import_row(self, row, **kwargs):
+        email = _text(row.get("email")).lower()
+        if "@" not in email:
+            raise ValidationError(_("A valid email is required to match people."))
+        if not _text(row.get("family_name")):
+            raise ValidationError(_("The family name is required."))
+        key = (_text(row.get("meeting")).lower(), email)
+        if key in self.seen:
+            raise ValidationError(
+                _("%(email)s appears twice for the same meeting.") % {"email": email}
+            )
+        self.seen.add(key)
+        typed = _text(row.get("organization"))
+        if typed and self.organizations.find(typed) is None:
+            # Not in the list: kept as typed, like the registration form does.
+            row["organization_name"] = typed[:200]
+            row["organization"] = ""
+        elif typed or row.get("organization_name") is None:
+            row["organization_name"] = ""
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """As the parent, but keeping the history of the participations created."""
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(
+                    self.create_instances, Participation, batch_size=batch_size
+                )
+            except Exception as error:  # reported as an import error, never a 500
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.create_instances.clear()
