@@ -35,3 +35,13 @@ def secretariat_client(client, secretariat_user):
 def _fast_password_hashing(settings):
     """The production hasher is slow on purpose; tests log users in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: rate-limit counters and cached pages from one test
+    must not decide another's outcome."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
