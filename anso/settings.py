@@ -219,6 +219,7 @@ if REDIS_URL:
         },
     }
     CACHES["versions"] = CACHES["default"]
+    CACHES["ratelimit"] = CACHES["default"]
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -231,6 +232,9 @@ else:
             }
         ),
     }
+    # Rate-limit counters must be shared by all workers: the database cache when no Redis is
+    # configured (the same table, kept apart by a key prefix).
+    CACHES["ratelimit"] = {**CACHES["versions"], "KEY_PREFIX": "ratelimit"}
 #: Anonymous GET/HEAD answers of public pages are cached and carry an ETag (anso/page_cache.py).
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))

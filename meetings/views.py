@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from anso.pagination import paginate
+from members.ratelimit import rate_limit_hit
 from members.selectors import key_figures
 
 from . import selectors, services
@@ -149,14 +149,12 @@ REGISTRATION_POSTS_PER_HOUR = 30
 
 
 def registration_rate_exceeded(request) -> bool:
-    key = f"registration-posts:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > REGISTRATION_POSTS_PER_HOUR
+    return not rate_limit_hit(
+        scope="registration",
+        address=request.META.get("REMOTE_ADDR", ""),
+        limit=REGISTRATION_POSTS_PER_HOUR,
+        period=60 * 60,
+    ).allowed
 
 
 class PublishedMeetingMixin:

@@ -2,13 +2,14 @@
 
 The first hit opens a window of `period` seconds; up to `limit` hits are allowed in it. The
 counter is created with `cache.add` and increased with `cache.incr`, both atomic in the
-shared caches (Redis, Memcached, database); the local-memory cache is per process.
+shared caches (Redis, Memcached, database). The "ratelimit" cache alias is shared by all
+workers in production (Redis, or the database cache; see anso/settings.py).
 """
 
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from .services import client_address_hash
 
@@ -22,6 +23,7 @@ class RateLimit:
 def rate_limit_hit(*, scope: str, address: str, limit: int, period: int) -> RateLimit:
     """Count one hit for `address` in `scope`; `allowed` is False from the (limit+1)th hit in
     the window on."""
+    cache = caches["ratelimit"]
     key = f"ratelimit:{scope}:{client_address_hash(address) or 'unknown'}"
     now = int(time.time())
     cache.add(f"{key}:start", now, timeout=period)
@@ -38,6 +40,7 @@ def rate_limit_hit(*, scope: str, address: str, limit: int, period: int) -> Rate
 
 def rate_limit_exceeded(*, scope: str, address: str, limit: int, period: int) -> RateLimit:
     """Whether `address` has used up its hits in `scope`, without counting a new one."""
+    cache = caches["ratelimit"]
     key = f"ratelimit:{scope}:{client_address_hash(address) or 'unknown'}"
     now = int(time.time())
     count = cache.get(f"{key}:count", 0)
