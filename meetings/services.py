@@ -147,7 +147,9 @@ def _mail_after_commit(participation: Participation, *, template: str, site_url:
     def send():
         send_mail(subject, body, None, [recipient])
 
-    transaction.on_commit(send)
+    # Robust: a mail server that is down is logged, and the committed registration is still
+    # answered with its confirmation page, not an error.
+    transaction.on_commit(send, robust=True)
 
 
 def _person_for(details: RegistrantDetails) -> Person:

@@ -130,7 +130,9 @@ def _send_after_commit(*, template: str, subject: str, to: str, context: dict[st
     def send():
         _PlainTextEmail(subject=subject, body=body, to=[to]).send()
 
-    transaction.on_commit(send)
+    # Robust: a mail server that is down is logged, and the committed nomination is still
+    # answered with its thanks page, not an error.
+    transaction.on_commit(send, robust=True)
 
 
 def _record(

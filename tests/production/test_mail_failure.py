@@ -1,0 +1,59 @@
+"""A mail server that refuses the confirmation mail does not turn an accepted, committed
+submission into an error page: the failure is logged and the record stays."""
+
+import logging
+
+import pytest
+from django.core.mail.backends.base import BaseEmailBackend
+from django.urls import reverse
+
+from meetings.models import Participation
+from members.models import Nomination
+
+from ..factories import OrganizationFactory, RegistrationWindowFactory
+from ..meetings.test_registration import form_data as registration_data
+from ..meetings.test_registration import register_url
+from ..members.test_nomination_views import form_data as nomination_data
+
+
+class RefusingBackend(BaseEmailBackend):
+    """Behaves like SMTP with no server answering."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+@pytest.fixture
+def refusing_mail(settings):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+
+
+def _logged_mail_failure(caplog) -> bool:
+    return any(
+        record.levelno >= logging.ERROR and "on_commit" in record.getMessage()
+        for record in caplog.records
+    )
+
+
+# Real commits: on-commit callbacks run as in production, not captured by the test.
+@pytest.mark.django_db(transaction=True)
+def test_nomination_is_accepted_and_kept_when_the_mail_server_refuses(
+    client, refusing_mail, caplog
+):
+    organization = OrganizationFactory()
+    response = client.post(reverse("members:nomination_create"), nomination_data(organization))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("members:nomination_thanks")
+    assert Nomination.objects.filter(email="amina@example.org").count() == 1
+    assert _logged_mail_failure(caplog)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration_is_accepted_and_kept_when_the_mail_server_refuses(
+    client, refusing_mail, caplog
+):
+    window = RegistrationWindowFactory()
+    response = client.post(register_url(window.meeting), registration_data())
+    assert response.status_code == 302
+    assert Participation.objects.filter(meeting=window.meeting).count() == 1
+    assert _logged_mail_failure(caplog)
