@@ -575,6 +575,13 @@ def main(argv=None):
     parser.add_argument("--redis", default="", help="REDIS_URL for the cache (default: none)")
     parser.add_argument("--no-page-cache", action="store_true", help="measure raw renders")
     parser.add_argument("--no-admin", action="store_true", help="skip admin changelists")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="measure only the pages whose label contains TEXT (repeatable; /healthz always)",
+    )
     parser.add_argument("--soak", type=float, default=0, help="seconds of mixed read/write load")
     parser.add_argument(
         "--server-log", default=os.path.join(tempfile.gettempdir(), "anso-bench-gunicorn.log")
@@ -601,6 +608,14 @@ def main(argv=None):
     public, changelists = discover_targets()
     if args.no_admin:
         changelists = []
+    if args.only:
+        wanted = [text.lower() for text in args.only]
+
+        def chosen(label):
+            return any(text in label.lower() for text in wanted)
+
+        public = public[:1] + [(label, path) for label, path in public[1:] if chosen(label)]
+        changelists = [(label, path) for label, path in changelists if chosen(label)]
     session_key, _user = bench_user_session()
     from django.conf import settings
 
