@@ -3,14 +3,22 @@ decisions and the action plan."""
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from anso.admin_tools import CountryOrRegionFilter, PreloadedAutocompleteInlineMixin
+from anso.admin_tools import (
+    LONG_LIST_PAGE,
+    CountryOrRegionFilter,
+    MeetingListFilter,
+    PreloadedAutocompleteInlineMixin,
+    country_name,
+)
 from members.models import Organization
 from members.resources import SpreadsheetAdminMixin
 
@@ -27,6 +35,18 @@ from .models import (
     Speaker,
 )
 from .resources import ParticipantResource
+
+
+class AgendaItemMeetingFilter(MeetingListFilter):
+    meeting_path = "session__meeting"
+
+
+class SpeakerMeetingFilter(MeetingListFilter):
+    meeting_path = "item__session__meeting"
+
+
+class ParticipationEventMeetingFilter(MeetingListFilter):
+    meeting_path = "participation__meeting"
 
 
 class SessionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
@@ -79,12 +99,13 @@ class RegistrationWindowInline(admin.StackedInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
+    list_per_page = LONG_LIST_PAGE
     list_display = [
         "title",
         "start_date",
         "end_date",
         "city",
-        "country",
+        country_name,
         "is_published",
         "attended_count",
     ]
@@ -94,22 +115,54 @@ class MeetingAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     list_select_related = ["body"]
     ordering = ["-start_date"]
-    readonly_fields = ["title", "attendance_from_records"]
+    show_full_result_count = False
+    readonly_fields = ["title", "attendance_from_records", "records_in_admin"]
     inlines = [RegistrationWindowInline, SessionInline, ParticipationInline, DecisionInline]
     fieldsets = [
         (None, {"fields": ["body", "number", "title", "slug", "is_published"]}),
         (_("When and where"), {"fields": ["start_date", "end_date", "venue", "city", "country"]}),
         (None, {"fields": ["summary"]}),
         (_("Attendance"), {"fields": ["reported_attendance", "attendance_from_records"]}),
+        (None, {"fields": ["records_in_admin"]}),
     ]
 
     def get_queryset(self, request):
-        attended = Q(participations__status=ParticipationStatus.ATTENDED)
-        return super().get_queryset(request).annotate(_attended=Count("participations", attended))
+        # A subquery per listed meeting, not a join and GROUP BY over every participation:
+        # PostgreSQL evaluates it only for the rows of the page.
+        attended = (
+            Participation.objects.filter(
+                meeting=OuterRef("pk"), status=ParticipationStatus.ATTENDED
+            )
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(_attended=Subquery(attended))
 
     @admin.display(description=_("attended"), ordering="_attended")
     def attended_count(self, obj):
-        return obj._attended
+        return obj._attended or 0
+
+    @admin.display(description=_("records of this meeting"))
+    def records_in_admin(self, obj):
+        if obj.pk is None:
+            return "-"
+        lists = [
+            (Participation, _("participants")),
+            (Session, _("sessions")),
+            (AgendaItem, _("agenda items")),
+            (Speaker, _("speakers")),
+            (ParticipationEvent, _("status changes")),
+        ]
+        return format_html_join(
+            " · ",
+            '<a href="{}?meeting={}">{}</a>',
+            (
+                (reverse(f"admin:meetings_{model._meta.model_name}_changelist"), obj.pk, label)
+                for model, label in lists
+            ),
+        )
 
     @admin.display(description=_("attendance from the records"))
     def attendance_from_records(self, obj):
@@ -142,8 +195,9 @@ class AgendaItemInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(SimpleHistoryAdmin):
+    list_per_page = LONG_LIST_PAGE
     list_display = ["title", "meeting", "order", "kind", "date", "chair"]
-    list_filter = ["kind", "meeting"]
+    list_filter = ["kind", MeetingListFilter]
     search_fields = ["title", "meeting__title", "chair__given_name", "chair__family_name"]
     autocomplete_fields = ["meeting", "chair"]
     date_hierarchy = "date"
@@ -164,11 +218,11 @@ class SpeakerInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(SimpleHistoryAdmin):
+    list_per_page = LONG_LIST_PAGE
     list_display = ["title", "session", "order", "kind", "action", "speaker_names"]
-    list_filter = ["kind", "session__meeting"]
+    list_filter = ["kind", AgendaItemMeetingFilter]
     search_fields = ["title", "description", "session__title", "session__meeting__title"]
     autocomplete_fields = ["session", "action"]
-    date_hierarchy = "session__date"
     list_select_related = ["session__meeting", "action"]
     ordering = ["-session__meeting__start_date", "session__order", "order"]
     inlines = [SpeakerInline]
@@ -183,8 +237,9 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
 
 @admin.register(Speaker)
 class SpeakerAdmin(SimpleHistoryAdmin):
+    list_per_page = LONG_LIST_PAGE
     list_display = ["person", "capacity", "item", "meeting"]
-    list_filter = ["item__session__meeting"]
+    list_filter = [SpeakerMeetingFilter]
     search_fields = ["person__given_name", "person__family_name", "capacity", "item__title"]
     autocomplete_fields = ["item", "person"]
     list_select_related = ["person", "item__session__meeting"]
@@ -198,11 +253,12 @@ class SpeakerAdmin(SimpleHistoryAdmin):
 @admin.register(Participation)
 class ParticipationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [ParticipantResource]
+    list_per_page = LONG_LIST_PAGE
     list_display = [
         "person",
         "meeting",
         "organization",
-        "country",
+        country_name,
         "capacity",
         "status",
         "listed_publicly",
@@ -211,7 +267,7 @@ class ParticipationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
         "status",
         "capacity",
         "listed_publicly",
-        "meeting",
+        MeetingListFilter,
         ("country", CountryOrRegionFilter),
     ]
     search_fields = [
@@ -222,9 +278,9 @@ class ParticipationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
         "organization__short_name",
     ]
     autocomplete_fields = ["meeting", "person", "organization"]
-    date_hierarchy = "meeting__start_date"
     list_select_related = ["person", "meeting", "organization"]
     ordering = ["-meeting__start_date", "person__family_name", "person__given_name"]
+    show_full_result_count = False
     readonly_fields = [
         "created_at",
         "updated_at",
@@ -272,6 +328,7 @@ class ParticipationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
+    list_per_page = LONG_LIST_PAGE
     list_display = ["__str__", "meeting", "order"]
     list_filter = ["meeting__body"]
     search_fields = ["text", "meeting__title"]
@@ -307,7 +364,7 @@ class ParticipationEventAdmin(admin.ModelAdmin):
     """The status-change log: read only, written by the registration and check-in services."""
 
     list_display = ["at", "participation", "from_status", "to_status", "by", "note"]
-    list_filter = ["to_status", "participation__meeting"]
+    list_filter = ["to_status", ParticipationEventMeetingFilter]
     search_fields = [
         "participation__person__family_name",
         "participation__person__given_name",

@@ -8,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from anso.admin_tools import (
+    LONG_LIST_PAGE,
     CountryOrRegionFilter,
+    MeetingListFilter,
     PreloadedAutocompleteInlineMixin,
+    country_name,
     export_as_csv,
 )
 
@@ -53,30 +56,18 @@ class HeldFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HeldAtMeetingFilter(admin.SimpleListFilter):
+class HeldAtMeetingFilter(MeetingListFilter):
     """Positions held on the first day of a meeting: "who was in the working group then"."""
 
     title = _("held on the first day of")
     parameter_name = "held_at_meeting"
 
-    def lookups(self, request, model_admin):
-        from meetings.models import Meeting  # meetings depends on members, not the reverse
-
-        return [
-            (str(pk), f"{title} ({start:%d %b %Y})")
-            for pk, title, start in Meeting.objects.values_list("pk", "title", "start_date")
-        ]
-
-    def queryset(self, request, queryset):
+    def filter_meeting(self, queryset, meeting_pk):
         from meetings.models import Meeting
 
-        if not self.value():
-            return queryset
-        try:
-            start = Meeting.objects.values_list("start_date", flat=True).get(pk=self.value())
-        except (Meeting.DoesNotExist, ValueError):
-            return queryset.none()
-        return queryset.held_on(start)
+        start = Meeting.objects.filter(pk=meeting_pk).values_list("start_date", flat=True)
+        start = start.first()
+        return queryset.none() if start is None else queryset.held_on(start)
 
 
 class PositionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
@@ -98,11 +89,12 @@ class PositionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 @admin.register(Organization)
 class OrganizationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [OrganizationResource]
+    list_per_page = LONG_LIST_PAGE
     list_display = [
         "name",
         "short_name",
         "kind",
-        "country",
+        country_name,
         "membership_status",
         "joined_on",
         "parent",
@@ -124,7 +116,8 @@ class OrganizationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 @admin.register(Person)
 class PersonAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [PersonResource, ContactPersonResource]
-    list_display = ["display_name", "organization", "country", "email", "is_sample"]
+    list_per_page = LONG_LIST_PAGE
+    list_display = ["display_name", "organization", country_name, "email", "is_sample"]
     list_filter = ["is_sample", "name_order", ("country", CountryOrRegionFilter)]
     search_fields = ["given_name", "family_name", "email", "organization__name"]
     autocomplete_fields = ["organization"]
@@ -160,6 +153,7 @@ class BodyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Position)
 class PositionAdmin(SimpleHistoryAdmin):
+    list_per_page = LONG_LIST_PAGE
     list_display = [
         "person",
         "role",
@@ -176,7 +170,6 @@ class PositionAdmin(SimpleHistoryAdmin):
         HeldAtMeetingFilter,
         "role",
         "body",
-        ("appointed_by", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = [
         "person__given_name",

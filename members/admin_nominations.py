@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from anso.admin_tools import LONG_LIST_PAGE
+
 from . import services
 from .models import Nomination, NominationEvent, NominationStatus
 from .nomination_forms import NominationRejectForm
@@ -42,6 +44,7 @@ class NominationEventInline(admin.TabularInline):
 @admin.register(Nomination)
 class NominationAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/members/nomination/change_form.html"
+    list_per_page = LONG_LIST_PAGE
     list_display = [
         "nominee_name",
         "organization",
@@ -52,7 +55,8 @@ class NominationAdmin(SimpleHistoryAdmin):
         "created_at",
         "reviewed_at",
     ]
-    list_filter = ["status", "kind", "consent_to_publish", "created_at", "organization"]
+    # No filter by organization: it would list every organization; search finds one.
+    list_filter = ["status", "kind", "consent_to_publish", "created_at"]
     list_select_related = ["organization"]
     search_fields = [
         "family_name",
@@ -113,13 +117,6 @@ class NominationAdmin(SimpleHistoryAdmin):
         "position",
     ]
     raw_id_fields = ["replaces"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("organization", "replaces", "reviewed_by", "person", "position")
-        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_open:
