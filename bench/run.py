@@ -123,7 +123,8 @@ def discover_targets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         Meeting.objects.published()
         .annotate(n=Count("participations"))
         .order_by("-n")
-        .only("slug", "start_date")
+        .select_related("body")
+        .only("slug", "start_date", "body__slug")
         .first()
     )
     organization = (
@@ -138,7 +139,7 @@ def discover_targets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         add(
             "meetings ?body&page=last",
             "meetings:meeting_list",
-            query="?body=working-group&page=last",
+            query=f"?body={big.body.slug}&page=last",
         )
         public.append((f"meeting ({big.n:,} participants)", big.get_absolute_url()))
     add("working group", "members:working_group")

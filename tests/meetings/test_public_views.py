@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import ParticipationStatus
+from meetings.views import MEETINGS_PER_PAGE
 from members.models import MembershipStatus
 
 from ..factories import (
@@ -374,3 +375,12 @@ def test_pages_carry_a_canonical_link(client):
     meeting = MeetingFactory()
     html = client.get(meeting.get_absolute_url(), {"page": 1}).content.decode()
     assert f'<link rel="canonical" href="http://testserver{meeting.get_absolute_url()}">' in html
+
+
+def test_meeting_list_page_last_is_the_last_page(client):
+    for year in range(1990, 1990 + MEETINGS_PER_PAGE + 1):  # one more than a page
+        MeetingFactory(start_date=datetime.date(year, 5, 13), end_date=datetime.date(year, 5, 14))
+    response = client.get(reverse("meetings:meeting_list"), {"page": "last"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
+    assert [m.start_date.year for m in response.context["page_obj"]] == [1990]
