@@ -13,8 +13,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from anso.admin_tools import (
-    LONG_LIST_PAGE,
     CountryOrRegionFilter,
+    LongListAdminMixin,
     MeetingListFilter,
     PreloadedAutocompleteInlineMixin,
     country_name,
@@ -98,8 +98,7 @@ class RegistrationWindowInline(admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
-    list_per_page = LONG_LIST_PAGE
+class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "start_date",
@@ -115,7 +114,6 @@ class MeetingAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     list_select_related = ["body"]
     ordering = ["-start_date"]
-    show_full_result_count = False
     readonly_fields = ["title", "attendance_from_records", "records_in_admin"]
     inlines = [RegistrationWindowInline, SessionInline, ParticipationInline, DecisionInline]
     fieldsets = [
@@ -194,8 +192,7 @@ class AgendaItemInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
-    list_per_page = LONG_LIST_PAGE
+class SessionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "order", "kind", "date", "chair"]
     list_filter = ["kind", MeetingListFilter]
     search_fields = ["title", "meeting__title", "chair__given_name", "chair__family_name"]
@@ -217,8 +214,7 @@ class SpeakerInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
-    list_per_page = LONG_LIST_PAGE
+class AgendaItemAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "session", "order", "kind", "action", "speaker_names"]
     list_filter = ["kind", AgendaItemMeetingFilter]
     search_fields = ["title", "description", "session__title", "session__meeting__title"]
@@ -236,8 +232,7 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
-    list_per_page = LONG_LIST_PAGE
+class SpeakerAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     list_display = ["person", "capacity", "item", "meeting"]
     list_filter = [SpeakerMeetingFilter]
     search_fields = ["person__given_name", "person__family_name", "capacity", "item__title"]
@@ -251,9 +246,8 @@ class SpeakerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [ParticipantResource]
-    list_per_page = LONG_LIST_PAGE
     list_display = [
         "person",
         "meeting",
@@ -280,7 +274,6 @@ class ParticipationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["meeting", "person", "organization"]
     list_select_related = ["person", "meeting", "organization"]
     ordering = ["-meeting__start_date", "person__family_name", "person__given_name"]
-    show_full_result_count = False
     readonly_fields = [
         "created_at",
         "updated_at",
@@ -327,8 +320,7 @@ class ParticipationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
-    list_per_page = LONG_LIST_PAGE
+class DecisionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "order"]
     list_filter = ["meeting__body"]
     search_fields = ["text", "meeting__title"]

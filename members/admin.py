@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from anso.admin_tools import (
-    LONG_LIST_PAGE,
     CountryOrRegionFilter,
+    LongListAdminMixin,
     MeetingListFilter,
     PreloadedAutocompleteInlineMixin,
     country_name,
@@ -87,9 +87,8 @@ class PositionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [OrganizationResource]
-    list_per_page = LONG_LIST_PAGE
     list_display = [
         "name",
         "short_name",
@@ -114,9 +113,8 @@ class OrganizationAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [PersonResource, ContactPersonResource]
-    list_per_page = LONG_LIST_PAGE
     list_display = ["display_name", "organization", country_name, "email", "is_sample"]
     list_filter = ["is_sample", "name_order", ("country", CountryOrRegionFilter)]
     search_fields = ["given_name", "family_name", "email", "organization__name"]
@@ -152,8 +150,7 @@ class BodyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(SimpleHistoryAdmin):
-    list_per_page = LONG_LIST_PAGE
+class PositionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "person",
         "role",

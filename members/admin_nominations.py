@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from anso.admin_tools import LONG_LIST_PAGE
+from anso.admin_tools import LongListAdminMixin
 
 from . import services
 from .models import Nomination, NominationEvent, NominationStatus
@@ -42,9 +42,8 @@ class NominationEventInline(admin.TabularInline):
 
 
 @admin.register(Nomination)
-class NominationAdmin(SimpleHistoryAdmin):
+class NominationAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     change_form_template = "admin/members/nomination/change_form.html"
-    list_per_page = LONG_LIST_PAGE
     list_display = [
         "nominee_name",
         "organization",

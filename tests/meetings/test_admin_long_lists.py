@@ -152,3 +152,16 @@ def test_meetings_list_counts_attended_participants_only(secretariat_client):
     admin = response.context["cl"].model_admin
     assert admin.attended_count(rows[counted.pk]) == 2
     assert admin.attended_count(rows[empty.pk]) == 0
+
+
+def test_the_count_of_a_long_list_follows_added_and_deleted_rows(secretariat_client):
+    def count(**params):
+        return secretariat_client.get(PARTICIPATIONS, params).context["cl"].result_count
+
+    first, _second = ParticipationFactory.create_batch(2, status="registered")
+    assert count() == 2
+    ParticipationFactory(status="attended")
+    assert count() == 3
+    first.delete()
+    assert count() == 2
+    assert count(status__exact="attended") == 1
