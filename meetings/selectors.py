@@ -167,14 +167,35 @@ def latest_meetings(*, today: datetime.date, limit: int = 5) -> list[Meeting]:
     return list(Meeting.objects.published().past(today).select_related("body")[:limit])
 
 
-def action_list() -> QuerySet[Action]:
-    """The action plan with where each action was endorsed and where it was presented or
-    discussed (published meetings only)."""
-    items = (
-        AgendaItem.objects.filter(session__meeting__is_published=True)
-        .select_related("session__meeting")
-        .order_by("session__meeting__start_date", "session__order", "order")
+#: Presentations of an action shown on the action plan; its page shows them all.
+LATEST_PRESENTATIONS = 3
+
+
+def _presentations() -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(session__meeting__is_published=True).select_related(
+        "session__meeting"
     )
+
+
+def action_list() -> QuerySet[Action]:
+    """The action plan: where each action was endorsed, how often it was presented or
+    discussed at published meetings, and the latest three of those (`latest_items`). An
+    action on the agenda of hundreds of meetings would otherwise list every one."""
+    latest = _presentations().order_by("-session__meeting__start_date", "-session__order", "-order")
+    presented = Q(agenda_items__session__meeting__is_published=True)
+    return (
+        Action.objects.select_related("endorsed_by__meeting", "endorsed_at")
+        .annotate(presented_count=Count("agenda_items", filter=presented))
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=latest[:LATEST_PRESENTATIONS], to_attr="latest_items")
+        )
+    )
+
+
+def action_with_presentations() -> QuerySet[Action]:
+    """Actions with where they were endorsed and every presentation and discussion at a
+    published meeting, in order (`agenda_items`)."""
+    items = _presentations().order_by("session__meeting__start_date", "session__order", "order")
     return Action.objects.select_related("endorsed_by__meeting", "endorsed_at").prefetch_related(
         Prefetch("agenda_items", queryset=items)
     )

@@ -33,6 +33,8 @@ from .statistics import (
 )
 
 MEETINGS_PER_PAGE = 20
+#: Upcoming meetings listed above the past ones; the year filter finds later ones.
+UPCOMING_SHOWN = 10
 PARTICIPANTS_PER_PAGE = 50
 
 
@@ -45,14 +47,15 @@ def meeting_list(request):
     form_has_errors = filterset.is_bound and not filterset.is_valid()
     meetings = meetings.none() if form_has_errors else filterset.qs
     past = paginate(request, meetings.past(today), per_page=MEETINGS_PER_PAGE)
-    upcoming = list(meetings.upcoming(today)) if past.number == 1 else []
+    upcoming = list(meetings.upcoming(today)[: UPCOMING_SHOWN + 1]) if past.number == 1 else []
     return render(
         request,
         "meetings/meeting_list.html",
         {
             "filter": filterset,
             "form": filterset.form,
-            "upcoming": upcoming,
+            "upcoming": upcoming[:UPCOMING_SHOWN],
+            "more_upcoming": len(upcoming) > UPCOMING_SHOWN,
             "page_obj": past,
             "is_filtered": filterset.is_bound,
         },
@@ -119,7 +122,7 @@ def action_list(request):
 
 
 def action_detail(request, slug: str):
-    action = get_object_or_404(selectors.action_list(), slug=slug)
+    action = get_object_or_404(selectors.action_with_presentations(), slug=slug)
     return render(request, "meetings/action_detail.html", {"action": action, "object": action})
 
 

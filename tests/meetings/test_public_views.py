@@ -2,9 +2,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import ParticipationStatus
-from meetings.views import MEETINGS_PER_PAGE
+from meetings.views import MEETINGS_PER_PAGE, UPCOMING_SHOWN
 from members.models import MembershipStatus
 
 from ..factories import (
@@ -273,7 +274,7 @@ def test_meeting_list_queries_flat(client, django_assert_num_queries, n):
     # body, year and country choices, past count, past page, upcoming
     with django_assert_num_queries(6):
         response = client.get(reverse("meetings:meeting_list"))
-    assert len(response.context["upcoming"]) == n
+    assert len(response.context["upcoming"]) == min(n, UPCOMING_SHOWN)
 
 
 # -- home ------------------------------------------------------------------------------------
@@ -324,6 +325,30 @@ def test_action_detail_shows_where_endorsed_and_presented(client):
     assert item.title in html
     assert hidden_item.title not in html
     assert "endorsed" in html
+
+
+def test_action_plan_lists_the_latest_presentations_and_the_page_lists_all(client):
+    action = ActionFactory()
+    for year in range(2019, 2024):
+        AgendaItemFactory(
+            action=action,
+            title=f"Progress report {year}",
+            session__meeting=MeetingFactory(
+                start_date=datetime.date(year, 5, 13), end_date=datetime.date(year, 5, 14)
+            ),
+        )
+    AgendaItemFactory(action=action, session__meeting__is_published=False, title="Hidden")
+
+    html = client.get(reverse("meetings:action_list")).content.decode()
+    for year in (2021, 2022, 2023):
+        assert f"Progress report {year}" in html
+    assert "Progress report 2020" not in html
+    assert "All 5 presentations and discussions" in html  # the hidden one is not counted
+
+    html = client.get(action.get_absolute_url()).content.decode()
+    assert all(f"Progress report {year}" in html for year in range(2019, 2024))
+    assert "Hidden" not in html
+    assert html.index("Progress report 2019") < html.index("Progress report 2023")
 
 
 def test_action_unknown_slug_is_404(client):
@@ -384,3 +409,21 @@ def test_meeting_list_page_last_is_the_last_page(client):
     assert response.status_code == 200
     assert response.context["page_obj"].number == 2
     assert [m.start_date.year for m in response.context["page_obj"]] == [1990]
+
+
+def test_meeting_list_shows_the_next_upcoming_meetings_and_says_more_are_planned(client):
+    today = timezone.localdate()
+    planned = [
+        MeetingFactory(
+            start_date=today.replace(year=today.year + 1 + i, month=1, day=10),
+            end_date=today.replace(year=today.year + 1 + i, month=1, day=11),
+        )
+        for i in range(UPCOMING_SHOWN + 1)
+    ]
+    response = client.get(reverse("meetings:meeting_list"))
+    assert response.context["upcoming"] == planned[:UPCOMING_SHOWN]
+    assert "More meetings are planned after these" in response.content.decode()
+    last_year = str(planned[-1].start_date.year)
+    response = client.get(reverse("meetings:meeting_list"), {"year": last_year})
+    assert response.context["upcoming"] == [planned[-1]]
+    assert "More meetings are planned" not in response.content.decode()
