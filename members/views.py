@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anso.pagination import paginate
 from meetings import selectors as meeting_selectors
 
 from . import selectors
@@ -27,12 +28,15 @@ def working_group(request):
     )
 
 
+#: Member organizations a page of the directory lists.
+ORGANIZATIONS_PER_PAGE = 100
+
+
 def organization_list(request):
-    return render(
-        request,
-        "members/organization_list.html",
-        {"organizations": selectors.member_directory()},
-    )
+    """The member organizations by country or region, a hundred a page."""
+    directory = selectors.member_directory()
+    page = paginate(request, directory, per_page=ORGANIZATIONS_PER_PAGE)
+    return render(request, "members/organization_list.html", {"page_obj": page})
 
 
 def organization_detail(request, slug: str):

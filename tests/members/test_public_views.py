@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import MembershipStatus, Role
+from members.views import ORGANIZATIONS_PER_PAGE
 
 from ..factories import (
     AgendaItemFactory,
@@ -89,6 +90,18 @@ def test_organization_directory_groups_by_country_and_lists_members_only(client)
     assert partner.name not in html
     assert html.index("China") < html.index("Kenya")
     assert "2018" in html
+
+
+def test_organization_directory_is_paginated(client):
+    OrganizationFactory.create_batch(ORGANIZATIONS_PER_PAGE + 1, country="KE")
+    url = reverse("members:organization_list")
+    first = client.get(url)
+    assert len(first.context["page_obj"]) == ORGANIZATIONS_PER_PAGE
+    assert f"{ORGANIZATIONS_PER_PAGE + 1} member organizations" in first.content.decode()
+    assert "Page 1 of 2" in first.content.decode()
+    assert len(client.get(url, {"page": "2"}).context["page_obj"]) == 1
+    assert client.get(url, {"page": "3"}).status_code == 404
+    assert client.get(url, {"page": "abc"}).status_code == 404
 
 
 @pytest.mark.parametrize("n", [1, 30])
