@@ -34,10 +34,6 @@ def test_nomination_end_to_end(page, live_server, setting, mailoutbox):
     page.get_by_role("link", name="Register a contact person").click()
     page.get_by_role("heading", name="Register a contact person").wait_for()
 
-    # The organization: type to search, pick it.
-    page.locator("#id_organization-ts-control").click()
-    page.keyboard.type("kenya")
-    page.locator(".ts-dropdown .option", has_text=organization.name).click()
     page.get_by_label("Contact person").check()
     page.get_by_label("Honorific").fill("Prof.")
     page.get_by_label("Given name").fill("Amina")
@@ -49,6 +45,14 @@ def test_nomination_end_to_end(page, live_server, setting, mailoutbox):
     page.get_by_label("Your name").fill("Joseph Kamau")
     page.get_by_label("Your email").fill("joseph@example.org")
     page.get_by_label("Your role in the organization").fill("Representative to ANSO")
+    # The organization last: type to search, pick it. Tom Select may move the focus back to
+    # its own input a moment after the pick, which on a busy machine swallowed the text of
+    # the next field filled.
+    page.locator("#id_organization-ts-control").click()
+    page.keyboard.type("kenya")
+    page.locator(".ts-dropdown .option", has_text=organization.name).click()
+    expect(page.locator("#id_organization")).to_have_value(str(organization.pk))
+    expect(page.get_by_label("Honorific")).to_have_value("Prof.")
     page.get_by_role("button", name="Submit the nomination").click()
 
     # The error is on the email field; everything else is kept.
