@@ -10,21 +10,28 @@ from . import selectors
 from .forms import RosterDateForm
 from .models import Organization, Person
 
+#: Member organizations (with their contact persons) a page of the roster lists; the experts
+#: follow the last of them.
+ROSTER_ORGANIZATIONS_PER_PAGE = 50
+
 
 def working_group(request):
     """The working group on a date (today by default). An invalid date is a field error and
     no roster."""
     today = timezone.localdate()
-    form = RosterDateForm(request.GET or None)
-    roster = None
+    # The page number is not part of the date form.
+    form = RosterDateForm({k: v for k, v in request.GET.items() if k != "page"} or None)
+    roster = groups = None
     if not form.is_bound:
         roster = selectors.working_group_roster(date=today)
     elif form.is_valid():
         roster = selectors.working_group_roster(date=form.cleaned_data["date"] or today)
+    if roster is not None:
+        groups = paginate(request, roster.groups, per_page=ROSTER_ORGANIZATIONS_PER_PAGE)
     return render(
         request,
         "members/working_group.html",
-        {"form": form, "roster": roster, "today": today},
+        {"form": form, "roster": roster, "page_obj": groups, "today": today},
     )
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import MembershipStatus, Role
-from members.views import ORGANIZATIONS_PER_PAGE
+from members.views import ORGANIZATIONS_PER_PAGE, ROSTER_ORGANIZATIONS_PER_PAGE
 
 from ..factories import (
     AgendaItemFactory,
@@ -63,6 +63,28 @@ def test_working_group_bad_date_gives_a_form_error(client, value):
     assert "date" in response.context["form"].errors
     assert response.context["roster"] is None
     assert "is-invalid" in response.content.decode()
+
+
+def test_working_group_roster_is_paginated_by_organization_with_experts_last(client):
+    for _ in range(ROSTER_ORGANIZATIONS_PER_PAGE + 1):
+        PositionFactory(start_date=datetime.date(2019, 1, 1))
+    expert = PositionFactory(
+        role=Role.EXPERT, appointed_by=None, start_date=datetime.date(2021, 1, 1)
+    )
+    url = reverse("members:working_group")
+
+    first = client.get(url)
+    assert len(first.context["page_obj"]) == ROSTER_ORGANIZATIONS_PER_PAGE
+    assert expert.person.display_name not in first.content.decode()
+    assert f"{ROSTER_ORGANIZATIONS_PER_PAGE + 2} members on" in first.content.decode()
+    assert "?page=2#experts-heading" in first.content.decode()
+
+    last = client.get(url, {"date": "2020-01-01", "page": "2"})
+    assert len(last.context["page_obj"]) == 1
+    assert expert.person.display_name not in last.content.decode()  # not a member in 2020
+    last = client.get(url, {"page": "2"})
+    assert expert.person.display_name in last.content.decode()
+    assert client.get(url, {"page": "3"}).status_code == 404
 
 
 @pytest.mark.parametrize("n", [1, 30])
