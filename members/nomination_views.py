@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView
 
 from . import services
@@ -66,12 +66,14 @@ class NominationThanksView(TemplateView):
     template_name = "members/nomination_thanks.html"
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def nomination_confirm(request, token: str):
-    """The link from the submitter's mail: confirms an unconfirmed nomination, and shows the
-    status of the nomination every time. A tampered link is a 400 page; an expired link
-    confirms nothing (400 while unconfirmed, the status once confirmed)."""
+    """The link from the submitter's mail shows the nomination's status every time; while the
+    nomination is unconfirmed it offers a button, and the POST of that button confirms. Opening
+    the link changes nothing: mail scanners and link previews follow links, and must not
+    confirm a nomination the submitter never saw. A tampered link is a 400 page; an expired
+    link confirms nothing (400 while unconfirmed, the status once confirmed)."""
     check = services.nomination_from_token(token=token)
     if check is None:
         return render(request, "members/nomination_link_invalid.html", status=400)
@@ -83,10 +85,14 @@ def nomination_confirm(request, token: str):
             {"days": services.CONFIRMATION_MAX_AGE.days},
             status=400,
         )
-    if not check.expired and services.nomination_confirm(nomination=nomination):
-        nomination.refresh_from_db()
-        messages.success(
-            request,
-            _("Thank you: the nomination is confirmed and now awaits review by the Secretariat."),
-        )
+    if request.method == "POST":
+        if not check.expired and services.nomination_confirm(nomination=nomination):
+            messages.success(
+                request,
+                _(
+                    "Thank you: the nomination is confirmed and now awaits review by the "
+                    "Secretariat."
+                ),
+            )
+        return redirect(request.path)
     return render(request, "members/nomination_status.html", {"nomination": nomination})

@@ -78,6 +78,9 @@ def test_nomination_end_to_end(page, live_server, setting, mailoutbox):
     assert mail.to == ["joseph@example.org"]
     link = re.search(r"(http://\S+/working-group/nominate/confirm/\S+/)", mail.body).group(1)
     page.goto(link)
+    expect(page.locator("#nomination-status")).to_have_text("waiting for email confirmation")
+    assert Nomination.objects.get().status == NominationStatus.UNCONFIRMED  # opening is not enough
+    page.get_by_role("button", name="Confirm the nomination").click()
     expect(page.locator("#nomination-status")).to_have_text("awaiting review")
     nomination = Nomination.objects.get()
     assert nomination.status == NominationStatus.AWAITING_REVIEW

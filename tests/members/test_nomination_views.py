@@ -306,22 +306,41 @@ def test_nomination_create_get_queries_flat(client, django_assert_num_queries, n
 # The signed link ----------------------------------------------------------------------------
 
 
-def test_nomination_confirm_link_confirms_then_shows_status(client):
+def _confirm_url(nomination) -> str:
+    token = services.nomination_token(nomination=nomination)
+    return reverse("members:nomination_confirm", kwargs={"token": token})
+
+
+def test_nomination_confirm_link_shows_a_button_and_its_post_confirms(client):
     nomination = NominationFactory(status=NominationStatus.UNCONFIRMED)
-    url = reverse(
-        "members:nomination_confirm",
-        kwargs={"token": services.nomination_token(nomination=nomination)},
-    )
-    response = client.get(url)
-    assert response.status_code == 200
-    assert "now awaits review" in response.content.decode()
+    url = _confirm_url(nomination)
+    opened = client.get(url)
+    assert opened.status_code == 200
+    assert "Confirm the nomination" in opened.content.decode()
+    assert opened["Cache-Control"].startswith("max-age=0")
+    nomination.refresh_from_db()
+    assert nomination.status == NominationStatus.UNCONFIRMED  # opening changes nothing
+
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == url
+    shown = client.get(url)
+    assert "now awaits review" in shown.content.decode()
+    assert "awaiting review" in shown.content.decode()
+    assert "Confirm the nomination" not in shown.content.decode()
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.AWAITING_REVIEW
-    assert response["Cache-Control"].startswith("max-age=0")
-    again = client.get(url)
-    assert again.status_code == 200
-    assert "awaiting review" in again.content.decode()
+
+    assert client.post(url).status_code == 302  # a second press changes nothing
     assert nomination.events.count() == 1
+
+
+def test_nomination_confirm_needs_the_csrf_token():
+    nomination = NominationFactory(status=NominationStatus.UNCONFIRMED)
+    csrf_client = Client(enforce_csrf_checks=True)
+    assert csrf_client.post(_confirm_url(nomination)).status_code == 403
+    nomination.refresh_from_db()
+    assert nomination.status == NominationStatus.UNCONFIRMED
 
 
 def test_nomination_confirm_tampered_link_is_400_without_change(client):
@@ -391,12 +410,31 @@ def test_nomination_expired_link_still_shows_status_once_confirmed(client, monke
     assert "awaiting review" in response.content.decode()
 
 
-def test_nomination_confirm_link_only_answers_get(client):
+def test_nomination_confirm_link_answers_get_and_post_only(client):
     nomination = NominationFactory(status=NominationStatus.UNCONFIRMED)
-    url = reverse(
-        "members:nomination_confirm",
-        kwargs={"token": services.nomination_token(nomination=nomination)},
-    )
-    assert client.post(url).status_code == 405
+    url = _confirm_url(nomination)
+    assert client.put(url).status_code == 405
+    assert client.delete(url).status_code == 405
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.UNCONFIRMED
+
+
+@pytest.mark.parametrize("kind", ["tampered", "expired"])
+def test_nomination_confirm_post_with_a_bad_link_changes_nothing(client, monkeypatch, kind):
+    nomination = NominationFactory(status=NominationStatus.UNCONFIRMED)
+    if kind == "expired":
+        eight_days_ago = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=8)
+        monkeypatch.setattr(
+            signing.TimestampSigner,
+            "timestamp",
+            lambda self: signing.b62_encode(int(eight_days_ago.timestamp())),
+        )
+    token = services.nomination_token(nomination=nomination)
+    monkeypatch.undo()
+    if kind == "tampered":
+        token = token[:-2] + "xy"
+    response = client.post(reverse("members:nomination_confirm", kwargs={"token": token}))
+    assert response.status_code == 400
+    nomination.refresh_from_db()
+    assert nomination.status == NominationStatus.UNCONFIRMED
+    assert not nomination.events.exists()
