@@ -86,7 +86,9 @@ def nomination_confirm(request, token: str):
             status=400,
         )
     if request.method == "POST":
-        if not check.expired and services.nomination_confirm(nomination=nomination):
+        if not check.expired and services.nomination_confirm(
+            nomination=nomination, site_url=request.build_absolute_uri("/")
+        ):
             messages.success(
                 request,
                 _(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -32,6 +32,7 @@ from .models import (
     Position,
     Role,
 )
+from .roles import SECRETARIAT_GROUP
 
 #: How long the confirmation link in the submitter's mail confirms a nomination.
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
@@ -123,12 +124,15 @@ class _PlainTextEmail(EmailMessage):
         return super().message(policy=policy)
 
 
-def _send_after_commit(*, template: str, subject: str, to: str, context: dict[str, Any]) -> None:
+def _send_after_commit(
+    *, template: str, subject: str, to: str | list[str], context: dict[str, Any]
+) -> None:
     context = {"SITE_NAME": settings.SITE_NAME, **context}
     body = render_to_string(template, context)
+    recipients = [to] if isinstance(to, str) else list(to)
 
     def send():
-        _PlainTextEmail(subject=subject, body=body, to=[to]).send()
+        _PlainTextEmail(subject=subject, body=body, to=recipients).send()
 
     # Robust: a mail server that is down is logged, and the committed nomination is still
     # answered with its thanks page, not an error.
@@ -218,9 +222,16 @@ def nomination_submit(
     return nomination
 
 
-def nomination_confirm(*, nomination: Nomination) -> bool:
-    """The submitter followed the link: unconfirmed becomes awaiting review. Returns whether
-    anything changed (following the link again only shows the status)."""
+def _reviewer_emails() -> list[str]:
+    """The addresses of the active members of the Secretariat group."""
+    users = User.objects.filter(is_active=True, groups__name=SECRETARIAT_GROUP).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def nomination_confirm(*, nomination: Nomination, site_url: str = "") -> bool:
+    """The submitter confirmed: unconfirmed becomes awaiting review, and the Secretariat is
+    mailed a link to the nomination in the admin after commit. Returns whether anything
+    changed (confirming again only shows the status)."""
     with transaction.atomic():
         nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
         if nomination.status != NominationStatus.UNCONFIRMED:
@@ -234,6 +245,15 @@ def nomination_confirm(*, nomination: Nomination) -> bool:
             to_status=NominationStatus.AWAITING_REVIEW,
             note=_("Confirmed by the submitter's link."),
         )
+        reviewers = _reviewer_emails()
+        if reviewers:
+            admin_path = reverse("admin:members_nomination_change", args=[nomination.pk])
+            _send_after_commit(
+                template="members/email/nomination_to_review.txt",
+                subject=_("Nomination to review: %(name)s") % {"name": nomination.nominee_name},
+                to=reviewers,
+                context={"nomination": nomination, "link": site_url.rstrip("/") + admin_path},
+            )
     return True
 
 

@@ -182,6 +182,33 @@ def test_nomination_confirm_moves_to_awaiting_review_once():
     ]
 
 
+def test_nomination_confirm_mails_the_secretariat_a_link_to_review_it(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    from django.contrib.auth.models import Group
+
+    from members.roles import SECRETARIAT_GROUP
+
+    secretariat = Group.objects.get(name=SECRETARIAT_GROUP)
+    for username, active in (("ana", True), ("ben", True), ("gone", False)):
+        UserFactory(username=username, is_staff=True, is_active=active).groups.add(secretariat)
+    UserFactory(username="outsider", is_staff=True)  # staff, not in the Secretariat
+    nomination = NominationFactory(status=NominationStatus.UNCONFIRMED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.nomination_confirm(nomination=nomination, site_url="https://anso.example.org/")
+    (mail,) = mailoutbox
+    assert sorted(mail.to) == ["ana@example.org", "ben@example.org"]
+    assert nomination.nominee_name in mail.subject
+    assert f"https://anso.example.org/admin/members/nomination/{nomination.pk}/change/" in (
+        mail.body
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.nomination_confirm(nomination=nomination, site_url="https://anso.example.org/")
+    assert len(mailoutbox) == 1  # confirming again mails nobody
+
+
 def test_nomination_token_round_trip_and_tampering():
     nomination = NominationFactory()
     token = services.nomination_token(nomination=nomination)
