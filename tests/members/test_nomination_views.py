@@ -311,6 +311,18 @@ def _confirm_url(nomination) -> str:
     return reverse("members:nomination_confirm", kwargs={"token": token})
 
 
+def _expired_token(nomination, monkeypatch) -> str:
+    """A link token signed eight days ago, one day past its validity."""
+    eight_days_ago = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=8)
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            signing.TimestampSigner,
+            "timestamp",
+            lambda self: signing.b62_encode(int(eight_days_ago.timestamp())),
+        )
+        return services.nomination_token(nomination=nomination)
+
+
 def test_nomination_confirm_link_shows_a_button_and_its_post_confirms(client):
     nomination = NominationFactory(status=NominationStatus.UNCONFIRMED)
     url = _confirm_url(nomination)
@@ -356,14 +368,7 @@ def test_nomination_confirm_tampered_link_is_400_without_change(client):
 
 def test_nomination_confirm_expired_link_is_400_without_change(client, monkeypatch):
     nomination = NominationFactory(status=NominationStatus.UNCONFIRMED)
-    eight_days_ago = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=8)
-    monkeypatch.setattr(
-        signing.TimestampSigner,
-        "timestamp",
-        lambda self: signing.b62_encode(int(eight_days_ago.timestamp())),
-    )
-    token = services.nomination_token(nomination=nomination)
-    monkeypatch.undo()
+    token = _expired_token(nomination, monkeypatch)
     response = client.get(reverse("members:nomination_confirm", kwargs={"token": token}))
     assert response.status_code == 400
     assert "expired" in response.content.decode()
@@ -397,14 +402,7 @@ def test_nomination_status_shows_rejection_reason_and_no_email(client):
 def test_nomination_expired_link_still_shows_status_once_confirmed(client, monkeypatch):
     """Expiry stops confirmation, not the submitter's view of a confirmed nomination."""
     nomination = NominationFactory(status=NominationStatus.AWAITING_REVIEW)
-    eight_days_ago = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=8)
-    monkeypatch.setattr(
-        signing.TimestampSigner,
-        "timestamp",
-        lambda self: signing.b62_encode(int(eight_days_ago.timestamp())),
-    )
-    token = services.nomination_token(nomination=nomination)
-    monkeypatch.undo()
+    token = _expired_token(nomination, monkeypatch)
     response = client.get(reverse("members:nomination_confirm", kwargs={"token": token}))
     assert response.status_code == 200
     assert "awaiting review" in response.content.decode()
@@ -423,16 +421,9 @@ def test_nomination_confirm_link_answers_get_and_post_only(client):
 def test_nomination_confirm_post_with_a_bad_link_changes_nothing(client, monkeypatch, kind):
     nomination = NominationFactory(status=NominationStatus.UNCONFIRMED)
     if kind == "expired":
-        eight_days_ago = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=8)
-        monkeypatch.setattr(
-            signing.TimestampSigner,
-            "timestamp",
-            lambda self: signing.b62_encode(int(eight_days_ago.timestamp())),
-        )
-    token = services.nomination_token(nomination=nomination)
-    monkeypatch.undo()
-    if kind == "tampered":
-        token = token[:-2] + "xy"
+        token = _expired_token(nomination, monkeypatch)
+    else:
+        token = services.nomination_token(nomination=nomination)[:-2] + "xy"
     response = client.post(reverse("members:nomination_confirm", kwargs={"token": token}))
     assert response.status_code == 400
     nomination.refresh_from_db()
