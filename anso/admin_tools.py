@@ -8,7 +8,6 @@ import datetime
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import StreamingHttpResponse
@@ -18,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from anso.page_cache import content_version, project_app_labels
+from anso.page_cache import cached_until_change, project_app_labels
 
 
 class CachedCountPaginator(Paginator):
@@ -40,12 +39,11 @@ class CachedCountPaginator(Paginator):
             or queryset.model._meta.app_label not in project_app_labels()
         ):
             return super().count
-        key = f"anso:row-count:{queryset.model._meta.label_lower}:{content_version()}"
-        count = cache.get(key)
-        if count is None:
-            count = super().count
-            cache.set(key, count, timeout=3600)
-        return count
+
+        def uncached():
+            return super(CachedCountPaginator, self).count
+
+        return cached_until_change(f"anso:row-count:{queryset.model._meta.label_lower}", uncached)
 
 
 class LongListAdminMixin:
@@ -129,16 +127,11 @@ class CountryOrRegionFilter(CountryFilter):
     title = _("country or region")
 
     def lookup_choices(self, changelist):
-        opts = changelist.model._meta
-        key = f"anso:countries-in-use:{opts.label_lower}:{self.field_path}:{content_version()}"
-        codes = cache.get(key)
-        if codes is None:
-            values = changelist.model._default_manager.order_by().values_list(
-                self.field_path, flat=True
-            )
-            codes = sorted(set(values.distinct()))
-            cache.set(key, codes, timeout=3600)
-        in_use = set(codes)
+        codes = changelist.model._default_manager.order_by().values_list(self.field_path, flat=True)
+        in_use = cached_until_change(
+            f"anso:countries-in-use:{changelist.model._meta.label_lower}:{self.field_path}",
+            lambda: set(codes.distinct()),
+        )
         for code, name in self.field.get_choices(include_blank=False):
             if code in in_use:
                 yield code, name

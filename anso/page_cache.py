@@ -42,6 +42,12 @@ def content_version() -> str:
     return version
 
 
+def cached_until_change(key: str, compute, *, timeout: int = 3600):
+    """`compute()`, cached in the default cache until any record changes: the key carries the
+    content version, which every save or delete renews."""
+    return cache.get_or_set(f"{key}:{content_version()}", compute, timeout)
+
+
 def _new_version() -> None:
     _versions().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 

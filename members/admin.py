@@ -65,8 +65,7 @@ class HeldAtMeetingFilter(MeetingListFilter):
     def filter_meeting(self, queryset, meeting_pk):
         from meetings.models import Meeting
 
-        start = Meeting.objects.filter(pk=meeting_pk).values_list("start_date", flat=True)
-        start = start.first()
+        start = Meeting.objects.filter(pk=meeting_pk).values_list("start_date", flat=True).first()
         return queryset.none() if start is None else queryset.held_on(start)
 
 

@@ -125,14 +125,13 @@ class _PlainTextEmail(EmailMessage):
 
 
 def _send_after_commit(
-    *, template: str, subject: str, to: str | list[str], context: dict[str, Any]
+    *, template: str, subject: str, to: list[str], context: dict[str, Any]
 ) -> None:
     context = {"SITE_NAME": settings.SITE_NAME, **context}
     body = render_to_string(template, context)
-    recipients = [to] if isinstance(to, str) else list(to)
 
     def send():
-        _PlainTextEmail(subject=subject, body=body, to=recipients).send()
+        _PlainTextEmail(subject=subject, body=body, to=to).send()
 
     # Robust: a mail server that is down is logged, and the committed nomination is still
     # answered with its thanks page, not an error.
@@ -212,7 +211,7 @@ def nomination_submit(
             template="members/email/nomination_confirm.txt",
             subject=_("Please confirm the nomination of %(name)s")
             % {"name": nomination.nominee_name},
-            to=nomination.submitter_email,
+            to=[nomination.submitter_email],
             context={
                 "nomination": nomination,
                 "link": link,
@@ -380,7 +379,7 @@ def nomination_approve(
         _send_after_commit(
             template="members/email/nomination_approved.txt",
             subject=_("Nomination approved: %(name)s") % {"name": nomination.nominee_name},
-            to=nomination.submitter_email,
+            to=[nomination.submitter_email],
             context={"nomination": nomination, "position": position},
         )
     return position
@@ -412,7 +411,7 @@ def nomination_reject(
         _send_after_commit(
             template="members/email/nomination_rejected.txt",
             subject=_("Nomination not accepted: %(name)s") % {"name": nomination.nominee_name},
-            to=nomination.submitter_email,
+            to=[nomination.submitter_email],
             context={"nomination": nomination},
         )
     return nomination
