@@ -52,10 +52,23 @@ def default_backup_path(url: str | None = None) -> Path:
     return BASE_DIR / "backups" / f"anso-{stamp}.{suffix}"
 
 
+def _private_file(path: Path) -> None:
+    """Create `path` (and its folder, if new) readable by the owner only, before anything is
+    written to it: a backup holds password hashes and second-factor keys."""
+    folder = path.parent
+    if not folder.exists() or folder.resolve() == (BASE_DIR / "backups").resolve():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(descriptor)
+    path.chmod(0o600)  # also when the file existed with a wider mode
+
+
 def backup(path: Path, url: str | None = None) -> Path:
+    """Write a backup to `path`, mode 0600 (a new folder 0700)."""
     config = _config(url)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _private_file(path)
     if _is_postgres(config):
         args, env = _pg_args_env(config)
         subprocess.run(  # noqa: S603 (fixed program, arguments from our settings)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from anso.text import CleanTextFormMixin
 from members.models import Organization
 
 from .models import Capacity
@@ -17,7 +18,7 @@ from .services import RegistrantDetails
 PUBLIC_CAPACITIES = [choice for choice in Capacity.choices if choice[0] != Capacity.SECRETARIAT]
 
 
-class RegistrantForm(forms.Form):
+class RegistrantForm(CleanTextFormMixin, forms.Form):
     honorific = forms.CharField(
         label=_("Honorific"), max_length=20, required=False, help_text=_("e.g. Prof., Dr., Ms.")
     )
@@ -126,7 +127,7 @@ class WalkInForm(RegistrantForm):
         )
 
 
-class ReportForm(forms.Form):
+class ReportForm(CleanTextFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Report"),
         widget=forms.Textarea(attrs={"rows": 18}),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from anso.text import one_line
 from members.models import Organization, Person
 
 from .models import (
@@ -140,7 +141,7 @@ def _mail_after_commit(participation: Participation, *, template: str, site_url:
         "meeting_url": site_url + participation.meeting.get_absolute_url(),
         "SITE_NAME": settings.SITE_NAME,
     }
-    subject = render_to_string(f"meetings/email/{template}_subject.txt", context).strip()
+    subject = one_line(render_to_string(f"meetings/email/{template}_subject.txt", context))
     body = render_to_string(f"meetings/email/{template}.txt", context)
     recipient = participation.person.email
 

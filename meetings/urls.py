@@ -1,16 +1,20 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from anso.converters import YearConverter
 
 from . import views
 
 app_name = "meetings"
 
-meeting = "<int:year>/<slug:slug>/"
+register_converter(YearConverter, "year")
+
+meeting = "<year:year>/<slug:slug>/"
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
     path("calendar.ics", views.meeting_calendar, name="meeting_calendar"),
-    path("<int:year>/<slug:slug>/", views.meeting_detail, name="meeting_detail"),
-    path("<int:year>/<slug:slug>/calendar.ics", views.meeting_ical, name="meeting_ical"),
+    path(meeting, views.meeting_detail, name="meeting_detail"),
+    path(f"{meeting}calendar.ics", views.meeting_ical, name="meeting_ical"),
     path("action-plan/", views.action_list, name="action_list"),
     path("action-plan/<slug:slug>/", views.action_detail, name="action_detail"),
     # Registration (public)

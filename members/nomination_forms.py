@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anso.text import CleanTextFormMixin
+
 from .models import Nomination, NominationKind, Organization, Person, Position, Role
 
 PHONE_VALIDATOR = RegexValidator(
@@ -46,7 +48,7 @@ class ContactPersonChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class NominationForm(forms.ModelForm):
+class NominationForm(CleanTextFormMixin, forms.ModelForm):
     """The public nomination form. `website` is a honeypot: hidden from people, filled in by
     bots."""
 
@@ -248,7 +250,7 @@ class NominationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class NominationRejectForm(forms.Form):
+class NominationRejectForm(CleanTextFormMixin, forms.Form):
     """The reason the Secretariat gives when rejecting; it is emailed to the submitter."""
 
     reason = forms.CharField(

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
+
+from anso.spreadsheets import OneLineCellsMixin, SpreadsheetParametersMixin
 
 from .models import MembershipStatus, Organization, OrganizationKind, Person, Position, Role
 
@@ -127,8 +128,9 @@ class StrictDateWidget(widgets.DateWidget):
             ) from error
 
 
-class AllOrNothingMixin:
-    """An import with any failing row, of any kind, saves nothing."""
+class AllOrNothingMixin(OneLineCellsMixin):
+    """An import with any failing row, of any kind, saves nothing. Every import resource has
+    it, so its cells are checked for control characters and line breaks too."""
 
     def import_data(self, dataset, **kwargs):
         kwargs["rollback_on_validation_errors"] = True
@@ -346,12 +348,12 @@ class SpreadsheetImportForm(ImportForm):
         return upload
 
 
-class SpreadsheetAdminMixin(ImportExportMixin):
+class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
     """Import (CSV, XLSX) with preview and export for an admin, with the upload checks above
-    and a plain message when a file cannot be read."""
+    and a plain message when a file cannot be read. Formulas are escaped in exports and
+    hand-made parameters are a 400 (anso/spreadsheets.py)."""
 
     import_form_class = SpreadsheetImportForm
-    formats = [CSV, XLSX]
 
     def has_import_permission(self, request):
         """Importing adds and changes records: both permissions are needed."""

