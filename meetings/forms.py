@@ -11,11 +11,25 @@ from django_countries.fields import LazyTypedChoiceField
 from anso.text import CleanTextFormMixin
 from members.models import Organization
 
-from .models import Capacity
+from .models import Capacity, Participation, ParticipationStatus
 from .services import RegistrantDetails
 
 #: What a visitor may say they come as; the Secretariat capacity is set by staff only.
 PUBLIC_CAPACITIES = [choice for choice in Capacity.choices if choice[0] != Capacity.SECRETARIAT]
+
+#: The email column's length (RFC 5321 allows 254 characters in a path).
+EMAIL_MAX_LENGTH = 254
+
+
+def email_field(**kwargs) -> forms.EmailField:
+    return forms.EmailField(
+        label=_("Email"),
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={
+            "max_length": _("An email address can have at most %(limit_value)d characters.")
+        },
+        **kwargs,
+    )
 
 
 class RegistrantForm(CleanTextFormMixin, forms.Form):
@@ -28,7 +42,7 @@ class RegistrantForm(CleanTextFormMixin, forms.Form):
         max_length=100,
         help_text=_("If you are known by one name only, put it here."),
     )
-    email = forms.EmailField(label=_("Email"))
+    email = email_field()
     phone = forms.CharField(
         label=_("Phone"),
         max_length=40,
@@ -101,6 +115,46 @@ class RegistrationForm(RegistrantForm):
             Fieldset(_("Privacy"), "listed_publicly"),
             Submit("register", _("Register")),
         )
+
+
+class RegistrationChangeForm(forms.Form):
+    """What a registrant may change through their link: the consent to the public list and,
+    before the meeting has recorded them, the capacity (a Secretariat capacity, set by staff,
+    is left alone)."""
+
+    listed_publicly = forms.BooleanField(
+        label=_("Show my name, organization and country in the public participant list"),
+        required=False,
+    )
+    capacity = forms.ChoiceField(label=_("You attend as"), choices=PUBLIC_CAPACITIES)
+
+    def __init__(self, *args, participation: Participation, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"listed_publicly": participation.listed_publicly, "capacity": participation.capacity},
+        )
+        super().__init__(*args, **kwargs)
+        recorded = participation.status in {
+            ParticipationStatus.ATTENDED,
+            ParticipationStatus.ABSENT,
+        }
+        if recorded or participation.capacity not in dict(PUBLIC_CAPACITIES):
+            del self.fields["capacity"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *self.fields, Submit("change", _("Save changes"), css_class="btn-primary")
+        )
+
+
+class RegistrationLinkRequestForm(forms.Form):
+    email = email_field(help_text=_("The address you registered with."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("email", Submit("send", _("Send me a new link")))
 
 
 class WalkInForm(RegistrantForm):

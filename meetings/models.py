@@ -406,6 +406,11 @@ class ParticipationQuerySet(models.QuerySet):
         return self.filter(status__in=SEAT_STATUSES)
 
 
+def new_manage_key() -> str:
+    """A random key for a participant's link to their registration."""
+    return secrets.token_urlsafe(24)
+
+
 class Participation(models.Model):
     """A person at a meeting, with the organization and country they came for *at that
     meeting* (people move; the record keeps what was true then)."""
@@ -458,8 +463,20 @@ class Participation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    manage_key = models.CharField(
+        _("link key"),
+        max_length=64,
+        unique=True,
+        default=new_manage_key,
+        editable=False,
+        help_text=_(
+            "Random. The participant's link to their registration carries it, signed with the "
+            "site's secret key; a new key makes the earlier link stop working."
+        ),
+    )
 
-    history = HistoricalRecords()
+    # The link key is a credential: the history keeps no copies of it.
+    history = HistoricalRecords(excluded_fields=["manage_key"])
     objects = ParticipationQuerySet.as_manager()
 
     class Meta:

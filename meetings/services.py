@@ -30,6 +30,7 @@ from .models import (
     ParticipationStatus,
     RegistrationMode,
     RegistrationWindow,
+    new_manage_key,
 )
 
 REGISTRATION_LINK_SALT = "meetings.registration"
@@ -69,35 +70,53 @@ class RegistrantDetails:
 
 @dataclasses.dataclass(frozen=True)
 class RegistrationResult:
+    """`participation` is the new registration, or the existing one when the email was already
+    registered (`created` False). `status` is what the visitor is told: for an existing
+    registration, what a new one would have got, so that the answer is the same either way."""
+
     participation: Participation
     created: bool
+    status: str
 
     @property
     def waitlisted(self) -> bool:
-        return self.participation.status == ParticipationStatus.WAITLISTED
+        return self.status == ParticipationStatus.WAITLISTED
 
 
-# --- signed links -------------------------------------------------------------------------
+# --- links to a registration ----------------------------------------------------------------
+
+
+def _link_signer() -> signing.Signer:
+    return signing.Signer(salt=REGISTRATION_LINK_SALT, sep=".")
 
 
 def registration_token(participation: Participation) -> str:
-    """The signed part of the link that lets a registrant view or cancel their registration."""
-    return signing.dumps(
-        {"p": participation.pk, "m": participation.meeting_id}, salt=REGISTRATION_LINK_SALT
-    )
+    """The opaque part of the link that lets a registrant view and change their registration:
+    the participation's random key, signed with the site's secret key. It carries no ids; a
+    copy of the database alone cannot make a working link; `registration_link_renew` gives
+    the participation a new key, and the earlier link stops working."""
+    return _link_signer().sign(participation.manage_key)
+
+
+def registration_link_valid_until(meeting: Meeting) -> datetime.date:
+    """The last day a link to a registration works: the day after the meeting ends."""
+    return meeting.end_date + datetime.timedelta(days=1)
+
+
+def registration_link_expired(meeting: Meeting, *, today: datetime.date | None = None) -> bool:
+    return (today or timezone.localdate()) > registration_link_valid_until(meeting)
 
 
 def registration_from_token(token: str, *, meeting: Meeting) -> Participation | None:
-    """The participation a signed link points to, or None for a tampered or foreign link."""
+    """The participation a link points to, or None for a tampered, replaced or foreign link.
+    Whether the link has expired is `registration_link_expired`."""
     try:
-        data = signing.loads(token, salt=REGISTRATION_LINK_SALT)
+        key = _link_signer().unsign(token)
     except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("m") != meeting.pk:
         return None
     return (
         Participation.objects.select_related("person", "organization", "meeting")
-        .filter(pk=data.get("p"), meeting=meeting)
+        .filter(manage_key=key, meeting=meeting)
         .first()
     )
 
@@ -153,11 +172,14 @@ def _mail_after_commit(participation: Participation, *, template: str, site_url:
     transaction.on_commit(send, robust=True)
 
 
-def _person_for(details: RegistrantDetails) -> Person:
-    """The person with this email, or a new one. An existing record is only completed (blank
-    fields filled), never overwritten: the email alone does not prove who is typing."""
+def _person_for(details: RegistrantDetails, *, complete: bool = True) -> Person:
+    """The person with this email, or a new one. An existing record is never overwritten: the
+    email alone does not prove who is typing. With `complete` (the Secretariat at the door)
+    its blank fields are filled; the public form leaves it as it is."""
     email = details.email.strip().lower()
     person = Person.objects.filter(email__iexact=email).first() if email else None
+    if person is not None and not complete:
+        return person
     if person is None:
         return Person.objects.create(
             honorific=details.honorific,
@@ -192,6 +214,29 @@ def _seats_left(window: RegistrationWindow) -> int | None:
         return None
     taken = Participation.objects.filter(meeting_id=window.meeting_id).holding_seats().count()
     return max(window.capacity - taken, 0)
+
+
+def _status_for_newcomer(window: RegistrationWindow) -> str:
+    """What someone registering now gets: a seat if one is left, else the waiting list, else
+    RegistrationFull. The caller holds the window's row lock."""
+    seats_left = _seats_left(window)
+    if seats_left is None or seats_left > 0:
+        return ParticipationStatus.REGISTERED
+    if window.waiting_list:
+        return ParticipationStatus.WAITLISTED
+    raise RegistrationFull(
+        _("Sorry, this meeting is full: all %(capacity)s seats are taken.")
+        % {"capacity": window.capacity}
+    )
+
+
+def _lock_window(meeting_id: int) -> RegistrationWindow | None:
+    return (
+        RegistrationWindow.objects.select_for_update()
+        .select_related("meeting")
+        .filter(meeting_id=meeting_id)
+        .first()
+    )
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -230,44 +275,125 @@ def registration_submit(
     site_url: str = "",
     now: datetime.datetime | None = None,
 ) -> RegistrationResult:
-    """Register a person for a meeting, or update their registration if the email is already
-    registered. Takes a seat if one is left, else a place on the waiting list, else refuses
-    with RegistrationFull. Mails a confirmation with the signed view/cancel link."""
+    """Register a person for a meeting: a seat if one is left, else a place on the waiting
+    list, else RegistrationFull. Mails a confirmation with the link to the registration.
+
+    The form never changes an existing registration or person record: when the email (any
+    case) is already registered for the meeting, whatever the status, nothing is written and
+    the owner is mailed their link instead; the result (or RegistrationFull) is what a new
+    registration would have got, so that the answer does not reveal the address."""
+    now = now or timezone.now()
+    email = details.email.strip().lower()
+    existing = None
+    full = None
+    with transaction.atomic():
+        window = _lock_window(meeting.pk)
+        registration_check_open(window=window, now=now, invitation=invitation)
+        if email:
+            existing = (
+                Participation.objects.select_related("person", "meeting")
+                .filter(meeting=meeting, person__email__iexact=email)
+                .first()
+            )
+        try:
+            status = _status_for_newcomer(window)
+        except RegistrationFull as error:
+            if existing is None:
+                raise
+            full, status = error, ""
+        if existing is not None:
+            _mail_after_commit(existing, template="registration_exists", site_url=site_url)
+            participation = existing
+        else:
+            participation = Participation(
+                meeting=meeting,
+                person=_person_for(details, complete=False),
+                status=status,
+                registered_at=now,
+            )
+            _apply_details(participation, details)
+            participation.save()
+            _record(participation, from_status="", note=_("registration form"))
+            _mail_after_commit(
+                participation, template="registration_confirmation", site_url=site_url
+            )
+    if full is not None:
+        raise full
+    return RegistrationResult(participation=participation, created=existing is None, status=status)
+
+
+def registration_change(
+    *, participation: Participation, listed_publicly: bool, capacity: str | None = None
+) -> bool:
+    """The registrant's own change, through their link: consent to the public list and, when
+    given, the capacity. The participation's history records it. Returns whether anything
+    changed."""
+    with transaction.atomic():
+        participation = Participation.objects.select_for_update().get(pk=participation.pk)
+        changed = []
+        if participation.listed_publicly != listed_publicly:
+            participation.listed_publicly = listed_publicly
+            changed.append("listed_publicly")
+        if capacity is not None and participation.capacity != capacity:
+            participation.capacity = capacity
+            changed.append("capacity")
+        if changed:
+            participation._change_reason = _("changed through the registration link")
+            participation.save(update_fields=[*changed, "updated_at"])
+    return bool(changed)
+
+
+def registration_resume(
+    *, participation: Participation, site_url: str = "", now: datetime.datetime | None = None
+) -> Participation:
+    """Register again, through the link, after cancelling: a seat if one is left, else the
+    waiting list, else RegistrationFull; only while registration is open. The link stands in
+    for the invitation of an invitation-only meeting: its owner was admitted before."""
     now = now or timezone.now()
     with transaction.atomic():
-        window = (
-            RegistrationWindow.objects.select_for_update()
-            .select_related("meeting")
-            .filter(meeting=meeting)
+        window = _lock_window(participation.meeting_id)
+        registration_check_open(
+            window=window, now=now, invitation=window.invitation_token if window else ""
+        )
+        participation = (
+            Participation.objects.select_for_update(of=("self",))
+            .select_related("person", "meeting")
+            .get(pk=participation.pk)
+        )
+        if participation.status != ParticipationStatus.CANCELLED:
+            return participation
+        participation.status = _status_for_newcomer(window)
+        participation.registered_at = now
+        participation.save(update_fields=["status", "registered_at", "updated_at"])
+        _record(
+            participation,
+            from_status=ParticipationStatus.CANCELLED,
+            note=_("registered again through the link"),
+        )
+        _mail_after_commit(participation, template="registration_confirmation", site_url=site_url)
+    return participation
+
+
+def registration_link_renew(*, meeting: Meeting, email: str, site_url: str = "") -> None:
+    """Mail a new link to the registration of `email` for `meeting`, if there is one; the
+    earlier link stops working. Says nothing either way: the visitor's answer must not reveal
+    whether the address is registered. Nothing is sent once links have expired."""
+    email = email.strip().lower()
+    if not email or registration_link_expired(meeting):
+        return
+    with transaction.atomic():
+        participation = (
+            Participation.objects.select_for_update(of=("self",))
+            .select_related("person", "meeting")
+            .filter(meeting=meeting, person__email__iexact=email)
             .first()
         )
-        registration_check_open(window=window, now=now, invitation=invitation)
-        person = _person_for(details)
-        participation = Participation.objects.filter(meeting=meeting, person=person).first()
-        created = participation is None
-        if created:
-            participation = Participation(meeting=meeting, person=person)
-        previous = "" if created else participation.status
-        _apply_details(participation, details)
-
-        if created or not participation.holds_seat:
-            seats_left = _seats_left(window)
-            if seats_left is None or seats_left > 0:
-                participation.status = ParticipationStatus.REGISTERED
-            elif window.waiting_list:
-                participation.status = ParticipationStatus.WAITLISTED
-            else:
-                raise RegistrationFull(
-                    _("Sorry, this meeting is full: all %(capacity)s seats are taken.")
-                    % {"capacity": window.capacity}
-                )
-            if previous != participation.status:
-                participation.registered_at = now
-        participation.save()
-        if previous != participation.status:
-            _record(participation, from_status=previous, note=_("registration form"))
-        _mail_after_commit(participation, template="registration_confirmation", site_url=site_url)
-    return RegistrationResult(participation=participation, created=created)
+        if participation is None:
+            return
+        participation.manage_key = new_manage_key()
+        participation._change_reason = _("new link requested")
+        participation.save(update_fields=["manage_key", "updated_at"])
+        _mail_after_commit(participation, template="registration_link_new", site_url=site_url)
 
 
 def registration_cancel(

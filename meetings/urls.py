@@ -23,6 +23,11 @@ urlpatterns = [
         f"{meeting}register/done/", views.RegistrationDoneView.as_view(), name="registration_done"
     ),
     path(
+        f"{meeting}register/link/",
+        views.RegistrationLinkRequestView.as_view(),
+        name="registration_link_request",
+    ),
+    path(
         f"{meeting}registration/<str:token>/",
         views.RegistrationManageView.as_view(),
         name="registration_manage",

@@ -16,7 +16,13 @@ from members.selectors import key_figures
 from . import selectors, services
 from .calendar import calendar_bytes
 from .filters import MeetingFilter
-from .forms import RegistrationForm, ReportForm, WalkInForm
+from .forms import (
+    RegistrationChangeForm,
+    RegistrationForm,
+    RegistrationLinkRequestForm,
+    ReportForm,
+    WalkInForm,
+)
 from .models import (
     SEAT_STATUSES,
     Meeting,
@@ -238,28 +244,23 @@ class RegistrationCreateView(PublishedMeetingMixin, View):
             return self.render(form, status=409)
         except services.RegistrationClosed as error:
             return self.render(form, status=403, closed_message=error.message)
+        # The same answer whether or not the address was already registered (the service
+        # then mails its owner their link): `result.created` is not for the visitor.
         if result.waitlisted:
             messages.warning(
                 request,
                 _(
-                    "The meeting is full, so you are on the waiting list. We have sent a "
-                    "confirmation to your email address and will write if a seat becomes free."
-                ),
-            )
-        elif result.created:
-            messages.success(
-                request,
-                _(
-                    "You are registered. We have sent a confirmation with a link to view or "
-                    "cancel your registration to your email address."
+                    "The meeting is full, so you are on the waiting list. Please check your "
+                    "email: we have sent you a message with the link to your registration, "
+                    "and will write if a seat becomes free."
                 ),
             )
         else:
             messages.success(
                 request,
                 _(
-                    "This email address was already registered: we have updated that "
-                    "registration and sent a new confirmation."
+                    "You are registered. Please check your email: we have sent you a message "
+                    "with the link to view, change or cancel your registration."
                 ),
             )
         return HttpResponseRedirect(
@@ -278,8 +279,10 @@ class RegistrationDoneView(PublishedMeetingMixin, TemplateView):
 
 
 class RegistrationManageView(PublishedMeetingMixin, View):
-    """What the signed link in the confirmation mail opens: the registration and a cancel
-    button. A tampered or foreign link changes nothing and says so."""
+    """What the link in the registration mails opens: the registration, a form for the
+    consent to the public list and the capacity, and a button to cancel (or to register again
+    after cancelling). A tampered or replaced link changes nothing and says so; after the
+    meeting the link has expired (410)."""
 
     template_name = "meetings/registration_manage.html"
 
@@ -293,25 +296,111 @@ class RegistrationManageView(PublishedMeetingMixin, View):
                 {"meeting": self.meeting},
                 status=404,
             )
+        if services.registration_link_expired(self.meeting):
+            return render(
+                request,
+                "meetings/registration_link_expired.html",
+                {"meeting": self.meeting},
+                status=410,
+            )
         return super().dispatch(request, *args, **kwargs)
 
+    def render(self, form, *, status=200):
+        context = {"meeting": self.meeting, "participation": self.participation, "form": form}
+        return render(self.request, self.template_name, context, status=status)
+
     def get(self, request, *args, **kwargs):
-        return render(
-            request,
-            self.template_name,
-            {"meeting": self.meeting, "participation": self.participation},
-        )
+        return self.render(RegistrationChangeForm(participation=self.participation))
 
     def post(self, request, *args, **kwargs):
-        if self.participation.status == ParticipationStatus.ATTENDED:
-            messages.error(request, _("You have attended this meeting; nothing to cancel."))
-        elif self.participation.status == ParticipationStatus.CANCELLED:
-            messages.info(request, _("This registration was already cancelled."))
+        participation = self.participation
+        if "change" in request.POST:
+            form = RegistrationChangeForm(request.POST, participation=participation)
+            if not form.is_valid():
+                return self.render(form, status=400)
+            if services.registration_change(participation=participation, **form.cleaned_data):
+                messages.success(request, _("Your changes are saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+        elif "register_again" in request.POST:
+            try:
+                participation = services.registration_resume(
+                    participation=participation, site_url=_site_url(request)
+                )
+            except services.RegistrationError as error:
+                messages.error(request, error.message)
+            else:
+                if participation.status == ParticipationStatus.WAITLISTED:
+                    messages.warning(
+                        request, _("The meeting is full: you are on the waiting list.")
+                    )
+                elif participation.holds_seat:
+                    messages.success(request, _("You are registered again."))
+        elif "cancel" in request.POST:
+            if participation.status == ParticipationStatus.ATTENDED:
+                messages.error(request, _("You have attended this meeting; nothing to cancel."))
+            elif participation.status == ParticipationStatus.CANCELLED:
+                messages.info(request, _("This registration was already cancelled."))
+            else:
+                services.registration_cancel(
+                    participation=participation, site_url=_site_url(request)
+                )
+                messages.success(request, _("Your registration is cancelled."))
         else:
-            services.registration_cancel(
-                participation=self.participation, site_url=_site_url(request)
-            )
-            messages.success(request, _("Your registration is cancelled."))
+            return HttpResponseBadRequest(_("Unknown action."))
+        return HttpResponseRedirect(request.path)
+
+
+#: Requests for a new link accepted from one client per hour.
+REGISTRATION_LINK_REQUESTS_PER_HOUR = 10
+
+
+def registration_link_rate_exceeded(request) -> bool:
+    return not rate_limit_hit(
+        scope="registration-link",
+        address=request.META.get("REMOTE_ADDR", ""),
+        limit=REGISTRATION_LINK_REQUESTS_PER_HOUR,
+        period=60 * 60,
+    ).allowed
+
+
+class RegistrationLinkRequestView(PublishedMeetingMixin, View):
+    """ "Lost your link?": a visitor types their email and, if it is registered for the meeting,
+    its owner is mailed a new link. The answer is the same either way."""
+
+    template_name = "meetings/registration_link_request.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = self.get_meeting()
+        self.expired = services.registration_link_expired(self.meeting)
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form, *, status=200, error=""):
+        context = {"meeting": self.meeting, "form": form, "expired": self.expired, "error": error}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(RegistrationLinkRequestForm())
+
+    def post(self, request, *args, **kwargs):
+        if self.expired:
+            return self.render(RegistrationLinkRequestForm(), status=410)
+        if registration_link_rate_exceeded(request):
+            error = _("Too many requests from your network in the last hour. Please try later.")
+            return self.render(RegistrationLinkRequestForm(request.POST), status=429, error=error)
+        form = RegistrationLinkRequestForm(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        services.registration_link_renew(
+            meeting=self.meeting, email=form.cleaned_data["email"], site_url=_site_url(request)
+        )
+        messages.success(
+            request,
+            _(
+                "If that address is registered for this meeting, we have sent a new link to it; "
+                "the earlier link no longer works."
+            ),
+        )
         return HttpResponseRedirect(request.path)
 
 

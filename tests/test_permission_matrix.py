@@ -99,7 +99,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Registration (public) and the Secretariat's meeting pages.
     "meetings:registration_create": everyone(200),
     "meetings:registration_done": everyone(200),
-    "meetings:registration_manage": everyone(200),  # with a valid signed link
+    "meetings:registration_manage": everyone(200),  # with a valid link, before the meeting
+    "meetings:registration_link_request": everyone(200),
     "meetings:check_in": {**staff_only(200), "outsider": 403},
     "meetings:check_in_search": {**staff_only(200), "outsider": 403},
     "meetings:check_in_toggle": {**staff_only(405), "outsider": 403},  # POST only
@@ -251,7 +252,7 @@ def url_for(name, pattern, samples) -> str:
     elif name == "meetings:registration_manage":
         from meetings.services import registration_token
 
-        participation = samples["meetings.participation"]
+        participation = ParticipationFactory(meeting=RegistrationWindowFactory().meeting)
         meeting = participation.meeting
         kwargs = {
             "year": meeting.start_date.year,

@@ -54,6 +54,10 @@ def test_visitor_registers_and_is_checked_in(page, live_server, mailoutbox):
     link = re.search(r"http://\S+/registration/\S+/", mail.body).group(0)
     page.goto(link)
     assert page.locator("#registration-status").inner_text() == "registered"
+    page.get_by_label("Show my name").uncheck()
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Your changes are saved.").wait_for()
+    assert not Participation.objects.get(person__email="amina.okafor@example.org").listed_publicly
 
     staff = UserFactory(username="desk", is_staff=True)
     staff.groups.add(secretariat_group())

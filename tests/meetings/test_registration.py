@@ -124,33 +124,118 @@ def test_registration_mail_is_not_sent_when_the_transaction_rolls_back(mailoutbo
     assert mailoutbox == []
 
 
-def test_registration_submit_twice_with_the_same_email_updates_the_one_registration():
+def snapshot(participation: Participation) -> dict:
+    """Everything about a participation and its person that a form could change."""
+    participation = Participation.objects.select_related("person").get(pk=participation.pk)
+    person = participation.person
+    return {
+        **{
+            field: getattr(participation, field)
+            for field in (
+                "status",
+                "organization_id",
+                "organization_name",
+                "country",
+                "capacity",
+                "listed_publicly",
+                "registered_at",
+                "checked_in_at",
+                "manage_key",
+                "updated_at",
+            )
+        },
+        **{
+            f"person.{field}": getattr(person, field)
+            for field in ("honorific", "given_name", "family_name", "phone", "country", "email")
+        },
+        "person.organization_id": person.organization_id,
+        "events": participation.events.count(),
+        "history": participation.history.count(),
+    }
+
+
+def test_registration_submit_with_a_registered_email_changes_nothing_and_mails_the_owner(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     window = RegistrationWindowFactory()
-    services.registration_submit(meeting=window.meeting, details=details())
+    first = services.registration_submit(
+        meeting=window.meeting, details=details(phone="", honorific="")
+    )
+    before = snapshot(first.participation)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.registration_submit(
+            meeting=window.meeting,
+            details=details(
+                email="AMINA@example.org ",
+                honorific="Mx.",
+                phone="+1 555 0199",
+                country="FR",
+                organization=OrganizationFactory(name="Impostors Inc."),
+                capacity="expert",
+                listed_publicly=False,
+            ),
+        )
+    assert not result.created
+    assert result.status == ParticipationStatus.REGISTERED
+    assert snapshot(first.participation) == before
+    assert (Participation.objects.count(), Person.objects.count()) == (1, 1)
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["amina@example.org"]
+    assert "already registered, so nothing was changed" in mail.body
+    assert services.registration_manage_url(first.participation) in mail.body
+
+
+def test_registration_submit_leaves_an_existing_person_as_it_is():
+    person = PersonFactory(
+        email="amina@example.org", given_name="Amina", family_name="Okafor", phone="", honorific=""
+    )
+    window = RegistrationWindowFactory()
     result = services.registration_submit(
         meeting=window.meeting,
-        details=details(email="AMINA@example.org ", capacity="expert", listed_publicly=False),
+        details=details(family_name="Impostor", phone="123", honorific="Dr."),
     )
-    assert not result.created
-    assert Participation.objects.count() == 1
-    assert Person.objects.count() == 1
-    participation = Participation.objects.get()
-    assert participation.capacity == "expert"
-    assert participation.listed_publicly is False
-    # No status change, no second event.
-    assert participation.events.count() == 1
-
-
-def test_registration_submit_does_not_overwrite_an_existing_persons_name():
-    person = PersonFactory(email="amina@example.org", given_name="Amina", family_name="Okafor")
-    window = RegistrationWindowFactory()
-    services.registration_submit(
-        meeting=window.meeting, details=details(family_name="Impostor", phone="123")
-    )
+    assert result.created
     person.refresh_from_db()
-    assert person.family_name == "Okafor"
-    assert person.phone == "123"  # blank fields are completed
-    assert Participation.objects.get().person == person
+    assert (person.family_name, person.phone, person.honorific) == ("Okafor", "", "")
+    assert person.history.count() == 1
+    assert result.participation.person == person
+
+
+def test_registration_submit_does_not_reactivate_a_cancelled_registration(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    window = RegistrationWindowFactory()
+    cancelled = ParticipationFactory(
+        meeting=window.meeting,
+        person__email="amina@example.org",
+        status=ParticipationStatus.CANCELLED,
+        listed_publicly=False,
+    )
+    before = snapshot(cancelled)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.registration_submit(meeting=window.meeting, details=details())
+    assert result.status == ParticipationStatus.REGISTERED  # what a newcomer would be told
+    assert snapshot(cancelled) == before
+    assert "Register again" in mailoutbox[0].body
+
+
+def test_registration_submit_with_a_registered_email_when_full_answers_full(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """A newcomer would be refused, so the owner's address is refused the same way; the owner
+    still gets their link."""
+    window = RegistrationWindowFactory(capacity=1, waiting_list=False)
+    owner = ParticipationFactory(
+        meeting=window.meeting, person__email="amina@example.org", status="registered"
+    )
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(services.RegistrationFull),
+    ):
+        services.registration_submit(meeting=window.meeting, details=details())
+    assert len(mailoutbox) == 1
+    assert services.registration_manage_url(owner) in mailoutbox[0].body
 
 
 def test_registration_submit_matches_a_typed_organization_in_the_form():
@@ -333,6 +418,63 @@ def test_registration_full_without_waiting_list_shows_full_message(client):
     assert Participation.objects.count() == 1
 
 
+def answer(client, url, data) -> tuple:
+    """What a visitor sees of a form post: statuses, redirects and messages."""
+    response = client.post(url, data, follow=True)
+    messages = [(m.level, m.message) for m in response.context["messages"]]
+    return response.status_code, response.redirect_chain, messages
+
+
+def test_registration_post_with_a_registered_email_answers_as_for_a_new_one(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An attacker who knows an attended participant's email and types it in another case
+    changes nothing, learns nothing, and the owner gets their link."""
+    window = RegistrationWindowFactory()
+    victim = ParticipationFactory(
+        meeting=window.meeting,
+        person__email="amina@example.org",
+        person__family_name="Okafor",
+        status=ParticipationStatus.ATTENDED,
+        listed_publicly=False,
+        capacity="delegate",
+    )
+    before = snapshot(victim)
+    attack = form_data(
+        email="AMINA@EXAMPLE.ORG",
+        organization_name="Impostors Inc.",
+        country="FR",
+        capacity="expert",
+        listed_publicly="on",
+    )
+    url = register_url(window.meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        attacked = answer(client, url, attack)
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = answer(client, url, form_data(email="newcomer@example.org"))
+    assert attacked == fresh
+    assert attacked[0] == 200 and attacked[1][0][1] == 302
+    assert snapshot(victim) == before
+    assert not Participation.objects.filter(organization_name="Impostors Inc.").exists()
+    page = client.get(window.meeting.get_absolute_url())
+    assert b"Impostors Inc." not in page.content
+    assert [m.to for m in mailoutbox] == [["amina@example.org"], ["newcomer@example.org"]]
+    assert "already registered" in mailoutbox[0].body
+
+
+def test_registration_email_longer_than_the_column_is_a_field_error(client):
+    """The form took up to 320 characters, the column 254: a 500 on PostgreSQL."""
+    window = RegistrationWindowFactory()
+    email = "a" * 68 + "@" + ".".join(["b" * 60, "c" * 60, "d" * 60, "org"])
+    assert len(email) == 255
+    response = client.post(register_url(window.meeting), form_data(email=email))
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == [
+        "An email address can have at most 254 characters."
+    ]
+    assert Person.objects.count() == 0
+
+
 def manage_url(participation, token=None):
     meeting = participation.meeting
     return reverse(
@@ -354,7 +496,7 @@ def test_registration_manage_link_shows_and_cancels(client):
     assert response.status_code == 200
     assert b"Okafor" in response.content
     assert b"amina@example.org" not in response.content
-    response = client.post(manage_url(participation), follow=True)
+    response = client.post(manage_url(participation), {"cancel": "1"}, follow=True)
     assert b"Your registration is cancelled." in response.content
     participation.refresh_from_db()
     assert participation.status == ParticipationStatus.CANCELLED
@@ -367,7 +509,7 @@ def test_registration_manage_tampered_link_changes_nothing(client):
     ).participation
     token = services.registration_token(participation)
     tampered = re.sub(r".$", lambda m: "A" if m.group() != "A" else "B", token)
-    response = client.post(manage_url(participation, tampered))
+    response = client.post(manage_url(participation, tampered), {"cancel": "1"})
     assert response.status_code == 404
     assert b"This link is not valid" in response.content
     participation.refresh_from_db()
