@@ -117,7 +117,7 @@ class RegistrationForm(RegistrantForm):
         )
 
 
-class RegistrationChangeForm(forms.Form):
+class RegistrationChangeForm(CleanTextFormMixin, forms.Form):
     """What a registrant may change through their link: the consent to the public list and,
     before the meeting has recorded them, the capacity (a Secretariat capacity, set by staff,
     is left alone)."""
@@ -147,7 +147,7 @@ class RegistrationChangeForm(forms.Form):
         )
 
 
-class RegistrationLinkRequestForm(forms.Form):
+class RegistrationLinkRequestForm(CleanTextFormMixin, forms.Form):
     email = email_field(help_text=_("The address you registered with."))
 
     def __init__(self, *args, **kwargs):
