@@ -277,6 +277,10 @@ for _proxy in TRUSTED_PROXIES:
             f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network."
         ) from _error
 AXES_CLIENT_IP_CALLABLE = "anso.client.client_address"
+# Failures for one username from all addresses together within the cool-off lock the
+# account too (anso/auth_backends.py); the Secretariat can unlock it in the admin.
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "anso.auth_backends.LockoutHandler"
 
 # Two-factor authentication (TOTP). Staff may turn it on; superusers must, whenever debug is off
 # (ANSO_ADMIN_REQUIRE_OTP=true turns the rule on for local runs too).
