@@ -16,6 +16,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-test-password"
+#: The session, the lockout checks, the user lookup, axes recording the failure.
+QUERIES_PER_FAILED_LOGIN = 12
 
 
 def login(client, password, **headers):
@@ -165,3 +167,13 @@ def test_unlock_needs_the_permission(client, settings):
     assert unlock(staff).status_code == 200
     assert AccessAttempt.objects.filter(username="clerk").count() == 8
     assert login(client, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 429
+
+
+@pytest.mark.parametrize("addresses", (1, 15))
+def test_failed_login_queries_flat(client, django_assert_num_queries, addresses):
+    """The count per account is one query, however many addresses tried the username."""
+    UserFactory(username="clerk", is_staff=True)
+    fail_from_many_addresses(client, addresses)
+    with django_assert_num_queries(QUERIES_PER_FAILED_LOGIN):
+        response = login(client, "wrong-password-guess", HTTP_X_FORWARDED_FOR="198.51.100.3")
+    assert response.status_code == 200
