@@ -22,9 +22,13 @@ class AnsoConfig(AppConfig):
     default = True
 
     def ready(self):
+        from django.contrib import admin
+
+        from .login_attempts_admin import register as register_login_attempts_admin
         from .page_cache import connect_signals
 
         connect_signals()
+        register_login_attempts_admin(admin.site)
         # After every migrate, and after the flush that ends each transactional test, the
         # Secretariat group exists with exactly its permissions (members/roles.py).
         post_migrate.connect(ensure_groups, dispatch_uid="anso-ensure-groups")

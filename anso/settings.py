@@ -5,6 +5,7 @@ The defaults are safe for a first local run: SQLite, DEBUG on, mail printed to t
 With DJANGO_DEBUG off, start-up stops unless DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are set.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "anso.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "anso.bad_requests.RefuseNulCharactersMiddleware",
@@ -202,7 +204,17 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
+    # Every record names the client of the request being answered (anso/client.py).
+    "filters": {"client_address": {"()": "anso.client.ClientAddressFilter"}},
+    "formatters": {"client": {"format": "%(levelname)s %(name)s [%(client_address)s] %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["client_address"],
+            "formatter": "client",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
@@ -253,10 +265,23 @@ AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind nginx every request comes from 127.0.0.1: the client is the last X-Forwarded-For
-# entry, trusted only when the request comes from one of these proxies.
+
+# The client address (anso/client.py), for the login lockout, rate limits, stored hashes and
+# logs. Behind nginx every request comes from the proxy: the client is then the right-most
+# X-Forwarded-For entry that is not a trusted proxy (addresses or networks, comma-separated).
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
-AXES_CLIENT_IP_CALLABLE = "anso.auth_backends.client_ip"
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network."
+        ) from _error
+AXES_CLIENT_IP_CALLABLE = "anso.client.client_address"
+# Failures for one username from all addresses together within the cool-off lock the
+# account too (anso/auth_backends.py); the Secretariat can unlock it in the admin.
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "anso.auth_backends.LockoutHandler"
 
 # Two-factor authentication (TOTP). Staff may turn it on; superusers must, whenever debug is off
 # (ANSO_ADMIN_REQUIRE_OTP=true turns the rule on for local runs too).

@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from anso.pagination import paginate
-from members.ratelimit import rate_limit_hit
+from anso.ratelimit import rate_limit_hit
 from members.selectors import key_figures
 
 from . import selectors, services
@@ -159,8 +159,8 @@ REGISTRATION_POSTS_PER_HOUR = 30
 
 def registration_rate_exceeded(request) -> bool:
     return not rate_limit_hit(
+        request,
         scope="registration",
-        address=request.META.get("REMOTE_ADDR", ""),
         limit=REGISTRATION_POSTS_PER_HOUR,
         period=60 * 60,
     ).allowed

@@ -7,9 +7,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView
 
+from anso.client import client_address
+from anso.ratelimit import rate_limit_exceeded, rate_limit_hit
+
 from . import services
 from .nomination_forms import NominationForm
-from .ratelimit import rate_limit_exceeded, rate_limit_hit
 
 #: Accepted submissions per client address and hour.
 SUBMISSIONS_PER_HOUR = 5
@@ -35,25 +37,24 @@ class NominationCreateView(FormView):
     http_method_names = ["get", "post", "head", "options"]
 
     def post(self, request, *args, **kwargs):
-        address = request.META.get("REMOTE_ADDR", "")
-        limit = {"scope": RATE_SCOPE, "address": address, "limit": SUBMISSIONS_PER_HOUR}
-        state = rate_limit_exceeded(**limit, period=RATE_PERIOD)
+        limit = {"scope": RATE_SCOPE, "limit": SUBMISSIONS_PER_HOUR, "period": RATE_PERIOD}
+        state = rate_limit_exceeded(request, **limit)
         if not state.allowed:
             return _rate_limited(request, state.retry_after)
         form = self.get_form()
         if form.is_bot:
             # Count it, store nothing, send nothing, look like success.
-            rate_limit_hit(**limit, period=RATE_PERIOD)
+            rate_limit_hit(request, **limit)
             return redirect("members:nomination_thanks")
         if not form.is_valid():
             return self.form_invalid(form)
-        hit = rate_limit_hit(**limit, period=RATE_PERIOD)
+        hit = rate_limit_hit(request, **limit)
         if not hit.allowed:
             return _rate_limited(request, hit.retry_after)
         try:
             services.nomination_submit(
                 data=form.service_data(),
-                client_address=address,
+                client_address=client_address(request),
                 site_url=request.build_absolute_uri("/"),
             )
         except services.NominationAlreadyOpen as error:

@@ -36,6 +36,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "registrationwindow": EDIT_AND_DELETE,
         "participationevent": ("view",),
     },
+    # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
+    # records (the "Unlock sign-in" action of anso/login_attempts_admin.py).
+    "axes": {"accessattempt": ("view", "delete")},
 }
 
 

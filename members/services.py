@@ -18,9 +18,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from anso.client import client_address_hash
 from anso.text import one_line
 
 from .models import (
@@ -39,7 +39,6 @@ from .roles import SECRETARIAT_GROUP
 #: How long the confirmation link in the submitter's mail confirms a nomination.
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
 CONFIRMATION_SALT = "members.nomination.confirm"
-IP_HASH_SALT = "members.nomination.client-address"
 
 
 class NominationError(Exception):
@@ -103,13 +102,6 @@ def nomination_from_token(*, token: str) -> LinkCheck | None:
     if nomination is None:
         return None
     return LinkCheck(nomination=nomination, expired=expired)
-
-
-def client_address_hash(address: str) -> str:
-    """A keyed hash of a client address: equal addresses match, the address is not stored."""
-    if not address:
-        return ""
-    return salted_hmac(IP_HASH_SALT, address, algorithm="sha256").hexdigest()
 
 
 # Mail ---------------------------------------------------------------------------------------

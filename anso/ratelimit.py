@@ -1,17 +1,21 @@
-"""A fixed-window rate limit per client address, kept in Django's cache.
+"""A fixed-window rate limit per client, kept in Django's cache.
 
 The first hit opens a window of `period` seconds; up to `limit` hits are allowed in it. The
 counter is created with `cache.add` and increased with `cache.incr`, both atomic in the
 shared caches (Redis, Memcached, database). The "ratelimit" cache alias is shared by all
 workers in production (Redis, or the database cache; see anso/settings.py).
+
+Callers pass the request, never an address: the client is always `client_address(request)`,
+so that every limit counts the same visitor behind the proxy.
 """
 
 import time
 from dataclasses import dataclass
 
 from django.core.cache import caches
+from django.http import HttpRequest
 
-from .services import client_address_hash
+from .client import client_address, client_address_hash
 
 
 @dataclass(frozen=True)
@@ -20,11 +24,15 @@ class RateLimit:
     retry_after: int  # seconds until the window closes
 
 
-def rate_limit_hit(*, scope: str, address: str, limit: int, period: int) -> RateLimit:
-    """Count one hit for `address` in `scope`; `allowed` is False from the (limit+1)th hit in
-    the window on."""
+def _key(request: HttpRequest, scope: str) -> str:
+    return f"ratelimit:{scope}:{client_address_hash(client_address(request)) or 'unknown'}"
+
+
+def rate_limit_hit(request: HttpRequest, *, scope: str, limit: int, period: int) -> RateLimit:
+    """Count one hit of the request's client in `scope`; `allowed` is False from the
+    (limit+1)th hit in the window on."""
     cache = caches["ratelimit"]
-    key = f"ratelimit:{scope}:{client_address_hash(address) or 'unknown'}"
+    key = _key(request, scope)
     now = int(time.time())
     cache.add(f"{key}:start", now, timeout=period)
     cache.add(f"{key}:count", 0, timeout=period)
@@ -38,10 +46,11 @@ def rate_limit_hit(*, scope: str, address: str, limit: int, period: int) -> Rate
     return RateLimit(allowed=count <= limit, retry_after=retry_after)
 
 
-def rate_limit_exceeded(*, scope: str, address: str, limit: int, period: int) -> RateLimit:
-    """Whether `address` has used up its hits in `scope`, without counting a new one."""
+def rate_limit_exceeded(request: HttpRequest, *, scope: str, limit: int, period: int) -> RateLimit:
+    """Whether the request's client has used up its hits in `scope`, without counting a new
+    one."""
     cache = caches["ratelimit"]
-    key = f"ratelimit:{scope}:{client_address_hash(address) or 'unknown'}"
+    key = _key(request, scope)
     now = int(time.time())
     count = cache.get(f"{key}:count", 0)
     start = cache.get(f"{key}:start", now)
