@@ -357,8 +357,8 @@ REGISTRATION_LINK_REQUESTS_PER_HOUR = 10
 
 def registration_link_rate_exceeded(request) -> bool:
     return not rate_limit_hit(
+        request,
         scope="registration-link",
-        address=request.META.get("REMOTE_ADDR", ""),
         limit=REGISTRATION_LINK_REQUESTS_PER_HOUR,
         period=60 * 60,
     ).allowed

@@ -203,3 +203,19 @@ def test_logging_is_configured_with_the_client_filter():
     console = django_settings.LOGGING["handlers"]["console"]
     assert console["filters"] == ["client_address"]
     assert "%(client_address)s" in django_settings.LOGGING["formatters"]["client"]["format"]
+
+
+def test_only_the_client_module_reads_the_address_headers():
+    """The rule lives in one place: a view, a rate limit or a service that read REMOTE_ADDR
+    or X-Forwarded-For itself would see the proxy, not the visitor, behind nginx."""
+    from pathlib import Path
+
+    base = Path(django_settings.BASE_DIR)
+    readers = sorted(
+        str(path.relative_to(base))
+        for package in ("anso", "members", "meetings")
+        for path in (base / package).rglob("*.py")
+        if "migrations" not in path.parts
+        and any(word in path.read_text() for word in ("REMOTE_ADDR", "X_FORWARDED_FOR"))
+    )
+    assert readers == ["anso/client.py"]
