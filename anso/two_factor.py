@@ -1,11 +1,13 @@
-"""Two-factor authentication (TOTP) for staff: set up an authenticator app, verify a code."""
+"""Two-factor authentication (TOTP) for staff: set up an authenticator app, verify a code.
+
+The only staff pages open to a staff member who still owes the second factor: they are where
+it is given."""
 
 import base64
 
 import segno
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -16,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .admin import HAS_DEVICE_SESSION_KEY
+from .staff import HAS_DEVICE_SESSION_KEY, staff_required
 
 
 class TokenForm(forms.Form):
@@ -50,7 +52,7 @@ def _context(request, **extra):
 
 @never_cache
 @sensitive_post_parameters("token")
-@staff_member_required
+@staff_required(second_factor_owed_ok=True)
 def setup(request):
     """Show a new TOTP secret as a QR code; confirm it with a code from the app."""
     user = request.user
@@ -96,7 +98,7 @@ def setup(request):
 
 @never_cache
 @sensitive_post_parameters("token")
-@staff_member_required
+@staff_required(second_factor_owed_ok=True)
 def verify(request):
     """Ask a staff member with a confirmed device for the current code."""
     user = request.user

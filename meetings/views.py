@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +10,7 @@ from django.views.generic import TemplateView
 
 from anso.pagination import paginate
 from anso.ratelimit import rate_limit_hit
+from anso.staff import StaffRequiredMixin, signed_in_staff
 from members.selectors import key_figures
 
 from . import selectors, services
@@ -48,7 +48,7 @@ def meeting_list(request):
     """Upcoming meetings, then past meetings (paginated), filtered by the form. A form with
     errors shows its messages and no results."""
     today = timezone.localdate()
-    meetings = selectors.meeting_list(user=request.user)
+    meetings = selectors.meeting_list(user=signed_in_staff(request))
     filterset = MeetingFilter(request.GET or None, queryset=meetings)
     form_has_errors = filterset.is_bound and not filterset.is_valid()
     meetings = meetings.none() if form_has_errors else filterset.qs
@@ -71,7 +71,7 @@ def meeting_list(request):
 def _get_meeting(request, year: int, slug: str, *, programme: bool = True) -> Meeting:
     get = selectors.meeting_get if programme else selectors.meeting_get_brief
     try:
-        return get(year=year, slug=slug, user=request.user)
+        return get(year=year, slug=slug, user=signed_in_staff(request))
     except Meeting.DoesNotExist as error:
         raise Http404(_("No such meeting.")) from error
 
@@ -407,14 +407,10 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
 # --- Secretariat: check-in, report, statistics -------------------------------------------------
 
 
-class SecretariatMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Logged-in staff with the permission; others are sent to log in (anonymous) or get a 403."""
+class SecretariatMixin(StaffRequiredMixin):
+    """Staff fully signed in (the admin's rule, second factor included) with the permission."""
 
     permission_required = "meetings.change_participation"
-    login_url = "admin:login"
-
-    def has_permission(self):
-        return self.request.user.is_staff and super().has_permission()
 
     def get_meeting(self) -> Meeting:
         return get_object_or_404(

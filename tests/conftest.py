@@ -47,3 +47,15 @@ def _empty_caches():
     # in the same local-memory stores.
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture
+def password_only_user(db):
+    """A Secretariat member with a confirmed two-factor device; signed in with `force_login`,
+    the session has the password only (the device is not verified)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = UserFactory(username="password-only", is_staff=True)
+    user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user

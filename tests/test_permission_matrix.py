@@ -1,18 +1,28 @@
 """Every URL pattern x every role, with the status each role must get.
 
-Walks the whole URL resolver (anso.urls). A named pattern must have an entry in EXPECTED, or
-be an admin page of a registered model, whose expectation follows from SECRETARIAT_PERMISSIONS
-(members/roles.py) by ADMIN_ACTIONS below. A pattern with neither fails the test: add the new
-URL's row to EXPECTED (and its arguments to the `url_args` fixture) when you add a URL.
+Walks the whole URL resolver (anso.urls), named patterns and unnamed ones. A named pattern must
+have an entry in EXPECTED, or be an admin page of a registered model, whose expectation follows
+from SECRETARIAT_PERMISSIONS (members/roles.py) by ADMIN_ACTIONS below; an unnamed one an entry
+in UNNAMED_EXPECTED. A pattern with neither fails the test: add the new URL's row to EXPECTED
+(and its arguments to `url_for`) when you add a URL.
 
 Roles: anonymous, staff outside the Secretariat group, Secretariat, superuser. Statuses are of a
 plain GET (302 = sent to sign in or elsewhere, 403 = refused, 405 = GET not allowed).
+
+Two more roles owe a second factor: a Secretariat member with a confirmed device signed in with
+the password only, and a superuser without a device under production rules (ADMIN_REQUIRE_OTP).
+Their expectation follows from the anonymous visitor's: wherever anonymous is sent to sign in,
+they are sent to the second factor (SECOND_FACTOR: verify it, or set a device up), through the
+admin's sign-in page or directly; everywhere else they get what anonymous gets. So a new staff
+page that skips the staff rule (anso/staff.py) fails here without a row of its own. A row may
+still name these roles where they differ (the sign-in and two-factor pages).
 """
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,10 +42,22 @@ from tests.factories import (
     SpeakerFactory,
     UserFactory,
 )
+from tests.staff_helpers import landing
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "outsider", "secretariat", "superuser")
+#: Signed in, staff, but the second factor is still owed (see the module's docstring).
+SECOND_FACTOR_ROLES = ("password_only", "superuser_no_device")
+#: The roles requested under production rules (ADMIN_REQUIRE_OTP on).
+PRODUCTION_RULES_ROLES = ("superuser_no_device",)
+#: Expected for a role that owes the second factor: 302 to verify it (a device owner) or to
+#: set a device up (a superuser without one), directly or through the admin's sign-in page.
+SECOND_FACTOR = "second factor"
+SECOND_FACTOR_PAGE = {
+    "password_only": "two_factor_verify",
+    "superuser_no_device": "two_factor_setup",
+}
 
 
 def everyone(status):
@@ -79,12 +101,27 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin:members_nomination_add": superuser_only(403),
     "admin:members_nominationevent_add": superuser_only(403),
     "admin:members_nominationevent_delete": superuser_only(403),
-    # Two-factor authentication (staff): verifying without a device sends you to set one up.
-    "two_factor_setup": staff_only(200),
-    "two_factor_verify": {**staff_only(302), "anonymous": 302},
+    # Two-factor authentication (staff): verifying without a device sends you to set one up,
+    # setting up with one sends you to verify it. Open to staff who owe the second factor.
+    "two_factor_setup": {
+        **staff_only(200),
+        "password_only": SECOND_FACTOR,
+        "superuser_no_device": 200,
+    },
+    "two_factor_verify": {
+        **staff_only(302),
+        "password_only": 200,
+        "superuser_no_device": SECOND_FACTOR,
+    },
     # The admin site
     "admin:index": staff_only(200),
-    "admin:login": {"anonymous": 200, "outsider": 302, "secretariat": 302, "superuser": 302},
+    "admin:login": {
+        "anonymous": 200,
+        "outsider": 302,
+        "secretariat": 302,
+        "superuser": 302,
+        **dict.fromkeys(SECOND_FACTOR_ROLES, SECOND_FACTOR),
+    },
     "admin:logout": {**staff_only(405), "anonymous": 302},  # POST only
     "admin:password_change": staff_only(200),
     "admin:password_change_done": staff_only(200),
@@ -127,6 +164,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin:axes_accessfailurelog_add": superuser_only(403),
 }
 
+#: Unnamed patterns, by their route (a model admin's prefix written as `<model>/`) -> role ->
+#: status.
+UNNAMED_EXPECTED: dict[str, dict[str, int]] = {
+    # The change page's address before Django 1.9: redirects to the change page, whose own row
+    # decides who sees it.
+    "admin/<model>/<path:object_id>/": staff_only(302),
+    # Any other address under /admin/: sign in first, then "not found".
+    "admin/(?P<url>.*)$": staff_only(404),
+}
+
 #: Admin URL name suffix -> the permission (action) it needs.
 ADMIN_ACTIONS = {
     "changelist": "view",
@@ -138,13 +185,28 @@ ADMIN_ACTIONS = {
 }
 
 
-def walk(patterns, namespace=""):
+def walk(patterns, namespace="", prefix=""):
+    """(name or None, pattern, full route) of every pattern, through every include()."""
     for pattern in patterns:
+        route = f"{prefix}{pattern.pattern}"
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from walk(pattern.url_patterns, inner)
+            yield from walk(pattern.url_patterns, inner, route)
         elif isinstance(pattern, URLPattern):
-            yield (f"{namespace}{pattern.name}" if pattern.name else None), pattern
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), pattern, route
+
+
+def admin_model_prefixes():
+    """Route prefix ("admin/app_label/model_name/") -> model, of every registered model."""
+    return {f"admin/{m._meta.app_label}/{m._meta.model_name}/": m for m in admin.site._registry}
+
+
+def unnamed_key(route) -> str:
+    """The key of an unnamed pattern in UNNAMED_EXPECTED."""
+    for prefix in admin_model_prefixes():
+        if route.startswith(prefix):
+            return "admin/<model>/" + route[len(prefix) :]
+    return route
 
 
 def admin_model_for(name):
@@ -275,49 +337,127 @@ def url_for(name, pattern, samples) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def all_named_patterns():
-    return [(name, pattern) for name, pattern in walk(get_resolver("anso.urls").url_patterns)]
+def url_for_unnamed(route, samples) -> str:
+    """The URL to request for an unnamed pattern."""
+    key = unnamed_key(route)
+    if key == "admin/<model>/<path:object_id>/":
+        prefix = route.removesuffix("<path:object_id>/")
+        model = admin_model_prefixes()[prefix]
+        obj = samples.get(f"{model._meta.app_label}.{model._meta.model_name}") or samples.get(
+            model._meta.model_name
+        )
+        assert obj is not None, f"add a sample {model._meta.label_lower} for {route}"
+        return f"/{prefix}{obj.pk}/"
+    if key == "admin/(?P<url>.*)$":
+        return "/admin/no-such-page/"
+    raise AssertionError(f"tell url_for_unnamed() what to request for {route}")
+
+
+def all_patterns():
+    return list(walk(get_resolver("anso.urls").url_patterns))
 
 
 def test_every_url_pattern_has_an_expectation():
     missing = sorted(
-        {name for name, _pattern in all_named_patterns() if name and expected_for(name) is None}
+        {name for name, _pattern, _route in all_patterns() if name and expected_for(name) is None}
     )
     assert missing == [], f"add these URL names to EXPECTED in {__file__}: {missing}"
-
-
-def test_unnamed_patterns_are_only_admin_redirects():
-    unnamed = [str(p.pattern) for name, p in all_named_patterns() if name is None]
-    for route in unnamed:
-        assert route in {"<path:object_id>/", "(?P<url>.*)$"}, f"name the URL pattern {route}"
+    unnamed = sorted(
+        {
+            route
+            for name, _pattern, route in all_patterns()
+            if name is None and unnamed_key(route) not in UNNAMED_EXPECTED
+        }
+    )
+    assert unnamed == [], f"name these URL patterns, or add them to UNNAMED_EXPECTED: {unnamed}"
 
 
 @pytest.fixture
-def role_clients(client, django_user_model, secretariat_user, outsider_staff_user, superuser):
-    from django.test import Client
-
+def role_clients(client, secretariat_user, outsider_staff_user, superuser, password_only_user):
     clients = {"anonymous": client}
     for role, user in (
         ("outsider", outsider_staff_user),
         ("secretariat", secretariat_user),
         ("superuser", superuser),
+        ("password_only", password_only_user),
+        ("superuser_no_device", superuser),
     ):
         clients[role] = Client()
         clients[role].force_login(user)
     return clients
 
 
-def test_permission_matrix(role_clients, samples):
-    failures = []
-    for name, pattern in all_named_patterns():
-        if name is None:
-            continue
-        expected = expected_for(name)
+def requests_to_make(samples):
+    """(label, url, expected row) of every pattern of the URLconf."""
+    for name, pattern, route in all_patterns():
+        expected = expected_for(name) if name else UNNAMED_EXPECTED.get(unnamed_key(route))
         if expected is None:
             continue  # reported by test_every_url_pattern_has_an_expectation
-        url = url_for(name, pattern, samples)
-        for role in ROLES:
-            status = role_clients[role].get(url).status_code
-            if status != expected[role]:
-                failures.append(f"{name} {url} as {role}: {status}, expected {expected[role]}")
+        url = url_for(name, pattern, samples) if name else url_for_unnamed(route, samples)
+        yield name or route, url, expected
+
+
+def sent_to_sign_in(response) -> bool:
+    return response.status_code == 302 and landing(response) == reverse("admin:login")
+
+
+def matrix_failures(rows, role_clients, settings) -> list[str]:
+    """Request every (label, url, expected row) as every role; what differs from the row."""
+    anonymous = {url: role_clients["anonymous"].get(url) for _label, url, _expected in rows}
+    failures = []
+    for role in ROLES + SECOND_FACTOR_ROLES:
+        settings.ADMIN_REQUIRE_OTP = role in PRODUCTION_RULES_ROLES
+        client = role_clients[role]
+        for label, url, expected in rows:
+            response = anonymous[url] if role == "anonymous" else client.get(url)
+            if role in expected:
+                want = expected[role]
+            elif sent_to_sign_in(anonymous[url]):
+                want = SECOND_FACTOR
+            else:
+                want = anonymous[url].status_code
+            if want == SECOND_FACTOR:
+                # The admin's pages send to its sign-in page, whose own row checks that it
+                # sends these roles on to the second factor.
+                got = landing(response)
+                allowed = {reverse(SECOND_FACTOR_PAGE[role])}
+                if label != "admin:login":
+                    allowed.add(reverse("admin:login"))
+                if got not in allowed:
+                    failures.append(
+                        f"{label} {url} as {role}: {response.status_code} to {got}, expected "
+                        f"302 to {reverse(SECOND_FACTOR_PAGE[role])}"
+                    )
+            elif response.status_code != want:
+                failures.append(f"{label} {url} as {role}: {response.status_code}, expected {want}")
+    return failures
+
+
+def test_permission_matrix(role_clients, samples, settings):
+    failures = matrix_failures(list(requests_to_make(samples)), role_clients, settings)
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.urls("tests.urls_stray_staff_page")
+def test_a_staff_page_that_skips_the_staff_rule_fails_the_matrix(role_clients, settings):
+    """A staff page written with Django's own staff check, and a row that says only what the
+    four signed-in-or-not roles get: the roles owing the second factor reach it, and the
+    matrix says so without a row for them."""
+    row = ("stray", reverse("stray_staff_page"), staff_only(200))
+    assert matrix_failures([row], role_clients, settings) == [
+        f"stray /stray/ as {role}: 200 to None, expected 302 to {reverse(SECOND_FACTOR_PAGE[role])}"
+        for role in SECOND_FACTOR_ROLES
+    ]
+
+
+@pytest.mark.parametrize("role", SECOND_FACTOR_ROLES)
+def test_report_post_owing_the_second_factor_publishes_nothing(role_clients, settings, role):
+    """The report form's POST publishes the meeting's summary: not without the second factor."""
+    settings.ADMIN_REQUIRE_OTP = role in PRODUCTION_RULES_ROLES
+    meeting = MeetingFactory(summary="The summary as published.")
+    url = reverse("meetings:report", kwargs={"year": meeting.start_date.year, "slug": meeting.slug})
+    response = role_clients[role].post(url, {"text": "Rewritten without a second factor."})
+    assert response.status_code == 302
+    assert landing(response) == reverse(SECOND_FACTOR_PAGE[role])
+    meeting.refresh_from_db()
+    assert meeting.summary == "The summary as published."

@@ -168,7 +168,7 @@ def test_two_factor_pages_need_staff(client):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
     client.force_login(UserFactory(username="visitor"))
-    assert client.get(reverse("two_factor_verify")).status_code == 302
+    assert client.get(reverse("two_factor_verify")).status_code == 403
 
 
 def test_setup_refuses_an_offsite_next(client, secretariat_user):
