@@ -153,9 +153,12 @@ class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
         if formset.model not in (Participation, RegistrationWindow):
             return super().save_formset(request, form, formset, change)
         instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
         if formset.model is Participation:
+            services.participations_delete(
+                participations=formset.deleted_objects,
+                by=request.user,
+                site_url=site_url(request),
+            )
             services.participations_save(
                 participations=instances,
                 fields=[name for name in formset.form.base_fields if name in PARTICIPATION_FIELDS],
@@ -164,6 +167,8 @@ class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
                 site_url=site_url(request),
             )
         else:
+            for obj in formset.deleted_objects:
+                obj.delete()
             for window in instances:
                 services.registration_window_save(
                     window=window, by=request.user, site_url=site_url(request)
@@ -327,6 +332,17 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
             site_url=site_url(request),
         )
 
+    def delete_model(self, request, obj):
+        services.participations_delete(
+            participations=[obj], by=request.user, site_url=site_url(request)
+        )
+
+    def delete_queryset(self, request, queryset):
+        """A seat freed by deleting goes to the waiting list, as when one is cancelled."""
+        services.participations_delete(
+            participations=queryset, by=request.user, site_url=site_url(request)
+        )
+
     @admin.action(description=_("Mark selected participants attended"), permissions=["change"])
     def mark_attended(self, request, queryset):
         """Set the selected participations to attended, through the status service."""
@@ -390,7 +406,8 @@ class RegistrationWindowAdmin(SimpleHistoryAdmin):
 
 @admin.register(ParticipationEvent)
 class ParticipationEventAdmin(admin.ModelAdmin):
-    """The status-change log: read only, written by the registration and check-in services."""
+    """The status-change log: read only, written by the status service
+    (`meetings.services.participations_save`)."""
 
     list_display = ["at", "participation", "from_status", "to_status", "by", "note"]
     list_filter = ["to_status", ParticipationEventMeetingFilter]

@@ -405,6 +405,29 @@ def participation_status_change(
     return next(iter(changes.changed + changes.unchanged), participation)
 
 
+def participations_delete(
+    *,
+    participations: QuerySet[Participation] | Iterable[Participation],
+    by: AbstractBaseUser | None,
+    site_url: str = "",
+) -> int:
+    """Delete participations (their status events go with them; the history keeps them). The
+    seats freed go to the waiting list. Returns how many were deleted."""
+    if isinstance(participations, QuerySet):
+        selected = participations.order_by().values("pk")
+    else:
+        selected = [participation.pk for participation in participations]
+    with transaction.atomic():
+        rows = Participation.objects.filter(pk__in=selected).order_by()
+        _lock_windows(rows.values_list("meeting_id", flat=True))
+        locked = list(rows.select_for_update().values_list("meeting_id", "status"))
+        rows.delete()
+        freed_meetings = {meeting_id for meeting_id, status in locked if status in SEAT_STATUSES}
+        for meeting_id in sorted(freed_meetings):
+            _waitlist_promote(meeting_id=meeting_id, by=_user(by), site_url=site_url)
+    return len(locked)
+
+
 def _waitlist_promote(
     *,
     meeting_id: int,

@@ -401,3 +401,20 @@ def test_registration_window_save_with_the_same_capacity_moves_nobody(secretaria
     window.closes_at = window.closes_at.replace(microsecond=0)
     services.registration_window_save(window=window, by=secretariat_user)
     assert Participation.objects.filter(status=WAITLISTED).count() == 3
+
+
+def test_deleting_a_participant_in_the_admin_moves_the_waiting_list_up(
+    secretariat_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    window, waiting = _full_meeting_with_a_waiting_list()
+    seat = Participation.objects.get(meeting=window.meeting, status=REGISTERED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(
+            PARTICIPATIONS,
+            {"action": "delete_selected", ACTION_CHECKBOX_NAME: [seat.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not Participation.objects.filter(pk=seat.pk).exists()
+    statuses = [Participation.objects.get(pk=p.pk).status for p in waiting]
+    assert statuses == [REGISTERED, WAITLISTED, WAITLISTED]
+    assert [m.to[0] for m in mailoutbox] == ["waiting0@example.org"]
