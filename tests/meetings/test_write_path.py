@@ -418,3 +418,29 @@ def test_deleting_a_participant_in_the_admin_moves_the_waiting_list_up(
     statuses = [Participation.objects.get(pk=p.pk).status for p in waiting]
     assert statuses == [REGISTERED, WAITLISTED, WAITLISTED]
     assert [m.to[0] for m in mailoutbox] == ["waiting0@example.org"]
+
+
+def test_admin_history_revert_of_a_status_records_an_event_and_clears_the_check_in(
+    secretariat_client, secretariat_user
+):
+    (participation,) = registered(MeetingFactory())
+    earliest = participation.history.earliest()
+    services.participation_check_in(participation=participation, by=secretariat_user)
+    url = reverse(
+        "admin:meetings_participation_simple_history",
+        args=[participation.pk, earliest.history_id],
+    )
+    page = secretariat_client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    data["listed_publicly"] = "on" if data["listed_publicly"] else ""
+    assert secretariat_client.post(url, data).status_code == 302
+    participation.refresh_from_db()
+    assert participation.status == REGISTERED
+    assert (participation.checked_in_at, participation.checked_in_by) == (None, None)
+    assert list(participation.events.order_by("pk").values_list("to_status", flat=True)) == [
+        ATTENDED,
+        REGISTERED,
+    ]
