@@ -2,15 +2,12 @@
 decisions and the action plan."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.utils import bulk_update_with_history
 
 from anso.admin_tools import (
     CountryOrRegionFilter,
@@ -22,6 +19,7 @@ from anso.admin_tools import (
 from members.models import Organization
 from members.resources import SpreadsheetAdminMixin
 
+from . import services
 from .models import (
     Action,
     AgendaItem,
@@ -35,6 +33,16 @@ from .models import (
     Speaker,
 )
 from .resources import ParticipantResource
+
+#: The participation fields an admin form may write (the form's own fields, by name).
+PARTICIPATION_FIELDS = frozenset(
+    field.name for field in Participation._meta.concrete_fields if not field.primary_key
+)
+
+
+def site_url(request) -> str:
+    """The site's address, for the links in mails sent from the admin."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 class AgendaItemMeetingFilter(MeetingListFilter):
@@ -137,6 +145,36 @@ class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
             .values("n")
         )
         return super().get_queryset(request).annotate(_attended=Subquery(attended))
+
+    def save_formset(self, request, form, formset, change):
+        """Participants and the registration window are saved through their services: a status
+        changed in the list writes its event and check-in, a capacity raised moves the waiting
+        list up."""
+        if formset.model not in (Participation, RegistrationWindow):
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        if formset.model is Participation:
+            services.participations_delete(
+                participations=formset.deleted_objects,
+                by=request.user,
+                site_url=site_url(request),
+            )
+            services.participations_save(
+                participations=instances,
+                fields=[name for name in formset.form.base_fields if name in PARTICIPATION_FIELDS],
+                by=request.user,
+                note=_("edited in the admin"),
+                site_url=site_url(request),
+            )
+        else:
+            for obj in formset.deleted_objects:
+                obj.delete()
+            for window in instances:
+                services.registration_window_save(
+                    window=window, by=request.user, site_url=site_url(request)
+                )
+        formset.save_m2m()
+        return None
 
     @admin.display(description=_("attended"), ordering="_attended")
     def attended_count(self, obj):
@@ -283,33 +321,44 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
     ]
     actions = ["mark_attended"]
 
+    def save_model(self, request, obj, form, change):
+        """Through the status service: a change of status writes its event, the check-in and a
+        fresh public page; an earlier version opened from the history is saved the same way."""
+        services.participations_save(
+            participations=[obj],
+            fields=[name for name in form.fields if name in PARTICIPATION_FIELDS],
+            by=request.user,
+            note=_("edited in the admin"),
+            site_url=site_url(request),
+        )
+
+    def delete_model(self, request, obj):
+        services.participations_delete(
+            participations=[obj], by=request.user, site_url=site_url(request)
+        )
+
+    def delete_queryset(self, request, queryset):
+        """A seat freed by deleting goes to the waiting list, as when one is cancelled."""
+        services.participations_delete(
+            participations=queryset, by=request.user, site_url=site_url(request)
+        )
+
     @admin.action(description=_("Mark selected participants attended"), permissions=["change"])
     def mark_attended(self, request, queryset):
-        """Set the selected participations to attended in one transaction, with history."""
-        now = timezone.now()
-        with transaction.atomic():
-            # A plain queryset for the lock: the admin's own joins nullable relations, which
-            # PostgreSQL cannot lock FOR UPDATE.
-            selected = Participation.objects.filter(pk__in=queryset.values("pk")).order_by()
-            to_mark = list(
-                selected.exclude(status=ParticipationStatus.ATTENDED).select_for_update()
-            )
-            for participation in to_mark:
-                participation.status = ParticipationStatus.ATTENDED
-                participation.updated_at = now
-            bulk_update_with_history(
-                to_mark,
-                Participation,
-                ["status", "updated_at"],
-                default_user=request.user,
-                default_change_reason="Marked attended in bulk",
-            )
-        already = queryset.count() - len(to_mark)
+        """Set the selected participations to attended, through the status service."""
+        changes = services.participations_status_change(
+            participations=queryset,
+            to_status=ParticipationStatus.ATTENDED,
+            by=request.user,
+            note=_("marked attended in bulk"),
+            site_url=site_url(request),
+        )
+        marked, already = len(changes.changed), len(changes.unchanged)
         message = ngettext(
             "%(count)d participant marked attended.",
             "%(count)d participants marked attended.",
-            len(to_mark),
-        ) % {"count": len(to_mark)}
+            marked,
+        ) % {"count": marked}
         if already:
             message += " " + ngettext(
                 "%(count)d was already marked attended.",
@@ -350,10 +399,15 @@ class RegistrationWindowAdmin(SimpleHistoryAdmin):
     list_select_related = ["meeting"]
     ordering = ["-opens_at"]
 
+    def save_model(self, request, obj, form, change):
+        """A capacity raised or removed moves the waiting list up at once."""
+        services.registration_window_save(window=obj, by=request.user, site_url=site_url(request))
+
 
 @admin.register(ParticipationEvent)
 class ParticipationEventAdmin(admin.ModelAdmin):
-    """The status-change log: read only, written by the registration and check-in services."""
+    """The status-change log: read only, written by the status service
+    (`meetings.services.participations_save`)."""
 
     list_display = ["at", "participation", "from_status", "to_status", "by", "note"]
     list_filter = ["to_status", ParticipationEventMeetingFilter]

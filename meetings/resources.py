@@ -28,6 +28,7 @@ from members.resources import (
 )
 
 from .models import Capacity, Meeting, Participation, ParticipationStatus
+from .services import participations_save
 
 UPDATABLE_FIELDS = [
     "organization",
@@ -182,6 +183,12 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
             )
         }
         self.seen: set[tuple[int, str]] = set()
+        # Who imports, and the site's address for the mails of those moved up a waiting list.
+        self.user = kwargs.get("user")
+        request = kwargs.get("request")
+        self.site_url = kwargs.get("site_url") or (
+            request.build_absolute_uri("/").rstrip("/") if request is not None else ""
+        )
 
     def _people_for(self, dataset) -> dict[str, Person]:
         emails = {}
@@ -248,13 +255,28 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
             row["organization_name"] = ""
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        """As the parent, but keeping the history of the participations created."""
-        if self.create_instances and (using_transactions or not dry_run):
-            try:
-                bulk_create_with_history(
-                    self.create_instances, Participation, batch_size=batch_size
-                )
-            except Exception as error:  # reported as an import error, never a 500
-                self.handle_import_error(result, error, raise_errors)
-            finally:
-                self.create_instances.clear()
+        """Through the status service: history, status events, check-in fields, fresh pages."""
+        if using_transactions or not dry_run:
+            self._save(self.create_instances, (), raise_errors, result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Through the status service too: a status the file changes is recorded like any
+        other change of status."""
+        if using_transactions or not dry_run:
+            self._save(self.update_instances, UPDATABLE_FIELDS, raise_errors, result)
+
+    def _save(self, instances, fields, raise_errors, result):
+        if not instances:
+            return
+        try:
+            participations_save(
+                participations=instances,
+                fields=fields,
+                by=getattr(self, "user", None),
+                note=_("imported"),
+                site_url=getattr(self, "site_url", ""),
+            )
+        except Exception as error:  # reported as an import error, never a 500
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            instances.clear()

@@ -123,6 +123,16 @@ class NominationAdmin(LongListAdminMixin, SimpleHistoryAdmin):
             return [field for _name, options in self.fieldsets for field in options["fields"]]
         return self.workflow_fields
 
+    def save_model(self, request, obj, form, change):
+        """Save only what the form edits. The history view opens an earlier version of the
+        record: its status, review and result are put back as stored, so that they change
+        only through approve and reject (services, with their events)."""
+        stored = Nomination.objects.select_for_update().get(pk=obj.pk)
+        for field in Nomination._meta.concrete_fields:
+            if field.name not in form.fields:
+                setattr(obj, field.attname, getattr(stored, field.attname))
+        super().save_model(request, obj, form, change)
+
     def has_add_permission(self, request):
         # Nominations come from the public form.
         return False
