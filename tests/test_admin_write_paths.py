@@ -44,6 +44,7 @@ ACTIONS = {
     "members.nomination.approve_selected": NOMINATION_STATUS,
     "members.nomination.reject_selected": NOMINATION_STATUS,
     "axes.accessattempt.cleanup_expired_attempts": DELETES,
+    "axes.accessattempt.unlock_accounts": DELETES,
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.
