@@ -11,7 +11,6 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from anso.mail import send_after_commit
 from members.models import Organization, Person
 
 from .models import (
@@ -142,14 +142,7 @@ def _mail_after_commit(participation: Participation, *, template: str, site_url:
     }
     subject = render_to_string(f"meetings/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"meetings/email/{template}.txt", context)
-    recipient = participation.person.email
-
-    def send():
-        send_mail(subject, body, None, [recipient])
-
-    # Robust: a mail server that is down is logged, and the committed registration is still
-    # answered with its confirmation page, not an error.
-    transaction.on_commit(send, robust=True)
+    send_after_commit(subject=subject, body=body, to=[participation.person.email])
 
 
 def _person_for(details: RegistrantDetails) -> Person:

@@ -36,6 +36,12 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "registrationwindow": EDIT_AND_DELETE,
         "participationevent": ("view",),
     },
+    "anso": {
+        # Mail the site sent or could not send ("send again" needs "change"), and the
+        # spreadsheet imports; both are written by the site only.
+        "outgoingmail": ("view", "change"),
+        "importjob": ("view",),
+    },
 }
 
 

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from anso.mail import send_after_commit
+
 from .models import (
     Body,
     BodyKind,
@@ -128,14 +130,7 @@ def _send_after_commit(
     *, template: str, subject: str, to: list[str], context: dict[str, Any]
 ) -> None:
     context = {"SITE_NAME": settings.SITE_NAME, **context}
-    body = render_to_string(template, context)
-
-    def send():
-        _PlainTextEmail(subject=subject, body=body, to=to).send()
-
-    # Robust: a mail server that is down is logged, and the committed nomination is still
-    # answered with its thanks page, not an error.
-    transaction.on_commit(send, robust=True)
+    send_after_commit(subject=subject, body=render_to_string(template, context), to=to)
 
 
 def _record(
