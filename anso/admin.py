@@ -53,6 +53,3 @@ class TwoFactorAdminSite(admin.AdminSite):
             target = "two_factor_verify" if has_confirmed_device(request) else "two_factor_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")
         return super().login(request, extra_context)
-
-
-from . import admin_background  # noqa: E402, F401  (the records of background work)

@@ -22,6 +22,7 @@ class AnsoConfig(AppConfig):
     default = True
 
     def ready(self):
+        from . import admin_background  # noqa: F401  (once the admin site exists)
         from .page_cache import connect_signals
 
         connect_signals()

@@ -4,17 +4,25 @@ Run by `manage.py db_worker` (the database queue) or `manage.py rqworker` (Redis
 docs/deployment.md.
 """
 
-from django.tasks import task
+from django.tasks import Task
 
 
-@task
+def background(func) -> Task:
+    """Like `@django.tasks.task`, but always Django's own Task class. `@task` takes the class
+    of the backend configured when the module is first imported, and the RQ backend's class
+    (from the django-tasks backport) is refused by the database worker; Django's class is
+    accepted by both."""
+    return Task(func=func)
+
+
+@background
 def send_mail(mail_id: int) -> str:
     from .mail import outgoing_mail_send
 
     return outgoing_mail_send(mail_id=mail_id)
 
 
-@task
+@background
 def run_import_job(job_pk: int) -> str:
     from .imports import import_job_run
 
