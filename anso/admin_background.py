@@ -83,3 +83,16 @@ class ImportJobAdmin(ReadOnlyAdmin):
     @admin.display(description=_("result"))
     def result_link(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
+
+
+def _without_rq_dashboard() -> None:
+    """django-rq (the Redis queue's worker) brings an admin dashboard that lets any staff
+    member requeue or delete jobs; the records above are what the Secretariat needs, and
+    operators use `manage.py rqstats`."""
+    from django_rq.models import Dashboard
+
+    if admin.site.is_registered(Dashboard):
+        admin.site.unregister(Dashboard)
+
+
+_without_rq_dashboard()

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView
 
 from . import services
-from .nomination_forms import NominationForm
+from .nomination_forms import NominationForm, NominationResendForm
 from .ratelimit import rate_limit_exceeded, rate_limit_hit
 
 #: Accepted submissions per client address and hour.
@@ -58,7 +58,8 @@ class NominationCreateView(FormView):
             )
         except services.NominationAlreadyOpen as error:
             form.add_error("email", str(error))
-            return self.form_invalid(form)
+            # The page offers to send the confirmation link again (nomination_resend).
+            return self.render_to_response(self.get_context_data(form=form, already_open=True))
         return redirect("members:nomination_thanks")
 
 
@@ -98,3 +99,52 @@ def nomination_confirm(request, token: str):
             )
         return redirect(request.path)
     return render(request, "members/nomination_status.html", {"nomination": nomination})
+
+
+#: Requests for a new confirmation link, per client address and per submitter address, an hour.
+RESENDS_PER_HOUR = 5
+RESENDS_PER_EMAIL_PER_HOUR = 3
+
+
+def _resend_allowed(request, email: str) -> tuple[bool, int]:
+    """One request counted against the client's address and the submitter's address: a
+    visitor cannot flood a submitter's mailbox from one address or from many."""
+    address = request.META.get("REMOTE_ADDR", "")
+    by_client = rate_limit_hit(
+        scope="nomination-resend", address=address, limit=RESENDS_PER_HOUR, period=RATE_PERIOD
+    )
+    if not by_client.allowed:
+        return False, by_client.retry_after
+    by_email = rate_limit_hit(
+        scope="nomination-resend-email",
+        address=email.lower(),
+        limit=RESENDS_PER_EMAIL_PER_HOUR,
+        period=RATE_PERIOD,
+    )
+    return by_email.allowed, 0
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def nomination_resend(request):
+    """A new confirmation link for a submitter whose mail did not arrive. The answer is the
+    same whatever the address: it does not tell who submitted a nomination."""
+    form = NominationResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        allowed, retry_after = _resend_allowed(request, email)
+        if retry_after:
+            return _rate_limited(request, retry_after)
+        if allowed:
+            services.nomination_resend_link(
+                submitter_email=email, site_url=request.build_absolute_uri("/")
+            )
+        messages.success(
+            request,
+            _(
+                "If a nomination awaiting confirmation was submitted with this address, a new "
+                "confirmation link is on its way to it."
+            ),
+        )
+        return redirect("members:nomination_resend")
+    return render(request, "members/nomination_resend.html", {"form": form})

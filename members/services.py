@@ -216,6 +216,33 @@ def nomination_submit(
     return nomination
 
 
+def nomination_resend_link(*, submitter_email: str, site_url: str) -> int:
+    """Mail a fresh confirmation link for each nomination submitted with this address that
+    still awaits its confirmation (and still blocks a new submission): the way back for a
+    submitter whose first mail never arrived. Returns how many were sent; the visitor is not
+    told, so that the answer does not reveal who nominated whom."""
+    now = timezone.now()
+    pending = Nomination.objects.filter(
+        submitter_email__iexact=submitter_email.strip(),
+        status=NominationStatus.UNCONFIRMED,
+        created_at__gte=now - CONFIRMATION_MAX_AGE,
+    ).select_related("organization")
+    sent = 0
+    for nomination in pending:
+        link = site_url.rstrip("/") + reverse(
+            "members:nomination_confirm", kwargs={"token": nomination_token(nomination=nomination)}
+        )
+        _send_after_commit(
+            template="members/email/nomination_confirm.txt",
+            subject=_("Please confirm the nomination of %(name)s")
+            % {"name": nomination.nominee_name},
+            to=[nomination.submitter_email],
+            context={"nomination": nomination, "link": link, "days": CONFIRMATION_MAX_AGE.days},
+        )
+        sent += 1
+    return sent
+
+
 def _reviewer_emails() -> list[str]:
     """The addresses of the active members of the Secretariat group."""
     users = User.objects.filter(is_active=True, groups__name=SECRETARIAT_GROUP).exclude(email="")
