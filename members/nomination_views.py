@@ -1,6 +1,7 @@
 """The public side of nominations: the form, the thank-you page and the signed link."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -34,6 +35,12 @@ class NominationCreateView(FormView):
     template_name = "members/nomination_form.html"
     http_method_names = ["get", "post", "head", "options"]
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # An open nomination blocks a new one: the page offers the confirmation link again.
+        context["already_open"] = context["form"].has_error("email", "already_open")
+        return context
+
     def post(self, request, *args, **kwargs):
         address = request.META.get("REMOTE_ADDR", "")
         limit = {"scope": RATE_SCOPE, "address": address, "limit": SUBMISSIONS_PER_HOUR}
@@ -57,9 +64,8 @@ class NominationCreateView(FormView):
                 site_url=request.build_absolute_uri("/"),
             )
         except services.NominationAlreadyOpen as error:
-            form.add_error("email", str(error))
-            # The page offers to send the confirmation link again (nomination_resend).
-            return self.render_to_response(self.get_context_data(form=form, already_open=True))
+            form.add_error("email", ValidationError(str(error), code="already_open"))
+            return self.form_invalid(form)
         return redirect("members:nomination_thanks")
 
 
