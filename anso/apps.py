@@ -19,6 +19,7 @@ class AnsoConfig(AppConfig):
     """The project package as an app: wires the public page cache's invalidation signals."""
 
     name = "anso"
+    verbose_name = "Mail and imports"  # its models, in the admin: the records of background work
     default = True
 
     def ready(self):
