@@ -255,6 +255,8 @@ def url_for(name, pattern, samples) -> str:
     """The URL to request for a pattern, with sample arguments."""
     kwargs = {}
     params = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
+    if name.endswith("_import_job"):  # an admin page of a model, with an import job's pk
+        return reverse(name, kwargs={"job_pk": samples["anso.importjob"].pk})
     model, suffix = admin_model_for(name)
     if model is not None:
         key = f"{model._meta.app_label}.{model._meta.model_name}"
@@ -265,8 +267,6 @@ def url_for(name, pattern, samples) -> str:
             return reverse(name, args=[obj.pk, obj.history.earliest().history_id])
         for param in params:
             kwargs[param] = obj.pk
-    elif name.endswith("_import_job"):
-        kwargs = {"job_pk": samples["anso.importjob"].pk}
     elif name == "admin:view_on_site":
         organization = samples["organization"]
         kwargs = {

@@ -175,13 +175,12 @@ def test_outgoing_mail_cannot_be_added_edited_or_deleted_in_the_admin(secretaria
     stored = OutgoingMail.objects.create(to=["a@example.org"], subject="S", body="B")
     assert secretariat_client.get(reverse("admin:anso_outgoingmail_add")).status_code == 403
     url = reverse("admin:anso_outgoingmail_change", args=[stored.pk])
-    response = secretariat_client.post(url, {"subject": "Changed", "body": "Changed"})
+    secretariat_client.post(url, {"subject": "Changed", "body": "Changed"})
     stored.refresh_from_db()
     assert stored.subject == "S"
     delete = reverse("admin:anso_outgoingmail_delete", args=[stored.pk])
     assert secretariat_client.post(delete, {"post": "yes"}).status_code == 403
     assert OutgoingMail.objects.count() == 1
-    assert response.status_code in {200, 302, 403}
 
 
 @pytest.mark.parametrize("n", (1, 30))
