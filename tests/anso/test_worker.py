@@ -30,9 +30,9 @@ def rq_queue(settings):
     settings.RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     queue = django_rq.get_queue("default")
-    queue.empty()
+    queue.connection.flushdb()  # the suite's own Redis database: queue, registries, results
     yield queue
-    queue.empty()
+    queue.connection.flushdb()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -70,3 +70,27 @@ def test_database_worker_sends_the_mail_queued_in_the_database(settings):
     assert OutgoingMail.objects.get().status == OutgoingMailStatus.SENT
     assert [message.subject for message in mail.outbox] == ["Through the database"]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rq_worker_schedules_the_retry_of_a_mail_the_server_did_not_take(rq_queue, settings):
+    from rq.registry import ScheduledJobRegistry
+
+    from .smtp import free_port, smtp_mailers
+
+    settings.MAILERS = smtp_mailers(free_port())  # nothing listens there
+    send_after_commit(subject="Later", body="Text", to=["later@example.org"])
+    call_command(
+        "rqworker",
+        "default",
+        burst=True,
+        job_class="django_tasks_rq.backend.Job",
+        worker_class="rq.worker.SimpleWorker",
+    )
+    stored = OutgoingMail.objects.get()
+    assert stored.status == OutgoingMailStatus.QUEUED
+    assert stored.attempts == 1
+    registry = ScheduledJobRegistry(queue=rq_queue)
+    [job_id] = registry.get_job_ids()
+    scheduled = registry.get_scheduled_time(job_id)
+    assert abs((scheduled - stored.next_attempt_at).total_seconds()) < 1

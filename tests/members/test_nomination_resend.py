@@ -110,3 +110,12 @@ def test_resend_form_refuses_a_malformed_address(client):
     assert response.status_code == 200
     assert "Enter a valid email address." in response.content.decode()
     assert client.get(RESEND).status_code == 200
+
+
+@pytest.mark.parametrize("n", (1, 5))
+@pytest.mark.django_db
+def test_resend_queries_flat(client, django_assert_num_queries, n):
+    for _ in range(n):
+        NominationFactory(submitter_email="many@example.org", status=NominationStatus.UNCONFIRMED)
+    with django_assert_num_queries(1):  # the pending nominations; mail is stored after commit
+        assert client.post(RESEND, {"email": "many@example.org"}).status_code == 302
