@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from anso.imports import import_job_create, import_job_run
 from anso.models import ImportJob, ImportJobStatus
@@ -135,10 +136,15 @@ def test_running_job_page_refreshes_and_shows_the_rows_read(secretariat_client, 
         file_name="big.csv",
         total_rows=50000,
     )
+    content = secretariat_client.get(job.get_absolute_url()).content.decode()
+    assert "Waiting for the background worker to take it." in content
+
+    ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now())
     caches["progress"].set(_progress_key(job.pk), 12500)
     content = secretariat_client.get(job.get_absolute_url()).content.decode()
     assert '<meta http-equiv="refresh" content="2">' in content
     assert "12500 of 50000 rows read." in content
+    assert "Waiting for the background worker" not in content
 
 
 @pytest.mark.parametrize("n", (1, 30))
