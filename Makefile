@@ -20,7 +20,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_demo_login --url http://$(HOST):$(PORT)/admin/
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	scripts/run $(HOST):$(PORT)
 
 # Production setup: DEBUG off, WhiteNoise, gunicorn (docs/deployment.md).
 serve: install

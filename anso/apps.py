@@ -19,11 +19,13 @@ class AnsoConfig(AppConfig):
     """The project package as an app: wires the public page cache's invalidation signals."""
 
     name = "anso"
+    verbose_name = "Mail and imports"  # its models, in the admin: the records of background work
     default = True
 
     def ready(self):
         from django.contrib import admin
 
+        from . import admin_background  # noqa: F401  (once the admin site exists)
         from .login_attempts_admin import register as register_login_attempts_admin
         from .page_cache import connect_signals
 

@@ -31,8 +31,21 @@ def _key(request: HttpRequest, scope: str) -> str:
 def rate_limit_hit(request: HttpRequest, *, scope: str, limit: int, period: int) -> RateLimit:
     """Count one hit of the request's client in `scope`; `allowed` is False from the
     (limit+1)th hit in the window on."""
+    return _hit(_key(request, scope), limit=limit, period=period)
+
+
+def rate_limit_hit_for(*, scope: str, subject: str, limit: int, period: int) -> RateLimit:
+    """Count one hit for a named subject other than the client (an email address that a
+    form mails to, whoever asks), kept as a keyed hash."""
+    return _hit(
+        f"ratelimit:{scope}:{client_address_hash(subject.strip().lower()) or 'unknown'}",
+        limit=limit,
+        period=period,
+    )
+
+
+def _hit(key: str, *, limit: int, period: int) -> RateLimit:
     cache = caches["ratelimit"]
-    key = _key(request, scope)
     now = int(time.time())
     cache.add(f"{key}:start", now, timeout=period)
     cache.add(f"{key}:count", 0, timeout=period)

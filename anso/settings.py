@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
+    "django_rq",
     "members",
     "meetings",
     "anso",
@@ -248,6 +250,35 @@ else:
     # Rate-limit counters must be shared by all workers: the database cache when no Redis is
     # configured (the same table, kept apart by a key prefix).
     CACHES["ratelimit"] = {**CACHES["versions"], "KEY_PREFIX": "ratelimit"}
+
+# Background work (django.tasks): mail and spreadsheet imports run in a worker, never in the
+# request. The queue is a database table by default (`manage.py db_worker`), so a local run needs
+# no other server; with REDIS_URL it is Redis (RQ), shared by every machine that runs the site
+# (`manage.py rqworker default --with-scheduler --job-class django_tasks_rq.backend.Job`).
+# TASKS_REDIS_URL overrides REDIS_URL for the queue alone. See docs/deployment.md.
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", REDIS_URL)
+RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0"}}
+TASKS = {
+    "default": (
+        {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+        if TASKS_REDIS_URL
+        else {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    )
+}
+# A worker's progress (rows of an import read so far) is seen by the web processes through this
+# cache: Redis when configured, else files on this machine (the database queue's workers run on
+# the machine of the site).
+CACHES["progress"] = (
+    CACHES["default"]
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_PROGRESS_DIR", str(BASE_DIR / "var" / "progress")),
+    }
+)
+#: Attempts to send one mail, and the waits between them (seconds), before it is marked failed.
+MAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 60 * 60]
+
 #: Anonymous GET/HEAD answers of public pages are cached and carry an ETag (anso/page_cache.py).
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))

@@ -12,16 +12,12 @@
   import file name the site did not hand out) are answered 400 with a message.
 """
 
-import os
 import re
 
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
-from import_export.forms import ConfirmImportForm
 from import_export.results import RowResult
-from import_export.tmp_storages import TempFolderStorage
 
 from .bad_requests import bad_request
 from .text import has_control_characters
@@ -104,44 +100,12 @@ class OneLineCellsMixin:
 
 # --- the admin -------------------------------------------------------------------------------
 
-_FILE_NAME_SALT = "anso.spreadsheets.import-file"
-
-
-class SignedConfirmImportForm(ConfirmImportForm):
-    """The confirm step names the uploaded file by a name signed for this user, so that a
-    tampered name cannot make the import read another file."""
-
-    def __init__(self, *args, user_pk=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user_pk = user_pk
-
-    def clean_import_file_name(self):
-        try:
-            name = signing.loads(
-                self.cleaned_data["import_file_name"], salt=f"{_FILE_NAME_SALT}:{self.user_pk}"
-            )
-        except signing.BadSignature as error:
-            raise ValidationError(_("The import file name was not issued by this site.")) from error
-        return os.path.basename(name)
-
 
 class SpreadsheetParametersMixin:
     """For an import/export admin: parameters no page of the admin offers are a 400 with a
     message, never a 500."""
 
     formats = FORMATS
-    confirm_form_class = SignedConfirmImportForm
-
-    def get_confirm_form_kwargs(self, request, import_form=None):
-        return {**super().get_confirm_form_kwargs(request, import_form), "user_pk": request.user.pk}
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if initial.get("import_file_name"):
-            initial["import_file_name"] = signing.dumps(
-                initial["import_file_name"], salt=f"{_FILE_NAME_SALT}:{request.user.pk}"
-            )
-        return initial
 
     def import_action(self, request, **kwargs):
         if request.method == "POST" and self.has_import_permission(request):
@@ -152,32 +116,6 @@ class SpreadsheetParametersMixin:
                 return bad_request(request, problem)
         return super().import_action(request, **kwargs)
 
-    def process_import(self, request, **kwargs):
-        if request.method == "POST":
-            if not self.has_import_permission(request):
-                raise PermissionDenied
-            problem = _choice_problem(
-                request.POST, self.get_import_formats(), self.get_import_resource_classes(request)
-            )
-            if problem:
-                return bad_request(request, problem)
-            form = self.create_confirm_form(request)
-            if not form.is_valid():
-                return bad_request(
-                    request,
-                    _("The import could not be confirmed: %(errors)s Upload the file again.")
-                    % {"errors": " ".join(e for errors in form.errors.values() for e in errors)},
-                )
-            if not self._import_file_exists(form.cleaned_data["import_file_name"]):
-                return bad_request(
-                    request,
-                    _(
-                        "The uploaded file is no longer there (it was imported already, or it "
-                        "expired). Upload it again."
-                    ),
-                )
-        return super().process_import(request, **kwargs)
-
     def export_action(self, request):
         if request.method == "POST" and self.has_export_permission(request):
             problem = _choice_problem(
@@ -186,17 +124,6 @@ class SpreadsheetParametersMixin:
             if problem:
                 return bad_request(request, problem)
         return super().export_action(request)
-
-    def _import_file_exists(self, name: str) -> bool:
-        storage = self.get_tmp_storage_class()(
-            name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs()
-        )
-        if isinstance(storage, TempFolderStorage):
-            return os.path.isfile(storage.get_full_path())
-        try:
-            return storage.read() is not None
-        except OSError:
-            return False
 
 
 def _choice_problem(data, formats, resources) -> str:

@@ -13,7 +13,6 @@ from collections.abc import Collection, Iterable
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -23,6 +22,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from anso.mail import send_after_commit
 from anso.page_cache import bump_content_version
 from anso.text import one_line
 from members.models import Organization, Person
@@ -156,14 +156,7 @@ def _mail_after_commit(participation: Participation, *, template: str, site_url:
     }
     subject = one_line(render_to_string(f"meetings/email/{template}_subject.txt", context))
     body = render_to_string(f"meetings/email/{template}.txt", context)
-    recipient = participation.person.email
-
-    def send():
-        send_mail(subject, body, None, [recipient])
-
-    # Robust: a mail server that is down is logged, and the committed registration is still
-    # answered with its confirmation page, not an error.
-    transaction.on_commit(send, robust=True)
+    send_after_commit(subject=subject, body=body, to=[participation.person.email])
 
 
 def _person_for(details: RegistrantDetails, *, complete: bool = True) -> Person:

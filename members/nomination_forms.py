@@ -259,3 +259,9 @@ class NominationRejectForm(CleanTextFormMixin, forms.Form):
         max_length=2000,
         help_text=_("Sent to the person who submitted the nomination."),
     )
+
+
+class NominationResendForm(forms.Form):
+    """The address the nomination was submitted with (the submitter's, not the nominee's)."""
+
+    email = forms.EmailField(label=_("Your email (the submitter's)"), max_length=254)

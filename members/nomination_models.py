@@ -230,10 +230,13 @@ class Nomination(models.Model):
             if clash.exists():
                 raise ValidationError(
                     {
-                        "email": _(
-                            "A nomination of this person for this organization is already "
-                            "open. The submitter received a confirmation link by email; once "
-                            "confirmed, the Secretariat reviews it and answers by email."
+                        "email": ValidationError(
+                            _(
+                                "A nomination of this person for this organization is already "
+                                "open. The submitter received a confirmation link by email; "
+                                "once confirmed, the Secretariat reviews it and answers by email."
+                            ),
+                            code="already_open",
                         )
                     }
                 )

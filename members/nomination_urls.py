@@ -16,6 +16,11 @@ urlpatterns = [
         name="nomination_thanks",
     ),
     path(
+        "working-group/nominate/resend/",
+        nomination_views.nomination_resend,
+        name="nomination_resend",
+    ),
+    path(
         "working-group/nominate/confirm/<str:token>/",
         nomination_views.nomination_confirm,
         name="nomination_confirm",

@@ -1,6 +1,7 @@
 """The public side of nominations: the form, the thank-you page and the signed link."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -8,10 +9,10 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView
 
 from anso.client import client_address
-from anso.ratelimit import rate_limit_exceeded, rate_limit_hit
+from anso.ratelimit import rate_limit_exceeded, rate_limit_hit, rate_limit_hit_for
 
 from . import services
-from .nomination_forms import NominationForm
+from .nomination_forms import NominationForm, NominationResendForm
 
 #: Accepted submissions per client address and hour.
 SUBMISSIONS_PER_HOUR = 5
@@ -36,6 +37,12 @@ class NominationCreateView(FormView):
     template_name = "members/nomination_form.html"
     http_method_names = ["get", "post", "head", "options"]
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # An open nomination blocks a new one: the page offers the confirmation link again.
+        context["already_open"] = context["form"].has_error("email", "already_open")
+        return context
+
     def post(self, request, *args, **kwargs):
         limit = {"scope": RATE_SCOPE, "limit": SUBMISSIONS_PER_HOUR, "period": RATE_PERIOD}
         state = rate_limit_exceeded(request, **limit)
@@ -58,7 +65,7 @@ class NominationCreateView(FormView):
                 site_url=request.build_absolute_uri("/"),
             )
         except services.NominationAlreadyOpen as error:
-            form.add_error("email", str(error))
+            form.add_error("email", ValidationError(str(error), code="already_open"))
             return self.form_invalid(form)
         return redirect("members:nomination_thanks")
 
@@ -99,3 +106,51 @@ def nomination_confirm(request, token: str):
             )
         return redirect(request.path)
     return render(request, "members/nomination_status.html", {"nomination": nomination})
+
+
+#: Requests for a new confirmation link, per client address and per submitter address, an hour.
+RESENDS_PER_HOUR = 5
+RESENDS_PER_EMAIL_PER_HOUR = 3
+
+
+def _resend_allowed(request, email: str) -> tuple[bool, int]:
+    """One request counted against the client's address and the submitter's address: a
+    visitor cannot flood a submitter's mailbox from one address or from many."""
+    by_client = rate_limit_hit(
+        request, scope="nomination-resend", limit=RESENDS_PER_HOUR, period=RATE_PERIOD
+    )
+    if not by_client.allowed:
+        return False, by_client.retry_after
+    by_email = rate_limit_hit_for(
+        scope="nomination-resend-email",
+        subject=email,
+        limit=RESENDS_PER_EMAIL_PER_HOUR,
+        period=RATE_PERIOD,
+    )
+    return by_email.allowed, 0
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def nomination_resend(request):
+    """A new confirmation link for a submitter whose mail did not arrive. The answer is the
+    same whatever the address: it does not tell who submitted a nomination."""
+    form = NominationResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        allowed, retry_after = _resend_allowed(request, email)
+        if retry_after:
+            return _rate_limited(request, retry_after)
+        if allowed:
+            services.nomination_resend_link(
+                submitter_email=email, site_url=request.build_absolute_uri("/")
+            )
+        messages.success(
+            request,
+            _(
+                "If a nomination awaiting confirmation was submitted with this address, a new "
+                "confirmation link is on its way to it."
+            ),
+        )
+        return redirect("members:nomination_resend")
+    return render(request, "members/nomination_resend.html", {"form": form})

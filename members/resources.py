@@ -6,7 +6,12 @@ row. Values a person can get wrong (country, dates, choices, organization) fail 
 message that names the value; an import with any failing row is rolled back as a whole.
 """
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -15,6 +20,8 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 
+from anso.imports import import_job_confirm, import_job_create, import_job_progress
+from anso.models import ImportJob, ImportJobStatus
 from anso.spreadsheets import OneLineCellsMixin, SpreadsheetParametersMixin
 
 from .models import MembershipStatus, Organization, OrganizationKind, Person, Position, Role
@@ -349,9 +356,11 @@ class SpreadsheetImportForm(ImportForm):
 
 
 class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
-    """Import (CSV, XLSX) with preview and export for an admin, with the upload checks above
-    and a plain message when a file cannot be read. Formulas are escaped in exports and
-    hand-made parameters are a 400 (anso/spreadsheets.py)."""
+    """Import (CSV, XLSX) and export for an admin, with the upload checks above. Formulas are
+    escaped in exports and hand-made parameters are a 400 (anso/spreadsheets.py).
+
+    An upload becomes an `ImportJob` that the worker checks and, once confirmed, imports
+    (anso/imports.py); its page shows the progress, then the rows saved or why none were."""
 
     import_form_class = SpreadsheetImportForm
 
@@ -361,6 +370,77 @@ class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/<int:job_pk>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_import_job",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        """A valid upload is stored as a job for the worker; the rest (the empty form, a
+        refused file) is the import screen as before."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                resource_class = self.choose_import_resource_class(form, request)
+                input_format = self.get_import_formats()[int(form.cleaned_data["format"])]
+                upload = form.cleaned_data["import_file"]
+                job = import_job_create(
+                    user=request.user,
+                    model_label=self.opts.label_lower,
+                    resource_path=f"{resource_class.__module__}.{resource_class.__qualname__}",
+                    input_format=input_format().get_title().lower(),
+                    file_name=upload.name or "",
+                    data=b"".join(upload.chunks()),
+                )
+                return redirect(job.get_absolute_url())
+        return super().import_action(request, **kwargs)
+
+    def import_job_view(self, request, job_pk: int):
+        """The job's page: progress while the worker runs, then what was saved or why not."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(
+            ImportJob.objects.defer("data").select_related("created_by"),
+            pk=job_pk,
+            model_label=self.opts.label_lower,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import %(file)s") % {"file": job.file_name},
+            "opts": self.opts,
+            "job": job,
+            "progress": import_job_progress(job),
+            "statuses": ImportJobStatus,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/import_job.html", context)
+
+    def process_import(self, request, **kwargs):
+        """The confirmation of a checked job: the worker imports it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        try:
+            job_pk = int(request.POST.get("job", ""))
+        except ValueError:
+            raise Http404 from None
+        job = get_object_or_404(
+            ImportJob.objects.only("pk", "model_label"),
+            pk=job_pk,
+            model_label=self.opts.label_lower,
+        )
+        if import_job_confirm(job_pk=job.pk, model_label=job.model_label):
+            messages.info(request, _("The import has started."))
+        else:
+            messages.warning(request, _("This file is not awaiting confirmation."))
+        return redirect(job.get_absolute_url())
 
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error(

@@ -39,6 +39,12 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/login_attempts_admin.py).
     "axes": {"accessattempt": ("view", "delete")},
+    "anso": {
+        # Mail the site sent or could not send ("send again" needs "change"), and the
+        # spreadsheet imports; both are written by the site only.
+        "outgoingmail": ("view", "change"),
+        "importjob": ("view",),
+    },
 }
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anso.client import client_address_hash
+from anso.mail import send_after_commit
 from anso.text import one_line
 
 from .models import (
@@ -122,14 +123,7 @@ def _send_after_commit(
     *, template: str, subject: str, to: list[str], context: dict[str, Any]
 ) -> None:
     context = {"SITE_NAME": settings.SITE_NAME, **context}
-    body = render_to_string(template, context)
-
-    def send():
-        _PlainTextEmail(subject=subject, body=body, to=to).send()
-
-    # Robust: a mail server that is down is logged, and the committed nomination is still
-    # answered with its thanks page, not an error.
-    transaction.on_commit(send, robust=True)
+    send_after_commit(subject=subject, body=render_to_string(template, context), to=to)
 
 
 def _record(
@@ -214,6 +208,33 @@ def nomination_submit(
             },
         )
     return nomination
+
+
+def nomination_resend_link(*, submitter_email: str, site_url: str) -> int:
+    """Mail a fresh confirmation link for each nomination submitted with this address that
+    still awaits its confirmation (and still blocks a new submission): the way back for a
+    submitter whose first mail never arrived. Returns how many were sent; the visitor is not
+    told, so that the answer does not reveal who nominated whom."""
+    now = timezone.now()
+    pending = Nomination.objects.filter(
+        submitter_email__iexact=submitter_email.strip(),
+        status=NominationStatus.UNCONFIRMED,
+        created_at__gte=now - CONFIRMATION_MAX_AGE,
+    ).select_related("organization")
+    sent = 0
+    for nomination in pending:
+        link = site_url.rstrip("/") + reverse(
+            "members:nomination_confirm", kwargs={"token": nomination_token(nomination=nomination)}
+        )
+        _send_after_commit(
+            template="members/email/nomination_confirm.txt",
+            subject=_("Please confirm the nomination of %(name)s")
+            % {"name": nomination.nominee_name},
+            to=[nomination.submitter_email],
+            context={"nomination": nomination, "link": link, "days": CONFIRMATION_MAX_AGE.days},
+        )
+        sent += 1
+    return sent
 
 
 def _reviewer_emails() -> list[str]:

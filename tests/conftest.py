@@ -1,5 +1,8 @@
 import pytest
+from asgiref.local import Local
 from django.contrib.auth.models import Group
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from members.roles import SECRETARIAT_GROUP
 
@@ -59,3 +62,20 @@ def password_only_user(db):
     user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     return user
+
+
+@receiver(setting_changed)
+def _reset_task_backends(*, setting, **kwargs):
+    """Django keeps the task backends it built; a test that changes TASKS gets new ones."""
+    if setting == "TASKS":
+        from django.tasks import task_backends
+
+        task_backends.__dict__.pop("settings", None)
+        task_backends._connections = Local(task_backends.thread_critical)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run inside the test, as they are enqueued. The tests of the worker
+    itself (tests/anso/test_worker.py) switch to the database and Redis queues."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -25,7 +25,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
+from anso.models import ImportJob, OutgoingMail
 from meetings.models import ParticipationEvent
 from members.models import NominationEvent
 from members.roles import SECRETARIAT_PERMISSIONS
@@ -93,6 +95,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "members:nomination_create": everyone(200),
     "members:nomination_thanks": everyone(200),
     "members:nomination_confirm": everyone(200),
+    "members:nomination_resend": everyone(200),
     # Deciding a nomination: staff who may change nominations (GET asks for confirmation).
     "admin:members_nomination_approve": {**superuser_only(200), "secretariat": 200},
     "admin:members_nomination_reject": {**superuser_only(200), "secretariat": 200},
@@ -155,9 +158,21 @@ EXPECTED: dict[str, dict[str, int]] = {
         f"admin:{model}_process_import": staff_only(405)  # POST only
         for model in ("meetings_participation", "members_organization", "members_person")
     },
+    # An import's page: the job of that list (the sample is a participants' import).
+    "admin:meetings_participation_import_job": {**staff_only(200), "outsider": 403},
+    **{
+        f"admin:{model}_import_job": {**staff_only(404), "outsider": 403}
+        for model in ("members_organization", "members_person")
+    },
     # The status-change log is written by the services only, even superusers only read it.
     "admin:meetings_participationevent_add": superuser_only(403),
     "admin:meetings_participationevent_delete": superuser_only(403),
+    # Records of background work are written by the site and the worker only.
+    **{
+        f"admin:{model}_{step}": superuser_only(403)
+        for model in ("anso_outgoingmail", "anso_importjob", "django_tasks_database_dbtaskresult")
+        for step in ("add", "delete")
+    },
     # django-axes' records cannot be added by hand, even by superusers.
     "admin:axes_accessattempt_add": superuser_only(403),
     "admin:axes_accesslog_add": superuser_only(403),
@@ -281,6 +296,18 @@ def samples(superuser):
         "axes.accessfailurelog": AccessFailureLog.objects.create(
             **attempt, http_accept="", path_info="/"
         ),
+        "anso.outgoingmail": OutgoingMail.objects.create(to=["a@example.org"], subject="S"),
+        "anso.importjob": ImportJob.objects.create(
+            model_label="meetings.participation",
+            resource_path="meetings.resources.ParticipantResource",
+            input_format="csv",
+            file_name="participants.csv",
+        ),
+        "django_tasks_database.dbtaskresult": DBTaskResult.objects.create(
+            args_kwargs={"args": [1], "kwargs": {}},
+            task_path="anso.tasks.send_mail",
+            backend_name="default",
+        ),
         "otp_totp.totpdevice": TOTPDevice.objects.create(
             user=UserFactory(username="device-owner"), name="phone"
         ),
@@ -291,6 +318,8 @@ def url_for(name, pattern, samples) -> str:
     """The URL to request for a pattern, with sample arguments."""
     kwargs = {}
     params = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
+    if name.endswith("_import_job"):  # an admin page of a model, with an import job's pk
+        return reverse(name, kwargs={"job_pk": samples["anso.importjob"].pk})
     model, suffix = admin_model_for(name)
     if model is not None:
         key = f"{model._meta.app_label}.{model._meta.model_name}"

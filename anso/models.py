@@ -1,0 +1,103 @@
+"""Records of background work: the mail the site sends and the spreadsheet imports it runs.
+
+Both are written by the web process and read and updated by the worker (anso/tasks.py), so
+they live in the database every process shares.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class OutgoingMailStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class OutgoingMail(models.Model):
+    """One mail the site sends: stored when the write that causes it commits, sent by the
+    worker, retried while the mail server answers with a temporary failure."""
+
+    to = models.JSONField(_("to"), default=list)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=OutgoingMailStatus,
+        default=OutgoingMailStatus.QUEUED,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        indexes = [models.Index(fields=["status", "created_at"], name="outgoingmail_status_idx")]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"
+
+    def get_absolute_url(self):
+        return reverse("admin:anso_outgoingmail_change", args=[self.pk])
+
+
+class ImportJobStatus(models.TextChoices):
+    CHECKING = "checking", _("checking the file")
+    CHECKED = "checked", _("checked, awaiting confirmation")
+    REJECTED = "rejected", _("errors found, nothing saved")
+    IMPORTING = "importing", _("importing")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed, nothing saved")
+
+
+class ImportJob(models.Model):
+    """A spreadsheet uploaded in the admin: checked (a dry run), then, once confirmed,
+    imported by the worker. The file is kept in the database, which every worker reads, until
+    the job ends."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    model_label = models.CharField(_("records"), max_length=100)
+    resource_path = models.CharField(_("resource"), max_length=200)
+    input_format = models.CharField(_("format"), max_length=10)
+    file_name = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField(_("file content"), editable=False, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportJobStatus, default=ImportJobStatus.CHECKING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    skipped = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        app_label, model_name = self.model_label.split(".")
+        return reverse(f"admin:{app_label}_{model_name}_import_job", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ImportJobStatus.CHECKING, ImportJobStatus.IMPORTING}
