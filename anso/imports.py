@@ -17,14 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 from import_export.signals import post_import
 
 from .models import ImportJob, ImportJobStatus
+from .spreadsheets import CSV, XLSX
 
 logger = logging.getLogger(__name__)
 
+#: The formats of the admin's import screens (formula-safe: anso/spreadsheets.py).
 FORMATS = {"csv": CSV, "xlsx": XLSX}
 #: Errors kept on a job: enough to fix a file, not a copy of a broken one.
 MAX_ERRORS = 200

@@ -261,7 +261,7 @@ class NominationRejectForm(CleanTextFormMixin, forms.Form):
     )
 
 
-class NominationResendForm(forms.Form):
+class NominationResendForm(CleanTextFormMixin, forms.Form):
     """The address the nomination was submitted with (the submitter's, not the nominee's)."""
 
     email = forms.EmailField(label=_("Your email (the submitter's)"), max_length=254)
