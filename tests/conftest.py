@@ -79,3 +79,16 @@ def _tasks_run_at_once(settings):
     """Background tasks run inside the test, as they are enqueued. The tests of the worker
     itself (tests/anso/test_worker.py) switch to the database and Redis queues."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The public page cache on, as in production, and empty before and after the test."""
+    from django.core.cache import cache, caches
+
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    caches["versions"].clear()
+    yield
+    cache.clear()
+    caches["versions"].clear()

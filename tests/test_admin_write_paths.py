@@ -13,7 +13,6 @@ import pytest
 import tablib
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.cache import cache, caches
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -93,16 +92,6 @@ def test_every_admin_action_is_classified(superuser):
 
 def test_every_import_resource_is_classified(superuser):
     assert import_resources(superuser) == set(RESOURCES)
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache.clear()
-    caches["versions"].clear()
-    yield
-    cache.clear()
-    caches["versions"].clear()
 
 
 def public_page(url: str) -> str:

@@ -7,7 +7,6 @@ import re
 import pytest
 import tablib
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,16 +30,6 @@ PARTICIPATIONS = reverse("admin:meetings_participation_changelist")
 ATTENDED = ParticipationStatus.ATTENDED
 REGISTERED = ParticipationStatus.REGISTERED
 WAITLISTED = ParticipationStatus.WAITLISTED
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache.clear()
-    caches["versions"].clear()
-    yield
-    cache.clear()
-    caches["versions"].clear()
 
 
 def attended_figure(meeting) -> int:

@@ -4,7 +4,7 @@ records shows on the next request."""
 import uuid
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -13,16 +13,6 @@ from anso.page_cache import _storable, bump_content_version, content_version
 from tests.factories import MeetingFactory, OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache.clear()
-    caches["versions"].clear()
-    yield
-    cache.clear()
-    caches["versions"].clear()
 
 
 def test_page_is_cached_then_invalidated_by_an_orm_change(client, page_cache):
