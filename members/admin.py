@@ -17,6 +17,7 @@ from anso.admin_tools import (
 )
 
 from .models import Body, Organization, Person, Position
+from .nominations import admin as nominations_admin  # noqa: F401  (registers the nominations)
 from .resources import (
     ContactPersonResource,
     OrganizationResource,
@@ -183,7 +184,3 @@ class PositionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     def is_current(self, obj):
         today = timezone.localdate()
         return obj.start_date <= today and (obj.end_date is None or obj.end_date >= today)
-
-
-# Review of contact-person nominations.
-from . import admin_nominations  # noqa: E402, F401

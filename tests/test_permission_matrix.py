@@ -29,9 +29,9 @@ from django_tasks_db.models import DBTaskResult
 
 from anso.models import ImportJob, OutgoingMail
 from meetings.models import ParticipationEvent
-from members.models import NominationEvent
+from members.nominations.models import NominationEvent
+from members.nominations.services import nomination_token
 from members.roles import SECRETARIAT_PERMISSIONS
-from members.services import nomination_token
 from tests.factories import (
     ActionFactory,
     DecisionFactory,
