@@ -16,8 +16,8 @@ from anso.admin_tools import (
     PreloadedAutocompleteInlineMixin,
     country_name,
 )
+from anso.spreadsheets.admin import SpreadsheetAdminMixin
 from members.models import Organization
-from members.resources import SpreadsheetAdminMixin
 
 from . import services
 from .models import (

@@ -15,15 +15,11 @@ from anso.admin_tools import (
     country_name,
     export_as_csv,
 )
+from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
 from .models import Body, Organization, Person, Position
 from .nominations import admin as nominations_admin  # noqa: F401  (registers the nominations)
-from .resources import (
-    ContactPersonResource,
-    OrganizationResource,
-    PersonResource,
-    SpreadsheetAdminMixin,
-)
+from .resources import ContactPersonResource, OrganizationResource, PersonResource
 
 # The admin belongs to the whole site; its names and the site-wide actions are set here, in
 # the first app that registers models.
