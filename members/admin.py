@@ -1,9 +1,7 @@
 """The Secretariat's admin for organizations, people, bodies and positions."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,20 +11,12 @@ from anso.admin_tools import (
     MeetingListFilter,
     PreloadedAutocompleteInlineMixin,
     country_name,
-    export_as_csv,
 )
 from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
 from .models import Body, Organization, Person, Position
 from .nominations import admin as nominations_admin  # noqa: F401  (registers the nominations)
 from .resources import ContactPersonResource, OrganizationResource, PersonResource
-
-# The admin belongs to the whole site; its names and the site-wide actions are set here, in
-# the first app that registers models.
-admin.site.site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
-admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = _("Records kept by the Secretariat")
-admin.site.add_action(export_as_csv, "export_as_csv")
 
 
 class HeldFilter(admin.SimpleListFilter):
