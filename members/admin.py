@@ -8,7 +8,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from anso.admin_tools import (
     CountryOrRegionFilter,
     LongListAdminMixin,
-    MeetingListFilter,
     PreloadedAutocompleteInlineMixin,
     country_name,
 )
@@ -41,19 +40,6 @@ class HeldFilter(admin.SimpleListFilter):
         if self.value() == "future":
             return queryset.filter(start_date__gt=today)
         return queryset
-
-
-class HeldAtMeetingFilter(MeetingListFilter):
-    """Positions held on the first day of a meeting: "who was in the working group then"."""
-
-    title = _("held on the first day of")
-    parameter_name = "held_at_meeting"
-
-    def filter_meeting(self, queryset, meeting_pk):
-        from meetings.models import Meeting
-
-        start = Meeting.objects.filter(pk=meeting_pk).values_list("start_date", flat=True).first()
-        return queryset.none() if start is None else queryset.held_on(start)
 
 
 class PositionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
@@ -148,12 +134,8 @@ class PositionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
         "end_date",
         "is_current",
     ]
-    list_filter = [
-        HeldFilter,
-        HeldAtMeetingFilter,
-        "role",
-        "body",
-    ]
+    # meetings/admin.py adds a filter by meeting (positions held on its first day).
+    list_filter = [HeldFilter, "role", "body"]
     search_fields = [
         "person__given_name",
         "person__family_name",
