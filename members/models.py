@@ -137,7 +137,7 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("members:organization_detail", kwargs={"slug": self.slug})
+        return reverse("organization_detail", kwargs={"slug": self.slug})
 
     @property
     def is_member(self) -> bool:
@@ -202,7 +202,7 @@ class Person(PersonName):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("members:person_detail", kwargs={"slug": self.slug})
+        return reverse("person_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         self.email = self.email.strip().lower()

@@ -154,7 +154,7 @@ def test_organization_page_shows_contact_persons_and_meetings_attended(client):
 
 
 def test_organization_unknown_slug_is_404(client):
-    assert client.get(reverse("members:organization_detail", args=["nope"])).status_code == 404
+    assert client.get(reverse("organization_detail", args=["nope"])).status_code == 404
 
 
 @pytest.mark.parametrize("n", [1, 30])
@@ -203,7 +203,7 @@ def test_person_with_no_public_record_is_404(client):
     public page."""
     participation = ParticipationFactory(listed_publicly=False)
     assert client.get(participation.person.get_absolute_url()).status_code == 404
-    assert client.get(reverse("members:person_detail", args=["nobody"])).status_code == 404
+    assert client.get(reverse("person_detail", args=["nobody"])).status_code == 404
 
 
 def test_person_name_is_escaped(client):
