@@ -1,17 +1,30 @@
 """The admin site: who may enter follows the one staff rule of `anso.staff` (active staff;
 a confirmed two-factor device, or any superuser where ADMIN_REQUIRE_OTP is on, verified in
-this session)."""
+this session). Its names follow settings.SITE_NAME; the CSV export is an action of every
+list."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
+from .admin_tools import export_as_csv
 from .staff import HAS_DEVICE_SESSION_KEY, Access, second_factor_url, staff_access
 
 __all__ = ["HAS_DEVICE_SESSION_KEY", "TwoFactorAdminSite"]
 
 
 class TwoFactorAdminSite(admin.AdminSite):
+    site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
+    site_title = settings.SITE_NAME
+    index_title = _("Records kept by the Secretariat")
+
+    def __init__(self, name="admin"):
+        super().__init__(name)
+        self.add_action(export_as_csv, "export_as_csv")
+
     def has_permission(self, request):
         return staff_access(request) is Access.GRANTED
 

@@ -1,6 +1,6 @@
 """Admin pieces shared by every model of the site: the CSV export action, a country filter
-that lists only the countries in use, a meeting filter that stays short when there are
-thousands of meetings, and inline autocompletes without a query per row."""
+that lists only the countries in use, a filter by a related record that stays short when there
+are thousands of them, and inline autocompletes without a query per row."""
 
 import csv
 import datetime
@@ -145,33 +145,32 @@ def country_name(obj) -> str:
     return obj.country.name if obj.country else "-"
 
 
-class MeetingListFilter(admin.SimpleListFilter):
-    """Filter by meeting, listing only the latest meetings (and the one chosen).
+class LatestRowsListFilter(admin.SimpleListFilter):
+    """Filter by a related record, listing only the latest few (and the one chosen).
 
-    The stock related filter lists every meeting: with a thousand meetings that is a thousand
-    links rendered on every changelist page. Any other meeting is reached with
-    `?meeting=<pk>`, the link the meeting's own admin page uses. Subclasses set `meeting_path`,
-    the lookup from the listed model to its meeting.
+    The stock related filter lists every row of the related table: with a thousand meetings
+    that is a thousand links rendered on every changelist page. Any other row is reached with
+    `?<parameter_name>=<pk>`, the link the related record's own admin page can use. Subclasses
+    set `title`, `parameter_name` and `lookup_path` (from the listed model to the related
+    record) and give `latest()`, the related rows newest first; `label()` names one.
     """
 
-    title = _("meeting")
-    parameter_name = "meeting"
-    meeting_path = "meeting"
+    lookup_path = ""
     shown = 12
 
-    def lookups(self, request, model_admin):
-        from meetings.models import Meeting  # meetings depends on members, not the reverse
+    def latest(self) -> models.QuerySet:
+        raise NotImplementedError
 
-        meetings = Meeting.objects.order_by("-start_date", "-pk").only("title", "start_date")
-        choices = [(str(m.pk), self.label(m)) for m in meetings[: self.shown]]
+    def label(self, obj: models.Model) -> str:
+        return str(obj)
+
+    def lookups(self, request, model_admin):
+        rows = self.latest()
+        choices = [(str(row.pk), self.label(row)) for row in rows[: self.shown]]
         chosen = self.value()
         if chosen and chosen.isdigit() and chosen not in {pk for pk, _label in choices}:
-            choices += [(str(m.pk), self.label(m)) for m in meetings.filter(pk=chosen)]
+            choices += [(str(row.pk), self.label(row)) for row in rows.filter(pk=chosen)]
         return choices
-
-    @staticmethod
-    def label(meeting) -> str:
-        return f"{meeting.title} ({meeting.start_date:%b %Y})"
 
     def queryset(self, request, queryset):
         chosen = self.value()
@@ -179,10 +178,10 @@ class MeetingListFilter(admin.SimpleListFilter):
             return queryset
         if not chosen.isdigit():
             return queryset.none()
-        return self.filter_meeting(queryset, int(chosen))
+        return self.filter_related(queryset, int(chosen))
 
-    def filter_meeting(self, queryset, meeting_pk: int):
-        return queryset.filter(**{f"{self.meeting_path}__pk": meeting_pk})
+    def filter_related(self, queryset: models.QuerySet, pk: int) -> models.QuerySet:
+        return queryset.filter(**{f"{self.lookup_path}__pk": pk})
 
 
 class _PreloadedAutocompleteSelect(AutocompleteSelect):

@@ -1,9 +1,7 @@
 from django.apps import AppConfig
-from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.admin import apps as admin_apps
 from django.core import checks
-from django.db.models.signals import post_migrate
 
 
 class AdminConfig(admin_apps.AdminConfig):
@@ -31,33 +29,7 @@ class AnsoConfig(AppConfig):
 
         connect_signals()
         register_login_attempts_admin(admin.site)
-        # After every migrate, and after the flush that ends each transactional test, the
-        # Secretariat group exists with exactly its permissions (members/roles.py).
-        post_migrate.connect(ensure_groups, dispatch_uid="anso-ensure-groups")
         checks.register(check_production_safety, checks.Tags.security, deploy=True)
-
-
-def ensure_groups(sender, apps=global_apps, using="default", **kwargs):
-    """Give the Secretariat group exactly SECRETARIAT_PERMISSIONS, once the permissions of
-    every app exist: after the post_migrate signal of the last app that has models."""
-    from members.roles import SECRETARIAT_GROUP, secretariat_codenames
-
-    with_models = [config for config in global_apps.get_app_configs() if config.models_module]
-    if sender is not with_models[-1]:
-        return
-
-    try:
-        group_model = apps.get_model("auth", "Group")
-        permission_model = apps.get_model("auth", "Permission")
-    except LookupError:
-        return
-    group, _ = group_model.objects.using(using).get_or_create(name=SECRETARIAT_GROUP)
-    wanted = secretariat_codenames()
-    group.permissions.set(
-        permission
-        for permission in permission_model.objects.using(using).select_related("content_type")
-        if (permission.content_type.app_label, permission.codename) in wanted
-    )
 
 
 def check_production_safety(app_configs=None, **kwargs):

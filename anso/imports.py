@@ -21,11 +21,11 @@ from import_export.results import RowResult
 from import_export.signals import post_import
 
 from .models import ImportJob, ImportJobStatus
-from .spreadsheets import CSV, XLSX
+from .spreadsheets.formats import CSV, XLSX
 
 logger = logging.getLogger(__name__)
 
-#: The formats of the admin's import screens (formula-safe: anso/spreadsheets.py).
+#: The formats of the admin's import screens (formula-safe: anso/spreadsheets/formats.py).
 FORMATS = {"csv": CSV, "xlsx": XLSX}
 #: Errors kept on a job: enough to fix a file, not a copy of a broken one.
 MAX_ERRORS = 200

@@ -10,7 +10,6 @@ Secretariat sees queued and failed mail in the admin and can send it again.
 import datetime
 import email.policy
 import logging
-import re
 import smtplib
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.tasks import default_task_backend
 from django.utils import timezone
 
 from .models import OutgoingMail, OutgoingMailStatus
+from .text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -28,22 +28,15 @@ logger = logging.getLogger(__name__)
 #: The SMTP backend passes its own policy and is not affected.
 _READABLE_POLICY = email.policy.default.clone(max_line_length=998)
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-
 
 class _PlainTextEmail(EmailMessage):
     def message(self, *, policy=_READABLE_POLICY):
         return super().message(policy=policy)
 
 
-def one_line(text: str) -> str:
-    """A header value: control characters (line breaks included) become single spaces, so
-    that no stored value (a name typed into a form) can make a mail fail."""
-    return _CONTROL.sub(" ", text).strip()
-
-
 def send_after_commit(*, subject: str, body: str, to: list[str]) -> None:
     """Send a plain-text mail once the current transaction commits (at once outside one)."""
+    # Header values on one line: no stored value (a name typed into a form) can make a mail fail.
     recipients = [one_line(address) for address in to if address]
     if not recipients:
         return

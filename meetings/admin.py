@@ -12,14 +12,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from anso.admin_tools import (
     CountryOrRegionFilter,
     LongListAdminMixin,
-    MeetingListFilter,
     PreloadedAutocompleteInlineMixin,
     country_name,
 )
-from members.models import Organization
-from members.resources import SpreadsheetAdminMixin
+from anso.spreadsheets.admin import SpreadsheetAdminMixin
+from members import admin as members_admin
+from members.models import Organization, Position
 
 from . import services
+from .admin_filters import HeldAtMeetingFilter, MeetingListFilter
 from .models import (
     Action,
     AgendaItem,
@@ -428,3 +429,12 @@ class ParticipationEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The members' positions, with a filter only meetings can offer: held on a meeting's first day.
+admin.site.unregister(Position)
+
+
+@admin.register(Position)
+class PositionAdmin(members_admin.PositionAdmin):
+    list_filter = [members_admin.HeldFilter, HeldAtMeetingFilter, "role", "body"]

@@ -16,16 +16,16 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history
 
-from members.models import Person
-from members.resources import (
+from anso.spreadsheets.widgets import (
     AllOrNothingMixin,
     ChoiceWidget,
     CountryWidget,
-    OrganizationLookup,
     YesNoWidget,
     normalise_headers,
     required_columns,
 )
+from members.models import Person
+from members.resources import OrganizationLookup
 
 from .models import Capacity, Meeting, Participation, ParticipationStatus
 from .services import participations_save

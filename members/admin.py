@@ -1,35 +1,21 @@
 """The Secretariat's admin for organizations, people, bodies and positions."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from anso.admin_tools import (
     CountryOrRegionFilter,
     LongListAdminMixin,
-    MeetingListFilter,
     PreloadedAutocompleteInlineMixin,
     country_name,
-    export_as_csv,
 )
+from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
 from .models import Body, Organization, Person, Position
-from .resources import (
-    ContactPersonResource,
-    OrganizationResource,
-    PersonResource,
-    SpreadsheetAdminMixin,
-)
-
-# The admin belongs to the whole site; its names and the site-wide actions are set here, in
-# the first app that registers models.
-admin.site.site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
-admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = _("Records kept by the Secretariat")
-admin.site.add_action(export_as_csv, "export_as_csv")
+from .nominations import admin as nominations_admin  # noqa: F401  (registers the nominations)
+from .resources import ContactPersonResource, OrganizationResource, PersonResource
 
 
 class HeldFilter(admin.SimpleListFilter):
@@ -54,19 +40,6 @@ class HeldFilter(admin.SimpleListFilter):
         if self.value() == "future":
             return queryset.filter(start_date__gt=today)
         return queryset
-
-
-class HeldAtMeetingFilter(MeetingListFilter):
-    """Positions held on the first day of a meeting: "who was in the working group then"."""
-
-    title = _("held on the first day of")
-    parameter_name = "held_at_meeting"
-
-    def filter_meeting(self, queryset, meeting_pk):
-        from meetings.models import Meeting
-
-        start = Meeting.objects.filter(pk=meeting_pk).values_list("start_date", flat=True).first()
-        return queryset.none() if start is None else queryset.held_on(start)
 
 
 class PositionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
@@ -161,12 +134,8 @@ class PositionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
         "end_date",
         "is_current",
     ]
-    list_filter = [
-        HeldFilter,
-        HeldAtMeetingFilter,
-        "role",
-        "body",
-    ]
+    # meetings/admin.py adds a filter by meeting (positions held on its first day).
+    list_filter = [HeldFilter, "role", "body"]
     search_fields = [
         "person__given_name",
         "person__family_name",
@@ -183,7 +152,3 @@ class PositionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     def is_current(self, obj):
         today = timezone.localdate()
         return obj.start_date <= today and (obj.end_date is None or obj.end_date >= today)
-
-
-# Review of contact-person nominations.
-from . import admin_nominations  # noqa: E402, F401

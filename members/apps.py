@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "members"
     verbose_name = _("Members and bodies")
+
+    def ready(self):
+        from .roles import ensure_groups
+
+        # After every migrate, and after the flush that ends each transactional test, the
+        # Secretariat group exists with exactly its permissions (members/roles.py).
+        post_migrate.connect(ensure_groups, dispatch_uid="members-ensure-groups")

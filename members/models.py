@@ -13,6 +13,29 @@ from simple_history.models import HistoricalRecords
 
 from anso.slugs import unique_slug
 
+from .names import NameOrder, PersonName
+from .nominations.models import Nomination, NominationEvent
+
+# The nominations' models live in members/nominations/ and belong to this app too: importing
+# them here registers them with it. They refer to the models below by name
+# ("members.Organization"), so that the import runs one way.
+__all__ = [
+    "WORKING_GROUP_ROLES",
+    "Body",
+    "BodyKind",
+    "MembershipStatus",
+    "NameOrder",
+    "Nomination",
+    "NominationEvent",
+    "Organization",
+    "OrganizationKind",
+    "OrganizationQuerySet",
+    "Person",
+    "Position",
+    "PositionQuerySet",
+    "Role",
+]
+
 
 class OrganizationKind(models.TextChoices):
     ACADEMY = "academy", _("academy of sciences")
@@ -114,7 +137,7 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("members:organization_detail", kwargs={"slug": self.slug})
+        return reverse("organization_detail", kwargs={"slug": self.slug})
 
     @property
     def is_member(self) -> bool:
@@ -134,24 +157,7 @@ class Organization(models.Model):
             raise ValidationError(errors)
 
 
-class NameOrder(models.TextChoices):
-    GIVEN_FIRST = "given_first", _("given name first (Yin Li)")
-    FAMILY_FIRST = "family_first", _("family name first (Li Yin)")
-
-
-class Person(models.Model):
-    honorific = models.CharField(
-        _("honorific"), max_length=20, blank=True, help_text=_("e.g. Prof., Dr., Ms.")
-    )
-    given_name = models.CharField(_("given name"), max_length=100, blank=True)
-    family_name = models.CharField(
-        _("family name"),
-        max_length=100,
-        help_text=_("For a person known by one name only, put it here."),
-    )
-    name_order = models.CharField(
-        _("name order"), max_length=16, choices=NameOrder, default=NameOrder.GIVEN_FIRST
-    )
+class Person(PersonName):
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -196,19 +202,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("members:person_detail", kwargs={"slug": self.slug})
-
-    @property
-    def full_name(self) -> str:
-        if self.name_order == NameOrder.FAMILY_FIRST:
-            parts = (self.family_name, self.given_name)
-        else:
-            parts = (self.given_name, self.family_name)
-        return " ".join(part for part in parts if part)
-
-    @property
-    def display_name(self) -> str:
-        return " ".join(part for part in (self.honorific, self.full_name) if part)
+        return reverse("person_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         self.email = self.email.strip().lower()
@@ -419,14 +413,3 @@ class Position(models.Model):
             errors["appointed_by"] = _("A contact person is appointed by a member organization.")
         if errors:
             raise ValidationError(errors)
-
-
-# Contact-person nominations live in their own module; importing them here keeps every model
-# importable from members.models.
-from .nomination_models import (  # noqa: E402, F401
-    OPEN_NOMINATION_STATUSES,
-    Nomination,
-    NominationEvent,
-    NominationKind,
-    NominationStatus,
-)

@@ -1,10 +1,12 @@
 """The Secretariat group: exactly the permissions the alliance's staff need in the admin.
 
 The group is created and kept up to date by data migrations that call
-`ensure_secretariat_group`. An app that adds a model the Secretariat edits adds it to
+`ensure_secretariat_group`, and after every migrate by `ensure_groups` (connected in
+members/apps.py). An app that adds a model the Secretariat edits adds it to
 `SECRETARIAT_PERMISSIONS` and ships a migration that calls the function again.
 """
 
+from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 SECRETARIAT_GROUP = "Secretariat"
@@ -67,13 +69,29 @@ def ensure_secretariat_group(apps, schema_editor=None):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+    _set_secretariat_permissions(apps)
+
+
+def ensure_groups(sender, apps=global_apps, using="default", **kwargs):
+    """Give the Secretariat group exactly SECRETARIAT_PERMISSIONS, once the permissions of
+    every app exist: after the post_migrate signal of the last app that has models."""
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module]
+    if sender is not with_models[-1]:
+        return
+
+    try:
+        _set_secretariat_permissions(apps, using=using)
+    except LookupError:  # auth is not installed
+        return
+
+
+def _set_secretariat_permissions(apps, using: str = "default") -> None:
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    group, _ = group_model.objects.using(using).get_or_create(name=SECRETARIAT_GROUP)
     wanted = secretariat_codenames()
-    perms = [
-        perm
-        for perm in Permission.objects.select_related("content_type")
-        if (perm.content_type.app_label, perm.codename) in wanted
-    ]
-    group.permissions.set(perms)
+    group.permissions.set(
+        permission
+        for permission in permission_model.objects.using(using).select_related("content_type")
+        if (permission.content_type.app_label, permission.codename) in wanted
+    )

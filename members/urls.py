@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,11 +7,5 @@ app_name = "members"
 urlpatterns = [
     path("working-group/", views.working_group, name="working_group"),
     path("members/", views.organization_list, name="organization_list"),
-    path("members/<slug:slug>/", views.organization_detail, name="organization_detail"),
-    path("people/<slug:slug>/", views.person_detail, name="person_detail"),
+    path("", include("members.nominations.urls")),
 ]
-
-# Contact-person nominations (members/nomination_views.py).
-from .nomination_urls import urlpatterns as nomination_urlpatterns  # noqa: E402
-
-urlpatterns += nomination_urlpatterns

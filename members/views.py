@@ -1,14 +1,13 @@
-from django.http import Http404
+"""The members' own public pages: the working group on a date and the member directory. The
+pages of one organization and one person show their meetings too: meetings/site/views.py."""
+
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from anso.pagination import paginate
-from meetings import selectors as meeting_selectors
 
 from . import selectors
 from .forms import RosterDateForm
-from .models import Organization, Person
 
 #: Member organizations (with their contact persons) a page of the roster lists; the experts
 #: follow the last of them.
@@ -44,54 +43,3 @@ def organization_list(request):
     directory = selectors.member_directory()
     page = paginate(request, directory, per_page=ORGANIZATIONS_PER_PAGE)
     return render(request, "members/organization_list.html", {"page_obj": page})
-
-
-def organization_detail(request, slug: str):
-    try:
-        organization = selectors.organization_get(slug=slug)
-    except Organization.DoesNotExist as error:
-        raise Http404(_("No such organization.")) from error
-    today = timezone.localdate()
-    return render(
-        request,
-        "members/organization_detail.html",
-        {
-            "organization": organization,
-            "object": organization,
-            "contact_persons": list(
-                selectors.organization_contact_persons(organization=organization, date=today)
-            ),
-            "meetings": list(
-                meeting_selectors.meetings_attended_by_organization(organization=organization)
-            ),
-        },
-    )
-
-
-def person_detail(request, slug: str):
-    """A person's public record. Someone who holds no position and appears by name in no
-    published meeting has no public page (404)."""
-    try:
-        person = Person.objects.select_related("organization").get(slug=slug)
-    except Person.DoesNotExist as error:
-        raise Http404(_("No such person.")) from error
-    positions = list(selectors.person_positions(person=person))
-    attended = list(meeting_selectors.meetings_attended_by_person(person=person))
-    talks = list(meeting_selectors.person_talks(person=person))
-    chaired = list(meeting_selectors.sessions_chaired_by(person=person))
-    if not (positions or attended or talks or chaired):
-        raise Http404(_("No such person."))
-    today = timezone.localdate()
-    return render(
-        request,
-        "members/person_detail.html",
-        {
-            "person": person,
-            "object": person,
-            "current_positions": [p for p in positions if not p.end_date or p.end_date >= today],
-            "past_positions": [p for p in positions if p.end_date and p.end_date < today],
-            "attended": attended,
-            "talks": talks,
-            "chaired": chaired,
-        },
-    )

@@ -19,15 +19,13 @@ from members.models import (
     Body,
     BodyKind,
     MembershipStatus,
-    Nomination,
-    NominationKind,
-    NominationStatus,
     Organization,
     OrganizationKind,
     Person,
     Position,
     Role,
 )
+from members.nominations.models import Nomination, NominationKind, NominationStatus
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -17,7 +17,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from meetings.models import Participation, ParticipationEvent, ParticipationStatus
-from members.models import Nomination, NominationEvent, NominationStatus
+from members.nominations.models import Nomination, NominationEvent, NominationStatus
 
 from .factories import (
     BodyFactory,

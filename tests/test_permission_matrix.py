@@ -29,9 +29,9 @@ from django_tasks_db.models import DBTaskResult
 
 from anso.models import ImportJob, OutgoingMail
 from meetings.models import ParticipationEvent
-from members.models import NominationEvent
+from members.nominations.models import NominationEvent
+from members.nominations.services import nomination_token
 from members.roles import SECRETARIAT_PERMISSIONS
-from members.services import nomination_token
 from tests.factories import (
     ActionFactory,
     DecisionFactory,
@@ -81,8 +81,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "home": everyone(200),
     "members:working_group": everyone(200),
     "members:organization_list": everyone(200),
-    "members:organization_detail": everyone(200),
-    "members:person_detail": everyone(200),
+    "organization_detail": everyone(200),
+    "person_detail": everyone(200),
     "meetings:meeting_list": everyone(200),
     "meetings:meeting_detail": everyone(200),
     "meetings:action_list": everyone(200),
@@ -358,7 +358,7 @@ def url_for(name, pattern, samples) -> str:
         meeting = samples["meeting"]
         kwargs = {"year": meeting.start_date.year, "slug": meeting.slug}
     elif "slug" in params:
-        kind = {"members:organization_detail": "organization", "members:person_detail": "person",
+        kind = {"organization_detail": "organization", "person_detail": "person",
                 "meetings:action_detail": "action"}[name]  # fmt: skip
         kwargs = {"slug": samples[kind].slug}
     else:

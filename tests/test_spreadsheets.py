@@ -1,4 +1,4 @@
-"""Every import and export of the admin goes through anso/spreadsheets.py: formulas are escaped,
+"""Every import and export of the admin goes through anso/spreadsheets/: formulas are escaped,
 control characters never fail an export, imported cells are one line, hand-made parameters are
 a 400."""
 
@@ -12,7 +12,12 @@ from django.contrib import admin
 from django.urls import reverse
 from import_export.admin import ExportMixin, ImportMixin
 
-from anso.spreadsheets import FORMULA_STARTS, OneLineCellsMixin, escape_formula, unescape_formula
+from anso.spreadsheets.formats import (
+    FORMULA_STARTS,
+    OneLineCellsMixin,
+    escape_formula,
+    unescape_formula,
+)
 from meetings.resources import ParticipantResource
 from members.resources import OrganizationResource, PersonResource
 

@@ -12,8 +12,8 @@ from anso.text import CleanTextFormMixin, one_line
 from meetings import services as meeting_services
 from meetings.forms import RegistrationForm, ReportForm, WalkInForm
 from meetings.models import Meeting, Participation
-from members import services as member_services
-from members.nomination_forms import NominationForm, NominationRejectForm
+from members.nominations import services as member_services
+from members.nominations.forms import NominationForm, NominationRejectForm
 
 from .factories import OrganizationFactory, RegistrationWindowFactory
 from .members.test_nomination_services import submit_data
@@ -21,7 +21,7 @@ from .members.test_nomination_services import submit_data
 pytestmark = pytest.mark.django_db
 
 #: Modules whose forms take text from people (the public site and the Secretariat's pages).
-FORM_MODULES = ["meetings.forms", "members.forms", "members.nomination_forms"]
+FORM_MODULES = ["meetings.forms", "members.forms", "members.nominations.forms"]
 
 
 def _forms_with_text():
@@ -108,7 +108,7 @@ def test_nomination_mail_subject_is_one_line_whatever_the_stored_name(
     data = submit_data(OrganizationFactory(), given_name="Amina\x0b", family_name="Otieno\nX")
     with django_capture_on_commit_callbacks(execute=True):
         member_services.nomination_submit(
-            data=data, client_address="203.0.113.9", site_url="https://anso.example.org/"
+            details=data, client_address="203.0.113.9", site_url="https://anso.example.org/"
         )
     (mail,) = mailoutbox
     assert mail.subject == "Please confirm the nomination of Prof. Amina Otieno X"

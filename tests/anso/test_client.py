@@ -15,8 +15,8 @@ from django.utils.crypto import salted_hmac
 
 from anso.client import ClientAddressFilter, client_address, client_address_hash
 from meetings import views as meeting_views
-from members.models import Nomination
-from members.nomination_views import SUBMISSIONS_PER_HOUR
+from members.nominations.models import Nomination
+from members.nominations.views import SUBMISSIONS_PER_HOUR
 from tests.factories import OrganizationFactory, RegistrationWindowFactory, UserFactory
 from tests.members.test_nomination_views import form_data as nomination_data
 

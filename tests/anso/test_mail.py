@@ -11,7 +11,7 @@ from django.utils import timezone
 from anso.mail import send_after_commit
 from anso.models import OutgoingMail, OutgoingMailStatus
 from meetings.models import Participation
-from members.models import Nomination
+from members.nominations.models import Nomination
 
 from ..factories import OrganizationFactory, RegistrationWindowFactory
 from ..meetings.test_registration import form_data as registration_data

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from members.models import Nomination, NominationStatus
+from members.nominations.models import Nomination, NominationStatus
 from members.roles import SECRETARIAT_GROUP
 from tests.factories import BodyFactory, OrganizationFactory, UserFactory
 

@@ -9,15 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.formats.base_formats import CSV, XLSX
 
+from anso.spreadsheets.admin import MAX_UPLOAD_BYTES, check_spreadsheet_upload
 from meetings.models import Participation, ParticipationStatus
 from meetings.resources import ParticipantResource
 from members.models import Organization, Person
-from members.resources import (
-    MAX_UPLOAD_BYTES,
-    OrganizationResource,
-    PersonResource,
-    check_spreadsheet_upload,
-)
+from members.resources import OrganizationResource, PersonResource
 
 from ..factories import MeetingFactory, OrganizationFactory, ParticipationFactory, PersonFactory
 

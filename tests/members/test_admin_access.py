@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from meetings.models import ParticipationEvent
-from members.models import NominationEvent
+from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
 from ..factories import (

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from members.models import BodyKind, NameOrder, Organization, Person, Position, Role
+from members.models import BodyKind, Organization, Person, Position, Role
+from members.names import NameOrder
 
 from ..factories import (
     BodyFactory,

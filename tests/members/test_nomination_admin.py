@@ -2,7 +2,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from members.models import Nomination, NominationEvent, NominationStatus, Position
+from members.models import Position
+from members.nominations.models import Nomination, NominationEvent, NominationStatus
 from tests.factories import BodyFactory, NominationFactory
 
 pytestmark = pytest.mark.django_db

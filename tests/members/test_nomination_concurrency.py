@@ -8,8 +8,9 @@ import threading
 import pytest
 from django.db import connection
 
-from members import services
-from members.models import Nomination, NominationKind, NominationStatus, Person, Position
+from members.models import Person, Position
+from members.nominations import services
+from members.nominations.models import Nomination, NominationKind, NominationStatus
 from tests.factories import BodyFactory, NominationFactory, OrganizationFactory, UserFactory
 
 pytestmark = [
@@ -85,7 +86,9 @@ def test_nomination_double_submit_race_leaves_one_nomination():
     }
 
     def submit():
-        return services.nomination_submit(data=dict(data), site_url="http://testserver/")
+        return services.nomination_submit(
+            details=services.NominationDetails(**data), site_url="http://testserver/"
+        )
 
     results = run_together(submit, submit, submit)
 

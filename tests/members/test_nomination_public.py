@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from members import services
+from members.nominations import services
 from tests.factories import BodyFactory, NominationFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

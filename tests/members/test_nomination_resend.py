@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anso.models import OutgoingMail, OutgoingMailStatus
-from members.models import Nomination, NominationStatus
-from members.nomination_views import RESENDS_PER_EMAIL_PER_HOUR, RESENDS_PER_HOUR
+from members.nominations.models import Nomination, NominationStatus
+from members.nominations.views import RESENDS_PER_EMAIL_PER_HOUR, RESENDS_PER_HOUR
 
 from ..anso.smtp import Inbox, free_port, smtp_mailers, smtp_server
 from ..factories import NominationFactory, OrganizationFactory

@@ -4,16 +4,9 @@ import re
 import pytest
 from django.db import IntegrityError, transaction
 
-from members import services
-from members.models import (
-    Nomination,
-    NominationEvent,
-    NominationKind,
-    NominationStatus,
-    Person,
-    Position,
-    Role,
-)
+from members.models import Person, Position, Role
+from members.nominations import services
+from members.nominations.models import Nomination, NominationEvent, NominationKind, NominationStatus
 from tests.factories import (
     BodyFactory,
     NominationFactory,
@@ -57,7 +50,7 @@ def submit_data(organization, **overrides):
         "submitter_role": "Representative",
     }
     data.update(overrides)
-    return data
+    return services.NominationDetails(**data)
 
 
 # Constraint through the ORM ------------------------------------------------------------------
@@ -115,7 +108,7 @@ def test_nomination_submit_stores_unconfirmed_and_mails_link_after_commit(
     organization = OrganizationFactory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         nomination = services.nomination_submit(
-            data=submit_data(organization),
+            details=submit_data(organization),
             client_address="203.0.113.9",
             site_url="https://anso.example.org/",
         )
@@ -140,13 +133,14 @@ def test_nomination_submit_stores_unconfirmed_and_mails_link_after_commit(
 def test_nomination_submit_refuses_second_open_one(django_capture_on_commit_callbacks, mailoutbox):
     organization = OrganizationFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.nomination_submit(data=submit_data(organization), site_url="http://x/")
+        services.nomination_submit(details=submit_data(organization), site_url="http://x/")
     with (
         pytest.raises(services.NominationAlreadyOpen),
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.nomination_submit(
-            data=submit_data(organization, email="amina.otieno@EXAMPLE.org"), site_url="http://x/"
+            details=submit_data(organization, email="amina.otieno@EXAMPLE.org"),
+            site_url="http://x/",
         )
     assert Nomination.objects.count() == 1
     assert len(mailoutbox) == 1
@@ -163,7 +157,7 @@ def test_nomination_submit_expires_stale_unconfirmed_one():
     Nomination.objects.filter(pk=old.pk).update(
         created_at=old.created_at - datetime.timedelta(days=8)
     )
-    new = services.nomination_submit(data=submit_data(organization), site_url="http://x/")
+    new = services.nomination_submit(details=submit_data(organization), site_url="http://x/")
     old.refresh_from_db()
     assert old.status == NominationStatus.EXPIRED
     assert new.status == NominationStatus.UNCONFIRMED
@@ -199,7 +193,7 @@ def test_nomination_confirm_mails_the_secretariat_a_link_to_review_it(
         services.nomination_confirm(nomination=nomination, site_url="https://anso.example.org/")
     (mail,) = mailoutbox
     assert sorted(mail.to) == ["ana@example.org", "ben@example.org"]
-    assert nomination.nominee_name in mail.subject
+    assert nomination.display_name in mail.subject
     assert f"https://anso.example.org/admin/members/nomination/{nomination.pk}/change/" in (
         mail.body
     )

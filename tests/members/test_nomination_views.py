@@ -7,10 +7,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from members import services
-from members.models import MembershipStatus, Nomination, NominationStatus
-from members.nomination_forms import NominationForm
-from members.nomination_views import SUBMISSIONS_PER_HOUR
+from members.models import MembershipStatus
+from members.nominations import services
+from members.nominations.forms import NominationForm
+from members.nominations.models import Nomination, NominationStatus
+from members.nominations.views import SUBMISSIONS_PER_HOUR
 from tests.factories import (
     BodyFactory,
     NominationFactory,
@@ -73,8 +74,9 @@ def test_nomination_url_is_stable():
 def test_nomination_form_valid(organization):
     form = NominationForm(data=form_data(organization))
     assert form.is_valid(), form.errors
-    assert form.service_data()["email"] == "amina@example.org"
-    assert "website" not in form.service_data()
+    details = form.details()
+    assert details.email == "amina@example.org"
+    assert not hasattr(details, "website")
 
 
 @pytest.mark.parametrize(

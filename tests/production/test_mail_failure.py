@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from anso.models import OutgoingMail, OutgoingMailStatus
 from meetings.models import Participation
-from members.models import Nomination
+from members.nominations.models import Nomination
 
 from ..factories import OrganizationFactory, RegistrationWindowFactory
 from ..meetings.test_registration import form_data as registration_data

@@ -1,4 +1,4 @@
-"""Writes of the members app that do more than one save.
+"""The nomination workflow: the writes that do more than one save.
 
 Nominations: submit (public form), confirm (signed link), approve and reject (admin).
 Each runs in one transaction, records a NominationEvent for every change of status and
@@ -6,14 +6,11 @@ sends its mail only after the transaction commits.
 """
 
 import datetime
-import email.policy
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
-from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,24 +19,41 @@ from django.utils.translation import gettext as _
 
 from anso.client import client_address_hash
 from anso.mail import send_after_commit
-from anso.text import one_line
+from anso.signed_links import LinkSigner
 
-from .models import (
-    Body,
-    BodyKind,
-    Nomination,
-    NominationEvent,
-    NominationKind,
-    NominationStatus,
-    Person,
-    Position,
-    Role,
-)
-from .roles import SECRETARIAT_GROUP
+from ..models import Body, BodyKind, Organization, Person, Position, Role
+from ..names import NameOrder
+from ..roles import SECRETARIAT_GROUP
+from .models import Nomination, NominationEvent, NominationKind, NominationStatus
 
 #: How long the confirmation link in the submitter's mail confirms a nomination.
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
-CONFIRMATION_SALT = "members.nomination.confirm"
+CONFIRMATION_LINK = LinkSigner(salt="members.nomination.confirm", max_age=CONFIRMATION_MAX_AGE)
+
+
+@dataclass(frozen=True)
+class NominationDetails:
+    """What the public form collects: the member organization, the nominee and the person
+    submitting (the nomination's fields, by name)."""
+
+    organization: Organization
+    family_name: str
+    email: str
+    job_title: str
+    country: str
+    submitter_name: str
+    submitter_email: str
+    submitter_role: str
+    kind: str = NominationKind.CONTACT_PERSON
+    honorific: str = ""
+    given_name: str = ""
+    name_order: str = NameOrder.GIVEN_FIRST
+    phone: str = ""
+    replaces: Person | None = None
+    consent_to_publish: bool = False
+
+    def as_fields(self) -> dict[str, Any]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 class NominationError(Exception):
@@ -72,7 +86,7 @@ class NominationAlreadyDecided(NominationError):
 
 def nomination_token(*, nomination: Nomination) -> str:
     """The signed, timestamped token in the confirmation link."""
-    return signing.TimestampSigner(salt=CONFIRMATION_SALT).sign(str(nomination.pk))
+    return CONFIRMATION_LINK.sign(str(nomination.pk))
 
 
 @dataclass(frozen=True)
@@ -87,36 +101,20 @@ def nomination_from_token(*, token: str) -> LinkCheck | None:
     None for a tampered or unknown link. An expired link still identifies its nomination so
     that a confirmed nomination's status stays visible; it no longer confirms anything.
     """
-    signer = signing.TimestampSigner(salt=CONFIRMATION_SALT)
-    try:
-        value = signer.unsign(token)
-    except signing.BadSignature:
+    signed = CONFIRMATION_LINK.unsign(token)
+    if signed is None:
         return None
-    try:
-        signer.unsign(token, max_age=CONFIRMATION_MAX_AGE)
-        expired = False
-    except signing.SignatureExpired:
-        expired = True
     nomination = (
-        Nomination.objects.select_related("organization", "replaces").filter(pk=value).first()
+        Nomination.objects.select_related("organization", "replaces")
+        .filter(pk=signed.value)
+        .first()
     )
     if nomination is None:
         return None
-    return LinkCheck(nomination=nomination, expired=expired)
+    return LinkCheck(nomination=nomination, expired=signed.expired)
 
 
 # Mail ---------------------------------------------------------------------------------------
-
-
-#: Lines up to the SMTP limit instead of 78, so that a plain-ASCII mail is sent as 7bit and a
-#: long link stays on one line where the mail is printed (the console backend of local runs).
-#: The SMTP backend passes its own policy and is not affected.
-_READABLE_POLICY = email.policy.default.clone(max_line_length=998)
-
-
-class _PlainTextEmail(EmailMessage):
-    def message(self, *, policy=_READABLE_POLICY):
-        return super().message(policy=policy)
 
 
 def _send_after_commit(
@@ -124,6 +122,19 @@ def _send_after_commit(
 ) -> None:
     context = {"SITE_NAME": settings.SITE_NAME, **context}
     send_after_commit(subject=subject, body=render_to_string(template, context), to=to)
+
+
+def _mail_confirmation_link(*, nomination: Nomination, site_url: str) -> None:
+    """The mail with the link that confirms the nomination, to its submitter."""
+    link = site_url.rstrip("/") + reverse(
+        "members:nomination_confirm", kwargs={"token": nomination_token(nomination=nomination)}
+    )
+    _send_after_commit(
+        template="members/email/nomination_confirm.txt",
+        subject=_("Please confirm the nomination of %(name)s") % {"name": nomination.display_name},
+        to=[nomination.submitter_email],
+        context={"nomination": nomination, "link": link, "days": CONFIRMATION_MAX_AGE.days},
+    )
 
 
 def _record(
@@ -147,10 +158,10 @@ def _record(
 
 
 def nomination_submit(
-    *, data: dict[str, Any], client_address: str = "", site_url: str
+    *, details: NominationDetails, client_address: str = "", site_url: str
 ) -> Nomination:
-    """Store a nomination from the public form (cleaned data, model field names) as
-    unconfirmed and email the submitter the confirmation link after commit.
+    """Store a nomination from the public form as unconfirmed and email the submitter the
+    confirmation link after commit.
 
     An unconfirmed nomination of the same nominee for the same organization whose link has
     expired is marked expired first, so that it does not block this one. Raises
@@ -161,7 +172,7 @@ def nomination_submit(
     with transaction.atomic():
         stale = (
             Nomination.objects.select_for_update()
-            .for_nominee(email=data["email"], organization=data["organization"])
+            .for_nominee(email=details.email, organization=details.organization)
             .filter(status=NominationStatus.UNCONFIRMED, created_at__lt=now - CONFIRMATION_MAX_AGE)
         )
         for old in stale:
@@ -175,13 +186,13 @@ def nomination_submit(
             )
         existing = (
             Nomination.objects.open()
-            .for_nominee(email=data["email"], organization=data["organization"])
+            .for_nominee(email=details.email, organization=details.organization)
             .first()
         )
         if existing is not None:
             raise NominationAlreadyOpen(existing)
         nomination = Nomination(
-            **data,
+            **details.as_fields(),
             status=NominationStatus.UNCONFIRMED,
             submitter_ip_hash=client_address_hash(client_address),
         )
@@ -192,21 +203,7 @@ def nomination_submit(
             # A simultaneous submission of the same nominee committed first.
             raise NominationAlreadyOpen() from error
         _record(nomination=nomination, from_status="", to_status=NominationStatus.UNCONFIRMED)
-        link = site_url.rstrip("/") + reverse(
-            "members:nomination_confirm", kwargs={"token": nomination_token(nomination=nomination)}
-        )
-        _send_after_commit(
-            template="members/email/nomination_confirm.txt",
-            subject=one_line(
-                _("Please confirm the nomination of %(name)s") % {"name": nomination.nominee_name}
-            ),
-            to=[nomination.submitter_email],
-            context={
-                "nomination": nomination,
-                "link": link,
-                "days": CONFIRMATION_MAX_AGE.days,
-            },
-        )
+        _mail_confirmation_link(nomination=nomination, site_url=site_url)
     return nomination
 
 
@@ -223,16 +220,7 @@ def nomination_resend_link(*, submitter_email: str, site_url: str) -> int:
     ).select_related("organization")
     sent = 0
     for nomination in pending:
-        link = site_url.rstrip("/") + reverse(
-            "members:nomination_confirm", kwargs={"token": nomination_token(nomination=nomination)}
-        )
-        _send_after_commit(
-            template="members/email/nomination_confirm.txt",
-            subject=_("Please confirm the nomination of %(name)s")
-            % {"name": nomination.nominee_name},
-            to=[nomination.submitter_email],
-            context={"nomination": nomination, "link": link, "days": CONFIRMATION_MAX_AGE.days},
-        )
+        _mail_confirmation_link(nomination=nomination, site_url=site_url)
         sent += 1
     return sent
 
@@ -265,9 +253,7 @@ def nomination_confirm(*, nomination: Nomination, site_url: str = "") -> bool:
             admin_path = reverse("admin:members_nomination_change", args=[nomination.pk])
             _send_after_commit(
                 template="members/email/nomination_to_review.txt",
-                subject=one_line(
-                    _("Nomination to review: %(name)s") % {"name": nomination.nominee_name}
-                ),
+                subject=_("Nomination to review: %(name)s") % {"name": nomination.display_name},
                 to=reviewers,
                 context={"nomination": nomination, "link": site_url.rstrip("/") + admin_path},
             )
@@ -396,9 +382,7 @@ def nomination_approve(
         )
         _send_after_commit(
             template="members/email/nomination_approved.txt",
-            subject=one_line(
-                _("Nomination approved: %(name)s") % {"name": nomination.nominee_name}
-            ),
+            subject=_("Nomination approved: %(name)s") % {"name": nomination.display_name},
             to=[nomination.submitter_email],
             context={"nomination": nomination, "position": position},
         )
@@ -430,9 +414,7 @@ def nomination_reject(
         )
         _send_after_commit(
             template="members/email/nomination_rejected.txt",
-            subject=one_line(
-                _("Nomination not accepted: %(name)s") % {"name": nomination.nominee_name}
-            ),
+            subject=_("Nomination not accepted: %(name)s") % {"name": nomination.display_name},
             to=[nomination.submitter_email],
             context={"nomination": nomination},
         )

@@ -12,7 +12,7 @@ from anso.client import client_address
 from anso.ratelimit import rate_limit_exceeded, rate_limit_hit, rate_limit_hit_for
 
 from . import services
-from .nomination_forms import NominationForm, NominationResendForm
+from .forms import NominationForm, NominationResendForm
 
 #: Accepted submissions per client address and hour.
 SUBMISSIONS_PER_HOUR = 5
@@ -60,7 +60,7 @@ class NominationCreateView(FormView):
             return _rate_limited(request, hit.retry_after)
         try:
             services.nomination_submit(
-                data=form.service_data(),
+                details=form.details(),
                 client_address=client_address(request),
                 site_url=request.build_absolute_uri("/"),
             )

@@ -1,28 +1,29 @@
-"""URLs of contact-person nominations, included in members/urls.py (namespace "members")."""
+"""URLs of contact-person nominations, included in members/urls.py: their names are in the
+"members" namespace ("members:nomination_create"), where they have always been."""
 
 from django.urls import path
 
-from . import nomination_views
+from . import views
 
 urlpatterns = [
     path(
         "working-group/nominate/",
-        nomination_views.NominationCreateView.as_view(),
+        views.NominationCreateView.as_view(),
         name="nomination_create",
     ),
     path(
         "working-group/nominate/thanks/",
-        nomination_views.NominationThanksView.as_view(),
+        views.NominationThanksView.as_view(),
         name="nomination_thanks",
     ),
     path(
         "working-group/nominate/resend/",
-        nomination_views.nomination_resend,
+        views.nomination_resend,
         name="nomination_resend",
     ),
     path(
         "working-group/nominate/confirm/<str:token>/",
-        nomination_views.nomination_confirm,
+        views.nomination_confirm,
         name="nomination_confirm",
     ),
 ]

@@ -1,4 +1,4 @@
-"""Forms for contact-person nominations. Forms validate; members/services.py acts."""
+"""Forms for contact-person nominations. Forms validate; services.py acts."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from anso.text import CleanTextFormMixin
 
-from .models import Nomination, NominationKind, Organization, Person, Position, Role
+from ..models import Organization, Person, Position, Role
+from .models import Nomination, NominationKind
+from .services import NominationDetails
 
 PHONE_VALIDATOR = RegexValidator(
     r"^\+?[0-9 ().\-/]{5,}(?: *(?:ext\.?|x) *[0-9]+)?$",
@@ -245,9 +247,9 @@ class NominationForm(CleanTextFormMixin, forms.ModelForm):
         if not self.has_error("email"):
             super().validate_constraints()
 
-    def service_data(self) -> dict:
+    def details(self) -> NominationDetails:
         """The cleaned values that become the nomination's fields."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return NominationDetails(**{name: self.cleaned_data[name] for name in self.Meta.fields})
 
 
 class NominationRejectForm(CleanTextFormMixin, forms.Form):

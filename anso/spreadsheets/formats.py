@@ -1,4 +1,4 @@
-"""Spreadsheets in and out of the admin (django-import-export), made safe in one place.
+"""The file formats of every spreadsheet import and export, made safe in one place.
 
 - Exports escape formulas: a text cell that starts with = + - @, a tab or a carriage return is
   written with a leading apostrophe, in CSV and XLSX alike, so that a spreadsheet program shows
@@ -8,8 +8,6 @@
   (IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT); they never fail an export.
 - Imported cells are one line of plain text: a row with a control character or a line break
   fails with a message naming the column.
-- Hand-made import and export parameters (a format or resource the page does not offer, an
-  import file name the site did not hand out) are answered 400 with a message.
 """
 
 import re
@@ -19,8 +17,7 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
-from .bad_requests import bad_request
-from .text import has_control_characters
+from ..text import has_control_characters
 
 #: What makes a spreadsheet program read a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -96,47 +93,3 @@ class OneLineCellsMixin:
             }
         )
         return row_result
-
-
-# --- the admin -------------------------------------------------------------------------------
-
-
-class SpreadsheetParametersMixin:
-    """For an import/export admin: parameters no page of the admin offers are a 400 with a
-    message, never a 500."""
-
-    formats = FORMATS
-
-    def import_action(self, request, **kwargs):
-        if request.method == "POST" and self.has_import_permission(request):
-            problem = _choice_problem(
-                request.POST, self.get_import_formats(), self.get_import_resource_classes(request)
-            )
-            if problem:
-                return bad_request(request, problem)
-        return super().import_action(request, **kwargs)
-
-    def export_action(self, request):
-        if request.method == "POST" and self.has_export_permission(request):
-            problem = _choice_problem(
-                request.POST, self.get_export_formats(), self.get_export_resource_classes(request)
-            )
-            if problem:
-                return bad_request(request, problem)
-        return super().export_action(request)
-
-
-def _choice_problem(data, formats, resources) -> str:
-    """What is wrong with the `format` and `resource` parameters, if anything."""
-    for name, choices in (("format", formats), ("resource", resources)):
-        value = data.get(name, "")
-        if value == "":
-            continue  # not chosen: the form asks for it; the only resource: not asked
-        if not (value.isdigit() and int(value) < len(choices)):
-            return _(
-                "“%(value)s” is not a %(name)s this page offers. Choose one from the list."
-            ) % {
-                "value": value[:20],
-                "name": name,
-            }
-    return ""

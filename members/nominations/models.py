@@ -3,7 +3,10 @@
 A member organization nominates someone through the public form; the submitter confirms by
 following a signed link sent by email; the Secretariat approves or rejects in the admin.
 Every change of status is recorded as a NominationEvent. The writes live in
-members/services.py.
+members/nominations/services.py.
+
+The models belong to the members app (members/models.py imports them); they refer to its other
+models by name ("members.Organization"), so that this module imports nothing from there.
 """
 
 from django.conf import settings
@@ -16,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .models import NameOrder, Organization, Person, Position
+from ..names import PersonName
 
 
 class NominationKind(models.TextChoices):
@@ -42,16 +45,16 @@ class NominationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_NOMINATION_STATUSES)
 
-    def for_nominee(self, *, email: str, organization: Organization):
+    def for_nominee(self, *, email: str, organization: models.Model):
         return self.filter(email__iexact=email.strip(), organization=organization)
 
 
-class Nomination(models.Model):
+class Nomination(PersonName):
     """A member organization's nomination of a contact person (or an expert) to the working
     group."""
 
     organization = models.ForeignKey(
-        Organization,
+        "members.Organization",
         verbose_name=_("member organization"),
         on_delete=models.PROTECT,
         related_name="nominations",
@@ -62,19 +65,7 @@ class Nomination(models.Model):
         choices=NominationKind,
         default=NominationKind.CONTACT_PERSON,
     )
-    # The nominee.
-    honorific = models.CharField(
-        _("honorific"), max_length=20, blank=True, help_text=_("e.g. Prof., Dr., Ms.")
-    )
-    given_name = models.CharField(_("given name"), max_length=100, blank=True)
-    family_name = models.CharField(
-        _("family name"),
-        max_length=100,
-        help_text=_("For a person known by one name only, put it here."),
-    )
-    name_order = models.CharField(
-        _("name order"), max_length=16, choices=NameOrder, default=NameOrder.GIVEN_FIRST
-    )
+    # The nominee (and the name fields of PersonName).
     email = models.EmailField(_("email"), max_length=254)
     job_title = models.CharField(
         _("position in the organization"),
@@ -84,7 +75,7 @@ class Nomination(models.Model):
     country = CountryField(_("country or region"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     replaces = models.ForeignKey(
-        Person,
+        "members.Person",
         verbose_name=_("replaces"),
         on_delete=models.PROTECT,
         null=True,
@@ -138,7 +129,7 @@ class Nomination(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # What the approval created or reused.
     person = models.ForeignKey(
-        Person,
+        "members.Person",
         verbose_name=_("person"),
         on_delete=models.PROTECT,
         null=True,
@@ -146,7 +137,7 @@ class Nomination(models.Model):
         related_name="nominations",
     )
     position = models.OneToOneField(
-        Position,
+        "members.Position",
         verbose_name=_("position"),
         on_delete=models.PROTECT,
         null=True,
@@ -192,7 +183,7 @@ class Nomination(models.Model):
 
     def __str__(self):
         return _("%(nominee)s for %(organization)s") % {
-            "nominee": self.nominee_name,
+            "nominee": self.display_name,
             "organization": self.organization,
         }
 
@@ -203,14 +194,6 @@ class Nomination(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:members_nomination_change", args=[self.pk])
-
-    @property
-    def nominee_name(self) -> str:
-        if self.name_order == NameOrder.FAMILY_FIRST:
-            parts = (self.honorific, self.family_name, self.given_name)
-        else:
-            parts = (self.honorific, self.given_name, self.family_name)
-        return " ".join(part for part in parts if part)
 
     @property
     def is_open(self) -> bool:

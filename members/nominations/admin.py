@@ -15,8 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from anso.admin_tools import LongListAdminMixin
 
 from . import services
+from .forms import NominationRejectForm
 from .models import Nomination, NominationEvent, NominationStatus
-from .nomination_forms import NominationRejectForm
 
 
 class NominationEventInline(admin.TabularInline):
@@ -45,7 +45,7 @@ class NominationEventInline(admin.TabularInline):
 class NominationAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     change_form_template = "admin/members/nomination/change_form.html"
     list_display = [
-        "nominee_name",
+        "nominee_name",  # the method below
         "organization",
         "kind",
         "status",
@@ -116,6 +116,10 @@ class NominationAdmin(LongListAdminMixin, SimpleHistoryAdmin):
         "position",
     ]
     raw_id_fields = ["replaces"]
+
+    @admin.display(description=gettext_lazy("nominee name"))
+    def nominee_name(self, obj: Nomination) -> str:
+        return obj.display_name
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_open:

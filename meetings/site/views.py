@@ -1,0 +1,62 @@
+"""An organization's and a person's public page: the members' records and the meetings."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import selectors as member_selectors
+from members.models import Organization, Person
+
+from .. import selectors
+
+
+def organization_detail(request, slug: str):
+    try:
+        organization = member_selectors.organization_get(slug=slug)
+    except Organization.DoesNotExist as error:
+        raise Http404(_("No such organization.")) from error
+    today = timezone.localdate()
+    return render(
+        request,
+        "members/organization_detail.html",
+        {
+            "organization": organization,
+            "object": organization,
+            "contact_persons": list(
+                member_selectors.organization_contact_persons(organization=organization, date=today)
+            ),
+            "meetings": list(
+                selectors.meetings_attended_by_organization(organization=organization)
+            ),
+        },
+    )
+
+
+def person_detail(request, slug: str):
+    """A person's public record. Someone who holds no position and appears by name in no
+    published meeting has no public page (404)."""
+    try:
+        person = Person.objects.select_related("organization").get(slug=slug)
+    except Person.DoesNotExist as error:
+        raise Http404(_("No such person.")) from error
+    positions = list(member_selectors.person_positions(person=person))
+    attended = list(selectors.meetings_attended_by_person(person=person))
+    talks = list(selectors.person_talks(person=person))
+    chaired = list(selectors.sessions_chaired_by(person=person))
+    if not (positions or attended or talks or chaired):
+        raise Http404(_("No such person."))
+    today = timezone.localdate()
+    return render(
+        request,
+        "members/person_detail.html",
+        {
+            "person": person,
+            "object": person,
+            "current_positions": [p for p in positions if not p.end_date or p.end_date >= today],
+            "past_positions": [p for p in positions if p.end_date and p.end_date < today],
+            "attended": attended,
+            "talks": talks,
+            "chaired": chaired,
+        },
+    )
