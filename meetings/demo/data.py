@@ -2,10 +2,14 @@
 2019), completed with invented sample records where the report gives only counts, and an
 upcoming 2nd meeting taking registrations.
 
-What the report states (and the demo reproduces from attendance records):
-  - 17 ANSO member organizations attended: CAS plus 16 invented member organizations;
-  - participants came from 14 countries and regions;
-  - more than 40 participants (45 attended here);
+What the report states, and the attendance records reproduce (participants: attended; a
+member-organization delegate: attended as a delegate of an organization that was a member on the
+meeting's date; other participants: every other participant):
+  - 17 ANSO member organizations: CAS and 16 invented members, each represented by its contact
+    person in the working group, who came as the organization's delegate;
+  - about 30 other participants: 28 (experts, colleagues who came with their organization's
+    delegate, the Secretariat, the Vice-President, the Bureau's Director General, guests);
+  - more than 40 participants (45) from 14 countries and regions;
   - the working group had 22 members: a contact person for each of the 17 member organizations
     plus 5 related experts.
 Everything the report does not name (the sample organizations and people, the five future
@@ -193,7 +197,7 @@ EXPERTS = (
     _person("lin-hui", "Dr.", "Hui", "Lin", "VHUS", "HK", family_first=True),
 )
 
-#: A second delegate of six of the member organizations (invented).
+#: Colleagues who came with their organization's delegate (invented).
 COLLEAGUES = (
     _person("chen-jing", "Dr.", "Jing", "Chen", "CAS", "CN", family_first=True),
     _person("imran-qureshi", "Dr.", "Imran", "Qureshi", "IIEES", "PK"),
@@ -436,9 +440,11 @@ WORKING_GROUP_MEETING = MeetingRecord(
         "participants from 14 countries and regions"
     ),
     participations=(
-        *_attended(CONTACT_PERSONS, Capacity.WORKING_GROUP_MEMBER),
+        # 17 member-organization delegates: one for each member organization.
+        *_attended(CONTACT_PERSONS, Capacity.DELEGATE),
+        # 28 other participants.
         *_attended(EXPERTS, Capacity.EXPERT),
-        *_attended(COLLEAGUES, Capacity.DELEGATE),
+        *_attended(COLLEAGUES, Capacity.OTHER),
         *_attended(SECRETARIAT_STAFF, Capacity.SECRETARIAT),
         ParticipationRecord("ailikun", Capacity.SECRETARIAT),
         ParticipationRecord("jinghua-cao", Capacity.SECRETARIAT),
