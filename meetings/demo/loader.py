@@ -28,7 +28,8 @@ class DemoResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    #: "meeting" (the 1st working-group meeting), "decision_actions" and "actions".
+    #: The 1st working-group "meeting", the decision endorsing the future actions
+    #: ("decision_actions") and the "actions".
     objects: dict = dataclasses.field(default_factory=dict)
 
     def __str__(self):
@@ -78,83 +79,77 @@ class _Loader:
 
     def load(self) -> DemoResult:
         for record in data.ORGANIZATIONS:
-            values = dataclasses.asdict(record)
+            values = _values(record, without={"name"})
             values["parent"] = self.organization(record.parent)
-            self.organizations[record.short_name] = self.upsert(
-                Organization, {"name": values.pop("name")}, values
-            )
+            organization = self.upsert(Organization, {"name": record.name}, values)
+            self.organizations[record.short_name] = organization
         for record in data.BODIES:
             lookup = {"organization": self.organization(record.organization), "kind": record.kind}
             self.bodies[record.kind] = self.upsert(Body, lookup, {"name": record.name})
         for record in data.PEOPLE:
-            values = dataclasses.asdict(record)
+            values = _values(record, without={"slug"})
             values["organization"] = self.organization(record.organization)
             # example.org never delivers mail.
             values["email"] = f"{record.slug}@example.org" if record.is_sample else ""
-            self.people[record.slug] = self.upsert(Person, {"slug": values.pop("slug")}, values)
+            self.people[record.slug] = self.upsert(Person, {"slug": record.slug}, values)
         for record in data.POSITIONS:
-            lookup = {
+            # Held in a body or in an organization: the other is empty (a constraint says so).
+            lookup = _values(record, without={"appointed_by", "title"})
+            lookup |= {
                 "person": self.people[record.person],
-                "role": record.role,
-                "start_date": record.start_date,
+                "body": self.bodies.get(record.body),
+                "organization": self.organization(record.organization),
             }
             values = {"appointed_by": self.organization(record.appointed_by), "title": record.title}
-            # Held in a body or in an organization, never both.
-            if record.body:
-                lookup["body"], values["organization"] = self.bodies[record.body], None
-            else:
-                lookup["organization"], values["body"] = (
-                    self.organization(record.organization),
-                    None,
-                )
             self.upsert(Position, lookup, values)
-        for record in data.MEETINGS:
-            self.meeting(record)
-        self.result.objects["meeting"] = Meeting.objects.get(
-            body=self.bodies[BodyKind.WORKING_GROUP], number=1
-        )
+        meetings = {record: self.meeting(record) for record in data.MEETINGS}
+        self.result.objects["meeting"] = meetings[data.WORKING_GROUP_MEETING]
         self.result.objects["actions"] = list(self.actions.values())
         return self.result
 
     def meeting(self, record: MeetingRecord) -> Meeting:
-        values = {
-            field.name: getattr(record, field.name)
-            for field in dataclasses.fields(record)
-            if not isinstance(getattr(record, field.name), tuple)
-        }
-        lookup = {"body": self.bodies[values.pop("body")], "number": values.pop("number")}
+        lookup = {"body": self.bodies[record.body], "number": record.number}
+        values = _values(
+            record, without={"body", "number", "decisions", "participations", "sessions"}
+        )
         meeting = self.upsert(Meeting, lookup, values)
         for order, decision_record in enumerate(record.decisions, start=1):
             decision = self.upsert(
                 Decision, {"meeting": meeting, "order": order}, {"text": decision_record.text}
             )
             for action_order, action in enumerate(decision_record.endorses, start=1):
-                values = {"order": action_order, "endorsed_by": decision}
-                values |= {"description": action.description, "status": action.status}
+                values = _values(action, without={"title"})
+                values |= {"order": action_order, "endorsed_by": decision}
                 self.actions[action.title] = self.upsert(Action, {"title": action.title}, values)
             if decision_record.endorses:
                 self.result.objects["decision_actions"] = decision
         for participation in record.participations:
             person = self.people[participation.person]
-            values = dataclasses.asdict(participation)
-            del values["person"]
+            values = _values(participation, without={"person"})
             values |= {"organization": person.organization, "country": person.country}
             self.upsert(Participation, {"meeting": meeting, "person": person}, values)
         for order, session_record in enumerate(record.sessions, start=1):
-            values = dataclasses.asdict(session_record)
-            del values["items"]
+            values = _values(session_record, without={"items"})
             values["chair"] = self.people.get(session_record.chair)
             session = self.upsert(Session, {"meeting": meeting, "order": order}, values)
             for item_order, item in enumerate(session_record.items, start=1):
-                values = {"kind": item.kind, "title": item.title, "description": item.description}
+                values = _values(item, without={"speaker", "speaker_capacity"})
                 values["action"] = self.actions.get(item.action)
-                agenda_item = self.upsert(
-                    AgendaItem, {"session": session, "order": item_order}, values
-                )
+                lookup = {"session": session, "order": item_order}
+                agenda_item = self.upsert(AgendaItem, lookup, values)
                 if item.speaker:
                     lookup = {"item": agenda_item, "person": self.people[item.speaker]}
                     self.upsert(Speaker, lookup, {"capacity": item.speaker_capacity})
         return meeting
+
+
+def _values(record, *, without: set[str]) -> dict:
+    """The record's fields by name, but those in `without`."""
+    return {
+        field.name: getattr(record, field.name)
+        for field in dataclasses.fields(record)
+        if field.name not in without
+    }
 
 
 def demo_load() -> DemoResult:
