@@ -44,8 +44,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Imports run one way (meetings -> members -> anso) and no package has an import cycle:
-# the contracts in pyproject.toml, docs/architecture.md.
+# Imports run one way, meetings -> members -> anso: the contract in pyproject.toml,
+# docs/architecture.md.
 lint-imports: install
 	$(BIN)/lint-imports
 
