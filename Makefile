@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve backup restore test test-postgres lint format migrations-check deploy-check clean
+.PHONY: install run serve backup restore test test-postgres lint lint-imports format migrations-check deploy-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Imports run one way, meetings -> members -> anso: the contract in pyproject.toml,
+# docs/architecture.md.
+lint-imports: install
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

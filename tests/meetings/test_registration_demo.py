@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from meetings.demo import registration_demo_load
 from meetings.models import Meeting, RegistrationWindow
-from meetings.registration_demo import registration_demo_load
 
 from ..factories import BodyFactory
 

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meetings.demo import demo_load
-from meetings.registration_demo import registration_demo_load
+from meetings.demo import demo_load, registration_demo_load
 
 
 class Command(BaseCommand):

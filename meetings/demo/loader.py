@@ -1,0 +1,202 @@
+"""Loads the records of `data` into the database: every row is found by its natural key and
+saved only when a value differs, so a second run changes nothing and adds no history."""
+
+import dataclasses
+import datetime
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from members.models import Body, BodyKind, Organization, Person, Position
+
+from ..models import (
+    Action,
+    AgendaItem,
+    Decision,
+    Meeting,
+    Participation,
+    RegistrationWindow,
+    Session,
+    Speaker,
+)
+from . import data
+from .records import MeetingRecord
+
+
+@dataclasses.dataclass
+class DemoResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    #: The 1st working-group "meeting", the decision endorsing the future actions
+    #: ("decision_actions") and the "actions".
+    objects: dict = dataclasses.field(default_factory=dict)
+
+    def __str__(self):
+        return f"{self.created} records created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+class _Loader:
+    def __init__(self):
+        self.result = DemoResult()
+        self.organizations: dict[str, Organization] = {}
+        self.bodies: dict[BodyKind, Body] = {}
+        self.people: dict[str, Person] = {}
+        self.actions: dict[str, Action] = {}
+
+    def upsert(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
+        """Get the row by `lookup` and bring it to `values`; create it when missing.
+
+        Unlike `update_or_create`, an unchanged row is not saved again."""
+        obj = model._default_manager.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            obj.save()
+            self.result.created += 1
+            return obj
+        changed = False
+        for name, value in values.items():
+            field = model._meta.get_field(name)
+            if field.is_relation:
+                current, wanted = getattr(obj, field.attname), getattr(value, "pk", None)
+            else:
+                current, wanted = (
+                    field.get_prep_value(getattr(obj, name)),
+                    field.get_prep_value(value),
+                )
+            if current != wanted:
+                setattr(obj, name, value)
+                changed = True
+        if changed:
+            obj.save()
+            self.result.updated += 1
+        else:
+            self.result.unchanged += 1
+        return obj
+
+    def organization(self, short_name: str | None) -> Organization | None:
+        return self.organizations[short_name] if short_name else None
+
+    def load(self) -> DemoResult:
+        for record in data.ORGANIZATIONS:
+            values = _values(record, without={"name"})
+            values["parent"] = self.organization(record.parent)
+            organization = self.upsert(Organization, {"name": record.name}, values)
+            self.organizations[record.short_name] = organization
+        for record in data.BODIES:
+            lookup = {"organization": self.organization(record.organization), "kind": record.kind}
+            self.bodies[record.kind] = self.upsert(Body, lookup, {"name": record.name})
+        for record in data.PEOPLE:
+            values = _values(record, without={"slug"})
+            values["organization"] = self.organization(record.organization)
+            # example.org never delivers mail.
+            values["email"] = f"{record.slug}@example.org" if record.is_sample else ""
+            self.people[record.slug] = self.upsert(Person, {"slug": record.slug}, values)
+        for record in data.POSITIONS:
+            # Held in a body or in an organization: the other is empty (a constraint says so).
+            lookup = _values(record, without={"appointed_by", "title"})
+            lookup |= {
+                "person": self.people[record.person],
+                "body": self.bodies.get(record.body),
+                "organization": self.organization(record.organization),
+            }
+            values = {"appointed_by": self.organization(record.appointed_by), "title": record.title}
+            self.upsert(Position, lookup, values)
+        meetings = {record: self.meeting(record) for record in data.MEETINGS}
+        self.result.objects["meeting"] = meetings[data.WORKING_GROUP_MEETING]
+        self.result.objects["actions"] = list(self.actions.values())
+        return self.result
+
+    def meeting(self, record: MeetingRecord) -> Meeting:
+        lookup = {"body": self.bodies[record.body], "number": record.number}
+        values = _values(
+            record, without={"body", "number", "decisions", "participations", "sessions"}
+        )
+        meeting = self.upsert(Meeting, lookup, values)
+        for order, decision_record in enumerate(record.decisions, start=1):
+            decision = self.upsert(
+                Decision, {"meeting": meeting, "order": order}, {"text": decision_record.text}
+            )
+            for action_order, action in enumerate(decision_record.endorses, start=1):
+                values = _values(action, without={"title"})
+                values |= {"order": action_order, "endorsed_by": decision}
+                self.actions[action.title] = self.upsert(Action, {"title": action.title}, values)
+            if decision_record.endorses:
+                self.result.objects["decision_actions"] = decision
+        for participation in record.participations:
+            person = self.people[participation.person]
+            values = _values(participation, without={"person"})
+            values |= {"organization": person.organization, "country": person.country}
+            self.upsert(Participation, {"meeting": meeting, "person": person}, values)
+        for order, session_record in enumerate(record.sessions, start=1):
+            values = _values(session_record, without={"items"})
+            values["chair"] = self.people.get(session_record.chair)
+            session = self.upsert(Session, {"meeting": meeting, "order": order}, values)
+            for item_order, item in enumerate(session_record.items, start=1):
+                values = _values(item, without={"speaker", "speaker_capacity"})
+                values["action"] = self.actions.get(item.action)
+                lookup = {"session": session, "order": item_order}
+                agenda_item = self.upsert(AgendaItem, lookup, values)
+                if item.speaker:
+                    lookup = {"item": agenda_item, "person": self.people[item.speaker]}
+                    self.upsert(Speaker, lookup, {"capacity": item.speaker_capacity})
+        return meeting
+
+
+def _values(record, *, without: set[str]) -> dict:
+    """The record's fields by name, but those in `without`."""
+    return {
+        field.name: getattr(record, field.name)
+        for field in dataclasses.fields(record)
+        if field.name not in without
+    }
+
+
+def demo_load() -> DemoResult:
+    """Create or bring up to date the demo records. Safe to run any number of times."""
+    with transaction.atomic():
+        return _Loader().load()
+
+
+def registration_demo_load() -> Meeting | None:
+    """Create (or leave as is) the upcoming sample meeting and keep its registration open from
+    now on. Needs the working group from the main demo data; returns None without it."""
+    record = data.UPCOMING_MEETING
+    body = Body.objects.filter(kind=record.body).first()
+    if body is None:
+        return None
+    today = timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        meeting = Meeting.objects.filter(body=body, number=record.number).first()
+        if meeting is None:
+            start = today + datetime.timedelta(days=record.starts_in_days)
+            meeting = Meeting.objects.create(
+                body=body,
+                number=record.number,
+                start_date=start,
+                end_date=start + datetime.timedelta(days=record.days - 1),
+                venue=record.venue,
+                city=record.city,
+                country=record.country,
+                summary=record.summary,
+                is_published=True,
+            )
+        window, _ = RegistrationWindow.objects.get_or_create(
+            meeting=meeting,
+            defaults={
+                "opens_at": now - datetime.timedelta(days=1),
+                "closes_at": now + datetime.timedelta(days=record.registration_closes_in_days),
+                "capacity": record.capacity,
+            },
+        )
+        if not window.is_open(now) and meeting.end_date >= today:
+            window.opens_at = now - datetime.timedelta(days=1)
+            window.closes_at = max(
+                now + datetime.timedelta(days=1),
+                timezone.make_aware(
+                    datetime.datetime.combine(meeting.start_date, datetime.time(0, 0))
+                ),
+            )
+            window.save()
+    return meeting

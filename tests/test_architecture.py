@@ -1,0 +1,197 @@
+"""No import cycle between the modules of the site's packages.
+
+Python runs a module's top-level imports (those in its body and in its class bodies) when the
+module is first imported, so two modules that import each other that way depend on the order
+they are first imported in, and a name may not exist yet when the other asks for it (the
+`# noqa: E402` re-exports at the end of a module are the symptom). An import inside a function
+runs later, when the function is called, and closes no such cycle. The direction of imports
+between packages (meetings -> members -> anso) is import-linter's check, `make lint-imports`.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("anso", "members", "meetings")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {
+        _module_name(path): path
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+    }
+
+
+def _type_checking_only(node: ast.AST) -> bool:
+    test = getattr(node, "test", None) if isinstance(node, ast.If) else None
+    name = getattr(test, "id", None) or getattr(test, "attr", None)
+    return name == "TYPE_CHECKING"
+
+
+def _top_level_imports(tree: ast.Module):
+    """The import statements that run when the module is imported: everywhere but inside a
+    function's body or under `if TYPE_CHECKING:`."""
+    pending = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        if _type_checking_only(node):
+            pending.extend(node.orelse)
+        else:
+            pending.extend(ast.iter_child_nodes(node))
+
+
+def _imported(node: ast.Import | ast.ImportFrom, module: str, is_package: bool, known) -> set:
+    """The site's modules an import statement loads (the deepest module each name is)."""
+    if isinstance(node, ast.Import):
+        targets = [alias.name for alias in node.names]
+    else:
+        base = node.module or ""
+        if node.level:
+            package = module.split(".") if is_package else module.split(".")[:-1]
+            package = package[: len(package) - (node.level - 1)]
+            base = ".".join([*package, base]) if base else ".".join(package)
+        # `from package import submodule` loads the submodule; any other name is read from
+        # the module `base` itself.
+        targets = [
+            f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
+            for alias in node.names
+        ]
+    found = set()
+    for target in targets:
+        while target and target not in known:
+            target = target.rpartition(".")[0]
+        if target and target != module:
+            found.add(target)
+    return found
+
+
+def import_graph() -> dict[str, dict[str, int]]:
+    """Each module -> the site's modules it imports at import time, with the line."""
+    modules = _modules()
+    graph: dict[str, dict[str, int]] = {}
+    for name, path in modules.items():
+        edges = graph.setdefault(name, {})
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in _top_level_imports(tree):
+            for target in _imported(node, name, path.name == "__init__.py", modules):
+                edges.setdefault(target, node.lineno)
+    return graph
+
+
+def import_cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for target in graph.get(module, {}):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def _describe(cycle: list[str], graph: dict[str, dict[str, int]]) -> str:
+    members = set(cycle)
+    return "; ".join(
+        f"{module} imports {target} (line {line})"
+        for module in cycle
+        for target, line in sorted(graph[module].items())
+        if target in members
+    )
+
+
+def test_no_import_cycle_between_modules():
+    graph = import_graph()
+    cycles = [_describe(cycle, graph) for cycle in import_cycles(graph)]
+    assert not cycles, "Import cycles:\n" + "\n".join(cycles)
+
+
+@pytest.mark.parametrize(
+    ("files", "cycle"),
+    [
+        (
+            {
+                "members/models.py": "from .nominations.models import Nomination\n",
+                "members/nominations/models.py": "from members.models import Person\n",
+            },
+            ["members.models", "members.nominations.models"],
+        ),
+        (
+            {
+                "meetings/models.py": "from .attendance import models as attendance\n",
+                "meetings/attendance/models.py": "class A:\n    from ..models import Meeting\n",
+            },
+            ["meetings.attendance.models", "meetings.models"],
+        ),
+    ],
+)
+def test_import_cycles_are_found(tmp_path, monkeypatch, files, cycle):
+    """The check sees a cycle through relative, absolute and class-body imports."""
+    for name, text in files.items():
+        path = tmp_path / name
+        for folder in (path.parent, *path.parent.parents):
+            if folder == tmp_path:
+                break
+            folder.mkdir(exist_ok=True)
+            (folder / "__init__.py").touch()
+        path.write_text(text)
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    for package in PACKAGES:
+        (tmp_path / package).mkdir(exist_ok=True)
+    assert import_cycles(import_graph()) == [cycle]
+
+
+@pytest.mark.parametrize(
+    "mail",
+    [
+        "def f():\n    from .tasks import send\n",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .tasks import send\n",
+    ],
+    ids=["inside a function", "for type checking only"],
+)
+def test_an_import_that_does_not_run_at_import_time_closes_no_cycle(tmp_path, monkeypatch, mail):
+    for package in PACKAGES:
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").touch()
+    (tmp_path / "anso" / "mail.py").write_text(mail)
+    (tmp_path / "anso" / "tasks.py").write_text("from .mail import f\n")
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    assert import_cycles(import_graph()) == []
