@@ -31,16 +31,14 @@ from members.models import (
     Role,
 )
 
+from .attendance.models import Capacity, Participation, ParticipationStatus
 from .models import (
     Action,
     ActionStatus,
     AgendaItem,
     AgendaItemKind,
-    Capacity,
     Decision,
     Meeting,
-    Participation,
-    ParticipationStatus,
     Session,
     SessionKind,
     Speaker,

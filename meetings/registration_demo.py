@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from members.models import Body, BodyKind
 
-from .models import Meeting, RegistrationWindow
+from .attendance.models import RegistrationWindow
+from .models import Meeting
 
 DEMO_SUMMARY = "Sample data: an upcoming meeting invented for the demonstration of registration."
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from import_export.admin import ExportMixin, ImportMixin
 
 from anso.spreadsheets import FORMULA_STARTS, OneLineCellsMixin, escape_formula, unescape_formula
-from meetings.resources import ParticipantResource
+from meetings.attendance.resources import ParticipantResource
 from members.resources import OrganizationResource, PersonResource
 
 from .factories import (

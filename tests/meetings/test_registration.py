@@ -6,8 +6,8 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import services
-from meetings.models import (
+from meetings.attendance import services
+from meetings.attendance.models import (
     Participation,
     ParticipationEvent,
     ParticipationStatus,
@@ -241,7 +241,7 @@ def test_registration_submit_with_a_registered_email_when_full_answers_full(
 def test_registration_submit_matches_a_typed_organization_in_the_form():
     organization = OrganizationFactory(name="Kenya Academy of Sample Sciences", short_name="KASS")
     window = RegistrationWindowFactory()
-    from meetings.forms import RegistrationForm
+    from meetings.attendance.forms import RegistrationForm
 
     form = RegistrationForm(data=form_data(organization_name="kass"))
     assert form.is_valid(), form.errors
@@ -517,7 +517,7 @@ def test_registration_manage_tampered_link_changes_nothing(client):
 
 
 def test_registration_posts_are_rate_limited_per_address(client):
-    from meetings import views
+    from meetings.attendance import views
 
     window = RegistrationWindowFactory()
     url = register_url(window.meeting)

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import services, views
-from meetings.models import ParticipationEvent, ParticipationStatus
+from meetings.attendance import services, views
+from meetings.attendance.models import ParticipationEvent, ParticipationStatus
 
 from ..factories import MeetingFactory, ParticipationFactory, RegistrationWindowFactory
 

@@ -27,7 +27,8 @@ from members.resources import (
     required_columns,
 )
 
-from .models import Capacity, Meeting, Participation, ParticipationStatus
+from ..models import Meeting
+from .models import Capacity, Participation, ParticipationStatus
 from .services import participations_save
 
 UPDATABLE_FIELDS = [
