@@ -348,7 +348,7 @@ def url_for(name, pattern, samples) -> str:
         kwargs = {
             "year": meeting.start_date.year,
             "slug": meeting.slug,
-            "token": registration_token(participation),
+            "token": registration_token(participation=participation),
         }
     elif name == "meetings:check_in_toggle":
         participation = samples["meetings.participation"]

@@ -5,7 +5,7 @@ countries and regions. The opening session was chaired by Prof. Ailikun, ...")."
 
 import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -122,7 +122,7 @@ def attendance_sentence(summary: AttendanceSummary, *, alliance: str, future: bo
     }
 
 
-def meeting_report_draft(meeting: Meeting, *, today: datetime.date | None = None) -> str:
+def meeting_report_draft(*, meeting: Meeting, today: datetime.date | None = None) -> str:
     """A draft report from the meeting's records: place and dates, attendance figures
     (`selectors.attendance_summary`), then each session with its chair and speakers, then the
     decisions. A meeting that has not ended yet is told in the future tense, with the number
@@ -198,7 +198,7 @@ def meeting_report_draft(meeting: Meeting, *, today: datetime.date | None = None
     return "\n\n".join(paragraphs)
 
 
-def report_participants(meeting: Meeting):
+def report_participants(*, meeting: Meeting) -> QuerySet[Participation]:
     """Everyone holding a seat (registered, confirmed, attended), for the printed list."""
     return (
         Participation.objects.filter(meeting=meeting)

@@ -95,7 +95,7 @@ def _link_signer() -> signing.Signer:
     return signing.Signer(salt=REGISTRATION_LINK_SALT, sep=".")
 
 
-def registration_token(participation: Participation) -> str:
+def registration_token(*, participation: Participation) -> str:
     """The opaque part of the link that lets a registrant view and change their registration:
     the participation's random key, signed with the site's secret key. It carries no ids; a
     copy of the database alone cannot make a working link; `registration_link_renew` gives
@@ -103,16 +103,16 @@ def registration_token(participation: Participation) -> str:
     return _link_signer().sign(participation.manage_key)
 
 
-def registration_link_valid_until(meeting: Meeting) -> datetime.date:
+def registration_link_valid_until(*, meeting: Meeting) -> datetime.date:
     """The last day a link to a registration works: the day after the meeting ends."""
     return meeting.end_date + datetime.timedelta(days=1)
 
 
-def registration_link_expired(meeting: Meeting, *, today: datetime.date | None = None) -> bool:
-    return (today or timezone.localdate()) > registration_link_valid_until(meeting)
+def registration_link_expired(*, meeting: Meeting, today: datetime.date | None = None) -> bool:
+    return (today or timezone.localdate()) > registration_link_valid_until(meeting=meeting)
 
 
-def registration_from_token(token: str, *, meeting: Meeting) -> Participation | None:
+def registration_from_token(*, token: str, meeting: Meeting) -> Participation | None:
     """The participation a link points to, or None for a tampered, replaced or foreign link.
     Whether the link has expired is `registration_link_expired`."""
     try:
@@ -126,14 +126,14 @@ def registration_from_token(token: str, *, meeting: Meeting) -> Participation | 
     )
 
 
-def registration_manage_url(participation: Participation) -> str:
+def registration_manage_url(*, participation: Participation) -> str:
     meeting = participation.meeting
     return reverse(
         "meetings:registration_manage",
         kwargs={
             "year": meeting.start_date.year,
             "slug": meeting.slug,
-            "token": registration_token(participation),
+            "token": registration_token(participation=participation),
         },
     )
 
@@ -141,7 +141,7 @@ def registration_manage_url(participation: Participation) -> str:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _mail_after_commit(participation: Participation, *, template: str, site_url: str) -> None:
+def _mail_after_commit(*, participation: Participation, template: str, site_url: str) -> None:
     """Send one of the registration mails once the transaction has committed."""
     if not participation.person.email:
         return
@@ -149,7 +149,7 @@ def _mail_after_commit(participation: Participation, *, template: str, site_url:
         "participation": participation,
         "meeting": participation.meeting,
         "person": participation.person,
-        "manage_url": site_url + registration_manage_url(participation),
+        "manage_url": site_url + registration_manage_url(participation=participation),
         "meeting_url": site_url + participation.meeting.get_absolute_url(),
         "SITE_NAME": settings.SITE_NAME,
     }
@@ -158,7 +158,7 @@ def _mail_after_commit(participation: Participation, *, template: str, site_url:
     send_after_commit(subject=subject, body=body, to=[participation.person.email])
 
 
-def _person_for(details: RegistrantDetails, *, complete: bool = True) -> Person:
+def _person_for(*, details: RegistrantDetails, complete: bool = True) -> Person:
     """The person with this email, or a new one. An existing record is never overwritten: the
     email alone does not prove who is typing. With `complete` (the Secretariat at the door)
     its blank fields are filled; the public form leaves it as it is."""
@@ -187,7 +187,7 @@ def _person_for(details: RegistrantDetails, *, complete: bool = True) -> Person:
     return person
 
 
-def _apply_details(participation: Participation, details: RegistrantDetails) -> None:
+def _apply_details(*, participation: Participation, details: RegistrantDetails) -> None:
     participation.organization = details.organization
     participation.organization_name = "" if details.organization else details.organization_name
     participation.country = details.country
@@ -195,7 +195,7 @@ def _apply_details(participation: Participation, details: RegistrantDetails) -> 
     participation.listed_publicly = details.listed_publicly
 
 
-def _status_for_newcomer(window: RegistrationWindow) -> str:
+def _status_for_newcomer(*, window: RegistrationWindow) -> str:
     """What someone registering now gets: a seat if one is left, else the waiting list, else
     RegistrationFull. The caller holds the window's row lock."""
     seats_left = selectors.seats_left(window=window)
@@ -209,7 +209,7 @@ def _status_for_newcomer(window: RegistrationWindow) -> str:
     )
 
 
-def _lock_window(meeting_id: int) -> RegistrationWindow | None:
+def _lock_window(*, meeting_id: int) -> RegistrationWindow | None:
     return (
         RegistrationWindow.objects.select_for_update()
         .select_related("meeting")
@@ -484,7 +484,7 @@ def _waitlist_promote(
         )
         for participation in changes.changed:
             _mail_after_commit(
-                participation, template="registration_confirmation", site_url=site_url
+                participation=participation, template="registration_confirmation", site_url=site_url
             )
     return changes.changed
 
@@ -541,7 +541,7 @@ def registration_submit(
     existing = None
     full = None
     with transaction.atomic():
-        window = _lock_window(meeting.pk)
+        window = _lock_window(meeting_id=meeting.pk)
         registration_check_open(window=window, now=now, invitation=invitation)
         if email:
             existing = (
@@ -550,22 +550,24 @@ def registration_submit(
                 .first()
             )
         try:
-            status = _status_for_newcomer(window)
+            status = _status_for_newcomer(window=window)
         except RegistrationFull as error:
             if existing is None:
                 raise
             full, status = error, ""
         if existing is not None:
-            _mail_after_commit(existing, template="registration_exists", site_url=site_url)
+            _mail_after_commit(
+                participation=existing, template="registration_exists", site_url=site_url
+            )
             participation = existing
         else:
             participation = Participation(
                 meeting=meeting,
-                person=_person_for(details, complete=False),
+                person=_person_for(details=details, complete=False),
                 status=status,
                 registered_at=now,
             )
-            _apply_details(participation, details)
+            _apply_details(participation=participation, details=details)
             participations_save(
                 participations=[participation],
                 by=None,
@@ -574,7 +576,7 @@ def registration_submit(
                 site_url=site_url,
             )
             _mail_after_commit(
-                participation, template="registration_confirmation", site_url=site_url
+                participation=participation, template="registration_confirmation", site_url=site_url
             )
     if full is not None:
         raise full
@@ -610,7 +612,7 @@ def registration_resume(
     for the invitation of an invitation-only meeting: its owner was admitted before."""
     now = now or timezone.now()
     with transaction.atomic():
-        window = _lock_window(participation.meeting_id)
+        window = _lock_window(meeting_id=participation.meeting_id)
         registration_check_open(
             window=window, now=now, invitation=window.invitation_token if window else ""
         )
@@ -621,7 +623,7 @@ def registration_resume(
         )
         if participation.status != ParticipationStatus.CANCELLED:
             return participation
-        participation.status = _status_for_newcomer(window)
+        participation.status = _status_for_newcomer(window=window)
         participation.registered_at = now
         participations_save(
             participations=[participation],
@@ -632,7 +634,9 @@ def registration_resume(
             now=now,
             site_url=site_url,
         )
-        _mail_after_commit(participation, template="registration_confirmation", site_url=site_url)
+        _mail_after_commit(
+            participation=participation, template="registration_confirmation", site_url=site_url
+        )
     return participation
 
 
@@ -641,7 +645,7 @@ def registration_link_renew(*, meeting: Meeting, email: str, site_url: str = "")
     earlier link stops working. Says nothing either way: the visitor's answer must not reveal
     whether the address is registered. Nothing is sent once links have expired."""
     email = email.strip().lower()
-    if not email or registration_link_expired(meeting):
+    if not email or registration_link_expired(meeting=meeting):
         return
     with transaction.atomic():
         participation = (
@@ -655,11 +659,13 @@ def registration_link_renew(*, meeting: Meeting, email: str, site_url: str = "")
         participation.manage_key = new_manage_key()
         participation._change_reason = _("new link requested")
         participation.save(update_fields=["manage_key", "updated_at"])
-        _mail_after_commit(participation, template="registration_link_new", site_url=site_url)
+        _mail_after_commit(
+            participation=participation, template="registration_link_new", site_url=site_url
+        )
 
 
 def registration_cancel(
-    *, participation: Participation, by=None, site_url: str = ""
+    *, participation: Participation, by: AbstractBaseUser | None = None, site_url: str = ""
 ) -> Participation:
     """Cancel a registration. A seat freed goes to the first person on the waiting list, who
     is told by mail."""
@@ -676,14 +682,18 @@ def registration_cancel(
             pk=participation.pk
         )
         if changes.changed:
-            _mail_after_commit(participation, template="registration_cancelled", site_url=site_url)
+            _mail_after_commit(
+                participation=participation, template="registration_cancelled", site_url=site_url
+            )
     return participation
 
 
 # --- check-in -------------------------------------------------------------------------------
 
 
-def participation_check_in(*, participation: Participation, by) -> Participation:
+def participation_check_in(
+    *, participation: Participation, by: AbstractBaseUser | None
+) -> Participation:
     """Mark a participant as attended (one tap at the door). Repeating it changes nothing."""
     return participation_status_change(
         participation=participation,
@@ -693,7 +703,9 @@ def participation_check_in(*, participation: Participation, by) -> Participation
     )
 
 
-def participation_check_in_undo(*, participation: Participation, by) -> Participation:
+def participation_check_in_undo(
+    *, participation: Participation, by: AbstractBaseUser | None
+) -> Participation:
     """Undo a check-in made by mistake: back to the status before it (registered if unknown)."""
     last = (
         participation.events.filter(to_status=ParticipationStatus.ATTENDED)
@@ -710,13 +722,15 @@ def participation_check_in_undo(*, participation: Participation, by) -> Particip
     )
 
 
-def participation_walk_in_add(*, meeting: Meeting, details: RegistrantDetails, by) -> Participation:
+def participation_walk_in_add(
+    *, meeting: Meeting, details: RegistrantDetails, by: AbstractBaseUser | None
+) -> Participation:
     """Add someone who arrives without registering and check them in at once. The capacity is
     not applied: the person is already in the room."""
     now = timezone.now()
     with transaction.atomic():
         person = (
-            _person_for(details)
+            _person_for(details=details)
             if details.email
             else Person.objects.create(
                 honorific=details.honorific,
@@ -730,7 +744,7 @@ def participation_walk_in_add(*, meeting: Meeting, details: RegistrantDetails, b
         participation = Participation.objects.filter(meeting=meeting, person=person).first()
         if participation is None:
             participation = Participation(meeting=meeting, person=person, registered_at=now)
-        _apply_details(participation, details)
+        _apply_details(participation=participation, details=details)
         participation.status = ParticipationStatus.ATTENDED
         participations_save(
             participations=[participation],

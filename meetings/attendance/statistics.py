@@ -30,7 +30,7 @@ class MeetingTrend(AttendanceCounts):
     meeting: Meeting
 
 
-def meeting_trends(meetings: QuerySet[Meeting] | None = None) -> list[MeetingTrend]:
+def meeting_trends(*, meetings: QuerySet[Meeting] | None = None) -> list[MeetingTrend]:
     """The figures of each meeting, oldest first: one query, with the aggregates of
     `selectors.attendance_counts`."""
     meetings = Meeting.objects.all() if meetings is None else meetings
@@ -51,14 +51,16 @@ def _attended(meetings: QuerySet[Meeting] | None) -> QuerySet[Participation]:
     return qs if meetings is None else qs.filter(meeting__in=meetings)
 
 
-def participants_by_country(meetings=None, *, top: int = DASHBOARD_ROWS) -> list[Row]:
+def participants_by_country(
+    *, meetings: QuerySet[Meeting] | None = None, top: int = DASHBOARD_ROWS
+) -> list[Row]:
     """Attended participations across meetings, by country or region, the rest folded into
     one row: one query."""
     rows = [Row(label=row.label, value=row.value) for row in country_rows(_attended(meetings))]
     return fold_rows(rows, top=top, others_label=other_countries_label)[0]
 
 
-def participants_by_membership(meetings=None) -> list[Row]:
+def participants_by_membership(*, meetings: QuerySet[Meeting] | None = None) -> list[Row]:
     """Attended participations across meetings: member-organization delegates (members on
     each meeting's date) and other participants. One query."""
     totals = _attended(meetings).aggregate(
@@ -70,7 +72,9 @@ def participants_by_membership(meetings=None) -> list[Row]:
     ]
 
 
-def participants_by_organization(meetings=None, *, top: int = DASHBOARD_ROWS) -> list[Row]:
+def participants_by_organization(
+    *, meetings: QuerySet[Meeting] | None = None, top: int = DASHBOARD_ROWS
+) -> list[Row]:
     """Attended participations across meetings by organization, the rest folded into one
     row: one query."""
     rows = organization_rows(_attended(meetings).exclude(organization=None, organization_name=""))

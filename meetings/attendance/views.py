@@ -172,7 +172,9 @@ class RegistrationManageView(PublishedMeetingMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         self.meeting = self.get_meeting()
-        self.participation = services.registration_from_token(kwargs["token"], meeting=self.meeting)
+        self.participation = services.registration_from_token(
+            token=kwargs["token"], meeting=self.meeting
+        )
         if self.participation is None:
             return render(
                 request,
@@ -180,7 +182,7 @@ class RegistrationManageView(PublishedMeetingMixin, View):
                 {"meeting": self.meeting},
                 status=404,
             )
-        if services.registration_link_expired(self.meeting):
+        if services.registration_link_expired(meeting=self.meeting):
             return render(
                 request,
                 "meetings/registration_link_expired.html",
@@ -256,7 +258,7 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         self.meeting = self.get_meeting()
-        self.expired = services.registration_link_expired(self.meeting)
+        self.expired = services.registration_link_expired(meeting=self.meeting)
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, form, *, status=200, error=""):
@@ -410,7 +412,7 @@ class ReportView(SecretariatMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        draft = meeting_report_draft(meeting)
+        draft = meeting_report_draft(meeting=meeting)
         form = ReportForm(initial={"text": draft})
         return render(
             request, self.template_name, {"meeting": meeting, "form": form, "draft": draft}
@@ -439,7 +441,7 @@ class ReportPrintView(SecretariatMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        text = meeting.summary or meeting_report_draft(meeting)
+        text = meeting.summary or meeting_report_draft(meeting=meeting)
         return render(request, "meetings/report_print.html", {"meeting": meeting, "text": text})
 
 
@@ -451,7 +453,7 @@ class ParticipantListPrintView(SecretariatMixin, View):
         return render(
             request,
             "meetings/participant_list_print.html",
-            {"meeting": meeting, "participants": report_participants(meeting)},
+            {"meeting": meeting, "participants": report_participants(meeting=meeting)},
         )
 
 

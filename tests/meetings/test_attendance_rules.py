@@ -72,7 +72,7 @@ def test_report_states_the_total_in_the_right_number():
     assert (
         "1 ANSO member organization and 1 other participant attended: 2 participants from "
         "1 country or region."
-    ) in meeting_report_draft(meeting)
+    ) in meeting_report_draft(meeting=meeting)
 
 
 def test_report_of_a_meeting_not_yet_held_speaks_of_the_future():
@@ -90,7 +90,7 @@ def test_report_of_a_meeting_not_yet_held_speaks_of_the_future():
     SpeakerFactory(item=welcome, person=PersonFactory(given_name="Qasim", family_name="Jan"))
     AgendaItemFactory(session=session, order=2, kind="discussion", title="Discussion")
     ParticipationFactory.create_batch(2, meeting=meeting, status=ParticipationStatus.REGISTERED)
-    text = meeting_report_draft(meeting)
+    text = meeting_report_draft(meeting=meeting)
     assert f"{meeting.title} will be held in" in text
     assert "2 participants have registered so far." in text
     assert "The opening session will be chaired by Prof. Ailikun." in text
@@ -205,7 +205,7 @@ def test_page_dashboard_admin_and_report_give_the_same_figures_on_the_demo(
         f"{page['members']} ANSO member organizations and {page['others']} other participants "
         f"attended: {page['attended']} participants from {page['countries']} countries and "
         "regions."
-    ) in meeting_report_draft(meeting)
+    ) in meeting_report_draft(meeting=meeting)
 
     check_in = secretariat_client.get(url("check_in", meeting)).text
     assert (

@@ -44,4 +44,4 @@ def test_load_demo_opens_registration_and_the_report_matches_the_records(capsys)
     assert (
         f"17 ANSO member organizations and {stats.other_participants} other participants "
         f"attended: {stats.attended} participants from 14 countries and regions."
-    ) in meeting_report_draft(first)
+    ) in meeting_report_draft(meeting=first)

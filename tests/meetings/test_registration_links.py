@@ -21,7 +21,7 @@ LINK = re.compile(r"https?://\S+/registration/\S+/")
 
 
 def manage_url(participation) -> str:
-    return services.registration_manage_url(participation)
+    return services.registration_manage_url(participation=participation)
 
 
 def request_url(meeting) -> str:

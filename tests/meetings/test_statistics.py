@@ -181,7 +181,7 @@ def test_report_draft_opens_like_the_news_report():
     AgendaItemFactory(
         session=third, order=4, kind="discussion", title="Discussion: Open science and data"
     )
-    text = meeting_report_draft(meeting)
+    text = meeting_report_draft(meeting=meeting)
     assert text.startswith(
         "The 1st ANSO Working Group Meeting was held in Ya'ao International Hotel, Beijing "
         "on 13-14 May 2019. 17 ANSO member organizations and 31 other participants attended: "
