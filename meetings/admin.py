@@ -26,7 +26,6 @@ from .attendance.admin import (
 from .attendance.models import (
     Participation,
     ParticipationEvent,
-    ParticipationStatus,
     RegistrationWindow,
 )
 from .attendance.selectors import attendance_counts
@@ -101,9 +100,8 @@ class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
         # A subquery per listed meeting, not a join and GROUP BY over every participation:
         # PostgreSQL evaluates it only for the rows of the page.
         attended = (
-            Participation.objects.filter(
-                meeting=OuterRef("pk"), status=ParticipationStatus.ATTENDED
-            )
+            Participation.objects.attended()
+            .filter(meeting=OuterRef("pk"))
             .order_by()
             .values("meeting")
             .annotate(n=Count("pk"))

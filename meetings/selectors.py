@@ -143,9 +143,8 @@ def meetings_attended_by_organization(*, organization: Organization) -> QuerySet
 def meetings_attended_by_person(*, person: Person) -> QuerySet[Participation]:
     """The person's attendance at published meetings, only where they agreed to be listed."""
     return (
-        Participation.objects.filter(
-            person=person, status=ParticipationStatus.ATTENDED, meeting__is_published=True
-        )
+        Participation.objects.attended()
+        .filter(person=person, meeting__is_published=True)
         .listed_publicly()
         .select_related("meeting", "organization")
         .order_by("-meeting__start_date")
