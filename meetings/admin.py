@@ -21,7 +21,6 @@ from .attendance.admin import (
     PARTICIPATION_FIELDS,
     ParticipationInline,
     RegistrationWindowInline,
-    site_url,
 )
 from .attendance.models import (
     Participation,
@@ -120,21 +119,21 @@ class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
             services.participations_delete(
                 participations=formset.deleted_objects,
                 by=request.user,
-                site_url=site_url(request),
+                site_url=services.site_url(request),
             )
             services.participations_save(
                 participations=instances,
                 fields=[name for name in formset.form.base_fields if name in PARTICIPATION_FIELDS],
                 by=request.user,
                 note=_("edited in the admin"),
-                site_url=site_url(request),
+                site_url=services.site_url(request),
             )
         else:
             for obj in formset.deleted_objects:
                 obj.delete()
             for window in instances:
                 services.registration_window_save(
-                    window=window, by=request.user, site_url=site_url(request)
+                    window=window, by=request.user, site_url=services.site_url(request)
                 )
         formset.save_m2m()
         return None

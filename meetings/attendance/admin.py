@@ -26,11 +26,6 @@ PARTICIPATION_FIELDS = frozenset(
 )
 
 
-def site_url(request) -> str:
-    """The site's address, for the links in mails sent from the admin."""
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 class ParticipationEventMeetingFilter(MeetingListFilter):
     meeting_path = "participation__meeting"
 
@@ -100,18 +95,18 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
             fields=[name for name in form.fields if name in PARTICIPATION_FIELDS],
             by=request.user,
             note=_("edited in the admin"),
-            site_url=site_url(request),
+            site_url=services.site_url(request),
         )
 
     def delete_model(self, request, obj):
         services.participations_delete(
-            participations=[obj], by=request.user, site_url=site_url(request)
+            participations=[obj], by=request.user, site_url=services.site_url(request)
         )
 
     def delete_queryset(self, request, queryset):
         """A seat freed by deleting goes to the waiting list, as when one is cancelled."""
         services.participations_delete(
-            participations=queryset, by=request.user, site_url=site_url(request)
+            participations=queryset, by=request.user, site_url=services.site_url(request)
         )
 
     @admin.action(description=_("Mark selected participants attended"), permissions=["change"])
@@ -122,7 +117,7 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
             to_status=ParticipationStatus.ATTENDED,
             by=request.user,
             note=_("marked attended in bulk"),
-            site_url=site_url(request),
+            site_url=services.site_url(request),
         )
         marked, already = len(changes.changed), len(changes.unchanged)
         message = ngettext(
@@ -150,7 +145,9 @@ class RegistrationWindowAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         """A capacity raised or removed moves the waiting list up at once."""
-        services.registration_window_save(window=obj, by=request.user, site_url=site_url(request))
+        services.registration_window_save(
+            window=obj, by=request.user, site_url=services.site_url(request)
+        )
 
 
 @admin.register(ParticipationEvent)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -139,6 +140,12 @@ def registration_manage_url(*, participation: Participation) -> str:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def site_url(request: HttpRequest | None) -> str:
+    """The site's address ("https://example.org"), for the links in the mails: taken from
+    the request that causes them; "" without one."""
+    return request.build_absolute_uri("/").rstrip("/") if request is not None else ""
 
 
 def _mail_after_commit(*, participation: Participation, template: str, site_url: str) -> None:

@@ -36,10 +36,6 @@ from .statistics import (
 # --- public registration ------------------------------------------------------------------
 
 
-def _site_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 #: Registration posts accepted from one address per hour (a shared office network registers
 #: a delegation; a script does not get to fill the meeting).
 REGISTRATION_POSTS_PER_HOUR = 30
@@ -121,7 +117,7 @@ class RegistrationCreateView(PublishedMeetingMixin, View):
                 meeting=self.meeting,
                 details=form.details(),
                 invitation=self.invitation,
-                site_url=_site_url(request),
+                site_url=services.site_url(request),
             )
         except services.RegistrationFull as error:
             form.add_error(None, error.message)
@@ -211,7 +207,7 @@ class RegistrationManageView(PublishedMeetingMixin, View):
         elif "register_again" in request.POST:
             try:
                 participation = services.registration_resume(
-                    participation=participation, site_url=_site_url(request)
+                    participation=participation, site_url=services.site_url(request)
                 )
             except services.RegistrationError as error:
                 messages.error(request, error.message)
@@ -229,7 +225,7 @@ class RegistrationManageView(PublishedMeetingMixin, View):
                 messages.info(request, _("This registration was already cancelled."))
             else:
                 services.registration_cancel(
-                    participation=participation, site_url=_site_url(request)
+                    participation=participation, site_url=services.site_url(request)
                 )
                 messages.success(request, _("Your registration is cancelled."))
         else:
@@ -278,7 +274,9 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
         if not form.is_valid():
             return self.render(form, status=400)
         services.registration_link_renew(
-            meeting=self.meeting, email=form.cleaned_data["email"], site_url=_site_url(request)
+            meeting=self.meeting,
+            email=form.cleaned_data["email"],
+            site_url=services.site_url(request),
         )
         messages.success(
             request,
