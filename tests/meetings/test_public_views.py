@@ -172,9 +172,9 @@ def test_meeting_detail_escapes_stored_html(client):
 def test_meeting_detail_queries_flat(client, django_assert_num_queries, n):
     meeting = build_meeting(n)
     url = meeting.get_absolute_url()
-    # meeting, sessions, items, speakers, decisions, attendance aggregate, countries,
-    # participants count, participants page, actions presented; the registration box (its
-    # window) and the two attendance charts (three aggregates)
+    # meeting, sessions, items, speakers, decisions; the attendance summary (aggregate, by
+    # country, by organization), which the charts use too; participants count, participants
+    # page, actions presented; the registration box (its window)
     with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
