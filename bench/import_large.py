@@ -96,7 +96,8 @@ def run_one(fmt: str, count: int) -> None:
 
     from anso.imports import import_job_confirm, import_job_create, import_job_run
     from anso.models import ImportJob, ImportJobStatus
-    from meetings.models import Meeting, Participation
+    from meetings.attendance.models import Participation
+    from meetings.models import Meeting
     from members.models import Body, BodyKind, Organization
 
     call_command("migrate", verbosity=0)
@@ -124,7 +125,7 @@ def run_one(fmt: str, count: int) -> None:
     job = import_job_create(
         user=user,
         model_label="meetings.participation",
-        resource_path="meetings.resources.ParticipantResource",
+        resource_path="meetings.attendance.resources.ParticipantResource",
         input_format=fmt,
         file_name=f"bench.{fmt}",
         data=data,

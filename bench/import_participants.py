@@ -30,8 +30,9 @@ import io  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from import_export.formats.base_formats import CSV  # noqa: E402
 
-from meetings.models import Meeting, Participation  # noqa: E402
-from meetings.resources import ParticipantResource  # noqa: E402
+from meetings.attendance.models import Participation  # noqa: E402
+from meetings.attendance.resources import ParticipantResource  # noqa: E402
+from meetings.models import Meeting  # noqa: E402
 from members.models import Body, BodyKind, Organization  # noqa: E402
 
 COUNTRIES = ["CN", "KE", "PK", "TH", "RU", "NG", "BR", "IT", "LK", "NP", "MN", "GH", "BD", "KZ"]

@@ -2,7 +2,6 @@
 number of queries however many sessions, items, participants or meetings there are."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,15 +9,8 @@ from django_countries.fields import Country
 
 from members.models import Organization, Person
 
-from .models import (
-    Action,
-    AgendaItem,
-    Meeting,
-    Participation,
-    ParticipationStatus,
-    Session,
-    Speaker,
-)
+from .attendance.models import Participation, ParticipationStatus
+from .models import Action, AgendaItem, Meeting, Session, Speaker
 
 #: The permission that lets staff see meetings before they are published.
 VIEW_MEETING_PERMISSION = "meetings.view_meeting"
@@ -66,82 +58,6 @@ def meeting_get_brief(*, year: int, slug: str, user: User | AnonymousUser | None
 def meeting_actions_presented(*, meeting: Meeting) -> QuerySet[Action]:
     """Items of the action plan presented or discussed at the meeting, in plan order."""
     return Action.objects.filter(agenda_items__session__meeting=meeting).distinct()
-
-
-@dataclass(frozen=True)
-class CountryCount:
-    country: Country
-    count: int
-
-
-@dataclass(frozen=True)
-class AttendanceSummary:
-    """Counts computed from the attendance records of one meeting.
-
-    - participants: participations with status "attended";
-    - member_organizations: distinct organizations of those participations that were members
-      of the alliance on the meeting's start date;
-    - other_participants: attended participants whose organization is not such a member (or
-      who came for no organization);
-    - countries: distinct non-blank countries or regions of attended participations.
-    """
-
-    participants: int
-    member_organizations: int
-    other_participants: int
-    countries: list[CountryCount]
-
-    @property
-    def country_count(self) -> int:
-        return len(self.countries)
-
-
-def meeting_attendance(*, meeting: Meeting) -> AttendanceSummary:
-    """Two queries: one aggregate for the counts, one grouped count per country or region."""
-    attended = Participation.objects.filter(meeting=meeting, status=ParticipationStatus.ATTENDED)
-    members = Organization.objects.members_on(meeting.start_date).values("pk")
-    from_member = Q(organization__in=members)
-    totals = attended.aggregate(
-        participants=Count("pk"),
-        member_organizations=Count("organization", filter=from_member, distinct=True),
-        other_participants=Count("pk", filter=Q(organization__isnull=True) | ~from_member),
-    )
-    rows = (
-        attended.exclude(country="")
-        .order_by()
-        .values("country")
-        .annotate(n=Count("pk"))
-        .values_list("country", "n")
-    )
-    countries = sorted(
-        (CountryCount(country=Country(code=code), count=n) for code, n in rows),
-        key=lambda row: (-row.count, row.country.name),
-    )
-    return AttendanceSummary(countries=countries, **totals)
-
-
-def meeting_public_participants(*, meeting: Meeting) -> QuerySet[Participation]:
-    """Attended participants who agreed to be listed: name, organization and country only."""
-    return (
-        Participation.objects.filter(meeting=meeting, status=ParticipationStatus.ATTENDED)
-        .listed_publicly()
-        .select_related("person", "organization")
-        .only(
-            "pk",
-            "country",
-            "person__id",
-            "person__honorific",
-            "person__given_name",
-            "person__family_name",
-            "person__name_order",
-            "person__slug",
-            "organization__id",
-            "organization__name",
-            "organization__slug",
-            "organization__membership_status",
-        )
-        .order_by("person__family_name", "person__given_name", "pk")
-    )
 
 
 def meeting_years() -> list[int]:
@@ -227,9 +143,8 @@ def meetings_attended_by_organization(*, organization: Organization) -> QuerySet
 def meetings_attended_by_person(*, person: Person) -> QuerySet[Participation]:
     """The person's attendance at published meetings, only where they agreed to be listed."""
     return (
-        Participation.objects.filter(
-            person=person, status=ParticipationStatus.ATTENDED, meeting__is_published=True
-        )
+        Participation.objects.attended()
+        .filter(person=person, meeting__is_published=True)
         .listed_publicly()
         .select_related("meeting", "organization")
         .order_by("-meeting__start_date")

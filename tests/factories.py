@@ -4,17 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from meetings.models import (
-    Action,
-    AgendaItem,
-    Decision,
-    Meeting,
-    Participation,
-    ParticipationStatus,
-    RegistrationWindow,
-    Session,
-    Speaker,
-)
+from meetings.attendance.models import Participation, ParticipationStatus, RegistrationWindow
+from meetings.models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from members.models import (
     Body,
     BodyKind,

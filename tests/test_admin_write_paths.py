@@ -16,7 +16,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from meetings.models import Participation, ParticipationEvent, ParticipationStatus
+from meetings.attendance.models import Participation, ParticipationEvent, ParticipationStatus
 from members.nominations.models import Nomination, NominationEvent, NominationStatus
 
 from .factories import (
@@ -49,7 +49,7 @@ ACTIONS = {
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.
 RESOURCES = {
-    "meetings.resources.ParticipantResource": PARTICIPATION_STATUS,
+    "meetings.attendance.resources.ParticipantResource": PARTICIPATION_STATUS,
     "members.resources.OrganizationResource": READS,
     "members.resources.PersonResource": READS,
 }
@@ -194,7 +194,7 @@ def _participant_rows(meeting, people) -> tablib.Dataset:
 
 #: For each status-changing resource: a dataset that sets two rows to "attended" (one
 #: existing participation, one new), and how to find the participations it touched.
-RESOURCE_RUNS = {"meetings.resources.ParticipantResource": _participant_rows}
+RESOURCE_RUNS = {"meetings.attendance.resources.ParticipantResource": _participant_rows}
 
 
 @pytest.mark.parametrize(

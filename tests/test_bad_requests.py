@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, URLResolver, reverse
 
 from meetings import urls as meeting_urls
 
@@ -22,8 +22,17 @@ def staff_client(client):
     return client
 
 
-def _meeting_patterns():
+def _meeting_url_patterns():
+    """The patterns of the meetings URLconf, those it includes too."""
     for pattern in meeting_urls.urlpatterns:
+        if isinstance(pattern, URLResolver):
+            yield from pattern.url_patterns
+        else:
+            yield pattern
+
+
+def _meeting_patterns():
+    for pattern in _meeting_url_patterns():
         assert isinstance(pattern, URLPattern)
         if "year" in pattern.pattern.converters:
             yield pytest.param(str(pattern.pattern), id=pattern.name)
@@ -31,7 +40,7 @@ def _meeting_patterns():
 
 def test_every_meeting_url_takes_the_year_converter():
     """A new meeting URL that takes <int:year> would let 0 and 10000 through again."""
-    routes = [str(p.pattern) for p in meeting_urls.urlpatterns]
+    routes = [str(p.pattern) for p in _meeting_url_patterns()]
     assert not [route for route in routes if "<int:year>" in route]
     assert len(list(_meeting_patterns())) >= 10
 

@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from anso.models import ImportJob, OutgoingMail
-from meetings.models import ParticipationEvent
+from meetings.attendance.models import ParticipationEvent
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
 from members.roles import SECRETARIAT_PERMISSIONS
@@ -299,7 +299,7 @@ def samples(superuser):
         "anso.outgoingmail": OutgoingMail.objects.create(to=["a@example.org"], subject="S"),
         "anso.importjob": ImportJob.objects.create(
             model_label="meetings.participation",
-            resource_path="meetings.resources.ParticipantResource",
+            resource_path="meetings.attendance.resources.ParticipantResource",
             input_format="csv",
             file_name="participants.csv",
         ),
@@ -341,14 +341,14 @@ def url_for(name, pattern, samples) -> str:
     elif name == "members:nomination_confirm":
         kwargs = {"token": nomination_token(nomination=samples["members.nomination"])}
     elif name == "meetings:registration_manage":
-        from meetings.services import registration_token
+        from meetings.attendance.services import registration_token
 
         participation = ParticipationFactory(meeting=RegistrationWindowFactory().meeting)
         meeting = participation.meeting
         kwargs = {
             "year": meeting.start_date.year,
             "slug": meeting.slug,
-            "token": registration_token(participation),
+            "token": registration_token(participation=participation),
         }
     elif name == "meetings:check_in_toggle":
         participation = samples["meetings.participation"]

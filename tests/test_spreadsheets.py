@@ -18,7 +18,7 @@ from anso.spreadsheets.formats import (
     escape_formula,
     unescape_formula,
 )
-from meetings.resources import ParticipantResource
+from meetings.attendance.resources import ParticipantResource
 from members.resources import OrganizationResource, PersonResource
 
 from .factories import (

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from meetings.models import Participation, ParticipationStatus
+from meetings.attendance.models import Participation, ParticipationStatus
 from tests.factories import MeetingFactory, ParticipationFactory, UserFactory
 from tests.staff_helpers import landing, next_of, totp_code
 

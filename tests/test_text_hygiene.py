@@ -9,9 +9,10 @@ from django import forms
 from django.urls import reverse
 
 from anso.text import CleanTextFormMixin, one_line
-from meetings import services as meeting_services
-from meetings.forms import RegistrationForm, ReportForm, WalkInForm
-from meetings.models import Meeting, Participation
+from meetings.attendance import services as meeting_services
+from meetings.attendance.forms import RegistrationForm, ReportForm, WalkInForm
+from meetings.attendance.models import Participation
+from meetings.models import Meeting
 from members.nominations import services as member_services
 from members.nominations.forms import NominationForm, NominationRejectForm
 
@@ -21,7 +22,7 @@ from .members.test_nomination_services import submit_data
 pytestmark = pytest.mark.django_db
 
 #: Modules whose forms take text from people (the public site and the Secretariat's pages).
-FORM_MODULES = ["meetings.forms", "members.forms", "members.nominations.forms"]
+FORM_MODULES = ["meetings.attendance.forms", "members.forms", "members.nominations.forms"]
 
 
 def _forms_with_text():

@@ -20,7 +20,8 @@ import datetime
 
 from members.models import BodyKind, MembershipStatus, NameOrder, OrganizationKind, Role
 
-from ..models import AgendaItemKind, Capacity, ParticipationStatus, SessionKind
+from ..attendance.models import Capacity, ParticipationStatus
+from ..models import AgendaItemKind, SessionKind
 from .records import (
     ActionRecord,
     AgendaItemRecord,

@@ -9,16 +9,8 @@ from django.utils import timezone
 
 from members.models import Body, BodyKind, Organization, Person, Position
 
-from ..models import (
-    Action,
-    AgendaItem,
-    Decision,
-    Meeting,
-    Participation,
-    RegistrationWindow,
-    Session,
-    Speaker,
-)
+from ..attendance.models import Participation, RegistrationWindow
+from ..models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from . import data
 from .records import MeetingRecord
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from members.models import BodyKind, MembershipStatus, NameOrder, OrganizationKind, Role
 
-from ..models import ActionStatus, AgendaItemKind, Capacity, ParticipationStatus, SessionKind
+from ..attendance.models import Capacity, ParticipationStatus
+from ..models import ActionStatus, AgendaItemKind, SessionKind
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import meetings.models
+import meetings.attendance.models
 
 
 class Migration(migrations.Migration):
@@ -159,7 +159,7 @@ class Migration(migrations.Migration):
                 (
                     "invitation_token",
                     models.CharField(
-                        default=meetings.models.new_invitation_token,
+                        default=meetings.attendance.models.new_invitation_token,
                         help_text="Part of the invitation link. Change it to invalidate links already sent.",
                         max_length=64,
                         verbose_name="invitation token",
@@ -316,7 +316,7 @@ class Migration(migrations.Migration):
                 (
                     "invitation_token",
                     models.CharField(
-                        default=meetings.models.new_invitation_token,
+                        default=meetings.attendance.models.new_invitation_token,
                         help_text="Part of the invitation link. Change it to invalidate links already sent.",
                         max_length=64,
                         verbose_name="invitation token",

@@ -5,7 +5,7 @@ import secrets
 
 from django.db import migrations, models
 
-import meetings.models
+import meetings.attendance.models
 
 
 def give_keys(apps, schema_editor):
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             model_name="participation",
             name="manage_key",
             field=models.CharField(
-                default=meetings.models.new_manage_key,
+                default=meetings.attendance.models.new_manage_key,
                 editable=False,
                 help_text=(
                     "Random. The participant's link to their registration carries it, signed "

@@ -1,12 +1,9 @@
-"""Template tags for meeting pages: the registration box, attendance charts drawn as SVG on the
-server (no chart library, no script) and the public participant list."""
+"""Template tags for meeting pages: the registration box and charts drawn as SVG on the server
+(no chart library, no script). They read through selectors and compute no figures."""
 
 from django import template
-from django.utils import timezone
 
-from ..models import Participation, RegistrationWindow
-from ..services import RegistrationClosed, registration_check_open
-from ..statistics import meeting_statistics
+from ..attendance.selectors import registration_state
 
 register = template.Library()
 
@@ -89,57 +86,12 @@ def registration_box(context, meeting):
     """The call to register shown on a meeting page, or why registration is not possible.
     Two queries at most."""
     request = context.get("request")
-    window = RegistrationWindow.objects.filter(meeting=meeting).first()
     invitation = request.GET.get("invitation", "") if request else ""
-    closed_message = ""
-    seats_left = None
-    if window is not None:
-        window.meeting = meeting
-        try:
-            registration_check_open(window=window, now=timezone.now(), invitation=invitation)
-        except RegistrationClosed as error:
-            closed_message = error.message
-        if window.capacity is not None and not closed_message:
-            taken = Participation.objects.filter(meeting=meeting).holding_seats().count()
-            seats_left = max(window.capacity - taken, 0)
+    state = registration_state(meeting=meeting, invitation=invitation)
     return {
         "meeting": meeting,
-        "window": window,
+        "window": state.window,
         "invitation": invitation,
-        "closed_message": closed_message,
-        "seats_left": seats_left,
+        "closed_message": state.closed_message,
+        "seats_left": state.seats_left,
     }
-
-
-@register.inclusion_tag("meetings/includes/attendance_charts.html")
-def attendance_charts(meeting):
-    """The public attendance figures of a meeting: aggregates only, no names."""
-    return {"meeting": meeting, "stats": meeting_statistics(meeting)}
-
-
-@register.inclusion_tag("meetings/includes/public_participants.html")
-def public_participants(meeting):
-    """Participants who agreed to be listed publicly: name, organization and country only."""
-    participants = (
-        Participation.objects.filter(meeting=meeting)
-        .holding_seats()
-        .listed_publicly()
-        .select_related("person", "organization")
-        .only(
-            "country",
-            "organization_name",
-            "person__honorific",
-            "person__given_name",
-            "person__family_name",
-            "person__name_order",
-            "organization__name",
-        )
-    )
-    return {"meeting": meeting, "participants": participants}
-
-
-@register.inclusion_tag("meetings/includes/attendance_chart_pair.html")
-def attendance_chart_pair(meeting):
-    """Only the two charts (by country or region, by organization), for a page that shows the
-    attendance figures itself. Three aggregate queries."""
-    return {"meeting": meeting, "stats": meeting_statistics(meeting)}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from anso.client import ClientAddressFilter, client_address, client_address_hash
-from meetings import views as meeting_views
+from meetings.attendance import views as meeting_views
 from members.nominations.models import Nomination
 from members.nominations.views import SUBMISSIONS_PER_HOUR
 from tests.factories import OrganizationFactory, RegistrationWindowFactory, UserFactory

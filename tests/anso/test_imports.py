@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from anso.imports import import_job_create, import_job_run
 from anso.models import ImportJob, ImportJobStatus
-from meetings.models import Meeting, Participation
+from meetings.attendance.models import Participation
+from meetings.models import Meeting
 from members.models import Organization, Person
 
 from ..factories import MeetingFactory
@@ -131,7 +132,7 @@ def test_running_job_page_refreshes_and_shows_the_rows_read(secretariat_client, 
     job = ImportJob.objects.create(
         created_by=secretariat_user,
         model_label="meetings.participation",
-        resource_path="meetings.resources.ParticipantResource",
+        resource_path="meetings.attendance.resources.ParticipantResource",
         input_format="csv",
         file_name="big.csv",
         total_rows=50000,
@@ -153,7 +154,7 @@ def test_job_page_queries_flat(secretariat_client, secretariat_user, django_asse
     job = ImportJob.objects.create(
         created_by=secretariat_user,
         model_label="meetings.participation",
-        resource_path="meetings.resources.ParticipantResource",
+        resource_path="meetings.attendance.resources.ParticipantResource",
         input_format="csv",
         file_name="bad.csv",
         status=ImportJobStatus.REJECTED,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anso.mail import send_after_commit
 from anso.models import OutgoingMail, OutgoingMailStatus
-from meetings.models import Participation
+from meetings.attendance.models import Participation
 from members.nominations.models import Nomination
 
 from ..factories import OrganizationFactory, RegistrationWindowFactory

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from meetings.models import Participation, ParticipationStatus
+from meetings.attendance.models import Participation, ParticipationStatus
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
 from ..factories import ParticipationFactory, RegistrationWindowFactory, UserFactory

@@ -11,8 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from meetings.attendance.models import Participation, ParticipationStatus
+from meetings.attendance.selectors import attendance_counts
 from meetings.demo import demo_load
-from meetings.models import Meeting, Participation, ParticipationStatus, Session
+from meetings.models import Meeting, Session
 
 from ..admin_helpers import admin_post, form_errors
 from ..factories import (
@@ -201,8 +203,10 @@ def test_demo_meeting_page_shows_its_sessions_participants_and_computed_counts(
     formsets = {f.formset.prefix: f.formset for f in response.context["inline_admin_formsets"]}
     assert formsets["sessions"].initial_form_count() == 2
     assert formsets["participations"].initial_form_count() == 47
+    others = attendance_counts(meeting_id=meeting.pk).other_participants
     assert (
-        "45 attended, from 17 member organizations and 14 countries and regions." in response.text
+        f"45 attended: 17 member organizations and {others} other participants, from 14 "
+        "countries and regions." in response.text
     )
 
 

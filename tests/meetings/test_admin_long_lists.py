@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings.models import ParticipationEvent
+from meetings.attendance.models import ParticipationEvent
 
 from ..factories import (
     AgendaItemFactory,

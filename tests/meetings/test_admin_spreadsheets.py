@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import ParticipationEvent
+from meetings.attendance.models import ParticipationEvent
 
 from ..factories import ParticipationFactory, PositionFactory
 

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from meetings import services
-from meetings.models import Participation, ParticipationEvent, ParticipationStatus
+from meetings.attendance import services
+from meetings.attendance.models import Participation, ParticipationEvent, ParticipationStatus
 from members.models import Person
 
 from ..factories import (

@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from meetings import services
-from meetings.models import Participation, ParticipationEvent, ParticipationStatus
+from meetings.attendance import services
+from meetings.attendance.models import Participation, ParticipationEvent, ParticipationStatus
 
 from ..factories import ParticipationFactory, RegistrationWindowFactory
 

@@ -6,8 +6,9 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from meetings.attendance.models import Capacity, ParticipationStatus
 from meetings.demo import demo_load
-from meetings.models import Capacity, Meeting, ParticipationStatus, SessionKind
+from meetings.models import Meeting, SessionKind
 from members.models import Organization, Position, Role
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anso.models import ImportJob, ImportJobStatus
-from meetings.models import Participation
+from meetings.attendance.models import Participation
 from members.models import Person
 
 from ..factories import MeetingFactory

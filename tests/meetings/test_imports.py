@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from import_export.formats.base_formats import CSV, XLSX
 
 from anso.spreadsheets.admin import MAX_UPLOAD_BYTES, check_spreadsheet_upload
-from meetings.models import Participation, ParticipationStatus
-from meetings.resources import ParticipantResource
+from meetings.attendance.models import Participation, ParticipationStatus
+from meetings.attendance.resources import ParticipantResource
 from members.models import Organization, Person
 from members.resources import OrganizationResource, PersonResource
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from meetings.models import Meeting, Participation, Session
+from meetings.attendance.models import Participation
+from meetings.models import Meeting, Session
 from members.models import BodyKind
 
 from ..factories import (

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import ParticipationStatus
+from meetings.attendance.models import Capacity, ParticipationStatus
 from meetings.views import MEETINGS_PER_PAGE, UPCOMING_SHOWN
 from members.models import MembershipStatus
 
@@ -82,26 +82,29 @@ def test_meeting_attendance_counts_follow_the_definitions(client):
     an 'other participant'; absent people count nowhere; countries are distinct."""
     meeting = MeetingFactory(start_date=datetime.date(2019, 5, 13))
     member = OrganizationFactory(country="PK")
-    ParticipationFactory(meeting=meeting, organization=member, country="PK")
-    ParticipationFactory(meeting=meeting, organization=member, country="PK")
+    delegate = Capacity.DELEGATE
+    ParticipationFactory(meeting=meeting, organization=member, country="PK", capacity=delegate)
+    ParticipationFactory(meeting=meeting, organization=member, country="PK", capacity=delegate)
     joined_later = OrganizationFactory(joined_on=datetime.date(2020, 1, 1))
-    ParticipationFactory(meeting=meeting, organization=joined_later, country="TH")
+    ParticipationFactory(
+        meeting=meeting, organization=joined_later, country="TH", capacity=delegate
+    )
     partner = OrganizationFactory(membership_status=MembershipStatus.PARTNER)
     ParticipationFactory(meeting=meeting, organization=partner, country="")
     ParticipationFactory(meeting=meeting, organization=None, country="KE")
     former = OrganizationFactory(
         membership_status=MembershipStatus.FORMER, left_on=datetime.date(2020, 1, 1)
     )
-    ParticipationFactory(meeting=meeting, organization=former, country="KE")
+    ParticipationFactory(meeting=meeting, organization=former, country="KE", capacity=delegate)
     ParticipationFactory(
         meeting=meeting, organization=OrganizationFactory(), status=ParticipationStatus.ABSENT
     )
     attendance = client.get(meeting.get_absolute_url()).context["attendance"]
-    assert attendance.participants == 6
+    assert attendance.attended == 6
     assert attendance.member_organizations == 2  # member and former (still in then)
     assert attendance.other_participants == 3
-    assert attendance.country_count == 3
-    assert [(row.country.code, row.count) for row in attendance.countries] == [
+    assert attendance.countries == 3
+    assert [(row.country.code, row.value) for row in attendance.by_country] == [
         ("KE", 2),
         ("PK", 2),
         ("TH", 1),
@@ -118,7 +121,7 @@ def test_meeting_participant_list_shows_only_listed_people_and_no_contact_detail
     assert hidden.person.display_name not in html
     assert listed.person.email not in html
     assert "1234 5678" not in html
-    assert response.context["attendance"].participants == 2
+    assert response.context["attendance"].attended == 2
 
 
 def test_unpublished_meeting_is_404_to_the_public(client):
@@ -169,10 +172,10 @@ def test_meeting_detail_escapes_stored_html(client):
 def test_meeting_detail_queries_flat(client, django_assert_num_queries, n):
     meeting = build_meeting(n)
     url = meeting.get_absolute_url()
-    # meeting, sessions, items, speakers, decisions, attendance aggregate, countries,
-    # participants count, participants page, actions presented; the registration box (its
-    # window) and the two attendance charts (three aggregates)
-    with django_assert_num_queries(14):
+    # meeting, sessions, items, speakers, decisions; the attendance summary (aggregate, by
+    # country, by organization), which the charts use too; participants count, participants
+    # page, actions presented; the registration box (its window)
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["meeting"].sessions.all()) == n

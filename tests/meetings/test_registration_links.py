@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import services, views
-from meetings.models import ParticipationEvent, ParticipationStatus
+from meetings.attendance import services, views
+from meetings.attendance.models import ParticipationEvent, ParticipationStatus
 
 from ..factories import MeetingFactory, ParticipationFactory, RegistrationWindowFactory
 
@@ -21,7 +21,7 @@ LINK = re.compile(r"https?://\S+/registration/\S+/")
 
 
 def manage_url(participation) -> str:
-    return services.registration_manage_url(participation)
+    return services.registration_manage_url(participation=participation)
 
 
 def request_url(meeting) -> str:

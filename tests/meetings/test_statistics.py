@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings.models import ParticipationStatus
-from meetings.reports import date_range, meeting_report_draft
-from meetings.statistics import (
-    meeting_statistics,
+from meetings.attendance.models import Capacity, ParticipationStatus
+from meetings.attendance.reports import date_range, meeting_report_draft
+from meetings.attendance.selectors import attendance_summary
+from meetings.attendance.statistics import (
     meeting_trends,
     participants_by_country,
     participants_by_membership,
@@ -40,6 +40,7 @@ def first_working_group_meeting(others: int = 30):
             person=PersonFactory(organization=organization),
             organization=organization,
             country=COUNTRIES[index % 14],
+            capacity=Capacity.DELEGATE,
         )
     guest_org = OrganizationFactory(membership_status=MembershipStatus.PARTNER)
     for index in range(others):
@@ -47,17 +48,19 @@ def first_working_group_meeting(others: int = 30):
     # Registered but absent, and a member that joined after the meeting: counted apart.
     ParticipationFactory(meeting=meeting, status=ParticipationStatus.REGISTERED)
     late = OrganizationFactory(joined_on=datetime.date(2020, 1, 1))
-    ParticipationFactory(meeting=meeting, organization=late, country="CN")
+    ParticipationFactory(
+        meeting=meeting, organization=late, country="CN", capacity=Capacity.DELEGATE
+    )
     return meeting
 
 
-def test_meeting_statistics_follow_the_definitions():
+def test_attendance_summary_follow_the_definitions():
     meeting = first_working_group_meeting(others=30)
-    stats = meeting_statistics(meeting)
+    stats = attendance_summary(meeting_id=meeting.pk)
     assert stats.attended == 17 + 30 + 1
     assert stats.registered == 17 + 30 + 1 + 1
     assert stats.member_organizations == 17
-    assert stats.from_member_organizations == 17
+    assert stats.member_delegates == 17
     assert stats.other_participants == 31  # the late joiner was not a member then
     assert stats.countries == 14
     assert sum(row.value for row in stats.by_country) == stats.attended
@@ -69,17 +72,17 @@ def test_former_member_counts_for_meetings_before_it_left():
     former = OrganizationFactory(
         membership_status=MembershipStatus.FORMER, left_on=datetime.date(2021, 1, 1)
     )
-    ParticipationFactory(meeting=meeting, organization=former)
-    assert meeting_statistics(meeting).member_organizations == 1
+    ParticipationFactory(meeting=meeting, organization=former, capacity=Capacity.DELEGATE)
+    assert attendance_summary(meeting_id=meeting.pk).member_organizations == 1
     assert meeting_trends()[0].member_organizations == 1
     assert participants_by_membership()[0].value == 1
 
 
 @pytest.mark.parametrize("others", (2, 40))
-def test_meeting_statistics_run_a_fixed_number_of_queries(django_assert_num_queries, others):
+def test_attendance_summary_run_a_fixed_number_of_queries(django_assert_num_queries, others):
     meeting = first_working_group_meeting(others=others)
     with django_assert_num_queries(3):
-        meeting_statistics(meeting)
+        attendance_summary(meeting_id=meeting.pk)
 
 
 @pytest.mark.parametrize("meetings", (1, 6))
@@ -89,7 +92,7 @@ def test_cross_meeting_statistics_run_a_fixed_number_of_queries(
     for number in range(meetings):
         day = datetime.date(2019 + number, 5, 13)
         meeting = MeetingFactory(start_date=day, end_date=day)
-        ParticipationFactory.create_batch(3, meeting=meeting)
+        ParticipationFactory.create_batch(3, meeting=meeting, capacity=Capacity.DELEGATE)
     with django_assert_num_queries(4):
         trends = meeting_trends()
         participants_by_country()
@@ -99,10 +102,10 @@ def test_cross_meeting_statistics_run_a_fixed_number_of_queries(
     assert all(t.attended == 3 and t.member_organizations == 3 for t in trends)
 
 
-def test_meeting_trends_agree_with_meeting_statistics():
+def test_meeting_trends_agree_with_the_attendance_summary():
     meeting = first_working_group_meeting(others=5)
     trend = meeting_trends()[0]
-    stats = meeting_statistics(meeting)
+    stats = attendance_summary(meeting_id=meeting.pk)
     assert (trend.registered, trend.attended, trend.member_organizations, trend.countries) == (
         stats.registered,
         stats.attended,
@@ -178,11 +181,11 @@ def test_report_draft_opens_like_the_news_report():
     AgendaItemFactory(
         session=third, order=4, kind="discussion", title="Discussion: Open science and data"
     )
-    text = meeting_report_draft(meeting)
+    text = meeting_report_draft(meeting=meeting)
     assert text.startswith(
         "The 1st ANSO Working Group Meeting was held in Ya'ao International Hotel, Beijing "
-        "on 13-14 May 2019. 17 ANSO member organizations and 31 other participants from 14 "
-        "countries and regions attended."
+        "on 13-14 May 2019. 17 ANSO member organizations and 31 other participants attended: "
+        "48 participants from 14 countries and regions."
     )
     assert (
         "The opening session was chaired by Prof. Ailikun, Assistant Executive Director of "

@@ -12,9 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings import services
-from meetings.models import Participation, ParticipationEvent, ParticipationStatus
-from meetings.resources import ParticipantResource
+from meetings.attendance import services
+from meetings.attendance.models import Participation, ParticipationEvent, ParticipationStatus
+from meetings.attendance.resources import ParticipantResource
 
 from ..admin_helpers import admin_post, inline_management_data
 from ..factories import (

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from meetings.models import ParticipationEvent
+from meetings.attendance.models import ParticipationEvent
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 

@@ -3,7 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
-from meetings.models import Meeting, Participation, Session
+from meetings.attendance.models import Participation
+from meetings.models import Meeting, Session
 from members.models import Organization, Person
 
 pytestmark = pytest.mark.django_db

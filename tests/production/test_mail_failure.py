@@ -6,7 +6,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from anso.models import OutgoingMail, OutgoingMailStatus
-from meetings.models import Participation
+from meetings.attendance.models import Participation
 from members.nominations.models import Nomination
 
 from ..factories import OrganizationFactory, RegistrationWindowFactory

@@ -22,20 +22,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from anso.page_cache import bump_content_version
-from meetings.models import (
-    Action,
-    ActionStatus,
-    AgendaItem,
-    AgendaItemKind,
-    Capacity,
-    Decision,
-    Meeting,
-    Participation,
-    ParticipationStatus,
-    Session,
-    Speaker,
-    meeting_title,
-)
 from members.models import (
     Body,
     BodyKind,
@@ -46,6 +32,19 @@ from members.models import (
     Person,
     Position,
     Role,
+)
+
+from ...attendance.models import Capacity, Participation, ParticipationStatus
+from ...models import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    AgendaItemKind,
+    Decision,
+    Meeting,
+    Session,
+    Speaker,
+    meeting_title,
 )
 
 PREFIX = "Scale"

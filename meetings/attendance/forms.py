@@ -17,6 +17,9 @@ from .services import RegistrantDetails
 #: What a visitor may say they come as; the Secretariat capacity is set by staff only.
 PUBLIC_CAPACITIES = [choice for choice in Capacity.choices if choice[0] != Capacity.SECRETARIAT]
 
+#: The empty first choice of the capacity, so that nobody is a delegate by default.
+NO_CHOICE = ("", _("— choose —"))
+
 #: The email column's length (RFC 5321 allows 254 characters in a path).
 EMAIL_MAX_LENGTH = 254
 
@@ -61,8 +64,17 @@ class RegistrantForm(CleanTextFormMixin, forms.Form):
     country = LazyTypedChoiceField(
         label=_("Country or region"), choices=[("", "---------"), *countries]
     )
+    # No default: a delegate of a member organization chooses it (with the organization in
+    # the list above); everyone else chooses another capacity.
     capacity = forms.ChoiceField(
-        label=_("You attend as"), choices=PUBLIC_CAPACITIES, initial=Capacity.DELEGATE
+        label=_("You attend as"),
+        choices=[NO_CHOICE, *PUBLIC_CAPACITIES],
+        help_text=_(
+            "A member-organization delegate comes for an organization in the list above. "
+            "If you come in another role, or your organization is not in the list, choose "
+            "that capacity."
+        ),
+        error_messages={"required": _("Choose the capacity you attend in.")},
     )
     listed_publicly = forms.BooleanField(
         label=_("Show my name, organization and country in the public participant list"),
@@ -164,7 +176,7 @@ class WalkInForm(RegistrantForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
         self.fields["email"].help_text = _("Optional; an existing person is found by email.")
-        self.fields["capacity"].choices = Capacity.choices
+        self.fields["capacity"].choices = [NO_CHOICE, *Capacity.choices]
         self.fields["country"].required = False
         self.helper = FormHelper()
         self.helper.form_id = "walk-in-form"

@@ -27,8 +27,9 @@ from anso.spreadsheets.widgets import (
 from members.models import Person
 from members.resources import OrganizationLookup
 
-from .models import Capacity, Meeting, Participation, ParticipationStatus
-from .services import participations_save
+from ..models import Meeting
+from .models import Capacity, Participation, ParticipationStatus
+from .services import participations_save, site_url
 
 UPDATABLE_FIELDS = [
     "organization",
@@ -186,9 +187,7 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
         # Who imports, and the site's address for the mails of those moved up a waiting list.
         self.user = kwargs.get("user")
         request = kwargs.get("request")
-        self.site_url = kwargs.get("site_url") or (
-            request.build_absolute_uri("/").rstrip("/") if request is not None else ""
-        )
+        self.site_url = kwargs.get("site_url") or site_url(request)
 
     def _people_for(self, dataset) -> dict[str, Person]:
         emails = {}

@@ -1,0 +1,176 @@
+"""The Secretariat's admin for attendance: participants (with the spreadsheet import and
+export), registration windows and the read-only log of status changes. Every write of a
+participation's status goes through `services.participations_save`."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from anso.admin_tools import (
+    CountryOrRegionFilter,
+    LongListAdminMixin,
+    PreloadedAutocompleteInlineMixin,
+    country_name,
+)
+from anso.spreadsheets.admin import SpreadsheetAdminMixin
+
+from ..admin_filters import MeetingListFilter
+from . import services
+from .models import Participation, ParticipationEvent, ParticipationStatus, RegistrationWindow
+from .resources import ParticipantResource
+
+#: The participation fields an admin form may write (the form's own fields, by name).
+PARTICIPATION_FIELDS = frozenset(
+    field.name for field in Participation._meta.concrete_fields if not field.primary_key
+)
+
+
+class ParticipationEventMeetingFilter(MeetingListFilter):
+    meeting_path = "participation__meeting"
+
+
+class ParticipationInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+    model = Participation
+    fields = ["person", "organization", "country", "capacity", "status", "listed_publicly"]
+    autocomplete_fields = ["person", "organization"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        # The meeting too: each row's heading is "<person> at <meeting>".
+        return super().get_queryset(request).select_related("meeting", "person", "organization")
+
+
+class RegistrationWindowInline(admin.StackedInline):
+    model = RegistrationWindow
+    fields = ["opens_at", "closes_at", "capacity", "waiting_list", "mode", "invitation_token"]
+    extra = 0
+    max_num = 1
+
+
+@admin.register(Participation)
+class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [ParticipantResource]
+    list_display = [
+        "person",
+        "meeting",
+        "organization",
+        country_name,
+        "capacity",
+        "status",
+        "listed_publicly",
+    ]
+    list_filter = [
+        "status",
+        "capacity",
+        "listed_publicly",
+        MeetingListFilter,
+        ("country", CountryOrRegionFilter),
+    ]
+    search_fields = [
+        "person__given_name",
+        "person__family_name",
+        "person__email",
+        "organization__name",
+        "organization__short_name",
+    ]
+    autocomplete_fields = ["meeting", "person", "organization"]
+    list_select_related = ["person", "meeting", "organization"]
+    ordering = ["-meeting__start_date", "person__family_name", "person__given_name"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "registered_at",
+        "checked_in_at",
+        "checked_in_by",
+    ]
+    actions = ["mark_attended"]
+
+    def save_model(self, request, obj, form, change):
+        """Through the status service: a change of status writes its event, the check-in and a
+        fresh public page; an earlier version opened from the history is saved the same way."""
+        services.participations_save(
+            participations=[obj],
+            fields=[name for name in form.fields if name in PARTICIPATION_FIELDS],
+            by=request.user,
+            note=_("edited in the admin"),
+            site_url=services.site_url(request),
+        )
+
+    def delete_model(self, request, obj):
+        services.participations_delete(
+            participations=[obj], by=request.user, site_url=services.site_url(request)
+        )
+
+    def delete_queryset(self, request, queryset):
+        """A seat freed by deleting goes to the waiting list, as when one is cancelled."""
+        services.participations_delete(
+            participations=queryset, by=request.user, site_url=services.site_url(request)
+        )
+
+    @admin.action(description=_("Mark selected participants attended"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        """Set the selected participations to attended, through the status service."""
+        changes = services.participations_status_change(
+            participations=queryset,
+            to_status=ParticipationStatus.ATTENDED,
+            by=request.user,
+            note=_("marked attended in bulk"),
+            site_url=services.site_url(request),
+        )
+        marked, already = len(changes.changed), len(changes.unchanged)
+        message = ngettext(
+            "%(count)d participant marked attended.",
+            "%(count)d participants marked attended.",
+            marked,
+        ) % {"count": marked}
+        if already:
+            message += " " + ngettext(
+                "%(count)d was already marked attended.",
+                "%(count)d were already marked attended.",
+                already,
+            ) % {"count": already}
+        self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(RegistrationWindow)
+class RegistrationWindowAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "opens_at", "closes_at", "capacity", "waiting_list", "mode"]
+    list_filter = ["mode", "waiting_list"]
+    search_fields = ["meeting__title"]
+    autocomplete_fields = ["meeting"]
+    list_select_related = ["meeting"]
+    ordering = ["-opens_at"]
+
+    def save_model(self, request, obj, form, change):
+        """A capacity raised or removed moves the waiting list up at once."""
+        services.registration_window_save(
+            window=obj, by=request.user, site_url=services.site_url(request)
+        )
+
+
+@admin.register(ParticipationEvent)
+class ParticipationEventAdmin(admin.ModelAdmin):
+    """The status-change log: read only, written by the status service
+    (`meetings.attendance.services.participations_save`)."""
+
+    list_display = ["at", "participation", "from_status", "to_status", "by", "note"]
+    list_filter = ["to_status", ParticipationEventMeetingFilter]
+    search_fields = [
+        "participation__person__family_name",
+        "participation__person__given_name",
+        "note",
+    ]
+    date_hierarchy = "at"
+    list_select_related = ["participation__person", "participation__meeting", "by"]
+    ordering = ["-at", "-pk"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,313 @@
+"""Reads about attendance. `attendance_summary` is the one place where a meeting's attendance
+figures are computed: the public meeting page, the statistics dashboard (through
+`attendance_counts_by_meeting`), the meeting admin, the check-in counter and the report all use
+it, so they agree by construction.
+
+The definitions:
+
+- registered: participations that hold or held a seat (registered, confirmed, attended, and
+  absent: an absent registrant was registered but did not attend);
+- attended (the participants): participations with status "attended";
+- member-organization delegates: attended participations in the capacity "member-organization
+  delegate" whose organization was a member of the alliance on the meeting's start date
+  (`Organization.objects.members_on`);
+- member organizations: the distinct organizations of those delegates;
+- other participants: every other attended participation (another capacity, an organization
+  that was not a member then or typed in, or no organization): attended minus delegates;
+- countries and regions: distinct non-blank countries of attended participations.
+"""
+
+import dataclasses
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_countries.fields import Country
+
+from ..models import Meeting
+from .models import (
+    REGISTERED_STATUSES,
+    Participation,
+    ParticipationStatus,
+    RegistrationMode,
+    RegistrationWindow,
+    member_delegate,
+)
+
+#: Rows a by-organization or by-country chart shows before folding the rest into one row.
+CHART_ROWS = 15
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    label: str
+    value: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CountryRow:
+    country: Country
+    value: int
+
+    @property
+    def label(self) -> str:
+        return str(self.country.name)
+
+
+@dataclasses.dataclass(frozen=True)
+class AttendanceCounts:
+    """The figures of one meeting (see the module's definitions)."""
+
+    registered: int
+    attended: int
+    waitlisted: int
+    cancelled: int
+    member_organizations: int
+    member_delegates: int
+    countries: int
+
+    @property
+    def other_participants(self) -> int:
+        return self.attended - self.member_delegates
+
+    @property
+    def has_attendance(self) -> bool:
+        return self.attended > 0
+
+
+@dataclasses.dataclass(frozen=True)
+class AttendanceSummary(AttendanceCounts):
+    """The figures of one meeting with its rows by country or region and by organization;
+    `by_organization` ends with one row for the organizations beyond the first ones
+    (`other_organizations` of them)."""
+
+    by_country: list[CountryRow]
+    by_organization: list[Row]
+    other_organizations: int
+
+
+def count_expressions(*, through: str = "") -> dict:
+    """The aggregates behind `AttendanceCounts`, over a meeting's participations; `through`
+    is the path from the queried model to the participations ("participations__" to annotate
+    meetings)."""
+    attended = Q(**{f"{through}status": ParticipationStatus.ATTENDED})
+    delegate = attended & member_delegate(through=through)
+    # From a meeting, the participations are a join: each is counted once.
+    counted = f"{through}pk" if through else "pk"
+    distinct = bool(through)
+    return {
+        "registered": Count(
+            counted, distinct=distinct, filter=Q(**{f"{through}status__in": REGISTERED_STATUSES})
+        ),
+        "attended": Count(counted, distinct=distinct, filter=attended),
+        "waitlisted": Count(
+            counted,
+            distinct=distinct,
+            filter=Q(**{f"{through}status": ParticipationStatus.WAITLISTED}),
+        ),
+        "cancelled": Count(
+            counted,
+            distinct=distinct,
+            filter=Q(**{f"{through}status": ParticipationStatus.CANCELLED}),
+        ),
+        "member_organizations": Count(f"{through}organization", distinct=True, filter=delegate),
+        "member_delegates": Count(counted, distinct=distinct, filter=delegate),
+        "countries": Count(
+            f"{through}country",
+            distinct=True,
+            filter=attended & ~Q(**{f"{through}country": ""}),
+        ),
+    }
+
+
+def attendance_counts(*, meeting_id: int) -> AttendanceCounts:
+    """The figures of one meeting: one aggregate query."""
+    totals = Participation.objects.filter(meeting_id=meeting_id).aggregate(**count_expressions())
+    return AttendanceCounts(**totals)
+
+
+def fold_rows(rows: list[Row], *, top: int, others_label) -> tuple[list[Row], int]:
+    """The first `top` rows, and one more summing the rest, labelled by
+    `others_label(count)`; returns the rows and how many were folded."""
+    if len(rows) <= top:
+        return rows, 0
+    rest = rows[top:]
+    return [*rows[:top], Row(label=others_label(len(rest)), value=sum(r.value for r in rest))], len(
+        rest
+    )
+
+
+def other_organizations_label(count: int) -> str:
+    return ngettext(
+        "and %(count)d other organization", "and %(count)d other organizations", count
+    ) % {"count": count}
+
+
+def other_countries_label(count: int) -> str:
+    return ngettext(
+        "and %(count)d other country or region", "and %(count)d other countries and regions", count
+    ) % {"count": count}
+
+
+def organization_rows(participations: QuerySet[Participation]) -> list[Row]:
+    """Participations by organization (as listed, or as typed when not in the list), most
+    first: one query."""
+    rows = (
+        participations.order_by()
+        .values("organization__name", "organization_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organization__name", "organization_name")
+    )
+    return [
+        Row(label=row["organization__name"] or row["organization_name"] or "—", value=row["n"])
+        for row in rows
+    ]
+
+
+def country_rows(participations: QuerySet[Participation]) -> list[CountryRow]:
+    """Participations by country or region (blank left out), most first, then by name: one
+    query."""
+    rows = (
+        participations.exclude(country="")
+        .order_by()
+        .values("country")
+        .annotate(n=Count("pk"))
+        .values_list("country", "n")
+    )
+    return sorted(
+        (CountryRow(country=Country(code=code), value=n) for code, n in rows),
+        key=lambda row: (-row.value, row.label),
+    )
+
+
+def attendance_summary(*, meeting_id: int, top: int = CHART_ROWS) -> AttendanceSummary:
+    """The figures of one meeting with its rows by country or region and by organization:
+    three queries, whatever the number of records."""
+    counts = attendance_counts(meeting_id=meeting_id)
+    attended = Participation.objects.filter(meeting_id=meeting_id).attended()
+    by_organization, folded = fold_rows(
+        organization_rows(attended), top=top, others_label=other_organizations_label
+    )
+    return AttendanceSummary(
+        **dataclasses.asdict(counts),
+        by_country=country_rows(attended),
+        by_organization=by_organization,
+        other_organizations=folded,
+    )
+
+
+def meeting_public_participants(*, meeting_id: int) -> QuerySet[Participation]:
+    """Attended participants who agreed to be listed: name, organization (as listed or as
+    typed) and country only."""
+    return (
+        Participation.objects.filter(meeting_id=meeting_id)
+        .attended()
+        .listed_publicly()
+        .select_related("person", "organization")
+        .only(
+            "pk",
+            "country",
+            "organization_name",
+            "person__id",
+            "person__honorific",
+            "person__given_name",
+            "person__family_name",
+            "person__name_order",
+            "person__slug",
+            "organization__id",
+            "organization__name",
+            "organization__slug",
+            "organization__membership_status",
+        )
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+def seats_left(*, window: RegistrationWindow) -> int | None:
+    """Seats still free under the window's capacity; None when there is no limit. One query
+    (none without a limit)."""
+    if window.capacity is None:
+        return None
+    taken = Participation.objects.filter(meeting_id=window.meeting_id).holding_seats().count()
+    return max(window.capacity - taken, 0)
+
+
+def registration_closed_message(
+    *, window: RegistrationWindow | None, now: datetime.datetime, invitation: str = ""
+) -> str:
+    """Why the visitor may not register now (for the visitor), or "" when they may."""
+    if window is None or not window.meeting.is_published:
+        return _("This meeting does not take registrations.")
+    if now < window.opens_at:
+        return _("Registration opens on %(date)s.") % {
+            "date": timezone.localtime(window.opens_at).strftime("%d %B %Y, %H:%M")
+        }
+    if now >= window.closes_at:
+        return _("Registration for this meeting has closed.")
+    if window.mode == RegistrationMode.INVITATION and not constant_time_compare(
+        invitation or "", window.invitation_token
+    ):
+        return _(
+            "Registration for this meeting is by invitation only. "
+            "Please use the link in your invitation."
+        )
+    return ""
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistrationState:
+    window: RegistrationWindow | None
+    closed_message: str
+    seats_left: int | None
+
+
+def registration_state(
+    *, meeting: Meeting, invitation: str = "", now: datetime.datetime | None = None
+) -> RegistrationState:
+    """The registration window of a meeting, why registration is closed to this visitor (or
+    ""), and the seats left while it is open: two queries at most."""
+    window = RegistrationWindow.objects.filter(meeting=meeting).first()
+    if window is None:
+        return RegistrationState(window=None, closed_message="", seats_left=None)
+    window.meeting = meeting
+    closed = registration_closed_message(
+        window=window, now=now or timezone.now(), invitation=invitation
+    )
+    return RegistrationState(
+        window=window,
+        closed_message=closed,
+        seats_left=None if closed else seats_left(window=window),
+    )
+
+
+# --- check-in -------------------------------------------------------------------------------
+
+#: Rows the check-in page lists at most; a search narrows them.
+CHECK_IN_LIMIT = 100
+
+
+def check_in_rows(*, meeting_id: int, query: str = "") -> list[Participation]:
+    """The participations the check-in page lists, searched by name, email or organization:
+    one query."""
+    qs = (
+        Participation.objects.filter(meeting_id=meeting_id)
+        .exclude(status=ParticipationStatus.CANCELLED)
+        .select_related("person", "organization")
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+    for word in query.split()[:5]:
+        qs = qs.filter(
+            Q(person__family_name__icontains=word)
+            | Q(person__given_name__icontains=word)
+            | Q(person__email__icontains=word)
+            | Q(organization__name__icontains=word)
+            | Q(organization__short_name__icontains=word)
+            | Q(organization_name__icontains=word)
+        )
+    return list(qs[:CHECK_IN_LIMIT])

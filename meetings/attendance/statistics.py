@@ -1,0 +1,81 @@
+"""Attendance statistics for the Secretariat's dashboard: figures per meeting and across
+meetings, each a fixed number of queries. The figures of each meeting are the aggregates of
+`selectors.count_expressions`, the same as the meeting page's `selectors.attendance_summary`;
+the definitions are in `meetings.attendance.selectors`."""
+
+import dataclasses
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from ..models import Meeting
+from .models import Participation, member_delegate
+from .selectors import (
+    AttendanceCounts,
+    Row,
+    count_expressions,
+    country_rows,
+    fold_rows,
+    organization_rows,
+    other_countries_label,
+    other_organizations_label,
+)
+
+#: Rows a chart across meetings shows before folding the rest into one row.
+DASHBOARD_ROWS = 20
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingTrend(AttendanceCounts):
+    meeting: Meeting
+
+
+def meeting_trends(*, meetings: QuerySet[Meeting] | None = None) -> list[MeetingTrend]:
+    """The figures of each meeting, oldest first: one query, with the aggregates of
+    `selectors.attendance_counts`."""
+    meetings = Meeting.objects.all() if meetings is None else meetings
+    expressions = count_expressions(through="participations__")
+    rows = (
+        meetings.select_related("body")
+        .annotate(**{f"n_{name}": expression for name, expression in expressions.items()})
+        .order_by("start_date", "pk")
+    )
+    return [
+        MeetingTrend(meeting=row, **{name: getattr(row, f"n_{name}") for name in expressions})
+        for row in rows
+    ]
+
+
+def _attended(meetings: QuerySet[Meeting] | None) -> QuerySet[Participation]:
+    qs = Participation.objects.attended()
+    return qs if meetings is None else qs.filter(meeting__in=meetings)
+
+
+def participants_by_country(
+    *, meetings: QuerySet[Meeting] | None = None, top: int = DASHBOARD_ROWS
+) -> list[Row]:
+    """Attended participations across meetings, by country or region, the rest folded into
+    one row: one query."""
+    rows = [Row(label=row.label, value=row.value) for row in country_rows(_attended(meetings))]
+    return fold_rows(rows, top=top, others_label=other_countries_label)[0]
+
+
+def participants_by_membership(*, meetings: QuerySet[Meeting] | None = None) -> list[Row]:
+    """Attended participations across meetings: member-organization delegates (members on
+    each meeting's date) and other participants. One query."""
+    totals = _attended(meetings).aggregate(
+        delegates=Count("pk", filter=member_delegate()), total=Count("pk")
+    )
+    return [
+        Row(label=_("member-organization delegates"), value=totals["delegates"]),
+        Row(label=_("other participants"), value=totals["total"] - totals["delegates"]),
+    ]
+
+
+def participants_by_organization(
+    *, meetings: QuerySet[Meeting] | None = None, top: int = DASHBOARD_ROWS
+) -> list[Row]:
+    """Attended participations across meetings by organization, the rest folded into one
+    row: one query."""
+    rows = organization_rows(_attended(meetings).exclude(organization=None, organization_name=""))
+    return fold_rows(rows, top=top, others_label=other_organizations_label)[0]

@@ -1,0 +1,476 @@
+"""Attendance pages: the public registration form, the registrant's link to their
+registration and the request for a new one; for the Secretariat, check-in, the report and the
+statistics dashboard."""
+
+from django.contrib import messages
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from anso.ratelimit import rate_limit_hit
+from anso.staff import StaffRequiredMixin
+
+from ..models import Meeting
+from ..services import meeting_summary_publish
+from . import selectors, services
+from .forms import (
+    RegistrationChangeForm,
+    RegistrationForm,
+    RegistrationLinkRequestForm,
+    ReportForm,
+    WalkInForm,
+)
+from .models import Participation, ParticipationStatus, RegistrationWindow
+from .reports import meeting_report_draft, report_participants
+from .statistics import (
+    meeting_trends,
+    participants_by_country,
+    participants_by_membership,
+    participants_by_organization,
+)
+
+# --- public registration ------------------------------------------------------------------
+
+
+#: Registration posts accepted from one address per hour (a shared office network registers
+#: a delegation; a script does not get to fill the meeting).
+REGISTRATION_POSTS_PER_HOUR = 30
+
+
+def registration_rate_exceeded(request) -> bool:
+    return not rate_limit_hit(
+        request,
+        scope="registration",
+        limit=REGISTRATION_POSTS_PER_HOUR,
+        period=60 * 60,
+    ).allowed
+
+
+class PublishedMeetingMixin:
+    """The published meeting named by the URL; anything else is a 404."""
+
+    def get_meeting(self) -> Meeting:
+        return get_object_or_404(
+            Meeting.objects.published().select_related("body"),
+            start_date__year=self.kwargs["year"],
+            slug=self.kwargs["slug"],
+        )
+
+
+class RegistrationCreateView(PublishedMeetingMixin, View):
+    template_name = "meetings/registration_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = self.get_meeting()
+        self.window = RegistrationWindow.objects.filter(meeting=self.meeting).first()
+        if self.window is not None:
+            self.window.meeting = self.meeting
+        self.invitation = request.POST.get("invitation") or request.GET.get("invitation", "")
+        return super().dispatch(request, *args, **kwargs)
+
+    def closed_message(self) -> str:
+        return selectors.registration_closed_message(
+            window=self.window, now=timezone.now(), invitation=self.invitation
+        )
+
+    def render(self, form, *, status=200, closed_message=""):
+        context = {
+            "meeting": self.meeting,
+            "window": self.window,
+            "form": form,
+            "invitation": self.invitation,
+            "closed_message": closed_message,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(RegistrationForm(), closed_message=self.closed_message())
+
+    def post(self, request, *args, **kwargs):
+        if registration_rate_exceeded(request):
+            return render(
+                request,
+                "meetings/registration_form.html",
+                {
+                    "meeting": self.meeting,
+                    "window": self.window,
+                    "form": RegistrationForm(request.POST),
+                    "closed_message": _(
+                        "Too many registrations from your network in the last hour. "
+                        "Please try again later."
+                    ),
+                },
+                status=429,
+            )
+        closed = self.closed_message()
+        if closed:
+            return self.render(RegistrationForm(), status=403, closed_message=closed)
+        form = RegistrationForm(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        try:
+            result = services.registration_submit(
+                meeting=self.meeting,
+                details=form.details(),
+                invitation=self.invitation,
+                site_url=services.site_url(request),
+            )
+        except services.RegistrationFull as error:
+            form.add_error(None, error.message)
+            return self.render(form, status=409)
+        except services.RegistrationClosed as error:
+            return self.render(form, status=403, closed_message=error.message)
+        # The same answer whether or not the address was already registered (the service
+        # then mails its owner their link): `result.created` is not for the visitor.
+        if result.waitlisted:
+            messages.warning(
+                request,
+                _(
+                    "The meeting is full, so you are on the waiting list. Please check your "
+                    "email: we have sent you a message with the link to your registration, "
+                    "and will write if a seat becomes free."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "You are registered. Please check your email: we have sent you a message "
+                    "with the link to view, change or cancel your registration."
+                ),
+            )
+        return HttpResponseRedirect(
+            reverse(
+                "meetings:registration_done",
+                kwargs={"year": self.meeting.start_date.year, "slug": self.meeting.slug},
+            )
+        )
+
+
+class RegistrationDoneView(PublishedMeetingMixin, TemplateView):
+    template_name = "meetings/registration_done.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.get_meeting(), **kwargs)
+
+
+class RegistrationManageView(PublishedMeetingMixin, View):
+    """What the link in the registration mails opens: the registration, a form for the
+    consent to the public list and the capacity, and a button to cancel (or to register again
+    after cancelling). A tampered or replaced link changes nothing and says so; after the
+    meeting the link has expired (410)."""
+
+    template_name = "meetings/registration_manage.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = self.get_meeting()
+        self.participation = services.registration_from_token(
+            token=kwargs["token"], meeting=self.meeting
+        )
+        if self.participation is None:
+            return render(
+                request,
+                "meetings/registration_link_invalid.html",
+                {"meeting": self.meeting},
+                status=404,
+            )
+        if services.registration_link_expired(meeting=self.meeting):
+            return render(
+                request,
+                "meetings/registration_link_expired.html",
+                {"meeting": self.meeting},
+                status=410,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form, *, status=200):
+        context = {"meeting": self.meeting, "participation": self.participation, "form": form}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(RegistrationChangeForm(participation=self.participation))
+
+    def post(self, request, *args, **kwargs):
+        participation = self.participation
+        if "change" in request.POST:
+            form = RegistrationChangeForm(request.POST, participation=participation)
+            if not form.is_valid():
+                return self.render(form, status=400)
+            if services.registration_change(participation=participation, **form.cleaned_data):
+                messages.success(request, _("Your changes are saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+        elif "register_again" in request.POST:
+            try:
+                participation = services.registration_resume(
+                    participation=participation, site_url=services.site_url(request)
+                )
+            except services.RegistrationError as error:
+                messages.error(request, error.message)
+            else:
+                if participation.status == ParticipationStatus.WAITLISTED:
+                    messages.warning(
+                        request, _("The meeting is full: you are on the waiting list.")
+                    )
+                elif participation.holds_seat:
+                    messages.success(request, _("You are registered again."))
+        elif "cancel" in request.POST:
+            if participation.status == ParticipationStatus.ATTENDED:
+                messages.error(request, _("You have attended this meeting; nothing to cancel."))
+            elif participation.status == ParticipationStatus.CANCELLED:
+                messages.info(request, _("This registration was already cancelled."))
+            else:
+                services.registration_cancel(
+                    participation=participation, site_url=services.site_url(request)
+                )
+                messages.success(request, _("Your registration is cancelled."))
+        else:
+            return HttpResponseBadRequest(_("Unknown action."))
+        return HttpResponseRedirect(request.path)
+
+
+#: Requests for a new link accepted from one client per hour.
+REGISTRATION_LINK_REQUESTS_PER_HOUR = 10
+
+
+def registration_link_rate_exceeded(request) -> bool:
+    return not rate_limit_hit(
+        request,
+        scope="registration-link",
+        limit=REGISTRATION_LINK_REQUESTS_PER_HOUR,
+        period=60 * 60,
+    ).allowed
+
+
+class RegistrationLinkRequestView(PublishedMeetingMixin, View):
+    """ "Lost your link?": a visitor types their email and, if it is registered for the meeting,
+    its owner is mailed a new link. The answer is the same either way."""
+
+    template_name = "meetings/registration_link_request.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = self.get_meeting()
+        self.expired = services.registration_link_expired(meeting=self.meeting)
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form, *, status=200, error=""):
+        context = {"meeting": self.meeting, "form": form, "expired": self.expired, "error": error}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(RegistrationLinkRequestForm())
+
+    def post(self, request, *args, **kwargs):
+        if self.expired:
+            return self.render(RegistrationLinkRequestForm(), status=410)
+        if registration_link_rate_exceeded(request):
+            error = _("Too many requests from your network in the last hour. Please try later.")
+            return self.render(RegistrationLinkRequestForm(request.POST), status=429, error=error)
+        form = RegistrationLinkRequestForm(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        services.registration_link_renew(
+            meeting=self.meeting,
+            email=form.cleaned_data["email"],
+            site_url=services.site_url(request),
+        )
+        messages.success(
+            request,
+            _(
+                "If that address is registered for this meeting, we have sent a new link to it; "
+                "the earlier link no longer works."
+            ),
+        )
+        return HttpResponseRedirect(request.path)
+
+
+# --- Secretariat: check-in, report, statistics -------------------------------------------------
+
+
+class SecretariatMixin(StaffRequiredMixin):
+    """Staff fully signed in (the admin's rule, second factor included) with the permission."""
+
+    permission_required = "meetings.change_participation"
+
+    def get_meeting(self) -> Meeting:
+        return get_object_or_404(
+            Meeting.objects.select_related("body"),
+            start_date__year=self.kwargs["year"],
+            slug=self.kwargs["slug"],
+        )
+
+
+class CheckInView(SecretariatMixin, View):
+    template_name = "meetings/check_in.html"
+
+    def render(self, walk_in_form, status=200):
+        meeting = self.get_meeting()
+        query = self.request.GET.get("q", "").strip()[:100]
+        context = {
+            "meeting": meeting,
+            "rows": selectors.check_in_rows(meeting_id=meeting.pk, query=query),
+            "query": query,
+            "limit": selectors.CHECK_IN_LIMIT,
+            "walk_in_form": walk_in_form,
+            "counts": selectors.attendance_counts(meeting_id=meeting.pk),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(WalkInForm())
+
+    def post(self, request, *args, **kwargs):
+        """A walk-in."""
+        meeting = self.get_meeting()
+        form = WalkInForm(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        participation = services.participation_walk_in_add(
+            meeting=meeting, details=form.details(), by=request.user
+        )
+        messages.success(
+            request, _("%(name)s added and checked in.") % {"name": participation.person}
+        )
+        return HttpResponseRedirect(request.path)
+
+
+class CheckInSearchView(SecretariatMixin, View):
+    """The rows of the check-in list for a search, as an HTML fragment (search-as-you-type)."""
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        query = request.GET.get("q", "").strip()[:100]
+        return render(
+            request,
+            "meetings/includes/check_in_rows.html",
+            {
+                "meeting": meeting,
+                "rows": selectors.check_in_rows(meeting_id=meeting.pk, query=query),
+                "query": query,
+                "limit": selectors.CHECK_IN_LIMIT,
+            },
+        )
+
+
+class CheckInToggleView(SecretariatMixin, View):
+    """One tap: check a participant in, or undo it. Answers a script with the new row, a
+    plain form post with a redirect back to the list."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        participation = get_object_or_404(
+            Participation.objects.filter(meeting=meeting), pk=kwargs["pk"]
+        )
+        action = request.POST.get("action")
+        if action == "check_in":
+            participation = services.participation_check_in(
+                participation=participation, by=request.user
+            )
+            message = _("%(name)s checked in.")
+        elif action == "undo":
+            participation = services.participation_check_in_undo(
+                participation=participation, by=request.user
+            )
+            message = _("Check-in of %(name)s undone.")
+        else:
+            return HttpResponseBadRequest(_("Unknown action."))
+        participation = Participation.objects.select_related("person", "organization").get(
+            pk=participation.pk
+        )
+        if request.headers.get("X-Requested-With") == "fetch":
+            response = render(
+                request,
+                "meetings/includes/check_in_row.html",
+                {"meeting": meeting, "row": participation},
+            )
+            counts = selectors.attendance_counts(meeting_id=meeting.pk)
+            response["X-Checked-In"] = str(counts.attended)
+            response["X-Registered"] = str(counts.registered)
+            return response
+        messages.success(request, message % {"name": participation.person})
+        return HttpResponseRedirect(
+            reverse(
+                "meetings:check_in",
+                kwargs={"year": meeting.start_date.year, "slug": meeting.slug},
+            )
+        )
+
+
+class ReportView(SecretariatMixin, View):
+    """The draft news report of a meeting, editable, savable as the published summary."""
+
+    permission_required = "meetings.change_meeting"
+    template_name = "meetings/report_form.html"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        draft = meeting_report_draft(meeting=meeting)
+        form = ReportForm(initial={"text": draft})
+        return render(
+            request, self.template_name, {"meeting": meeting, "form": form, "draft": draft}
+        )
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        form = ReportForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request, self.template_name, {"meeting": meeting, "form": form}, status=400
+            )
+        if "print" in request.POST:
+            return render(
+                request,
+                "meetings/report_print.html",
+                {"meeting": meeting, "text": form.cleaned_data["text"]},
+            )
+        meeting_summary_publish(meeting=meeting, text=form.cleaned_data["text"])
+        messages.success(request, _("The report is saved as the meeting's published summary."))
+        return HttpResponseRedirect(request.path)
+
+
+class ReportPrintView(SecretariatMixin, View):
+    permission_required = "meetings.view_meeting"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        text = meeting.summary or meeting_report_draft(meeting=meeting)
+        return render(request, "meetings/report_print.html", {"meeting": meeting, "text": text})
+
+
+class ParticipantListPrintView(SecretariatMixin, View):
+    permission_required = "meetings.view_participation"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        return render(
+            request,
+            "meetings/participant_list_print.html",
+            {"meeting": meeting, "participants": report_participants(meeting=meeting)},
+        )
+
+
+class StatisticsDashboardView(SecretariatMixin, TemplateView):
+    """Trends across meetings for the Secretariat, in the admin's look."""
+
+    permission_required = "meetings.view_participation"
+    template_name = "meetings/statistics_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from django.contrib import admin
+
+        admin_context = {**admin.site.each_context(self.request), "is_nav_sidebar_enabled": False}
+        return super().get_context_data(
+            **admin_context,
+            title=_("Attendance statistics"),
+            trends=meeting_trends(),
+            by_country=participants_by_country(),
+            by_membership=participants_by_membership(),
+            by_organization=participants_by_organization(),
+            **kwargs,
+        )
