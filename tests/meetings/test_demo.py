@@ -6,7 +6,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from meetings.attendance.models import Capacity, ParticipationStatus
+from meetings.attendance.models import ParticipationStatus
+from meetings.attendance.selectors import attendance_summary
 from meetings.demo import demo_load
 from meetings.models import Meeting, SessionKind
 from members.models import Organization, Position, Role
@@ -46,23 +47,14 @@ def test_demo_meeting_facts(wg_meeting):
 
 def test_demo_attendance_gives_every_figure_of_the_report(wg_meeting):
     """ "17 ANSO member organizations and about 30 other participants", "more than 40
-    participants from 14 countries and regions", with these definitions:
-    participants are the attended participations; a member-organization delegate is a
-    participant in the capacity of delegate whose organization was a member on the meeting's
-    start date; member organizations are the distinct organizations of those delegates; other
-    participants are all the other participants; countries and regions are the distinct
-    non-blank countries of the participants."""
-    attended = wg_meeting.participations.filter(status=ParticipationStatus.ATTENDED)
-    members = Organization.objects.members_on(wg_meeting.start_date)
-    delegates = attended.filter(capacity=Capacity.DELEGATE, organization__in=members)
-    member_organizations = delegates.values("organization").distinct().count()
-    other_participants = attended.count() - delegates.count()
-    countries = attended.exclude(country="").values("country").distinct().count()
-    assert member_organizations == 17
-    assert 28 <= other_participants <= 32  # "about 30"
-    assert attended.count() > 40
-    assert countries == 14
-    assert (attended.count(), other_participants) == (45, 28)
+    participants from 14 countries and regions", through the one definition of each figure
+    (`meetings.attendance.selectors.attendance_summary`)."""
+    figures = attendance_summary(meeting_id=wg_meeting.pk)
+    assert figures.member_organizations == 17
+    assert 28 <= figures.other_participants <= 32  # "about 30"
+    assert figures.attended > 40
+    assert figures.countries == 14
+    assert (figures.attended, figures.other_participants) == (45, 28)
 
 
 def test_demo_has_participations_that_did_not_attend_and_would_change_the_counts(wg_meeting):
