@@ -9,13 +9,14 @@ message that names the value; an import with any failing row is rolled back as a
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 
 from anso.spreadsheets.widgets import (
     AllOrNothingMixin,
     ChoiceWidget,
     CountryWidget,
+    LookupWidget,
     StrictDateWidget,
     normalise_headers,
     required_columns,
@@ -41,12 +42,8 @@ class OrganizationLookup:
         return self.by_key.get(("" if value is None else str(value)).strip().lower())
 
 
-class OrganizationWidget(widgets.Widget):
+class OrganizationWidget(LookupWidget):
     """An organization by name or short name; unknown names are errors."""
-
-    def __init__(self, resource, **kwargs):
-        super().__init__(**kwargs)
-        self.resource = resource
 
     def clean(self, value, row=None, **kwargs):
         value = ("" if value is None else str(value)).strip()

@@ -31,6 +31,15 @@ def normalise_headers(dataset) -> None:
         dataset.headers = [(header or "").strip().lower() for header in dataset.headers]
 
 
+class LookupWidget(widgets.Widget):
+    """A widget that finds values in the lookups its resource loaded once per file
+    (`before_import`), instead of a query per row."""
+
+    def __init__(self, resource, **kwargs):
+        super().__init__(**kwargs)
+        self.resource = resource
+
+
 class CountryWidget(widgets.Widget):
     """A country or region as an ISO 3166 code ("KE") or its English name ("Kenya")."""
 

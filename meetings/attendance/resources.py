@@ -12,7 +12,7 @@ runs the import (anso/imports.py). Any failing row rolls the whole import back.
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history
 
@@ -20,6 +20,7 @@ from anso.spreadsheets.widgets import (
     AllOrNothingMixin,
     ChoiceWidget,
     CountryWidget,
+    LookupWidget,
     YesNoWidget,
     normalise_headers,
     required_columns,
@@ -45,11 +46,7 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-class MeetingWidget(widgets.Widget):
-    def __init__(self, resource, **kwargs):
-        super().__init__(**kwargs)
-        self.resource = resource
-
+class MeetingWidget(LookupWidget):
     def clean(self, value, row=None, **kwargs):
         value = _text(value)
         meeting = self.resource.meetings.get(value.lower())
@@ -64,11 +61,7 @@ class MeetingWidget(widgets.Widget):
         return value.slug if value else ""
 
 
-class PersonByEmailWidget(widgets.Widget):
-    def __init__(self, resource, **kwargs):
-        super().__init__(**kwargs)
-        self.resource = resource
-
+class PersonByEmailWidget(LookupWidget):
     def clean(self, value, row=None, **kwargs):
         person = self.resource.people.get(_text(value).lower())
         if person is None:
@@ -79,11 +72,7 @@ class PersonByEmailWidget(widgets.Widget):
         return value.email if value else ""
 
 
-class OrganizationOrNoneWidget(widgets.Widget):
-    def __init__(self, resource, **kwargs):
-        super().__init__(**kwargs)
-        self.resource = resource
-
+class OrganizationOrNoneWidget(LookupWidget):
     def clean(self, value, row=None, **kwargs):
         return self.resource.organizations.find(value)
 
