@@ -18,7 +18,7 @@ from members import admin as members_admin
 from members.models import Position
 
 from .admin_filters import HeldAtMeetingFilter, MeetingListFilter
-from .attendance import services
+from .attendance import links, status
 from .attendance.admin import (
     PARTICIPATION_FIELDS,
     ParticipationInline,
@@ -118,24 +118,24 @@ class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
             return super().save_formset(request, form, formset, change)
         instances = formset.save(commit=False)
         if formset.model is Participation:
-            services.participations_delete(
+            status.participations_delete(
                 participations=formset.deleted_objects,
                 by=request.user,
-                site_url=services.site_url(request),
+                site_url=links.site_url(request),
             )
-            services.participations_save(
+            status.participations_save(
                 participations=instances,
                 fields=[name for name in formset.form.base_fields if name in PARTICIPATION_FIELDS],
                 by=request.user,
                 note=_("edited in the admin"),
-                site_url=services.site_url(request),
+                site_url=links.site_url(request),
             )
         else:
             for obj in formset.deleted_objects:
                 obj.delete()
             for window in instances:
-                services.registration_window_save(
-                    window=window, by=request.user, site_url=services.site_url(request)
+                status.registration_window_save(
+                    window=window, by=request.user, site_url=links.site_url(request)
                 )
         formset.save_m2m()
         return None

@@ -341,7 +341,7 @@ def url_for(name, pattern, samples) -> str:
     elif name == "members:nomination_confirm":
         kwargs = {"token": nomination_token(nomination=samples["members.nomination"])}
     elif name == "meetings:registration_manage":
-        from meetings.attendance.services import registration_token
+        from meetings.attendance.links import registration_token
 
         participation = ParticipationFactory(meeting=RegistrationWindowFactory().meeting)
         meeting = participation.meeting

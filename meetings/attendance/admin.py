@@ -1,6 +1,6 @@
 """The Secretariat's admin for attendance: participants (with the spreadsheet import and
 export), registration windows and the read-only log of status changes. Every write of a
-participation's status goes through `services.participations_save`."""
+participation's status goes through `status.participations_save`."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,7 @@ from anso.admin_tools import (
 from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
 from ..admin_filters import MeetingListFilter
-from . import services
+from . import links, status
 from .models import Participation, ParticipationEvent, ParticipationStatus, RegistrationWindow
 from .resources import ParticipantResource
 
@@ -90,34 +90,34 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
     def save_model(self, request, obj, form, change):
         """Through the status service: a change of status writes its event, the check-in and a
         fresh public page; an earlier version opened from the history is saved the same way."""
-        services.participations_save(
+        status.participations_save(
             participations=[obj],
             fields=[name for name in form.fields if name in PARTICIPATION_FIELDS],
             by=request.user,
             note=_("edited in the admin"),
-            site_url=services.site_url(request),
+            site_url=links.site_url(request),
         )
 
     def delete_model(self, request, obj):
-        services.participations_delete(
-            participations=[obj], by=request.user, site_url=services.site_url(request)
+        status.participations_delete(
+            participations=[obj], by=request.user, site_url=links.site_url(request)
         )
 
     def delete_queryset(self, request, queryset):
         """A seat freed by deleting goes to the waiting list, as when one is cancelled."""
-        services.participations_delete(
-            participations=queryset, by=request.user, site_url=services.site_url(request)
+        status.participations_delete(
+            participations=queryset, by=request.user, site_url=links.site_url(request)
         )
 
     @admin.action(description=_("Mark selected participants attended"), permissions=["change"])
     def mark_attended(self, request, queryset):
         """Set the selected participations to attended, through the status service."""
-        changes = services.participations_status_change(
+        changes = status.participations_status_change(
             participations=queryset,
             to_status=ParticipationStatus.ATTENDED,
             by=request.user,
             note=_("marked attended in bulk"),
-            site_url=services.site_url(request),
+            site_url=links.site_url(request),
         )
         marked, already = len(changes.changed), len(changes.unchanged)
         message = ngettext(
@@ -145,15 +145,15 @@ class RegistrationWindowAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         """A capacity raised or removed moves the waiting list up at once."""
-        services.registration_window_save(
-            window=obj, by=request.user, site_url=services.site_url(request)
+        status.registration_window_save(
+            window=obj, by=request.user, site_url=links.site_url(request)
         )
 
 
 @admin.register(ParticipationEvent)
 class ParticipationEventAdmin(admin.ModelAdmin):
     """The status-change log: read only, written by the status service
-    (`meetings.attendance.services.participations_save`)."""
+    (`meetings.attendance.status.participations_save`)."""
 
     list_display = ["at", "participation", "from_status", "to_status", "by", "note"]
     list_filter = ["to_status", ParticipationEventMeetingFilter]

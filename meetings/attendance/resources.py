@@ -29,8 +29,9 @@ from members.models import Person
 from members.resources import OrganizationLookup
 
 from ..models import Meeting
+from .links import site_url
 from .models import Capacity, Participation, ParticipationStatus
-from .services import participations_save, site_url
+from .status import participations_save
 
 UPDATABLE_FIELDS = [
     "organization",

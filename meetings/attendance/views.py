@@ -16,7 +16,7 @@ from anso.staff import StaffRequiredMixin
 
 from ..models import Meeting
 from ..services import meeting_summary_publish
-from . import selectors, services
+from . import links, selectors, services
 from .forms import (
     RegistrationChangeForm,
     RegistrationForm,
@@ -117,7 +117,7 @@ class RegistrationCreateView(PublishedMeetingMixin, View):
                 meeting=self.meeting,
                 details=form.details(),
                 invitation=self.invitation,
-                site_url=services.site_url(request),
+                site_url=links.site_url(request),
             )
         except services.RegistrationFull as error:
             form.add_error(None, error.message)
@@ -168,7 +168,7 @@ class RegistrationManageView(PublishedMeetingMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         self.meeting = self.get_meeting()
-        self.participation = services.registration_from_token(
+        self.participation = links.registration_from_token(
             token=kwargs["token"], meeting=self.meeting
         )
         if self.participation is None:
@@ -178,7 +178,7 @@ class RegistrationManageView(PublishedMeetingMixin, View):
                 {"meeting": self.meeting},
                 status=404,
             )
-        if services.registration_link_expired(meeting=self.meeting):
+        if links.registration_link_expired(meeting=self.meeting):
             return render(
                 request,
                 "meetings/registration_link_expired.html",
@@ -207,7 +207,7 @@ class RegistrationManageView(PublishedMeetingMixin, View):
         elif "register_again" in request.POST:
             try:
                 participation = services.registration_resume(
-                    participation=participation, site_url=services.site_url(request)
+                    participation=participation, site_url=links.site_url(request)
                 )
             except services.RegistrationError as error:
                 messages.error(request, error.message)
@@ -225,7 +225,7 @@ class RegistrationManageView(PublishedMeetingMixin, View):
                 messages.info(request, _("This registration was already cancelled."))
             else:
                 services.registration_cancel(
-                    participation=participation, site_url=services.site_url(request)
+                    participation=participation, site_url=links.site_url(request)
                 )
                 messages.success(request, _("Your registration is cancelled."))
         else:
@@ -254,7 +254,7 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         self.meeting = self.get_meeting()
-        self.expired = services.registration_link_expired(meeting=self.meeting)
+        self.expired = links.registration_link_expired(meeting=self.meeting)
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, form, *, status=200, error=""):
@@ -276,7 +276,7 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
         services.registration_link_renew(
             meeting=self.meeting,
             email=form.cleaned_data["email"],
-            site_url=services.site_url(request),
+            site_url=links.site_url(request),
         )
         messages.success(
             request,

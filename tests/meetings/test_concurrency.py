@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from meetings.attendance import services
+from meetings.attendance import services, status
 from meetings.attendance.models import Participation, ParticipationEvent, ParticipationStatus
 
 from ..factories import ParticipationFactory, RegistrationWindowFactory
@@ -105,7 +105,7 @@ def test_the_same_rows_marked_attended_twice_at_once_record_one_event_each(djang
     user = django_user_model.objects.create(username="door", is_staff=True)
 
     def mark() -> None:
-        services.participations_status_change(
+        status.participations_status_change(
             participations=Participation.objects.filter(pk__in=[p.pk for p in people]),
             to_status=ParticipationStatus.ATTENDED,
             by=user,
@@ -133,7 +133,7 @@ def test_seats_freed_at_once_go_to_different_people_on_the_waiting_list(django_u
 
     def raise_capacity() -> None:
         window.capacity = 3
-        services.registration_window_save(window=window, by=user)
+        status.registration_window_save(window=window, by=user)
 
     run_together(cancel(seated[0]), cancel(seated[1]), raise_capacity)
     statuses = [Participation.objects.get(pk=p.pk).status for p in waiting]

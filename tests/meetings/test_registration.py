@@ -6,7 +6,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.attendance import services
+from meetings.attendance import links, services
 from meetings.attendance.models import (
     Participation,
     ParticipationEvent,
@@ -183,7 +183,7 @@ def test_registration_submit_with_a_registered_email_changes_nothing_and_mails_t
     mail = mailoutbox[0]
     assert mail.to == ["amina@example.org"]
     assert "already registered, so nothing was changed" in mail.body
-    assert services.registration_manage_url(participation=first.participation) in mail.body
+    assert links.registration_manage_url(participation=first.participation) in mail.body
 
 
 def test_registration_submit_leaves_an_existing_person_as_it_is():
@@ -235,7 +235,7 @@ def test_registration_submit_with_a_registered_email_when_full_answers_full(
     ):
         services.registration_submit(meeting=window.meeting, details=details())
     assert len(mailoutbox) == 1
-    assert services.registration_manage_url(participation=owner) in mailoutbox[0].body
+    assert links.registration_manage_url(participation=owner) in mailoutbox[0].body
 
 
 def test_registration_submit_matches_a_typed_organization_in_the_form():
@@ -328,12 +328,12 @@ def test_registration_token_round_trip_and_tampering():
     participation = services.registration_submit(
         meeting=window.meeting, details=details()
     ).participation
-    token = services.registration_token(participation=participation)
-    assert services.registration_from_token(token=token, meeting=window.meeting) == participation
-    assert services.registration_from_token(token=token + "x", meeting=window.meeting) is None
-    assert services.registration_from_token(token="nonsense", meeting=window.meeting) is None
+    token = links.registration_token(participation=participation)
+    assert links.registration_from_token(token=token, meeting=window.meeting) == participation
+    assert links.registration_from_token(token=token + "x", meeting=window.meeting) is None
+    assert links.registration_from_token(token="nonsense", meeting=window.meeting) is None
     other = RegistrationWindowFactory().meeting
-    assert services.registration_from_token(token=token, meeting=other) is None
+    assert links.registration_from_token(token=token, meeting=other) is None
 
 
 # --- views --------------------------------------------------------------------------------
@@ -482,7 +482,7 @@ def manage_url(participation, token=None):
         kwargs={
             "year": meeting.start_date.year,
             "slug": meeting.slug,
-            "token": token or services.registration_token(participation=participation),
+            "token": token or links.registration_token(participation=participation),
         },
     )
 
@@ -507,7 +507,7 @@ def test_registration_manage_tampered_link_changes_nothing(client):
     participation = services.registration_submit(
         meeting=window.meeting, details=details()
     ).participation
-    token = services.registration_token(participation=participation)
+    token = links.registration_token(participation=participation)
     tampered = re.sub(r".$", lambda m: "A" if m.group() != "A" else "B", token)
     response = client.post(manage_url(participation, tampered), {"cancel": "1"})
     assert response.status_code == 404

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.attendance import services, views
+from meetings.attendance import links, views
 from meetings.attendance.models import ParticipationEvent, ParticipationStatus
 
 from ..factories import MeetingFactory, ParticipationFactory, RegistrationWindowFactory
@@ -21,7 +21,7 @@ LINK = re.compile(r"https?://\S+/registration/\S+/")
 
 
 def manage_url(participation) -> str:
-    return services.registration_manage_url(participation=participation)
+    return links.registration_manage_url(participation=participation)
 
 
 def request_url(meeting) -> str:

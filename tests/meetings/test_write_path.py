@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings.attendance import services
+from meetings.attendance import services, status
 from meetings.attendance.models import Participation, ParticipationEvent, ParticipationStatus
 from meetings.attendance.resources import ParticipantResource
 
@@ -102,7 +102,7 @@ def test_bulk_status_change_queries_do_not_grow_with_rows(secretariat_user):
         people = registered(meeting, n)
         ParticipationFactory.create_batch(n, meeting=meeting, status=WAITLISTED)
         with CaptureQueriesContext(connection) as captured:
-            changes = services.participations_status_change(
+            changes = status.participations_status_change(
                 participations=Participation.objects.filter(pk__in=[p.pk for p in people]),
                 to_status=ParticipationStatus.CANCELLED,
                 by=secretariat_user,
@@ -119,10 +119,10 @@ def test_leaving_attended_clears_the_check_in_and_moves_the_waiting_list_up(secr
     RegistrationWindowFactory(meeting=meeting, capacity=1)
     (participation,) = registered(meeting)
     waiting = ParticipationFactory(meeting=meeting, status=WAITLISTED)
-    services.participation_status_change(
+    status.participation_status_change(
         participation=participation, to_status=ATTENDED, by=secretariat_user
     )
-    services.participation_status_change(
+    status.participation_status_change(
         participation=participation, to_status=ParticipationStatus.ABSENT, by=secretariat_user
     )
     participation.refresh_from_db()
@@ -388,7 +388,7 @@ def test_capacity_removed_on_the_meeting_page_moves_everyone_up(secretariat_clie
 def test_registration_window_save_with_the_same_capacity_moves_nobody(secretariat_user):
     window, _waiting = _full_meeting_with_a_waiting_list()
     window.closes_at = window.closes_at.replace(microsecond=0)
-    services.registration_window_save(window=window, by=secretariat_user)
+    status.registration_window_save(window=window, by=secretariat_user)
     assert Participation.objects.filter(status=WAITLISTED).count() == 3
 
 

@@ -1,0 +1,97 @@
+"""Links to a registration and the registration mails that carry them.
+
+The link is opaque: the participation's random key, signed with the site's secret key
+(`anso.signed_links`). It carries no ids, works until the day after the meeting, and a new key
+(`registration_link_renew`) makes the earlier link stop working.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from anso.mail import send_after_commit
+from anso.signed_links import LinkSigner
+from anso.text import one_line
+
+from ..models import Meeting
+from .models import (
+    Participation,
+)
+
+REGISTRATION_LINK_SALT = "meetings.registration"
+#: The separator is part of the links already sent: it stays ".".
+_LINKS = LinkSigner(salt=REGISTRATION_LINK_SALT, sep=".")
+
+
+# --- links to a registration ----------------------------------------------------------------
+
+
+def registration_token(*, participation: Participation) -> str:
+    """The opaque part of the link that lets a registrant view and change their registration:
+    the participation's random key, signed with the site's secret key. It carries no ids; a
+    copy of the database alone cannot make a working link; `registration_link_renew` gives
+    the participation a new key, and the earlier link stops working."""
+    return _LINKS.sign(participation.manage_key)
+
+
+def registration_link_valid_until(*, meeting: Meeting) -> datetime.date:
+    """The last day a link to a registration works: the day after the meeting ends."""
+    return meeting.end_date + datetime.timedelta(days=1)
+
+
+def registration_link_expired(*, meeting: Meeting, today: datetime.date | None = None) -> bool:
+    return (today or timezone.localdate()) > registration_link_valid_until(meeting=meeting)
+
+
+def registration_from_token(*, token: str, meeting: Meeting) -> Participation | None:
+    """The participation a link points to, or None for a tampered, replaced or foreign link.
+    Whether the link has expired is `registration_link_expired`."""
+    signed = _LINKS.unsign(token)
+    if signed is None:
+        return None
+    return (
+        Participation.objects.select_related("person", "organization", "meeting")
+        .filter(manage_key=signed.value, meeting=meeting)
+        .first()
+    )
+
+
+def registration_manage_url(*, participation: Participation) -> str:
+    meeting = participation.meeting
+    return reverse(
+        "meetings:registration_manage",
+        kwargs={
+            "year": meeting.start_date.year,
+            "slug": meeting.slug,
+            "token": registration_token(participation=participation),
+        },
+    )
+
+
+def site_url(request: HttpRequest | None) -> str:
+    """The site's address ("https://example.org"), for the links in the mails: taken from
+    the request that causes them; "" without one."""
+    return request.build_absolute_uri("/").rstrip("/") if request is not None else ""
+
+
+def registration_mail_after_commit(
+    *, participation: Participation, template: str, site_url: str
+) -> None:
+    """Send one of the registration mails once the transaction has committed."""
+    if not participation.person.email:
+        return
+    context = {
+        "participation": participation,
+        "meeting": participation.meeting,
+        "person": participation.person,
+        "manage_url": site_url + registration_manage_url(participation=participation),
+        "meeting_url": site_url + participation.meeting.get_absolute_url(),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    subject = one_line(render_to_string(f"meetings/email/{template}_subject.txt", context))
+    body = render_to_string(f"meetings/email/{template}.txt", context)
+    send_after_commit(subject=subject, body=body, to=[participation.person.email])
