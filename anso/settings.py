@@ -345,6 +345,6 @@ SECURE_CSP = {
 
 # Spreadsheet exports (django-import-export): characters that XLSX cannot hold become U+FFFD
 # instead of failing the export. Formulas are escaped by the site's own formats
-# (anso/spreadsheets.py): the library's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a
+# (anso/spreadsheets/formats.py): the library's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a
 # leading "=" (leaving "+", "-", "@" live) and turns numbers into text.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
