@@ -12,6 +12,9 @@ by any change to the site's records.
   a CSP nonce, says `private`/`no-store`/`no-cache`, or is not a 200, is not stored.
 - Writes that bypass signals (`QuerySet.update()`, `bulk_create()`) call
   `bump_content_version()` themselves.
+- The caches fail soft (anso/cache.py): with the cache server gone, the version read is a
+  miss (each request then renders, uncached), and a bump or a store does nothing, so neither a
+  page nor a save fails because of the cache.
 """
 
 import functools

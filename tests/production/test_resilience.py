@@ -1,0 +1,242 @@
+"""The cache is an accelerator, not a dependency: a real Redis, started by the test on a free
+port, is stopped between requests."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from anso import cache as fail_soft
+from anso.page_cache import bump_content_version
+from anso.ratelimit import rate_limit_hit
+from meetings.attendance.models import Participation
+from members.nominations.models import Nomination
+from tests.factories import OrganizationFactory, RegistrationWindowFactory, UserFactory
+from tests.meetings.test_registration import form_data as registration_data
+from tests.meetings.test_registration import register_url
+from tests.members.test_nomination_views import form_data as nomination_data
+
+pytestmark = pytest.mark.django_db
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, with nothing saved to disk."""
+
+    def __init__(self, directory: Path):
+        self.port = _free_port()
+        self.directory = directory
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
+            [
+                REDIS_SERVER,
+                *("--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.directory)),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed: the Redis outage cannot be reproduced")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    if server.process is not None:
+        server.stop()
+
+
+#: Seconds a Redis cache waits after a failure before it tries the server again.
+RETRY_INTERVAL = 0.2
+
+
+@pytest.fixture
+def redis_caches(settings, redis_server):
+    """Every cache alias on the test's Redis, as settings configure them with REDIS_URL."""
+    redis_cache = {
+        "BACKEND": "anso.cache.FailSoftRedisCache",
+        "LOCATION": redis_server.url,
+        "KEY_PREFIX": "anso-test",
+        "OPTIONS": {"RETRY_INTERVAL": RETRY_INTERVAL},
+    }
+    settings.CACHES = {
+        "default": redis_cache,
+        "versions": redis_cache,
+        "ratelimit": redis_cache,
+        "progress": redis_cache,
+        "ratelimit-fallback": {
+            "BACKEND": "anso.cache.FailSoftDatabaseCache",
+            "LOCATION": "anso_cache_versions",
+            "KEY_PREFIX": "ratelimit",
+        },
+    }
+    settings.PAGE_CACHE_ENABLED = True
+    call_command("createcachetable", verbosity=0)
+    fail_soft._down_since.clear()
+    yield redis_server
+    fail_soft._down_since.clear()
+
+
+def _after_retry_interval() -> None:
+    time.sleep(RETRY_INTERVAL + 0.05)
+
+
+def test_redis_stopped_between_requests_pages_render_and_forms_accept(redis_caches):
+    """With Redis gone nothing answers 500: pages render uncached, a registration and a
+    nomination are stored, the admin login answers; once Redis is back, pages are cached
+    again."""
+    client = Client(raise_request_exception=False)
+    organization = OrganizationFactory()
+    window = RegistrationWindowFactory()
+    home = reverse("home")
+    assert client.get(home)["X-Page-Cache"] == "miss"
+    assert client.get(home)["X-Page-Cache"] == "hit"
+
+    redis_caches.stop()
+    first = client.get(home)
+    assert first.status_code == 200
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get(home)["X-Page-Cache"] == "miss"
+    assert client.get(reverse("meetings:meeting_list")).status_code == 200
+    response = client.post(register_url(window.meeting), registration_data())
+    assert response.status_code == 302
+    assert Participation.objects.filter(person__email="amina@example.org").exists()
+    response = client.post("/working-group/nominate/", nomination_data(organization))
+    assert response.status_code == 302
+    assert Nomination.objects.filter(email="amina@example.org").exists()
+    UserFactory(username="clerk", is_staff=True)
+    assert client.get(reverse("admin:login")).status_code == 200
+    response = client.post(reverse("admin:login"), {"username": "clerk", "password": "wrong"})
+    assert response.status_code == 200
+
+    redis_caches.start()
+    _after_retry_interval()
+    visitor = Client()  # without the cookies the forms set
+    assert visitor.get(home)["X-Page-Cache"] == "miss"
+    assert visitor.get(home)["X-Page-Cache"] == "hit"
+
+
+def test_redis_stopped_rate_limits_count_in_the_database(redis_caches, rf):
+    """A limit keeps holding through an outage: the counts go to the database cache."""
+    request = rf.post("/", REMOTE_ADDR="192.0.2.10")
+    limit = {"scope": "outage", "limit": 2, "period": 60}
+    assert rate_limit_hit(request, **limit).allowed
+    redis_caches.stop()
+    assert rate_limit_hit(request, **limit).allowed
+    assert rate_limit_hit(request, **limit).allowed
+    refused = rate_limit_hit(request, **limit)
+    assert not refused.allowed
+    assert refused.retry_after > 0
+
+
+def test_redis_stopped_a_save_and_the_version_bump_do_not_fail(redis_caches):
+    redis_caches.stop()
+    organization = OrganizationFactory(name="Saved While Redis Was Down")
+    bump_content_version()
+    organization.refresh_from_db()
+    assert caches["versions"].get("anything") is None
+
+
+def test_a_save_without_the_cache_table_succeeds_and_the_transaction_stays_usable(settings):
+    """The database cache of the versions, before `createcachetable` made its table: the
+    save's version bump does nothing, and the transaction goes on (on PostgreSQL a failed
+    statement would abort it)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "versions": {
+            "BACKEND": "anso.cache.FailSoftDatabaseCache",
+            "LOCATION": "anso_cache_not_made",
+        },
+    }
+    organization = OrganizationFactory(name="Saved Before The Cache Table")
+    organization.name = "Saved Again"
+    organization.save()
+    organization.refresh_from_db()
+    assert organization.name == "Saved Again"
+
+
+@pytest.mark.skipif(
+    "sqlite" not in django_settings.DATABASES["default"]["ENGINE"],
+    reason="The fresh database is a SQLite file; the PostgreSQL run covers the savepoint above",
+)
+def test_migrate_on_a_fresh_database_with_debug_off_and_no_redis(tmp_path):
+    """Debug off, no Redis: the versions and rate limits live in the database cache, whose
+    table `createcachetable` makes after `migrate`. Migrating from zero, and saving a record
+    before the table exists, succeed."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("REDIS_URL", "TASKS_REDIS_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="anso.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-test-secret-key-that-is-long-enough-for-the-deploy-checks-0123",
+        DJANGO_ALLOWED_HOSTS="localhost",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        DJANGO_PROGRESS_DIR=str(tmp_path / "progress"),
+    )
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.core.management import call_command\n"
+        "assert 'DatabaseCache' in settings.CACHES['versions']['BACKEND']\n"
+        "call_command('migrate', verbosity=0)\n"
+        "from tests.factories import OrganizationFactory\n"
+        "OrganizationFactory()\n"
+        "call_command('createcachetable', verbosity=0)\n"
+        "from anso.page_cache import content_version\n"
+        "assert content_version() == content_version()\n"
+    )
+    result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", script],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
