@@ -12,6 +12,9 @@ by any change to the site's records.
   a CSP nonce, says `private`/`no-store`/`no-cache`, or is not a 200, is not stored.
 - Writes that bypass signals (`QuerySet.update()`, `bulk_create()`) call
   `bump_content_version()` themselves.
+- Each stored page is also kept as the path's *last good copy*, under a key without the
+  version, for a day: `stale_page()` serves it while the database cannot be reached
+  (anso/resilience.py).
 - The caches fail soft (anso/cache.py): with the cache server gone, the version read is a
   miss (each request then renders, uncached), and a bump or a store does nothing, so neither a
   page nor a save fails because of the cache.
@@ -30,6 +33,9 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 
 VERSION_KEY = "anso:content-version"
 PAGE_PREFIX = "anso:page:"
+STALE_PREFIX = "anso:stale-page:"
+#: How long a path's last good copy is kept for `stale_page()`.
+STALE_SECONDS = 24 * 60 * 60
 
 
 def _versions():
@@ -120,6 +126,22 @@ def _storable(request, response) -> bool:
     )
 
 
+def _stale_key(request) -> str:
+    raw = f"{getattr(request, 'LANGUAGE_CODE', '')}|{request.get_full_path()}"
+    return STALE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def stale_page(request):
+    """The last good copy of a public page for an anonymous visitor, whatever the content
+    version; None when there is none (or the request is not one the cache serves)."""
+    if not (settings.PAGE_CACHE_ENABLED and _is_public(request) and _cookie_free(request)):
+        return None
+    page = cache.get(_stale_key(request))
+    if page is not None:
+        page["X-Page-Cache"] = "stale"
+    return page
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -147,6 +169,7 @@ class PublicPageCacheMiddleware:
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                cache.set(_stale_key(request), response, STALE_SECONDS)
         elif not response.has_header("ETag"):
             response["ETag"] = (
                 f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'

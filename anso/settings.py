@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "anso.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "anso.resilience.DatabaseUnavailableMiddleware",
     "anso.bad_requests.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,6 +1,10 @@
-"""The cache is an accelerator, not a dependency: a real Redis, started by the test on a free
-port, is stopped between requests."""
+"""The cache is an accelerator, not a dependency; a database blip is not a 500.
 
+A real Redis, started by the test on a free port, is stopped between requests; the database
+is made unreachable by pointing the connection at a file that cannot be opened (SQLite) or a
+closed port (PostgreSQL)."""
+
+import contextlib
 import os
 import shutil
 import socket
@@ -14,6 +18,8 @@ import redis
 from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connections
+from django.db.utils import load_backend
 from django.test import Client
 from django.urls import reverse
 
@@ -240,3 +246,49 @@ def test_migrate_on_a_fresh_database_with_debug_off_and_no_redis(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+@contextlib.contextmanager
+def database_unreachable(tmp_path):
+    """The default connection replaced by one whose server cannot be reached: a SQLite file
+    in a folder that does not exist, or a PostgreSQL port nobody listens on."""
+    original = connections["default"]
+    settings_dict = dict(original.settings_dict)
+    if original.vendor == "sqlite":
+        settings_dict["NAME"] = str(tmp_path / "missing" / "db.sqlite3")
+    else:
+        settings_dict.update(HOST="127.0.0.1", PORT=str(_free_port()))
+    unreachable = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
+    connections["default"] = unreachable
+    try:
+        yield
+    finally:
+        connections["default"] = original
+        unreachable.close()
+
+
+def test_database_down_serves_the_last_good_copy_and_503_otherwise(page_cache, tmp_path):
+    client = Client(raise_request_exception=False)
+    organization = OrganizationFactory(name="Institute Served While Down")
+    window = RegistrationWindowFactory()
+    url = organization.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    bump_content_version()  # a record changed: the cached copy is stale now
+
+    with database_unreachable(tmp_path):
+        stale = client.get(url)
+        uncached = client.get(reverse("members:organization_list"))
+        registration = client.post(register_url(window.meeting), registration_data())
+        login = client.post(reverse("admin:login"), {"username": "clerk", "password": "x"})
+
+    assert stale.status_code == 200
+    assert stale["X-Page-Cache"] == "stale"
+    assert b"Institute Served While Down" in stale.content
+    for response in (uncached, registration, login):
+        assert response.status_code == 503
+        assert response["Retry-After"] == "10"
+        assert b"Service unavailable" in response.content
+    assert not Participation.objects.exists()
+    # Back: the next request reads the records again.
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(reverse("members:organization_list")).status_code == 200
