@@ -17,7 +17,8 @@ by any change to the site's records.
   (anso/resilience.py).
 - The caches fail soft (anso/cache.py): with the cache server gone, the version read is a
   miss (each request then renders, uncached), and a bump or a store does nothing, so neither a
-  page nor a save fails because of the cache.
+  page nor a save fails because of the cache. A bump that could not be stored is made again by
+  the next read that reaches the cache.
 """
 
 import functools
@@ -42,8 +43,22 @@ def _versions():
     return caches["versions"]
 
 
+def _reachable(versions) -> bool:
+    return getattr(versions, "reachable", lambda: True)()
+
+
+#: A bump this process could not store (the versions cache was unreachable): the next read that
+#: reaches the cache renews the version, since a cache that comes back with its data would
+#: otherwise serve pages older than the writes made meanwhile.
+_lost_bump = {"pending": False}
+
+
 def content_version() -> str:
     version = _versions().get(VERSION_KEY)
+    if _lost_bump["pending"] and _reachable(_versions()):
+        _lost_bump["pending"] = False
+        _new_version()
+        version = _versions().get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         if not _versions().add(VERSION_KEY, version, timeout=None):
@@ -58,7 +73,10 @@ def cached_until_change(key: str, compute, *, timeout: int = 3600):
 
 
 def _new_version() -> None:
-    _versions().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    versions = _versions()
+    versions.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    if not _reachable(versions):
+        _lost_bump["pending"] = True
 
 
 def bump_content_version() -> None:

@@ -292,3 +292,27 @@ def test_database_down_serves_the_last_good_copy_and_503_otherwise(page_cache, t
     # Back: the next request reads the records again.
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(reverse("members:organization_list")).status_code == 200
+
+
+def test_redis_back_with_its_data_serves_no_page_older_than_a_save_made_meanwhile(
+    redis_caches,
+):
+    """Redis that comes back with its data (saved at shutdown, as Redis does by default) still
+    holds the version from before a save made while it was gone: the bump the save could not
+    store is made on the first read that reaches Redis again."""
+    visitor = Client()
+    organization = OrganizationFactory(name="Institute of Old Names")
+    url = organization.get_absolute_url()
+    visitor.get(url)
+    assert visitor.get(url)["X-Page-Cache"] == "hit"
+    redis.Redis(port=redis_caches.port).config_set("save", "3600 1")
+
+    redis_caches.stop()
+    organization.name = "Institute of New Names"
+    organization.save()
+    redis_caches.start()
+    _after_retry_interval()
+
+    response = visitor.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Institute of New Names" in response.content
