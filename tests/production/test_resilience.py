@@ -203,14 +203,44 @@ def test_a_save_without_the_cache_table_succeeds_and_the_transaction_stays_usabl
     assert organization.name == "Saved Again"
 
 
-@pytest.mark.skipif(
-    "sqlite" not in django_settings.DATABASES["default"]["ENGINE"],
-    reason="The fresh database is a SQLite file; the PostgreSQL run covers the savepoint above",
-)
-def test_migrate_on_a_fresh_database_with_debug_off_and_no_redis(tmp_path):
+@pytest.fixture
+def fresh_database_url(tmp_path):
+    """An empty database of the kind the tests run on: a SQLite file, or a PostgreSQL
+    database made for the test on the same server and dropped after it."""
+    database = connections["default"].settings_dict
+    if connections["default"].vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    import psycopg2
+
+    name = f"{database['NAME']}_fresh"
+    server = {
+        "host": database["HOST"] or "127.0.0.1",
+        "port": database["PORT"] or 5432,
+        "user": database["USER"],
+        "password": database["PASSWORD"] or None,
+    }
+
+    def run(statement: str) -> None:
+        admin = psycopg2.connect(dbname="postgres", **server)
+        admin.autocommit = True
+        try:
+            with admin.cursor() as cursor:
+                cursor.execute(statement)
+        finally:
+            admin.close()
+
+    run(f'DROP DATABASE IF EXISTS "{name}"')
+    run(f'CREATE DATABASE "{name}"')
+    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    yield f"postgres://{credentials}@{server['host']}:{server['port']}/{name}"
+    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_migrate_on_a_fresh_database_with_debug_off_and_no_redis(tmp_path, fresh_database_url):
     """Debug off, no Redis: the versions and rate limits live in the database cache, whose
-    table `createcachetable` makes after `migrate`. Migrating from zero, and saving a record
-    before the table exists, succeed."""
+    table `createcachetable` makes after `migrate`. Migrating from zero, and saving records
+    before the table exists (in a transaction, which stays usable), succeed."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -221,7 +251,7 @@ def test_migrate_on_a_fresh_database_with_debug_off_and_no_redis(tmp_path):
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="a-test-secret-key-that-is-long-enough-for-the-deploy-checks-0123",
         DJANGO_ALLOWED_HOSTS="localhost",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        DATABASE_URL=fresh_database_url,
         DJANGO_PROGRESS_DIR=str(tmp_path / "progress"),
     )
     script = (
@@ -230,8 +260,11 @@ def test_migrate_on_a_fresh_database_with_debug_off_and_no_redis(tmp_path):
         "from django.core.management import call_command\n"
         "assert 'DatabaseCache' in settings.CACHES['versions']['BACKEND']\n"
         "call_command('migrate', verbosity=0)\n"
+        "from django.db import transaction\n"
         "from tests.factories import OrganizationFactory\n"
-        "OrganizationFactory()\n"
+        "with transaction.atomic():\n"
+        "    OrganizationFactory()\n"
+        "    OrganizationFactory()\n"
         "call_command('createcachetable', verbosity=0)\n"
         "from anso.page_cache import content_version\n"
         "assert content_version() == content_version()\n"
