@@ -30,6 +30,12 @@ logger = logging.getLogger(__name__)
 _down_since: dict[str, float] = {}
 
 
+def cache_reachable(cache) -> bool:
+    """Whether the last operation of `cache` reached its server (always, for a cache that
+    does not fail soft)."""
+    return getattr(cache, "reachable", lambda: True)()
+
+
 class FailSoftCacheMixin:
     errors: tuple[type[BaseException], ...] = ()
     retry_interval = 0.0

@@ -32,6 +32,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
+from .cache import cache_reachable
+
 VERSION_KEY = "anso:content-version"
 PAGE_PREFIX = "anso:page:"
 STALE_PREFIX = "anso:stale-page:"
@@ -43,10 +45,6 @@ def _versions():
     return caches["versions"]
 
 
-def _reachable(versions) -> bool:
-    return getattr(versions, "reachable", lambda: True)()
-
-
 #: A bump this process could not store (the versions cache was unreachable): the next read that
 #: reaches the cache renews the version, since a cache that comes back with its data would
 #: otherwise serve pages older than the writes made meanwhile.
@@ -55,7 +53,7 @@ _lost_bump = {"pending": False}
 
 def content_version() -> str:
     version = _versions().get(VERSION_KEY)
-    if _lost_bump["pending"] and _reachable(_versions()):
+    if _lost_bump["pending"] and cache_reachable(_versions()):
         _lost_bump["pending"] = False
         _new_version()
         version = _versions().get(VERSION_KEY)
@@ -75,7 +73,7 @@ def cached_until_change(key: str, compute, *, timeout: int = 3600):
 def _new_version() -> None:
     versions = _versions()
     versions.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    if not _reachable(versions):
+    if not cache_reachable(versions):
         _lost_bump["pending"] = True
 
 

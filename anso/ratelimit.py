@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
+from .cache import cache_reachable
 from .client import client_address, client_address_hash
 
 
@@ -58,10 +59,6 @@ def _caches():
         yield caches["ratelimit-fallback"]
 
 
-def _reachable(cache) -> bool:
-    return getattr(cache, "reachable", lambda: True)()
-
-
 def _hit(key: str, *, limit: int, period: int) -> RateLimit:
     for cache in _caches():
         now = int(time.time())
@@ -73,7 +70,7 @@ def _hit(key: str, *, limit: int, period: int) -> RateLimit:
             cache.set(f"{key}:count", 1, timeout=period)
             count = 1
         start = cache.get(f"{key}:start", now)
-        if _reachable(cache):
+        if cache_reachable(cache):
             return RateLimit(allowed=count <= limit, retry_after=max(1, start + period - now))
     return RateLimit(allowed=True, retry_after=1)
 
@@ -86,6 +83,6 @@ def rate_limit_exceeded(request: HttpRequest, *, scope: str, limit: int, period:
         now = int(time.time())
         count = cache.get(f"{key}:count", 0)
         start = cache.get(f"{key}:start", now)
-        if _reachable(cache):
+        if cache_reachable(cache):
             return RateLimit(allowed=count < limit, retry_after=max(1, start + period - now))
     return RateLimit(allowed=True, retry_after=1)
