@@ -17,6 +17,7 @@ callers that count on the cache (anso/ratelimit.py).
 
 import logging
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -28,6 +29,13 @@ logger = logging.getLogger(__name__)
 
 #: Cache location -> monotonic time of its last failure, for every cache of the process.
 _down_since: dict[str, float] = {}
+
+
+def _without_password(location) -> str:
+    parts = urlsplit(str(location))
+    if not parts.password:
+        return str(location)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def cache_reachable(cache) -> bool:
@@ -44,7 +52,8 @@ class FailSoftCacheMixin:
         options = dict(params.get("OPTIONS") or {})
         self.retry_interval = float(options.pop("RETRY_INTERVAL", self.retry_interval))
         super().__init__(location, {**params, "OPTIONS": options})
-        self._location = f"{type(self).__name__}:{location}"
+        # Named in the log without a password the URL may carry.
+        self._location = f"{type(self).__name__}:{_without_password(location)}"
 
     def reachable(self) -> bool:
         return self._location not in _down_since

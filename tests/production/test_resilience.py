@@ -349,3 +349,18 @@ def test_redis_back_with_its_data_serves_no_page_older_than_a_save_made_meanwhil
     response = visitor.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert b"Institute of New Names" in response.content
+
+
+def test_an_unreachable_cache_is_logged_without_the_password_of_its_url(settings, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "anso.cache.FailSoftRedisCache",
+            "LOCATION": f"redis://:s3cret-word@127.0.0.1:{_free_port()}/0",
+        },
+    }
+    fail_soft._down_since.clear()
+    assert caches["default"].get("key", "missed") == "missed"
+    fail_soft._down_since.clear()
+    assert "unreachable" in caplog.text
+    assert "s3cret-word" not in caplog.text
