@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import reverse
 
 from anso import cache as fail_soft
+from anso import page_cache
 from anso.page_cache import bump_content_version
 from anso.ratelimit import rate_limit_hit
 from meetings.attendance.models import Participation
@@ -123,6 +124,7 @@ def redis_caches(settings, redis_server):
     fail_soft._down_since.clear()
     yield redis_server
     fail_soft._down_since.clear()
+    page_cache._lost_bump["pending"] = False
 
 
 def _after_retry_interval() -> None:
@@ -300,7 +302,8 @@ def database_unreachable(tmp_path):
         unreachable.close()
 
 
-def test_database_down_serves_the_last_good_copy_and_503_otherwise(page_cache, tmp_path):
+@pytest.mark.usefixtures("page_cache")
+def test_database_down_serves_the_last_good_copy_and_503_otherwise(tmp_path):
     client = Client(raise_request_exception=False)
     organization = OrganizationFactory(name="Institute Served While Down")
     window = RegistrationWindowFactory()
