@@ -12,6 +12,13 @@ by any change to the site's records.
   a CSP nonce, says `private`/`no-store`/`no-cache`, or is not a 200, is not stored.
 - Writes that bypass signals (`QuerySet.update()`, `bulk_create()`) call
   `bump_content_version()` themselves.
+- Each stored page is also kept as the path's *last good copy*, under a key without the
+  version, for a day: `stale_page()` serves it while the database cannot be reached
+  (anso/resilience.py).
+- The caches fail soft (anso/cache.py): with the cache server gone, the version read is a
+  miss (each request then renders, uncached), and a bump or a store does nothing, so neither a
+  page nor a save fails because of the cache. A bump that could not be stored is made again by
+  the next read that reaches the cache.
 """
 
 import functools
@@ -25,16 +32,31 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
+from .cache import cache_reachable
+
 VERSION_KEY = "anso:content-version"
 PAGE_PREFIX = "anso:page:"
+STALE_PREFIX = "anso:stale-page:"
+#: How long a path's last good copy is kept for `stale_page()`.
+STALE_SECONDS = 24 * 60 * 60
 
 
 def _versions():
     return caches["versions"]
 
 
+#: A bump this process could not store (the versions cache was unreachable): the next read that
+#: reaches the cache renews the version, since a cache that comes back with its data would
+#: otherwise serve pages older than the writes made meanwhile.
+_lost_bump = {"pending": False}
+
+
 def content_version() -> str:
     version = _versions().get(VERSION_KEY)
+    if _lost_bump["pending"] and cache_reachable(_versions()):
+        _lost_bump["pending"] = False
+        _new_version()
+        version = _versions().get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         if not _versions().add(VERSION_KEY, version, timeout=None):
@@ -49,7 +71,10 @@ def cached_until_change(key: str, compute, *, timeout: int = 3600):
 
 
 def _new_version() -> None:
-    _versions().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    versions = _versions()
+    versions.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    if not cache_reachable(versions):
+        _lost_bump["pending"] = True
 
 
 def bump_content_version() -> None:
@@ -117,6 +142,22 @@ def _storable(request, response) -> bool:
     )
 
 
+def _stale_key(request) -> str:
+    raw = f"{getattr(request, 'LANGUAGE_CODE', '')}|{request.get_full_path()}"
+    return STALE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def stale_page(request):
+    """The last good copy of a public page for an anonymous visitor, whatever the content
+    version; None when there is none (or the request is not one the cache serves)."""
+    if not (settings.PAGE_CACHE_ENABLED and _is_public(request) and _cookie_free(request)):
+        return None
+    page = cache.get(_stale_key(request))
+    if page is not None:
+        page["X-Page-Cache"] = "stale"
+    return page
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -144,6 +185,7 @@ class PublicPageCacheMiddleware:
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                cache.set(_stale_key(request), response, STALE_SECONDS)
         elif not response.has_header("ETag"):
             response["ETag"] = (
                 f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'

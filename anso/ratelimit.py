@@ -7,14 +7,22 @@ workers in production (Redis, or the database cache; see anso/settings.py).
 
 Callers pass the request, never an address: the client is always `client_address(request)`,
 so that every limit counts the same visitor behind the proxy.
+
+While the "ratelimit" cache cannot be reached (Redis stopped), the limits count in the
+database instead (the "ratelimit-fallback" cache, when settings have one), so a limit keeps
+holding through an outage. Every limited form stores or mails nothing without the database:
+when neither can be reached, the limit lets the request through and the form's own write
+answers 503 (docs/deployment.md).
 """
 
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
+from .cache import cache_reachable
 from .client import client_address, client_address_hash
 
 
@@ -44,27 +52,37 @@ def rate_limit_hit_for(*, scope: str, subject: str, limit: int, period: int) -> 
     )
 
 
+def _caches():
+    """The counting cache, then its fallback if settings have one."""
+    yield caches["ratelimit"]
+    if "ratelimit-fallback" in settings.CACHES:
+        yield caches["ratelimit-fallback"]
+
+
 def _hit(key: str, *, limit: int, period: int) -> RateLimit:
-    cache = caches["ratelimit"]
-    now = int(time.time())
-    cache.add(f"{key}:start", now, timeout=period)
-    cache.add(f"{key}:count", 0, timeout=period)
-    try:
-        count = cache.incr(f"{key}:count")
-    except ValueError:  # the window closed between add and incr
-        cache.set(f"{key}:count", 1, timeout=period)
-        count = 1
-    start = cache.get(f"{key}:start", now)
-    retry_after = max(1, start + period - now)
-    return RateLimit(allowed=count <= limit, retry_after=retry_after)
+    for cache in _caches():
+        now = int(time.time())
+        cache.add(f"{key}:start", now, timeout=period)
+        cache.add(f"{key}:count", 0, timeout=period)
+        try:
+            count = cache.incr(f"{key}:count")
+        except ValueError:  # the window closed between add and incr
+            cache.set(f"{key}:count", 1, timeout=period)
+            count = 1
+        start = cache.get(f"{key}:start", now)
+        if cache_reachable(cache):
+            return RateLimit(allowed=count <= limit, retry_after=max(1, start + period - now))
+    return RateLimit(allowed=True, retry_after=1)
 
 
 def rate_limit_exceeded(request: HttpRequest, *, scope: str, limit: int, period: int) -> RateLimit:
     """Whether the request's client has used up its hits in `scope`, without counting a new
     one."""
-    cache = caches["ratelimit"]
     key = _key(request, scope)
-    now = int(time.time())
-    count = cache.get(f"{key}:count", 0)
-    start = cache.get(f"{key}:start", now)
-    return RateLimit(allowed=count < limit, retry_after=max(1, start + period - now))
+    for cache in _caches():
+        now = int(time.time())
+        count = cache.get(f"{key}:count", 0)
+        start = cache.get(f"{key}:start", now)
+        if cache_reachable(cache):
+            return RateLimit(allowed=count < limit, retry_after=max(1, start + period - now))
+    return RateLimit(allowed=True, retry_after=1)

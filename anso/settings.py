@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "anso.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "anso.resilience.DatabaseUnavailableMiddleware",
     "anso.bad_requests.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -228,13 +229,20 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "anso.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "anso"),
         },
     }
     CACHES["versions"] = CACHES["default"]
     CACHES["ratelimit"] = CACHES["default"]
+    # Where rate limits count while Redis cannot be reached (anso/ratelimit.py): the database,
+    # in the table of `manage.py createcachetable`. Every cache fails soft (anso/cache.py).
+    CACHES["ratelimit-fallback"] = {
+        "BACKEND": "anso.cache.FailSoftDatabaseCache",
+        "LOCATION": "anso_cache_versions",
+        "KEY_PREFIX": "ratelimit",
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -242,7 +250,7 @@ else:
             {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "versions"}
             if DEBUG
             else {
-                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "BACKEND": "anso.cache.FailSoftDatabaseCache",
                 "LOCATION": "anso_cache_versions",
             }
         ),
