@@ -67,6 +67,7 @@ def meeting_detail(request, year: int, slug: str):
         {
             "meeting": meeting,
             "object": meeting,
+            "programme": selectors.meeting_programme(meeting=meeting),
             "attendance": attendance_selectors.attendance_summary(meeting_id=meeting.pk),
             "participants": participants,
             "actions_presented": list(selectors.meeting_actions_presented(meeting=meeting)),
