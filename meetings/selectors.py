@@ -100,6 +100,25 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
     return Programme(sessions=list(sessions.values()))
 
 
+#: The calendar feed lists meetings that ended at most this long ago, and those to come ...
+CALENDAR_PAST = datetime.timedelta(days=2 * 365)
+#: ... at most this many, the nearest first (a feed reader needs the near ones; each
+#: meeting's page has its own .ics file whatever its date).
+CALENDAR_LIMIT = 200
+CALENDAR_FIELDS = ("title", "slug", "start_date", "end_date", "venue", "city", "country", "summary")
+
+
+def calendar_meetings(*, today: datetime.date) -> QuerySet[Meeting]:
+    """The meetings of the calendar feed: published, ended within CALENDAR_PAST or still to
+    come, in date order, at most CALENDAR_LIMIT."""
+    return (
+        Meeting.objects.published()
+        .filter(end_date__gte=today - CALENDAR_PAST)
+        .order_by("start_date", "pk")
+        .only(*CALENDAR_FIELDS)
+    )[:CALENDAR_LIMIT]
+
+
 def meeting_get_brief(*, year: int, slug: str, user: User | AnonymousUser | None = None) -> Meeting:
     """The meeting alone, without its programme (for the calendar file)."""
     return visible_meetings(user=user).get(start_date__year=year, slug=slug)
