@@ -88,7 +88,11 @@ def member_directory() -> list[Organization]:
     organizations = Organization.objects.current_members().only(
         "pk", "name", "short_name", "slug", "kind", "country", "joined_on", "membership_status"
     )
-    return sorted(organizations, key=lambda o: (o.country.name or "~", o.name.lower()))
+    organizations = list(organizations)
+    # A country's name is a translation lookup: once per country, not once per organization.
+    countries = {o.country.code: o.country for o in organizations}
+    names = {code: country.name or "~" for code, country in countries.items()}
+    return sorted(organizations, key=lambda o: (names[o.country.code], o.name.lower()))
 
 
 @dataclass(frozen=True)
