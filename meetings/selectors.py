@@ -55,12 +55,12 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
     person_url = url_by_slug("person_detail")
     action_url = url_by_slug("meetings:action_detail")
     sessions = {}
-    for pk, order, title, date, start, end, capacity, chair_slug, *chair in (
+    for pk, order, title, date, start, end, capacity, chair_id, chair_slug, *chair in (
         Session.objects.filter(meeting=meeting)
         .order_by("order")
         .values_list(
             "pk", "order", "title", "date", "start_time", "end_time", "chair_capacity",
-            "chair__slug", *(f"chair__{name}" for name in _PERSON),
+            "chair_id", "chair__slug", *(f"chair__{name}" for name in _PERSON),
         )
     ):  # fmt: skip
         sessions[pk] = ProgrammeSession(
@@ -69,8 +69,8 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
             date=date,
             start_time=start,
             end_time=end,
-            chair_name=person_name(*chair) if chair_slug else None,
-            chair_url=person_url(chair_slug) if chair_slug else None,
+            chair_name=person_name(*chair) if chair_id else None,
+            chair_url=person_url(chair_slug) if chair_id else None,
             chair_capacity=capacity,
         )
     items = {}
