@@ -13,11 +13,12 @@ markup is the one the page had (`templates/meetings/meeting_detail.html` inserts
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape  # Django's escape() is this, wrapped for lazy strings: a third slower
 from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -152,7 +153,7 @@ def _session_html(
 
 def programme_html(programme: Programme) -> SafeString:
     """The programme's markup. Labels are translated in the active language."""
-    kinds = {value: escape(label) for value, label in AgendaItemKind.choices}
+    kinds = {value: escape(str(label)) for value, label in AgendaItemKind.choices}
     labels = {"chair": escape(gettext("Chair:")), "action": escape(gettext("Action plan:"))}
     out: list[str] = []
     for session in programme.sessions:
