@@ -42,6 +42,8 @@ CALENDAR_NAMES = (
     "meetings:feed",
 )
 PUBLIC_TARGET_P95_MS = 100
+#: A meeting with at least this many agenda items is benchmarked as a programme page.
+PROGRAMME_MIN_ITEMS = 100
 ADMIN_TARGET_P95_MS = 500
 
 
@@ -142,6 +144,16 @@ def discover_targets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
             query=f"?body={big.body.slug}&page=last",
         )
         public.append((f"meeting ({big.n:,} participants)", big.get_absolute_url()))
+    # The meetings with the longest programmes (generate_scale_data makes 200 and 1,000 items).
+    programmes = (
+        Meeting.objects.published()
+        .annotate(items=Count("sessions__items"))
+        .filter(items__gte=PROGRAMME_MIN_ITEMS)
+        .order_by("items")
+        .only("slug", "start_date")
+    )
+    for meeting in programmes[:2]:
+        public.append((f"programme ({meeting.items:,} items)", meeting.get_absolute_url()))
     add("working group", "members:working_group")
     add("organizations", "members:organization_list")
     if organization:
@@ -464,6 +476,157 @@ def soak(port, reader_paths, writer_paths, *, duration, readers, writers):
     return statuses, accepted
 
 
+def page_cookies(response) -> list[str]:
+    return [
+        header.split(";", 1)[0]
+        for key, header in response.getheaders()
+        if key.lower() == "set-cookie"
+    ]
+
+
+@dataclass
+class MixedReport:
+    results: dict[str, Result]
+    cache: dict[str, int]
+    writes: dict[str, dict[int, int]]
+    accepted: dict[str, list[str]]
+
+
+def mixed(port, reader_targets, *, duration, readers, check_in, registration, edit):
+    """Readers over every public page while the Secretariat works: a check-in every half
+    second (`check_in`: (path, csrf cookie and token, participation pks)), a registration
+    every 5 s (`registration`: the form's path) and an admin edit every 10 s (`edit`: a
+    callable saving a record). Latency per page, statuses of the writes, the X-Page-Cache
+    header of every read."""
+    stop_at = time.monotonic() + duration
+    lock = threading.Lock()
+    results = {path: Result(label=label, path=path) for label, path in reader_targets}
+    cache: dict[str, int] = {}
+    writes: dict[str, dict[int, int]] = {}
+    accepted: dict[str, list[str]] = {}
+    counter = itertools.count()
+
+    def reader():
+        rng = random.Random()
+        while time.monotonic() < stop_at:
+            _label, path = rng.choice(reader_targets)
+            started = time.perf_counter()
+            try:
+                status, response = request(port, path)
+                state = response.getheader("X-Page-Cache") or "none"
+            except OSError:
+                status, state = 0, "error"
+            elapsed = time.perf_counter() - started
+            with lock:
+                result = results[path]
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                if status == 200:
+                    result.latencies.append(elapsed)
+                else:
+                    result.errors += 1
+                cache[state] = cache.get(state, 0) + 1
+
+    def record(kind, status, email=None):
+        with lock:
+            writes.setdefault(kind, {})
+            writes[kind][status] = writes[kind].get(status, 0) + 1
+            if status in (301, 302, 303) and email:
+                accepted.setdefault(kind, []).append(email)
+
+    def every(interval, kind, write):
+        next_at = time.monotonic()
+        while time.monotonic() < stop_at:
+            try:
+                write()
+            except OSError:
+                record(kind, 0)
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.monotonic()))
+
+    def tap():
+        path, cookie, token, pks = check_in
+        n = next(counter)
+        pk = pks[(n // 2) % len(pks)]
+        status, _ = request(
+            port,
+            f"{path}{pk}/",
+            method="POST",
+            cookie=cookie,
+            body=urllib.parse.urlencode({"action": "undo" if n % 2 else "check_in"}),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": token,
+                "X-Requested-With": "fetch",
+            },
+        )
+        record("check-in", status)
+
+    def register():
+        status, email = submit_form(port, registration, 100_000 + next(counter))
+        record("registration", status, email)
+
+    def admin_edit():
+        edit()
+        record("admin edit", 200)
+
+    threads = [threading.Thread(target=reader) for _ in range(readers)]
+    if check_in:
+        threads.append(threading.Thread(target=every, args=(0.5, "check-in", tap)))
+    if registration:
+        threads.append(threading.Thread(target=every, args=(5.0, "registration", register)))
+    if edit:
+        threads.append(threading.Thread(target=every, args=(10.0, "admin edit", admin_edit)))
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results.values():
+        result.elapsed = time.monotonic() - started
+    return MixedReport(results=results, cache=cache, writes=writes, accepted=accepted)
+
+
+def mixed_writers(port, session_key) -> tuple[tuple | None, str | None, object]:
+    """The mixed run's writers: the check-in page of the meeting with the most participants
+    (its path, the staff cookies and CSRF token, the participations to tap), the registration
+    form of the next meeting, and an edit of an organization saved as the admin saves it."""
+    from django.conf import settings
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+
+    from meetings.attendance.models import ParticipationStatus
+    from meetings.models import Meeting
+    from members.models import Organization
+
+    check_in = None
+    big = Meeting.objects.annotate(n=Count("participations")).order_by("-n").first()
+    if big:
+        try:
+            kwargs = {"year": big.start_date.year, "slug": big.slug}
+            page = reverse("meetings:check_in", kwargs=kwargs)
+        except NoReverseMatch:
+            page = None
+        if page:
+            cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
+            status, response = request(port, page, cookie=cookie)
+            parser = FormParser()
+            parser.feed(response.payload.decode("utf-8", "replace"))
+            token = parser.fields.get("csrfmiddlewaretoken", {}).get("value", "")
+            cookies = "; ".join([cookie, *page_cookies(response)])
+            registered = big.participations.filter(status=ParticipationStatus.REGISTERED)
+            pks = list(registered.order_by("pk").values_list("pk", flat=True)[:200])
+            if status == 200 and token and pks:
+                check_in = (page, cookies, token, pks)
+    registration = dict(writer_targets()).get("registration")
+    organization = Organization.objects.order_by("pk").first()
+
+    def edit():
+        organization.short_name = f"SO-{secrets.token_hex(2)}"
+        organization.save()
+
+    return check_in, registration, edit if organization else None
+
+
 def writer_targets() -> list[tuple[str, str]]:
     from django.urls import NoReverseMatch, reverse
 
@@ -563,6 +726,27 @@ def print_table(results, floor_rps, peak_kb, markdown):
     )
 
 
+def print_mixed(report: MixedReport, queries, peak_kb, markdown) -> int:
+    """The mixed run's table (per page), the writes, the cache hit ratio; 1 on any error, any
+    5xx or an accepted registration missing from the database."""
+    results = list(report.results.values())
+    for result in results:
+        result.queries = queries.get(result.path)
+    print()
+    print_table(results, 0, peak_kb, markdown)
+    failed = any(r.errors for r in results)
+    for kind, statuses in report.writes.items():
+        print(f"mixed: {kind}: statuses {dict(sorted(statuses.items()))}")
+        failed |= any(status >= 500 or status == 0 for status in statuses)
+    hits, misses = report.cache.get("hit", 0), report.cache.get("miss", 0)
+    ratio = hits / (hits + misses) if hits + misses else 0
+    print(f"mixed: page cache {dict(sorted(report.cache.items()))}, hit ratio {ratio:.1%}")
+    for kind, (submitted, in_db) in check_accepted(report.accepted).items():
+        print(f"mixed: {kind}: {submitted} accepted, {in_db} in the database")
+        failed |= in_db != submitted
+    return 1 if failed else 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True, help="PostgreSQL URL (127.0.0.1)")
@@ -585,6 +769,14 @@ def main(argv=None):
     )
     parser.add_argument("--soak", type=float, default=0, help="seconds of mixed read/write load")
     parser.add_argument(
+        "--mixed",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="instead of one page at a time: readers over all public pages while check-ins, "
+        "registrations and admin edits arrive (at most 600 s)",
+    )
+    parser.add_argument(
         "--server-log", default=os.path.join(tempfile.gettempdir(), "anso-bench-gunicorn.log")
     )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
@@ -594,6 +786,7 @@ def main(argv=None):
     if "127.0.0.1" not in args.database_url and "localhost" not in args.database_url:
         parser.error("the benchmark only talks to 127.0.0.1")
     args.soak = min(args.soak, 600)
+    args.mixed = min(args.mixed, 600)
 
     env = production_env(args)
     setup_django(env)
@@ -638,8 +831,26 @@ def main(argv=None):
     watcher = threading.Thread(target=watch_memory, daemon=True)
     watcher.start()
     results = []
+    mixed_report = None
     try:
-        for label, path in public + changelists:
+        if args.mixed:
+            check_in, registration, edit = mixed_writers(args.port, session_key)
+            print(
+                f"Mixed run for {args.mixed:.0f} s: {args.concurrency} readers, check-ins "
+                f"{'2/s' if check_in else 'none'}, a registration every 5 s "
+                f"{'' if registration else '(none on this build)'}, an admin edit every 10 s",
+                flush=True,
+            )
+            mixed_report = mixed(
+                args.port,
+                [(label, path) for label, path in public[1:]],
+                duration=args.mixed,
+                readers=args.concurrency,
+                check_in=check_in,
+                registration=registration,
+                edit=edit,
+            )
+        for label, path in [] if args.mixed else public + changelists:
             is_admin = path.startswith("/admin/")
             print(f"  {label}: {path}", flush=True)
             result = drive(
@@ -677,6 +888,8 @@ def main(argv=None):
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
+    if mixed_report:
+        return print_mixed(mixed_report, queries, peak["kb"], args.markdown)
     floor = results[0].rps if results else 0
     print()
     print_table(results, floor, peak["kb"], args.markdown)

@@ -11,6 +11,14 @@ from members.models import Organization, Person
 
 from .attendance.models import Participation, ParticipationStatus
 from .models import Action, AgendaItem, Meeting, Session, Speaker
+from .programme import (
+    Programme,
+    ProgrammeItem,
+    ProgrammeSession,
+    ProgrammeSpeaker,
+    person_name,
+    url_by_slug,
+)
 
 #: The permission that lets staff see meetings before they are published.
 VIEW_MEETING_PERMISSION = "meetings.view_meeting"
@@ -28,26 +36,87 @@ def meeting_list(*, user: User | AnonymousUser | None = None) -> QuerySet[Meetin
 
 
 def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = None) -> Meeting:
-    """The meeting with its programme (sessions, chairs, items, speakers), its decisions and
-    the actions presented at it. Raises Meeting.DoesNotExist for a meeting the user may not
-    see."""
-    speakers = Speaker.objects.select_related("person").order_by("order", "pk")
-    items = (
-        AgendaItem.objects.select_related("action")
-        .prefetch_related(Prefetch("speaker_set", queryset=speakers))
-        .order_by("order")
-    )
-    sessions = (
-        Session.objects.select_related("chair")
-        .prefetch_related(Prefetch("items", queryset=items))
-        .order_by("order")
-    )
+    """The meeting with its decisions (its programme: `meeting_programme`). Raises
+    Meeting.DoesNotExist for a meeting the user may not see."""
     return (
         visible_meetings(user=user)
         .select_related("body")
-        .prefetch_related(Prefetch("sessions", queryset=sessions), "decisions")
+        .prefetch_related("decisions")
         .get(start_date__year=year, slug=slug)
     )
+
+
+_PERSON = ("honorific", "given_name", "family_name", "name_order")
+
+
+def meeting_programme(*, meeting: Meeting) -> Programme:
+    """The meeting's sessions in order with their chairs, agenda items, speakers and actions,
+    as plain rows: three queries, however long the programme."""
+    person_url = url_by_slug("person_detail")
+    action_url = url_by_slug("meetings:action_detail")
+    sessions = {}
+    for pk, order, title, date, start, end, capacity, chair_id, chair_slug, *chair in (
+        Session.objects.filter(meeting=meeting)
+        .order_by("order")
+        .values_list(
+            "pk", "order", "title", "date", "start_time", "end_time", "chair_capacity",
+            "chair_id", "chair__slug", *(f"chair__{name}" for name in _PERSON),
+        )
+    ):  # fmt: skip
+        sessions[pk] = ProgrammeSession(
+            order=order,
+            title=title,
+            date=date,
+            start_time=start,
+            end_time=end,
+            chair_name=person_name(*chair) if chair_id else None,
+            chair_url=person_url(chair_slug) if chair_id else None,
+            chair_capacity=capacity,
+        )
+    items = {}
+    for pk, session_id, kind, title, description, action_title, action_slug in (
+        AgendaItem.objects.filter(session__meeting=meeting)
+        .order_by("order", "pk")
+        .values_list("pk", "session_id", "kind", "title", "description", "action__title",
+                     "action__slug")
+    ):  # fmt: skip
+        items[pk] = item = ProgrammeItem(
+            pk=pk,
+            kind=kind,
+            title=title,
+            description=description,
+            action_title=action_title,
+            action_url=action_url(action_slug) if action_slug else None,
+        )
+        sessions[session_id].items.append(item)
+    for item_id, capacity, slug, *person in (
+        Speaker.objects.filter(item__session__meeting=meeting)
+        .order_by("order", "pk")
+        .values_list("item_id", "capacity", "person__slug", *(f"person__{n}" for n in _PERSON))
+    ):
+        items[item_id].speakers.append(
+            ProgrammeSpeaker(name=person_name(*person), url=person_url(slug), capacity=capacity)
+        )
+    return Programme(sessions=list(sessions.values()))
+
+
+#: The calendar feed lists meetings that ended at most this long ago, and those to come ...
+CALENDAR_PAST = datetime.timedelta(days=2 * 365)
+#: ... at most this many, the nearest first (a feed reader needs the near ones; each
+#: meeting's page has its own .ics file whatever its date).
+CALENDAR_LIMIT = 200
+CALENDAR_FIELDS = ("title", "slug", "start_date", "end_date", "venue", "city", "country", "summary")
+
+
+def calendar_meetings(*, today: datetime.date) -> QuerySet[Meeting]:
+    """The meetings of the calendar feed: published, ended within CALENDAR_PAST or still to
+    come, in date order, at most CALENDAR_LIMIT."""
+    return (
+        Meeting.objects.published()
+        .filter(end_date__gte=today - CALENDAR_PAST)
+        .order_by("start_date", "pk")
+        .only(*CALENDAR_FIELDS)
+    )[:CALENDAR_LIMIT]
 
 
 def meeting_get_brief(*, year: int, slug: str, user: User | AnonymousUser | None = None) -> Meeting:

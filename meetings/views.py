@@ -67,6 +67,7 @@ def meeting_detail(request, year: int, slug: str):
         {
             "meeting": meeting,
             "object": meeting,
+            "programme": selectors.meeting_programme(meeting=meeting),
             "attendance": attendance_selectors.attendance_summary(meeting_id=meeting.pk),
             "participants": participants,
             "actions_presented": list(selectors.meeting_actions_presented(meeting=meeting)),
@@ -91,12 +92,12 @@ def meeting_ical(request, year: int, slug: str):
 
 
 def meeting_calendar(request):
-    """All published meetings as one calendar feed to subscribe to."""
-    meetings = selectors.meeting_list().order_by("start_date")
+    """The published meetings of the last two years and those to come (at most 200, the
+    nearest first: `selectors.calendar_meetings`) as one calendar feed to subscribe to."""
+    meetings = selectors.calendar_meetings(today=timezone.localdate())
+    site = request.build_absolute_uri("/").removesuffix("/")
     content = calendar_bytes(
-        meetings,
-        url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
-        name=_("ANSO meetings"),
+        meetings, url_for=lambda m: site + m.get_absolute_url(), name=_("ANSO meetings")
     )
     return _calendar_response(content, "anso-meetings.ics")
 

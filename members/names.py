@@ -32,13 +32,26 @@ class PersonName(models.Model):
     @property
     def full_name(self) -> str:
         """The names in the person's order, without the honorific."""
-        if self.name_order == NameOrder.FAMILY_FIRST:
-            parts = (self.family_name, self.given_name)
-        else:
-            parts = (self.given_name, self.family_name)
-        return " ".join(part for part in parts if part)
+        return full_name(self.given_name, self.family_name, self.name_order)
 
     @property
     def display_name(self) -> str:
         """The name as every page, list and mail shows it: honorific and full name."""
-        return " ".join(part for part in (self.honorific, self.full_name) if part)
+        return display_name(self.honorific, self.given_name, self.family_name, self.name_order)
+
+
+def full_name(given_name: str, family_name: str, name_order: str) -> str:
+    """The names in the given order, without the honorific."""
+    if name_order == NameOrder.FAMILY_FIRST:
+        parts = (family_name, given_name)
+    else:
+        parts = (given_name, family_name)
+    return " ".join(part for part in parts if part)
+
+
+def display_name(honorific: str, given_name: str, family_name: str, name_order: str) -> str:
+    """The name as every page, list and mail shows it, from the name fields alone (for reads
+    that fetch the fields without the record): honorific and full name."""
+    return " ".join(
+        part for part in (honorific, full_name(given_name, family_name, name_order)) if part
+    )

@@ -1,8 +1,8 @@
 """Reads for the public pages about the alliance's members and its working group."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from django.db.models import Count, Q, QuerySet
 
@@ -19,16 +19,14 @@ class AppointedGroup:
 
 @dataclass
 class WorkingGroupRoster:
+    """One page of the working group on `date`: the page's member organizations with the
+    contact persons they appointed, the experts (on the last page only, else empty) and how
+    many distinct people were members that day."""
+
     date: datetime.date
     groups: list[AppointedGroup]
     experts: list[Position]
-
-    @property
-    def member_count(self) -> int:
-        """Distinct people in the working group on the date."""
-        people = {p.person_id for group in self.groups for p in group.positions}
-        people.update(p.person_id for p in self.experts)
-        return len(people)
+    member_count: int
 
 
 def working_group_positions(*, date: datetime.date) -> QuerySet[Position]:
@@ -41,25 +39,43 @@ def working_group_positions(*, date: datetime.date) -> QuerySet[Position]:
     )
 
 
-def working_group_roster(*, date: datetime.date) -> WorkingGroupRoster:
-    """Who was in the working group on `date`: contact persons grouped by the member
-    organization that appointed them, then the experts and others sitting in their own
-    name. One query."""
-    positions = list(
-        working_group_positions(date=date).order_by(
-            "appointed_by__name", "person__family_name", "person__given_name", "pk"
-        )
+def working_group_organizations(*, date: datetime.date) -> QuerySet[Organization]:
+    """The organizations that appointed a listed member of the working group on `date`, by
+    name: the roster is paged over these, in the query."""
+    appointing = working_group_positions(date=date).values("appointed_by")
+    return Organization.objects.filter(pk__in=appointing).order_by("name", "pk")
+
+
+def working_group_roster(
+    *, date: datetime.date, organizations: Iterable[Organization], experts: bool
+) -> WorkingGroupRoster:
+    """The roster page of `organizations` (a page of `working_group_organizations`): their
+    contact persons in one query, the experts and others sitting in their own name in one more
+    where `experts` (the last page), and the members' count in one more. However many
+    positions the date has, only the page's are loaded."""
+    organizations = list(organizations)
+    positions = working_group_positions(date=date)
+    appointed = positions.filter(appointed_by__in=organizations).order_by(
+        "person__family_name", "person__given_name", "pk"
     )
-    appointed = [p for p in positions if p.appointed_by_id]
-    experts = sorted(
-        (p for p in positions if not p.appointed_by_id),
-        key=lambda p: (p.role != Role.CHAIR, p.person.family_name, p.person.given_name),
-    )
+    by_organization: dict[int, list[Position]] = {org.pk: [] for org in organizations}
+    for position in appointed:
+        by_organization[position.appointed_by_id].append(position)
     groups = [
-        AppointedGroup(organization=org, positions=list(rows))
-        for org, rows in groupby(appointed, key=lambda p: p.appointed_by)
+        AppointedGroup(organization=org, positions=by_organization[org.pk]) for org in organizations
     ]
-    return WorkingGroupRoster(date=date, groups=groups, experts=experts)
+    expert_positions = (
+        sorted(
+            positions.filter(appointed_by__isnull=True),
+            key=lambda p: (p.role != Role.CHAIR, p.person.family_name, p.person.given_name),
+        )
+        if experts
+        else []
+    )
+    member_count = positions.order_by().values("person").distinct().count()
+    return WorkingGroupRoster(
+        date=date, groups=groups, experts=expert_positions, member_count=member_count
+    )
 
 
 def working_group_member_count(*, date: datetime.date) -> int:
@@ -72,7 +88,11 @@ def member_directory() -> list[Organization]:
     organizations = Organization.objects.current_members().only(
         "pk", "name", "short_name", "slug", "kind", "country", "joined_on", "membership_status"
     )
-    return sorted(organizations, key=lambda o: (o.country.name or "~", o.name.lower()))
+    organizations = list(organizations)
+    # A country's name is a translation lookup: once per country, not once per organization.
+    countries = {o.country.code: o.country for o in organizations}
+    names = {code: country.name or "~" for code, country in countries.items()}
+    return sorted(organizations, key=lambda o: (names[o.country.code], o.name.lower()))
 
 
 @dataclass(frozen=True)

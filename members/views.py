@@ -20,17 +20,21 @@ def working_group(request):
     today = timezone.localdate()
     # The page number is not part of the date form.
     form = RosterDateForm({k: v for k, v in request.GET.items() if k != "page"} or None)
-    roster = groups = None
-    if not form.is_bound:
-        roster = selectors.working_group_roster(date=today)
-    elif form.is_valid():
-        roster = selectors.working_group_roster(date=form.cleaned_data["date"] or today)
-    if roster is not None:
-        groups = paginate(request, roster.groups, per_page=ROSTER_ORGANIZATIONS_PER_PAGE)
+    roster = page = None
+    if not form.is_bound or form.is_valid():
+        date = (form.cleaned_data["date"] or today) if form.is_bound else today
+        page = paginate(
+            request,
+            selectors.working_group_organizations(date=date),
+            per_page=ROSTER_ORGANIZATIONS_PER_PAGE,
+        )
+        roster = selectors.working_group_roster(
+            date=date, organizations=page, experts=not page.has_next()
+        )
     return render(
         request,
         "members/working_group.html",
-        {"form": form, "roster": roster, "page_obj": groups, "today": today},
+        {"form": form, "roster": roster, "page_obj": page, "today": today},
     )
 
 

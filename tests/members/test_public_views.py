@@ -79,9 +79,23 @@ def test_working_group_queries_flat(client, django_assert_num_queries, n):
     for _ in range(n):
         PositionFactory()
         PositionFactory(role=Role.EXPERT, appointed_by=None)
-    with django_assert_num_queries(1):
+    # organizations counted and paged, their contact persons, the experts, the members' count
+    with django_assert_num_queries(5):
         response = client.get(reverse("members:working_group"))
     assert response.context["roster"].member_count == 2 * n
+
+
+def test_working_group_loads_only_the_page_s_organizations(client):
+    """The roster is paged in the query: a page holds its organizations' contact persons and
+    no one else's, in the organizations' order."""
+    for _ in range(ROSTER_ORGANIZATIONS_PER_PAGE + 1):
+        PositionFactory()
+    last = client.get(reverse("members:working_group"), {"page": "2"})
+    roster = last.context["roster"]
+    [group] = roster.groups
+    assert [group.organization] == list(last.context["page_obj"])
+    assert [p.appointed_by for p in group.positions] == [group.organization]
+    assert roster.member_count == ROSTER_ORGANIZATIONS_PER_PAGE + 1
 
 
 # -- member organizations --------------------------------------------------------------------

@@ -55,3 +55,18 @@ def test_refuses_a_remote_or_sqlite_database():
         bench.main(["--database-url", "sqlite:///x.sqlite3"])
     with pytest.raises(SystemExit):
         bench.main(["--database-url", "postgres://user@db.example.org/anso"])
+
+
+@pytest.mark.django_db
+def test_mixed_report_counts_cache_hits_and_fails_on_a_5xx_write(capsys):
+    page = bench.Result(label="home", path="/", latencies=[0.01, 0.02], elapsed=1.0)
+    report = bench.MixedReport(
+        results={"/": page},
+        cache={"hit": 3, "miss": 1},
+        writes={"check-in": {200: 4}},
+        accepted={},
+    )
+    assert bench.print_mixed(report, {"/": 5}, 0, markdown=True) == 0
+    assert "hit ratio 75.0%" in capsys.readouterr().out
+    report.writes["registration"] = {302: 1, 500: 1}
+    assert bench.print_mixed(report, {}, 0, markdown=False) == 1

@@ -14,8 +14,17 @@ def test_generate_scale_data_small(capsys):
     call_command("generate_scale_data", scale=0.01)
     assert Organization.objects.filter(name__startswith="Scale Organization").count() == 20
     assert Person.objects.count() == 1000
-    assert Meeting.objects.count() == 10
-    assert Session.objects.count() == 100
+    # ten meetings at this scale, and the two long programmes at any scale
+    assert Meeting.objects.count() == 12
+    assert Session.objects.count() == 100 + 10 + 50
+    programmes = (
+        Meeting.objects.published()
+        .annotate(items=Count("sessions__items", distinct=True))
+        .annotate(speakers=Count("sessions__items__speaker_set"))
+        .filter(slug__startswith="scale-programme-")
+        .order_by("items")
+    )
+    assert [(m.items, m.speakers) for m in programmes] == [(200, 400), (1000, 2000)]
     assert Participation.objects.count() == 3000
     biggest = Meeting.objects.annotate(n=Count("participations")).order_by("-n").first()
     assert biggest.n == 1000

@@ -3,7 +3,9 @@
 By default (scale 1): 2,000 organizations, 100,000 people, 1,000 meetings with 10 sessions
 each (two agenda items and a speaker per session), 300,000 participations (one meeting has
 1,000 participants), 2,000 working-group positions, 2,000 decisions, 60 actions and, where the
-nomination model exists, 5,000 nominations. `--scale 0.01` builds a hundredth of that.
+nomination model exists, 5,000 nominations. `--scale 0.01` builds a hundredth of that. At any
+scale, two more published meetings carry long programmes: 200 and 1,000 agenda items, each
+item with two speakers (the programme pages of the benchmark).
 
 Bulk inserts bypass model signals, so no history rows are written for this data; the public
 page cache is invalidated once at the end. On PostgreSQL the tables are then analyzed, as
@@ -52,6 +54,8 @@ COUNTRIES = ["CN", "KE", "PK", "RU", "TH", "BR", "ZA", "IT", "NP", "LK", "MN", "
 GIVEN = ["Amina", "Bo", "Chen", "Dmitri", "Elena", "Farid", "Grace", "Hui", "Ivan", "Jia"]
 FAMILY = ["Li", "Wang", "Okafor", "Khan", "Petrov", "Silva", "Mensah", "Zhang", "Rossi", "Ali"]
 BATCH = 5000
+#: Agenda items of the two meetings with long programmes, at any scale.
+PROGRAMME_SIZES = (200, 1000)
 
 
 class Command(BaseCommand):
@@ -290,8 +294,86 @@ class Command(BaseCommand):
             "actions": len(actions),
             "participations": total,
         }
+        programme_items, programme_speakers = self._programmes(
+            bodies[BodyKind.WORKING_GROUP], next_number, people, actions
+        )
+        counts["agenda items"] += programme_items
+        counts["speakers"] += programme_speakers
         counts["nominations"] = self._nominations(organizations)
         return counts
+
+    def _programmes(self, body, next_number, people, actions) -> tuple[int, int]:
+        """Two published meetings with long programmes (PROGRAMME_SIZES agenda items, in
+        sessions of 20), each item with two speakers, a description on every other item and an
+        action of the plan on every tenth."""
+        n_items = n_speakers = 0
+        for size in PROGRAMME_SIZES:
+            number = next_number[BodyKind.WORKING_GROUP]
+            next_number[BodyKind.WORKING_GROUP] += 1
+            start = datetime.date(2026, 3, 9)
+            meeting = Meeting.objects.create(
+                body=body,
+                number=number,
+                title=f"{meeting_title(body, number)} ({size} agenda items)",
+                slug=f"scale-programme-{size}",
+                start_date=start,
+                end_date=start + datetime.timedelta(days=4),
+                venue="Conference Centre",
+                city="Beijing",
+                country="CN",
+                summary="A meeting with a long programme, generated for the benchmark.",
+                is_published=True,
+            )
+            sessions = Session.objects.bulk_create(
+                [
+                    Session(
+                        meeting=meeting,
+                        order=order,
+                        title=f"Session {order}",
+                        date=start + datetime.timedelta(days=order % 5),
+                        start_time=datetime.time(9 + order % 8),
+                        end_time=datetime.time(10 + order % 8),
+                        chair=people[(size + order) % len(people)],
+                        chair_capacity="Chair of the working group",
+                    )
+                    for order in range(1, size // 20 + 1)
+                ]
+            )
+            items = AgendaItem.objects.bulk_create(
+                [
+                    AgendaItem(
+                        session=session,
+                        order=order,
+                        kind=(
+                            AgendaItemKind.PRESENTATION if order % 2 else AgendaItemKind.DISCUSSION
+                        ),
+                        title=f"Item {order} of {session.title}",
+                        description="" if order % 2 else "Points raised.\n\nNext steps agreed.",
+                        action=actions[(session.order + order) % len(actions)]
+                        if order % 10 == 1
+                        else None,
+                    )
+                    for session in sessions
+                    for order in range(1, 21)
+                ],
+                batch_size=BATCH,
+            )
+            speakers = Speaker.objects.bulk_create(
+                [
+                    Speaker(
+                        item=item,
+                        person=people[(item.pk * 7 + k) % len(people)],
+                        order=k + 1,
+                        capacity="Speaker" if k else "",
+                    )
+                    for item in items
+                    for k in (0, 1)
+                ],
+                batch_size=BATCH,
+            )
+            n_items += len(items)
+            n_speakers += len(speakers)
+        return n_items, n_speakers
 
     def _nominations(self, organizations) -> int:
         try:

@@ -1,0 +1,91 @@
+"""Time single renders of public pages in-process, one client, no page cache: the render cost
+of a page alone, without gunicorn or concurrency. See docs/performance.md.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/anso_bench \
+        .venv/bin/python bench/render_once.py [--repeat 10] [--profile LABEL] [--only TEXT ...]
+
+Finds the pages as `bench/run.py` does and prints, per page, the median and the best of
+`--repeat` renders and the size of the page (`bench/run.py` counts the queries). `--profile TEXT`
+profiles one render of the first page whose label contains TEXT (cProfile, top functions by
+cumulative time).
+"""
+
+import argparse
+import cProfile
+import importlib.util
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+
+def load_run():
+    spec = importlib.util.spec_from_file_location("bench_run", BASE_DIR / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=10, help="renders per page (at most 200)")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT")
+    parser.add_argument("--profile", default="", metavar="TEXT")
+    args = parser.parse_args(argv)
+    repeat = max(1, min(args.repeat, 200))
+    os.environ.update(
+        DJANGO_DEBUG="false",
+        DJANGO_PAGE_CACHE="false",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_CONN_MAX_AGE="60",
+    )
+    os.environ.setdefault("DJANGO_SECRET_KEY", "render-once-" + "x" * 40)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anso.settings")
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("collectstatic", verbosity=0, interactive=False)
+    public, _changelists = load_run().discover_targets()
+    if args.only:
+        wanted = [text.lower() for text in args.only]
+        public = [(lb, path) for lb, path in public if any(t in lb.lower() for t in wanted)]
+    client = Client()
+    for label, path in public:
+        if args.profile and args.profile.lower() in label.lower():
+            client.get(path)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            client.get(path)
+            profiler.disable()
+            print(f"--- {label}: {path}")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            return 0
+    print(f"{'page':40} {'median ms':>10} {'best ms':>8} {'KB':>6}")
+    for label, path in public:
+        response = client.get(path)
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        print(
+            f"{label:40} {statistics.median(times):10.1f} {min(times):8.1f} "
+            f"{len(response.content) / 1024:6.0f}"
+            + ("" if response.status_code == 200 else f"  status {response.status_code}")
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
