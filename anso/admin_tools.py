@@ -232,3 +232,17 @@ class PreloadedAutocompleteInlineMixin:
         if type(widget) is AutocompleteSelect:
             widget.__class__ = _PreloadedAutocompleteSelect
         return formfield
+
+
+class AuditTrailAdminMixin:
+    """An audit trail in the admin: written by the services only, so nobody adds, changes or
+    deletes its rows, superusers included."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

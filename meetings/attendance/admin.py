@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from anso.admin_tools import (
+    AuditTrailAdminMixin,
     CountryOrRegionFilter,
     LongListAdminMixin,
     PreloadedAutocompleteInlineMixin,
@@ -151,7 +152,7 @@ class RegistrationWindowAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ParticipationEvent)
-class ParticipationEventAdmin(admin.ModelAdmin):
+class ParticipationEventAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     """The status-change log: read only, written by the status service
     (`meetings.attendance.status.participations_save`)."""
 
@@ -165,12 +166,3 @@ class ParticipationEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["participation__person", "participation__meeting", "by"]
     ordering = ["-at", "-pk"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from anso.admin_tools import LongListAdminMixin
+from anso.admin_tools import AuditTrailAdminMixin, LongListAdminMixin
 
 from . import services
 from .forms import NominationRejectForm
@@ -270,7 +270,7 @@ class NominationAdmin(LongListAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(NominationEvent)
-class NominationEventAdmin(admin.ModelAdmin):
+class NominationEventAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
     """Read-only list of every status change, for searching across nominations."""
 
     list_display = ["at", "nomination", "from_status", "to_status", "actor", "note"]
@@ -278,12 +278,3 @@ class NominationEventAdmin(admin.ModelAdmin):
     list_select_related = ["nomination__organization", "actor"]
     search_fields = ["nomination__family_name", "nomination__email", "note"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
