@@ -17,16 +17,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from anso.page_cache import cached_until_change, project_app_labels
+from anso.cache_tags import cached_until_change, project_app_labels
 
 
 class CachedCountPaginator(Paginator):
-    """Counts an unfiltered list of the project's records once per content version.
+    """Counts an unfiltered list of the project's records once per change of the table.
 
     The admin counts the whole table for every page of an unfiltered changelist: 20 ms on
     each of three processes (a parallel scan) for 300,000 participations. The count of a
-    table only changes when rows are added or deleted, which renews the content version
-    (anso/page_cache.py), so the cached count is exact. Filtered and searched lists are
+    table only changes when rows are added or deleted, which renews the table's tag
+    (anso/cache_tags.py), so the cached count is exact. Filtered and searched lists are
     counted as usual.
     """
 
@@ -43,7 +43,9 @@ class CachedCountPaginator(Paginator):
         def uncached():
             return super(CachedCountPaginator, self).count
 
-        return cached_until_change(f"anso:row-count:{queryset.model._meta.label_lower}", uncached)
+        return cached_until_change(
+            f"anso:row-count:{queryset.model._meta.label_lower}", uncached, models=[queryset.model]
+        )
 
 
 class LongListAdminMixin:
@@ -121,7 +123,7 @@ class CountryOrRegionFilter(CountryFilter):
     """Lists only the countries and regions that occur, not all ~250 ISO 3166 codes.
 
     Finding them is a DISTINCT over the whole table (45 ms on 300,000 participations), so the
-    codes are cached under the content version, which any change to the records renews.
+    codes are cached until a row of the table changes.
     """
 
     title = _("country or region")
@@ -131,6 +133,7 @@ class CountryOrRegionFilter(CountryFilter):
         in_use = cached_until_change(
             f"anso:countries-in-use:{changelist.model._meta.label_lower}:{self.field_path}",
             lambda: set(codes.distinct()),
+            models=[changelist.model],
         )
         for code, name in self.field.get_choices(include_blank=False):
             if code in in_use:

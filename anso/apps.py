@@ -14,7 +14,8 @@ class AdminConfig(admin_apps.AdminConfig):
 
 
 class AnsoConfig(AppConfig):
-    """The project package as an app: wires the public page cache's invalidation signals."""
+    """The project package as an app: wires the signals that renew cached pages
+    (anso/cache_tags.py)."""
 
     name = "anso"
     verbose_name = "Mail and imports"  # its models, in the admin: the records of background work
@@ -24,8 +25,8 @@ class AnsoConfig(AppConfig):
         from django.contrib import admin
 
         from . import admin_background  # noqa: F401  (once the admin site exists)
+        from .cache_tags import connect_signals
         from .login_attempts_admin import register as register_login_attempts_admin
-        from .page_cache import connect_signals
 
         connect_signals()
         register_login_attempts_admin(admin.site)

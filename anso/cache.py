@@ -115,6 +115,18 @@ class FailSoftCacheMixin:
         return self._guard(None, super().clear)
 
 
+#: Sets each key to its integer value unless it holds a larger one already, atomically.
+_SET_AT_LEAST = """
+for i, key in ipairs(KEYS) do
+  local current = tonumber(redis.call('GET', key))
+  if current == nil or current < tonumber(ARGV[i]) then
+    redis.call('SET', key, ARGV[i])
+  end
+end
+return #KEYS
+"""
+
+
 class FailSoftRedisCache(FailSoftCacheMixin, RedisCache):
     """Django's Redis cache with short socket timeouts (OPTIONS may set others)."""
 
@@ -125,6 +137,20 @@ class FailSoftRedisCache(FailSoftCacheMixin, RedisCache):
         options = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
         options.update(params.get("OPTIONS") or {})
         super().__init__(server, {**params, "OPTIONS": options})
+
+    def set_many_at_least(self, data: dict[str, int], version=None) -> None:
+        """Store integers that only grow, with no timeout: a key keeps a larger value it holds
+        (the renewal times of anso/cache_tags.py, where a slow writer must not overwrite a
+        later renewal with an earlier one)."""
+        if not data:
+            return
+        keys = [self.make_and_validate_key(key, version=version) for key in data]
+
+        def run():
+            client = self._cache.get_client(keys[0], write=True)
+            client.eval(_SET_AT_LEAST, len(keys), *keys, *(int(v) for v in data.values()))
+
+        self._guard(None, run)
 
 
 class FailSoftDatabaseCache(FailSoftCacheMixin, DatabaseCache):

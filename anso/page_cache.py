@@ -1,116 +1,55 @@
-"""The public page cache: whole pages for anonymous visitors, with ETags, invalidated at once
-by any change to the site's records.
+"""The public page cache: whole pages for anonymous visitors, with ETags, renewed by the
+writes that change what they show (anso/cache_tags.py).
 
-- A *content version* lives in the "versions" cache (shared by every worker). Any save, delete
-  or many-to-many change of a model of the project's own apps bumps it (signals below), right
-  away and again when the transaction commits.
 - `PublicPageCacheMiddleware` answers anonymous GET/HEAD requests for public paths from the
-  cache, keyed by version + language + path + query string; the key is the page's ETag, so a
-  repeated visit with `If-None-Match` gets a 304.
+  cache, keyed by language + path + query string. An entry holds the page, the tags the view
+  declared with `page_shows()` (a view that declares none depends on every write) and the
+  clock read before the view ran; it is fresh while none of its tags was renewed since, and
+  for `PAGE_CACHE_SECONDS` at most. Its ETag changes with every render, so a repeated visit
+  with `If-None-Match` gets a 304.
+- **No stampede.** When an entry is stale, the first worker to take the entry's renewal lock
+  (`cache.add`, `RENEW_SECONDS`) renders it; until it has stored the new copy, the others
+  serve the previous one (`X-Page-Cache: stale`). A lock left by a worker that died expires.
 - Nothing personal is cached: a request with a session or messages cookie is never served from
   or stored in the cache; a response that sets a cookie (a form's CSRF token, a message), uses
   a CSP nonce, says `private`/`no-store`/`no-cache`, or is not a 200, is not stored.
-- Writes that bypass signals (`QuerySet.update()`, `bulk_create()`) call
-  `bump_content_version()` themselves.
-- Each stored page is also kept as the path's *last good copy*, under a key without the
-  version, for a day: `stale_page()` serves it while the database cannot be reached
-  (anso/resilience.py).
-- The caches fail soft (anso/cache.py): with the cache server gone, the version read is a
-  miss (each request then renders, uncached), and a bump or a store does nothing, so neither a
-  page nor a save fails because of the cache. A bump that could not be stored is made again by
-  the next read that reaches the cache.
+- Each entry is kept for a day (`STALE_SECONDS`) as the path's last good copy: `stale_page()`
+  serves it while the database cannot be reached (anso/resilience.py).
+- The caches fail soft (anso/cache.py): with the cache server gone, every request renders,
+  uncached, and a renewal or a store does nothing, so neither a page nor a save fails because
+  of the cache.
 """
 
-import functools
 import hashlib
-import uuid
+import time
 
-from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
-from .cache import cache_reachable
+from . import cache_tags
 
-VERSION_KEY = "anso:content-version"
 PAGE_PREFIX = "anso:page:"
-STALE_PREFIX = "anso:stale-page:"
+LOCK_PREFIX = "anso:renewing:"
 #: How long a path's last good copy is kept for `stale_page()`.
 STALE_SECONDS = 24 * 60 * 60
+#: How long other workers serve the previous copy while one renders the new one, at most.
+RENEW_SECONDS = 5
 
 
-def _versions():
-    return caches["versions"]
+def page_shows(request: HttpRequest, *tags: str) -> None:
+    """Declare what the page being rendered shows (see anso/cache_tags.py): it is renewed when
+    one of `tags` is, and only then. Called with no tags, the page depends on no record."""
+    declared = getattr(request, "_page_tags", None)
+    if declared is None:
+        declared = request._page_tags = set()
+    declared.update(tags)
 
 
-#: A bump this process could not store (the versions cache was unreachable): the next read that
-#: reaches the cache renews the version, since a cache that comes back with its data would
-#: otherwise serve pages older than the writes made meanwhile.
-_lost_bump = {"pending": False}
-
-
-def content_version() -> str:
-    version = _versions().get(VERSION_KEY)
-    if _lost_bump["pending"] and cache_reachable(_versions()):
-        _lost_bump["pending"] = False
-        _new_version()
-        version = _versions().get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not _versions().add(VERSION_KEY, version, timeout=None):
-            version = _versions().get(VERSION_KEY) or version
-    return version
-
-
-def cached_until_change(key: str, compute, *, timeout: int = 3600):
-    """`compute()`, cached in the default cache until any record changes: the key carries the
-    content version, which every save or delete renews."""
-    return cache.get_or_set(f"{key}:{content_version()}", compute, timeout)
-
-
-def _new_version() -> None:
-    versions = _versions()
-    versions.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    if not cache_reachable(versions):
-        _lost_bump["pending"] = True
-
-
-def bump_content_version() -> None:
-    """Make every cached page stale: now (for reads in this transaction), and again once the
-    current transaction commits (a page another connection rendered meanwhile from the old
-    rows must not outlive the commit). The commit-time bump is registered once per
-    transaction, however many rows it saves."""
-    _new_version()
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return
-    # Still pending unless the transaction (or savepoint) that registered it rolled back.
-    if any(func is _new_version for _sids, func, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(_new_version, robust=True)
-
-
-@functools.cache
-def project_app_labels() -> frozenset[str]:
-    """The apps that live in this repository (members, meetings, and any added later)."""
-    base = str(settings.BASE_DIR)
-    return frozenset(
-        config.label
-        for config in apps.get_app_configs()
-        if str(config.path).startswith(base) and not config.name.startswith("anso")
-    )
-
-
-def _on_change(sender, **kwargs):
-    if sender._meta.app_label in project_app_labels():
-        bump_content_version()
-
-
-def connect_signals() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_on_change, dispatch_uid=f"anso-page-cache-{signal!r}")
+def declared_tags(request: HttpRequest) -> frozenset[str] | None:
+    declared = getattr(request, "_page_tags", None)
+    return None if declared is None else frozenset(declared)
 
 
 def _cookie_free(request) -> bool:
@@ -142,19 +81,33 @@ def _storable(request, response) -> bool:
     )
 
 
-def _stale_key(request) -> str:
+def _key(request) -> str:
     raw = f"{getattr(request, 'LANGUAGE_CODE', '')}|{request.get_full_path()}"
-    return STALE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    return hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def _is_fresh(entry) -> bool:
+    return time.time() - entry["stored_at"] < settings.PAGE_CACHE_SECONDS and cache_tags.fresh(
+        entry["tags"], entry["rendered_at"]
+    )
+
+
+def _served(request, entry, how: str):
+    page = entry["response"]
+    page["X-Page-Cache"] = how
+    return get_conditional_response(request, etag=page["ETag"], response=page) or page
 
 
 def stale_page(request):
-    """The last good copy of a public page for an anonymous visitor, whatever the content
-    version; None when there is none (or the request is not one the cache serves)."""
+    """The last good copy of a public page for an anonymous visitor, however stale; None when
+    there is none (or the request is not one the cache serves)."""
     if not (settings.PAGE_CACHE_ENABLED and _is_public(request) and _cookie_free(request)):
         return None
-    page = cache.get(_stale_key(request))
-    if page is not None:
-        page["X-Page-Cache"] = "stale"
+    entry = cache.get(PAGE_PREFIX + _key(request))
+    if entry is None:
+        return None
+    page = entry["response"]
+    page["X-Page-Cache"] = "stale"
     return page
 
 
@@ -165,28 +118,60 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not (_is_public(request) and _cookie_free(request)):
             return self.get_response(request)
-        enabled = settings.PAGE_CACHE_ENABLED
-        if enabled:
-            # Read the version before the view reads any record (see bump_content_version).
-            key = self._key(request, content_version())
-            etag = f'"{key[len(PAGE_PREFIX) :]}"'
-            cached = cache.get(key)
-            if cached is not None:
-                cached["X-Page-Cache"] = "hit"
-                return get_conditional_response(request, etag=etag, response=cached) or cached
+        if not settings.PAGE_CACHE_ENABLED:
+            return self._uncached(request)
+        key = _key(request)
+        entry = cache.get(PAGE_PREFIX + key)
+        lock = None
+        if entry is not None:
+            if _is_fresh(entry):
+                return _served(request, entry, "hit")
+            if cache.add(LOCK_PREFIX + key, 1, timeout=RENEW_SECONDS):
+                lock = LOCK_PREFIX + key
+            else:
+                return _served(request, entry, "stale")  # another worker renders it
+        try:
+            return self._render(request, key)
+        finally:
+            if lock:
+                cache.delete(lock)
+
+    def _render(self, request, key):
+        # Read the clock before the view reads any record (anso/cache_tags.py).
+        rendered_at = cache_tags.clock()
         response = self.get_response(request)
         if not _storable(request, response):
             return response
         patch_vary_headers(response, ["Cookie"])
-        if enabled:
-            response["ETag"] = etag
-            response["X-Page-Cache"] = "miss"
-            if request.method == "GET":
-                if hasattr(response, "render") and callable(response.render):
-                    response.render()
-                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-                cache.set(_stale_key(request), response, STALE_SECONDS)
-        elif not response.has_header("ETag"):
+        response["ETag"] = f'"{key}-{rendered_at}"'
+        response.setdefault("Cache-Control", "no-cache")
+        if request.method == "GET":
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            declared = declared_tags(request)
+            tags = (declared if declared is not None else {cache_tags.ANY}) | {cache_tags.ALL}
+            cache_tags.remember(tags, rendered_at)
+            entry = {
+                "response": response,
+                "tags": sorted(tags),
+                "rendered_at": rendered_at,
+                "stored_at": time.time(),
+            }
+            cache.set(PAGE_PREFIX + key, entry, STALE_SECONDS)
+            response.page_tags = entry["tags"]  # for tests: what the page declared
+        response["X-Page-Cache"] = "miss"
+        return get_conditional_response(request, etag=response["ETag"], response=response) or (
+            response
+        )
+
+    def _uncached(self, request):
+        """With the page cache off (local runs) public pages still carry an ETag of their
+        content."""
+        response = self.get_response(request)
+        if not _storable(request, response):
+            return response
+        patch_vary_headers(response, ["Cookie"])
+        if not response.has_header("ETag"):
             response["ETag"] = (
                 f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
             )
@@ -194,9 +179,3 @@ class PublicPageCacheMiddleware:
         return get_conditional_response(request, etag=response["ETag"], response=response) or (
             response
         )
-
-    @staticmethod
-    def _key(request, version: str) -> str:
-        language = getattr(request, "LANGUAGE_CODE", "")
-        raw = f"{version}|{language}|{request.get_full_path()}"
-        return PAGE_PREFIX + hashlib.sha256(raw.encode()).hexdigest()[:40]

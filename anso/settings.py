@@ -222,9 +222,9 @@ LOGGING = {
 }
 
 # Caches: local memory in one process by default, Redis (shared by all workers) when REDIS_URL is
-# set. The public page cache keys pages by a content version that every change to the records
-# bumps (anso/page_cache.py); the version lives in the "versions" cache, which must be shared by
-# all workers: Redis, or else the database (`manage.py createcachetable`) when debug is off.
+# set. The public page cache renews a page when a write renews one of the tags it shows
+# (anso/cache_tags.py); the clock and the tags live in the "versions" cache, which must be shared
+# by all workers: Redis, or else the database (`manage.py createcachetable`) when debug is off.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

@@ -490,6 +490,9 @@ class MixedReport:
     cache: dict[str, int]
     writes: dict[str, dict[int, int]]
     accepted: dict[str, list[str]]
+    #: (monotonic start, seconds) of every read answered 200, and the times of the admin edits.
+    reads: list[tuple[float, float]]
+    edits: list[float]
 
 
 def mixed(port, reader_targets, *, duration, readers, check_in, registration, edit):
@@ -504,12 +507,15 @@ def mixed(port, reader_targets, *, duration, readers, check_in, registration, ed
     cache: dict[str, int] = {}
     writes: dict[str, dict[int, int]] = {}
     accepted: dict[str, list[str]] = {}
+    reads: list[tuple[float, float]] = []
+    edits: list[float] = []
     counter = itertools.count()
 
     def reader():
         rng = random.Random()
         while time.monotonic() < stop_at:
             _label, path = rng.choice(reader_targets)
+            at = time.monotonic()
             started = time.perf_counter()
             try:
                 status, response = request(port, path)
@@ -522,6 +528,7 @@ def mixed(port, reader_targets, *, duration, readers, check_in, registration, ed
                 result.statuses[status] = result.statuses.get(status, 0) + 1
                 if status == 200:
                     result.latencies.append(elapsed)
+                    reads.append((at, elapsed))
                 else:
                     result.errors += 1
                 cache[state] = cache.get(state, 0) + 1
@@ -567,6 +574,7 @@ def mixed(port, reader_targets, *, duration, readers, check_in, registration, ed
 
     def admin_edit():
         edit()
+        edits.append(time.monotonic())
         record("admin edit", 200)
 
     threads = [threading.Thread(target=reader) for _ in range(readers)]
@@ -583,7 +591,9 @@ def mixed(port, reader_targets, *, duration, readers, check_in, registration, ed
         thread.join()
     for result in results.values():
         result.elapsed = time.monotonic() - started
-    return MixedReport(results=results, cache=cache, writes=writes, accepted=accepted)
+    return MixedReport(
+        results=results, cache=cache, writes=writes, accepted=accepted, reads=reads, edits=edits
+    )
 
 
 def mixed_writers(port, session_key) -> tuple[tuple | None, str | None, object]:
@@ -738,9 +748,24 @@ def print_mixed(report: MixedReport, queries, peak_kb, markdown) -> int:
     for kind, statuses in report.writes.items():
         print(f"mixed: {kind}: statuses {dict(sorted(statuses.items()))}")
         failed |= any(status >= 500 or status == 0 for status in statuses)
-    hits, misses = report.cache.get("hit", 0), report.cache.get("miss", 0)
-    ratio = hits / (hits + misses) if hits + misses else 0
-    print(f"mixed: page cache {dict(sorted(report.cache.items()))}, hit ratio {ratio:.1%}")
+    # "stale": the previous copy, served while another worker renders the page again.
+    cached = report.cache.get("hit", 0) + report.cache.get("stale", 0)
+    misses = report.cache.get("miss", 0)
+    ratio = cached / (cached + misses) if cached + misses else 0
+    print(
+        f"mixed: page cache {dict(sorted(report.cache.items()))}, "
+        f"answered from the cache (hit or stale) {ratio:.1%}"
+    )
+    after = [s for at, s in report.reads if any(0 <= at - e < 2 for e in report.edits)]
+    for label, sample in (("all reads", [s for _at, s in report.reads]), ("reads within 2 s "
+                          "after an admin edit", after)):  # fmt: skip
+        if sample:
+            spread = Result(label=label, path="", latencies=sample)
+            print(
+                f"mixed: {label}: {len(sample)}, p50 {spread.percentile(50):.1f} ms, "
+                f"p95 {spread.percentile(95):.1f} ms, p99 {spread.percentile(99):.1f} ms, "
+                f"max {max(sample) * 1000:.1f} ms"
+            )
     for kind, (submitted, in_db) in check_accepted(report.accepted).items():
         print(f"mixed: {kind}: {submitted} accepted, {in_db} in the database")
         failed |= in_db != submitted

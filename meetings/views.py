@@ -6,12 +6,15 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anso.page_cache import page_shows
 from anso.pagination import paginate
 from anso.staff import signed_in_staff
+from members.cache_tags import BODIES, ORGANIZATIONS, ROSTER
 from members.selectors import key_figures
 
 from . import selectors
 from .attendance import selectors as attendance_selectors
+from .cache_tags import ACTIONS, MEETINGS, meeting_tag
 from .calendar import calendar_bytes
 from .filters import MeetingFilter
 from .models import Meeting
@@ -25,6 +28,7 @@ PARTICIPANTS_PER_PAGE = 50
 def meeting_list(request):
     """Upcoming meetings, then past meetings (paginated), filtered by the form. A form with
     errors shows its messages and no results."""
+    page_shows(request, MEETINGS, BODIES)
     today = timezone.localdate()
     meetings = selectors.meeting_list(user=signed_in_staff(request))
     filterset = MeetingFilter(request.GET or None, queryset=meetings)
@@ -56,6 +60,7 @@ def _get_meeting(request, year: int, slug: str, *, programme: bool = True) -> Me
 
 def meeting_detail(request, year: int, slug: str):
     meeting = _get_meeting(request, year, slug)
+    page_shows(request, meeting_tag(meeting.pk), BODIES, ACTIONS)
     participants = paginate(
         request,
         attendance_selectors.meeting_public_participants(meeting_id=meeting.pk),
@@ -83,6 +88,7 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 
 def meeting_ical(request, year: int, slug: str):
     meeting = _get_meeting(request, year, slug, programme=False)
+    page_shows(request, MEETINGS, BODIES)  # the meeting's own row, not its attendance
     content = calendar_bytes(
         [meeting],
         url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
@@ -94,6 +100,7 @@ def meeting_ical(request, year: int, slug: str):
 def meeting_calendar(request):
     """The published meetings of the last two years and those to come (at most 200, the
     nearest first: `selectors.calendar_meetings`) as one calendar feed to subscribe to."""
+    page_shows(request, MEETINGS, BODIES)
     meetings = selectors.calendar_meetings(today=timezone.localdate())
     site = request.build_absolute_uri("/").removesuffix("/")
     content = calendar_bytes(
@@ -103,15 +110,18 @@ def meeting_calendar(request):
 
 
 def action_list(request):
+    page_shows(request, ACTIONS, MEETINGS, BODIES)
     return render(request, "meetings/action_list.html", {"actions": list(selectors.action_list())})
 
 
 def action_detail(request, slug: str):
+    page_shows(request, ACTIONS, MEETINGS, BODIES)
     action = get_object_or_404(selectors.action_with_presentations(), slug=slug)
     return render(request, "meetings/action_detail.html", {"action": action, "object": action})
 
 
 def home(request):
+    page_shows(request, MEETINGS, BODIES, ORGANIZATIONS, ROSTER)
     today = timezone.localdate()
     return render(
         request,

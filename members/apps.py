@@ -9,7 +9,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and bodies")
 
     def ready(self):
+        from .cache_tags import register_rules
         from .roles import ensure_groups
+
+        register_rules()
 
         # After every migrate, and after the flush that ends each transactional test, the
         # Secretariat group exists with exactly its permissions (members/roles.py).

@@ -4,9 +4,11 @@ pages of one organization and one person show their meetings too: meetings/site/
 from django.shortcuts import render
 from django.utils import timezone
 
+from anso.page_cache import page_shows
 from anso.pagination import paginate
 
 from . import selectors
+from .cache_tags import BODIES, ORGANIZATIONS, ROSTER
 from .forms import RosterDateForm
 
 #: Member organizations (with their contact persons) a page of the roster lists; the experts
@@ -17,6 +19,7 @@ ROSTER_ORGANIZATIONS_PER_PAGE = 50
 def working_group(request):
     """The working group on a date (today by default). An invalid date is a field error and
     no roster."""
+    page_shows(request, ROSTER, ORGANIZATIONS, BODIES)
     today = timezone.localdate()
     # The page number is not part of the date form.
     form = RosterDateForm({k: v for k, v in request.GET.items() if k != "page"} or None)
@@ -44,6 +47,7 @@ ORGANIZATIONS_PER_PAGE = 100
 
 def organization_list(request):
     """The member organizations by country or region, a hundred a page."""
+    page_shows(request, ORGANIZATIONS)
     directory = selectors.member_directory()
     page = paginate(request, directory, per_page=ORGANIZATIONS_PER_PAGE)
     return render(request, "members/organization_list.html", {"page_obj": page})

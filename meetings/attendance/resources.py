@@ -16,6 +16,7 @@ from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history
 
+from anso import cache_tags
 from anso.spreadsheets.widgets import (
     AllOrNothingMixin,
     ChoiceWidget,
@@ -211,6 +212,9 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
                 created.append(person)
             for person in bulk_create_with_history(created, Person, batch_size=500):
                 people[person.email] = person
+            # A bulk insert sends no signals (anso/cache_tags.py).
+            cache_tags.changed(Person, created, created=True)
+            cache_tags.changed(Person.history.model)
         return people
 
     @staticmethod

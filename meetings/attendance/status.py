@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from anso.page_cache import bump_content_version
+from anso import cache_tags
 
 from ..models import Meeting
 from . import selectors
@@ -158,7 +158,13 @@ def participations_save(
         if events:
             ParticipationEvent.objects.bulk_create(events, batch_size=_BATCH)
         if new or to_update:
-            bump_content_version()
+            # Bulk writes send no signals: renew the pages of these rows (anso/cache_tags.py).
+            written = new + to_update
+            cache_tags.bump(
+                *cache_tags.tags_of(Participation, written),
+                *cache_tags.tags_of(Participation.history.model, []),
+                *cache_tags.tags_of(ParticipationEvent, []),
+            )
         promoted = []
         for meeting_id in sorted(freed_meetings):
             promoted += _waitlist_promote(

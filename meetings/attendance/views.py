@@ -11,9 +11,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from anso.page_cache import page_shows
 from anso.ratelimit import rate_limit_hit
 from anso.staff import StaffRequiredMixin
+from members.cache_tags import BODIES
 
+from ..cache_tags import MEETINGS, meeting_tag
 from ..models import Meeting
 from ..services import meeting_summary_publish
 from . import links, selectors, services
@@ -54,11 +57,14 @@ class PublishedMeetingMixin:
     """The published meeting named by the URL; anything else is a 404."""
 
     def get_meeting(self) -> Meeting:
-        return get_object_or_404(
+        meeting = get_object_or_404(
             Meeting.objects.published().select_related("body"),
             start_date__year=self.kwargs["year"],
             slug=self.kwargs["slug"],
         )
+        # What a cached page of these shows: the meeting and its registration.
+        page_shows(self.request, MEETINGS, BODIES, meeting_tag(meeting.pk))
+        return meeting
 
 
 class RegistrationCreateView(PublishedMeetingMixin, View):

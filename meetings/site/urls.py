@@ -2,7 +2,6 @@
 site's own ("home", "sitemap"), and the pages of an organization and a person are linked from
 every part of the site through `get_absolute_url`."""
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from members.sitemaps import OrganizationSitemap
@@ -22,5 +21,5 @@ urlpatterns = [
     path("", meeting_views.home, name="home"),
     path("members/<slug:slug>/", views.organization_detail, name="organization_detail"),
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -1,14 +1,19 @@
 """An organization's and a person's public page: the members' records and the meetings."""
 
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anso.cache_tags import record_tag
+from anso.page_cache import page_shows
 from members import selectors as member_selectors
+from members.cache_tags import BODIES, ORGANIZATIONS, organization_page_tag
 from members.models import Organization, Person
 
 from .. import selectors
+from ..cache_tags import ACTIONS, MEETINGS
 
 
 def organization_detail(request, slug: str):
@@ -16,6 +21,14 @@ def organization_detail(request, slug: str):
         organization = member_selectors.organization_get(slug=slug)
     except Organization.DoesNotExist as error:
         raise Http404(_("No such organization.")) from error
+    page_shows(
+        request,
+        record_tag(Organization, organization.pk),
+        organization_page_tag(organization.pk),
+        *([record_tag(Organization, organization.parent_id)] if organization.parent_id else []),
+        MEETINGS,
+        BODIES,
+    )
     today = timezone.localdate()
     return render(
         request,
@@ -46,6 +59,15 @@ def person_detail(request, slug: str):
     chaired = list(selectors.sessions_chaired_by(person=person))
     if not (positions or attended or talks or chaired):
         raise Http404(_("No such person."))
+    organizations = {person.organization_id} | {p.organization_id for p in attended}
+    organizations |= {p.appointed_by_id for p in positions} | {p.organization_id for p in positions}
+    page_shows(
+        request,
+        record_tag(Person, person.pk),
+        *(record_tag(Organization, pk) for pk in organizations if pk),
+        MEETINGS,
+        BODIES,
+    )
     today = timezone.localdate()
     return render(
         request,
@@ -60,3 +82,9 @@ def person_detail(request, slug: str):
             "chaired": chaired,
         },
     )
+
+
+def sitemap(request, sitemaps):
+    """The sitemap lists meetings, member organizations and actions."""
+    page_shows(request, MEETINGS, BODIES, ORGANIZATIONS, ACTIONS)
+    return sitemap_view(request, sitemaps)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView
 
 from anso.client import client_address
+from anso.page_cache import page_shows
 from anso.ratelimit import rate_limit_exceeded, rate_limit_hit, rate_limit_hit_for
 
 from . import services
@@ -72,6 +73,10 @@ class NominationCreateView(FormView):
 
 class NominationThanksView(TemplateView):
     template_name = "members/nomination_thanks.html"
+
+    def get(self, request, *args, **kwargs):
+        page_shows(request)  # no record: cached until a deploy changes it
+        return super().get(request, *args, **kwargs)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -62,11 +62,15 @@ def test_mixed_report_counts_cache_hits_and_fails_on_a_5xx_write(capsys):
     page = bench.Result(label="home", path="/", latencies=[0.01, 0.02], elapsed=1.0)
     report = bench.MixedReport(
         results={"/": page},
-        cache={"hit": 3, "miss": 1},
+        cache={"hit": 2, "stale": 1, "miss": 1},
         writes={"check-in": {200: 4}},
         accepted={},
+        reads=[(10.0, 0.01), (20.5, 0.2), (30.0, 0.02)],
+        edits=[20.0],
     )
     assert bench.print_mixed(report, {"/": 5}, 0, markdown=True) == 0
-    assert "hit ratio 75.0%" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "answered from the cache (hit or stale) 75.0%" in out
+    assert "reads within 2 s after an admin edit: 1, p50 200.0 ms" in out
     report.writes["registration"] = {302: 1, 500: 1}
     assert bench.print_mixed(report, {}, 0, markdown=False) == 1

@@ -24,8 +24,8 @@ from django.test import Client
 from django.urls import reverse
 
 from anso import cache as fail_soft
-from anso import page_cache
-from anso.page_cache import bump_content_version
+from anso import cache_tags
+from anso.cache_tags import bump_everything
 from anso.ratelimit import rate_limit_hit
 from meetings.attendance.models import Participation
 from members.nominations.models import Nomination
@@ -124,7 +124,7 @@ def redis_caches(settings, redis_server):
     fail_soft._down_since.clear()
     yield redis_server
     fail_soft._down_since.clear()
-    page_cache._lost_bump["pending"] = False
+    cache_tags._lost["pending"] = False
 
 
 def _after_retry_interval() -> None:
@@ -182,7 +182,7 @@ def test_redis_stopped_rate_limits_count_in_the_database(redis_caches, rf):
 def test_redis_stopped_a_save_and_the_version_bump_do_not_fail(redis_caches):
     redis_caches.stop()
     organization = OrganizationFactory(name="Saved While Redis Was Down")
-    bump_content_version()
+    bump_everything()
     organization.refresh_from_db()
     assert caches["versions"].get("anything") is None
 
@@ -268,8 +268,8 @@ def test_migrate_on_a_fresh_database_with_debug_off_and_no_redis(tmp_path, fresh
         "    OrganizationFactory()\n"
         "    OrganizationFactory()\n"
         "call_command('createcachetable', verbosity=0)\n"
-        "from anso.page_cache import content_version\n"
-        "assert content_version() == content_version()\n"
+        "from anso.cache_tags import clock\n"
+        "assert clock() == clock()\n"
     )
     result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
         [sys.executable, "-c", script],
@@ -309,7 +309,7 @@ def test_database_down_serves_the_last_good_copy_and_503_otherwise(tmp_path):
     window = RegistrationWindowFactory()
     url = organization.get_absolute_url()
     assert client.get(url)["X-Page-Cache"] == "miss"
-    bump_content_version()  # a record changed: the cached copy is stale now
+    bump_everything()  # a record changed: the cached copy is stale now
 
     with database_unreachable(tmp_path):
         stale = client.get(url)

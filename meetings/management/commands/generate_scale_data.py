@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from anso.page_cache import bump_content_version
+from anso.cache_tags import bump_everything
 from members.models import (
     Body,
     BodyKind,
@@ -75,7 +75,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             counts = self._generate()
-        bump_content_version()
+        bump_everything()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -1,0 +1,142 @@
+"""Which cached pages a change of the meetings' records renews (anso/cache_tags.py).
+
+Tags of one record: `record_tag(Meeting, pk)` is a meeting's page (its programme, decisions,
+attendance and registration); the organizations' and people's tags are members/cache_tags.py.
+Tags of the lists: `MEETINGS` (pages that list meetings or name them: the list, the home page,
+the calendar feeds, the sitemap, the action plan, organizations' and people's pages) and
+`ACTIONS` (the action plan, and the actions each meeting page names).
+
+A check-in or a registration renews its meeting's page, the person's and the organization's
+(they show attendance), and nothing else.
+"""
+
+from django.db.models import Q
+
+from anso.cache_tags import record_tag, register
+from members.cache_tags import organization_page_tag
+from members.models import Organization, Person
+
+from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
+from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
+
+MEETINGS = "meetings"
+ACTIONS = "actions"
+
+
+def meeting_tag(pk) -> str:
+    return record_tag(Meeting, pk)
+
+
+def _meeting_tags(pks):
+    return {meeting_tag(pk) for pk in pks if pk}
+
+
+def meeting_row_tags(meeting: Meeting, *, created: bool = False):
+    return {MEETINGS, meeting_tag(meeting.pk)}
+
+
+def session_tags(session: Session, *, created: bool = False):
+    tags = {meeting_tag(session.meeting_id)}
+    if session.chair_id:
+        tags.add(record_tag(Person, session.chair_id))
+    return tags
+
+
+def agenda_item_tags(item: AgendaItem, *, created: bool = False):
+    tags = _meeting_tags(
+        Session.objects.filter(pk=item.session_id).values_list("meeting", flat=True)
+    )
+    if item.action_id:
+        tags.add(ACTIONS)
+    if not created:
+        speakers = Speaker.objects.filter(item=item).values_list("person_id", flat=True)
+        tags |= {record_tag(Person, pk) for pk in speakers}
+    return tags
+
+
+def speaker_tags(speaker: Speaker, *, created: bool = False):
+    tags = {record_tag(Person, speaker.person_id)}
+    for meeting_id, action_id in AgendaItem.objects.filter(pk=speaker.item_id).values_list(
+        "session__meeting", "action"
+    ):
+        tags.add(meeting_tag(meeting_id))
+        if action_id:
+            tags.add(ACTIONS)
+    return tags
+
+
+def decision_tags(decision: Decision, *, created: bool = False):
+    return {meeting_tag(decision.meeting_id), ACTIONS}
+
+
+def participation_tags(participation: Participation, *, created: bool = False):
+    tags = {meeting_tag(participation.meeting_id), record_tag(Person, participation.person_id)}
+    if participation.organization_id:
+        tags.add(organization_page_tag(participation.organization_id))
+    return tags
+
+
+def organization_in_meetings(organization, *, created: bool = False):
+    """The meetings whose pages name the organization: its participants', speakers' and
+    chairs' (an organization just made is in none)."""
+    if created:
+        return set()
+    pk = organization.pk
+    return (
+        _meeting_tags(
+            Participation.objects.filter(Q(organization=pk) | Q(person__organization=pk))
+            .order_by()
+            .values_list("meeting_id", flat=True)
+            .distinct()
+        )
+        | _meeting_tags(
+            Speaker.objects.filter(person__organization=pk)
+            .order_by()
+            .values_list("item__session__meeting", flat=True)
+            .distinct()
+        )
+        | _meeting_tags(
+            Session.objects.filter(chair__organization=pk)
+            .order_by()
+            .values_list("meeting_id", flat=True)
+            .distinct()
+        )
+    )
+
+
+def person_in_meetings(person: Person, *, created: bool = False):
+    """The meetings whose pages name the person, and the action plan if they presented an
+    action (a person just made is in none)."""
+    if created:
+        return set()
+    spoke = list(
+        Speaker.objects.filter(person=person.pk).values_list(
+            "item__session__meeting", "item__action"
+        )
+    )
+    tags = (
+        _meeting_tags(
+            Participation.objects.filter(person=person.pk).values_list("meeting_id", flat=True)
+        )
+        | _meeting_tags(meeting for meeting, _action in spoke)
+        | _meeting_tags(
+            Session.objects.filter(chair=person.pk).values_list("meeting_id", flat=True)
+        )
+    )
+    if any(action for _meeting, action in spoke):
+        tags.add(ACTIONS)
+    return tags
+
+
+def register_rules() -> None:
+    register(Meeting, meeting_row_tags)
+    register(Session, session_tags)
+    register(AgendaItem, agenda_item_tags)
+    register(Speaker, speaker_tags)
+    register(Decision, decision_tags)
+    register(Action, lambda action, created=False: (ACTIONS,))
+    register(Participation, participation_tags)
+    register(RegistrationWindow, lambda window, created=False: (meeting_tag(window.meeting_id),))
+    register(ParticipationEvent)  # a log: shown to the Secretariat only
+    register(Organization, organization_in_meetings)
+    register(Person, person_in_meetings)
