@@ -280,21 +280,17 @@ def changed(
     bump(*tags_of(model, rows, created=created))
 
 
-def _concrete_values(instance) -> dict:
-    return {
-        field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
-    }
-
-
 def _before_save(sender, instance, raw=False, **kwargs):
     rule = rule_for(sender) if _tracked(sender) else None
     if raw or rule is None or not rule.functions or instance._state.adding or instance.pk is None:
         return
-    fields = [field.attname for field in sender._meta.concrete_fields]
+    # Fields never loaded (`only()`, `defer()`) were not assigned either: unchanged.
+    deferred = instance.get_deferred_fields()
+    fields = [f.attname for f in sender._meta.concrete_fields if f.attname not in deferred]
     stored = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
     if stored is None:
         return
-    if stored == _concrete_values(instance):
+    if stored == {name: getattr(instance, name) for name in fields}:
         instance._cache_tags_unchanged = True
         return
     # The row may move (to another meeting, person, ...): its old values' pages change too.
