@@ -79,3 +79,19 @@ def test_the_navigation_marks_the_current_section(client, demo, path, section, c
 @pytest.mark.parametrize("path", ["/", "/no-such-page/"])
 def test_the_navigation_marks_nothing_outside_its_sections(client, demo, path):
     assert current_links(client.get(path).content.decode()) == []
+
+
+def test_every_public_select_says_what_its_empty_choice_means(client, demo):
+    """Django's "---------" tells a visitor nothing: each empty choice is worded."""
+    seen = 0
+    for path in ALL_PAGES:
+        html = client.get(path).content.decode()
+        for select in re.findall(r"<select.*?</select>", html, re.DOTALL):
+            name = re.search(r'name="([^"]+)"', select).group(1)
+            empty = re.search(r'<option value=""[^>]*>([^<]*)</option>', select)
+            if empty:
+                seen += 1
+                label = empty.group(1).strip()
+                assert re.search(r"[A-Za-z]{3}", label), (path, name, label)
+            assert "---------" not in select, (path, name)
+    assert seen >= 6
