@@ -4,6 +4,7 @@ import datetime
 from fnmatch import fnmatchcase
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,12 +61,10 @@ class PageTitleNode(template.Node):
     def render(self, context):
         page = self.nodelist.render(context).strip()
         site = context.get("SITE_NAME") or _("ANSO Working Group")
+        # `page` is the rendered block, already escaped; the site's name is a setting.
         if not page:
-            return template.defaultfilters.force_escape(site)
-        return _("%(page)s · %(site)s") % {
-            "page": page,
-            "site": template.defaultfilters.force_escape(site),
-        }
+            return conditional_escape(site)
+        return _("%(page)s · %(site)s") % {"page": page, "site": conditional_escape(site)}
 
 
 @register.tag
