@@ -22,6 +22,7 @@ from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from anso.dates import format_date
 from members.names import display_name
 
 from .models import AgendaItemKind
@@ -96,7 +97,7 @@ def _session_html(
         if session.date:
             out.append(
                 f'<time datetime="{session.date.isoformat()}">'
-                f"{escape(formats.date_format(session.date, 'DATE_FORMAT'))}</time>"
+                f"{escape(format_date(session.date))}</time>"
             )
         if session.start_time:
             out.append(

@@ -1,22 +1,98 @@
 """Template helpers shared by the public pages."""
 
 import datetime
+from fnmatch import fnmatchcase
 
 from django import template
-from django.utils.formats import date_format
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anso import dates
 
 register = template.Library()
 
+#: The main navigation: each link, its label, and the views (by namespaced name, `*` as a
+#: wildcard) that belong to its section. The site's root URLconf names a person's and an
+#: organization's page without a namespace.
+NAVIGATION = (
+    (
+        "meetings:meeting_list",
+        gettext_lazy("Meetings"),
+        ("meetings:meeting_*", "meetings:registration_*"),
+    ),
+    (
+        "members:working_group",
+        gettext_lazy("Working Group"),
+        ("members:working_group", "person_detail"),
+    ),
+    (
+        "members:organization_list",
+        gettext_lazy("Members"),
+        ("members:organization_list", "organization_detail"),
+    ),
+    ("meetings:action_list", gettext_lazy("Action Plan"), ("meetings:action_*",)),
+    (
+        "members:nomination_create",
+        gettext_lazy("Register a contact person"),
+        ("members:nomination_*",),
+    ),
+)
+
 
 @register.filter
-def date_range(start: datetime.date, end: datetime.date | None) -> str:
-    """A date, or "start - end" (with an en dash) in the active language's date format."""
-    if not start:
-        return ""
-    if not end or end == start:
-        return date_format(start)
-    return _("%(start)s \u2013 %(end)s") % {"start": date_format(start), "end": date_format(end)}
+def date_range(start: datetime.date, end: datetime.date | None = None) -> str:
+    """A day or a range of days, as anso.dates writes them: "30-31 January 2027"
+    (with an en dash)."""
+    return dates.date_range(start, end)
+
+
+@register.filter
+def moment(value: datetime.datetime | None) -> str:
+    """A date and time in the site's time zone, the zone named: "30 January 2027, 18:00
+    (Asia/Shanghai)"."""
+    return dates.format_datetime(value)
+
+
+class PageTitleNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        page = self.nodelist.render(context).strip()
+        site = context.get("SITE_NAME") or _("ANSO Working Group")
+        # `page` is the rendered block, already escaped; the site's name is a setting.
+        if not page:
+            return conditional_escape(site)
+        return _("%(page)s · %(site)s") % {"page": page, "site": conditional_escape(site)}
+
+
+@register.tag
+def page_title(parser, token):
+    """`{% page_title %}{% block title %}{% endblock %}{% endpage_title %}`: the page's own
+    title and the site's name with one separator between them, or the site's name alone."""
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return PageTitleNode(nodelist)
+
+
+@register.inclusion_tag("includes/main_nav.html", takes_context=True)
+def main_nav(context) -> dict:
+    """The main navigation, its current section marked: the link of the page itself with
+    aria-current="page", the section's link of a page further in with aria-current="true"."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
+    items = []
+    for url_name, label, section in NAVIGATION:
+        if view_name == url_name:
+            current = "page"
+        elif view_name and any(fnmatchcase(view_name, pattern) for pattern in section):
+            current = "true"
+        else:
+            current = ""
+        items.append({"url_name": url_name, "label": label, "current": current})
+    return {"items": items}
 
 
 @register.simple_tag(takes_context=True)

@@ -62,7 +62,8 @@ class RegistrantForm(CleanTextFormMixin, forms.Form):
         label=_("Organization, if not in the list"), max_length=200, required=False
     )
     country = LazyTypedChoiceField(
-        label=_("Country or region"), choices=[("", "---------"), *countries]
+        label=_("Country or region"),
+        choices=[("", _("Choose a country or region")), *countries],
     )
     # No default: a delegate of a member organization chooses it (with the organization in
     # the list above); everyone else chooses another capacity.

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from anso.dates import date_range
+
 from ..models import AgendaItem, AgendaItemKind, Meeting, SessionKind, Speaker
 from .models import Participation
 from .selectors import AttendanceSummary, attendance_summary
@@ -28,17 +30,6 @@ ITEM_PHRASES = {
     AgendaItemKind.DISCUSSION: ("led a discussion", "will lead a discussion"),
     AgendaItemKind.OTHER: ("spoke", "will speak"),
 }
-
-
-def date_range(start: datetime.date, end: datetime.date) -> str:
-    """'13-14 May 2019', '30 May-1 June 2019', '30 December 2019-2 January 2020'."""
-    if start == end:
-        return f"{start.day} {start:%B %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}-{end.day} {end:%B %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B}-{end.day} {end:%B %Y}"
-    return f"{start.day} {start:%B %Y}-{end.day} {end:%B %Y}"
 
 
 def _person(person, capacity: str, *, inside: bool = False) -> str:

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries.fields import Country
 
+from anso.dates import format_datetime
+
 from ..models import Meeting
 from .models import (
     REGISTERED_STATUSES,
@@ -245,9 +247,7 @@ def registration_closed_message(
     if window is None or not window.meeting.is_published:
         return _("This meeting does not take registrations.")
     if now < window.opens_at:
-        return _("Registration opens on %(date)s.") % {
-            "date": timezone.localtime(window.opens_at).strftime("%d %B %Y, %H:%M")
-        }
+        return _("Registration opens on %(date)s.") % {"date": format_datetime(window.opens_at)}
     if now >= window.closes_at:
         return _("Registration for this meeting has closed.")
     if window.mode == RegistrationMode.INVITATION and not constant_time_compare(

@@ -7,42 +7,44 @@ from ..attendance.selectors import registration_state
 
 register = template.Library()
 
-BAR_HEIGHT = 22
-BAR_GAP = 8
-LABEL_WIDTH = 230
-CHART_WIDTH = 640
-VALUE_ROOM = 50
+#: A bar chart's rows, in pixels: each label sits on its own line above its bar, so a long
+#: name never runs out of the chart, whatever the screen's width.
+LABEL_LINE = 18
+BAR_HEIGHT = 16
+ROW_GAP = 10
+#: The longest bar, as a share of the chart's width; the rest holds the figure.
+BAR_SPAN_PERCENT = 86
+#: Labels longer than this are shortened in the chart (the table has them in full).
+LABEL_CHARACTERS = 40
 
 
 @register.inclusion_tag("meetings/includes/bar_chart.html")
 def bar_chart(rows, title, chart_id="chart"):
-    """A horizontal bar chart of `rows` (objects with .label and .value) as inline SVG, with
-    the same figures in a table for screen readers and for copying."""
+    """A horizontal bar chart of `rows` (objects with .label and .value) as inline SVG as wide
+    as its column (bars in percent, text at its own size), with the same figures in a table
+    for screen readers and for copying."""
     peak = max((row.value for row in rows), default=0) or 1
-    span = CHART_WIDTH - LABEL_WIDTH - VALUE_ROOM
+    row_height = LABEL_LINE + BAR_HEIGHT + ROW_GAP
     bars = []
     for index, row in enumerate(rows):
-        y = index * (BAR_HEIGHT + BAR_GAP)
-        width = round(span * row.value / peak, 1)
+        top = index * row_height
         bars.append(
             {
                 "label": row.label,
                 "value": row.value,
-                "y": y,
-                "text_y": y + BAR_HEIGHT * 0.7,
-                "width": width,
-                "value_x": LABEL_WIDTH + width + 6,
+                "label_y": top + LABEL_LINE - 5,
+                "y": top + LABEL_LINE,
+                "value_y": top + LABEL_LINE + BAR_HEIGHT - 3,
+                "percent": round(BAR_SPAN_PERCENT * row.value / peak, 2),
             }
         )
     return {
         "title": title,
         "chart_id": chart_id,
         "bars": bars,
-        "height": max(len(bars) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT),
-        "width": CHART_WIDTH,
-        "label_width": LABEL_WIDTH,
-        "label_x": LABEL_WIDTH - 8,
+        "height": max(len(bars) * row_height - ROW_GAP, BAR_HEIGHT),
         "bar_height": BAR_HEIGHT,
+        "label_characters": LABEL_CHARACTERS,
     }
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from anso.text import CleanTextFormMixin
 
@@ -144,7 +145,9 @@ class NominationForm(CleanTextFormMixin, forms.ModelForm):
         )
         self.fields["kind"].choices = NominationKind.choices
         self.fields["phone"].validators.append(PHONE_VALIDATOR)
-        self.fields["country"].initial = ""
+        country = self.fields["country"]
+        country.initial = ""
+        country.choices = [("", _("Choose a country or region")), *countries]
 
         self.helper = FormHelper()
         self.helper.form_id = "nomination-form"

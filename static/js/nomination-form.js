@@ -14,6 +14,10 @@
         placeholder: select.querySelector("option[value='']")?.textContent || "",
         sortField: [{ field: "$score" }, { field: "text" }],
       });
+      // Tom Select points the field's label at its own search box; the original select,
+      // still in the accessibility tree, keeps the same label through its id.
+      var label = document.getElementById(select.id + "-ts-label");
+      if (label) select.setAttribute("aria-labelledby", label.id);
     });
   }
 
