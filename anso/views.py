@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from .page_cache import page_shows
+
 
 @never_cache
 @require_safe
@@ -26,6 +28,7 @@ def healthz(request):
 def robots_txt(request):
     """What crawlers may index: not the admin, the account pages, nor the forms and the
     pages behind a link sent by mail; and where the sitemap is."""
+    page_shows(request)  # no record: cached until a deploy changes it
     return render(
         request,
         "robots.txt",
