@@ -56,6 +56,7 @@ def _get_meeting(request, year: int, slug: str, *, programme: bool = True) -> Me
 
 def meeting_detail(request, year: int, slug: str):
     meeting = _get_meeting(request, year, slug)
+    programme = selectors.meeting_programme(meeting=meeting)
     participants = paginate(
         request,
         attendance_selectors.meeting_public_participants(meeting_id=meeting.pk),
@@ -67,10 +68,10 @@ def meeting_detail(request, year: int, slug: str):
         {
             "meeting": meeting,
             "object": meeting,
-            "programme": selectors.meeting_programme(meeting=meeting),
+            "programme": programme,
             "attendance": attendance_selectors.attendance_summary(meeting_id=meeting.pk),
             "participants": participants,
-            "actions_presented": list(selectors.meeting_actions_presented(meeting=meeting)),
+            "actions_presented": programme.actions(),
         },
     )
 

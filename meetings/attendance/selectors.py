@@ -185,8 +185,12 @@ def country_rows(participations: QuerySet[Participation]) -> list[CountryRow]:
 
 def attendance_summary(*, meeting_id: int, top: int = CHART_ROWS) -> AttendanceSummary:
     """The figures of one meeting with its rows by country or region and by organization:
-    three queries, whatever the number of records."""
+    three queries, whatever the number of records (one when nobody attended)."""
     counts = attendance_counts(meeting_id=meeting_id)
+    if not counts.attended:  # no rows to count: one query (a meeting still to come)
+        return AttendanceSummary(
+            **dataclasses.asdict(counts), by_country=[], by_organization=[], other_organizations=0
+        )
     attended = Participation.objects.filter(meeting_id=meeting_id).attended()
     by_organization, folded = fold_rows(
         organization_rows(attended), top=top, others_label=other_organizations_label

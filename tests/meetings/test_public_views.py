@@ -172,10 +172,10 @@ def test_meeting_detail_escapes_stored_html(client):
 def test_meeting_detail_queries_flat(client, django_assert_num_queries, n):
     meeting = build_meeting(n)
     url = meeting.get_absolute_url()
-    # meeting, sessions, items, speakers, decisions; the attendance summary (aggregate, by
-    # country, by organization), which the charts use too; participants count, participants
-    # page, actions presented; the registration box (its window)
-    with django_assert_num_queries(12):
+    # meeting, sessions, items (with the actions presented), speakers, decisions; the
+    # attendance summary (aggregate, by country, by organization), which the charts use too;
+    # participants count, participants page; the registration box (its window)
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["meeting"].sessions.all()) == n
