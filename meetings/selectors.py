@@ -4,7 +4,8 @@ number of queries however many sessions, items, participants or meetings there a
 import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django_countries.fields import Country
 
 from members.models import Organization, Person
@@ -128,19 +129,45 @@ def _presentations() -> QuerySet[AgendaItem]:
     )
 
 
-def action_list() -> QuerySet[Action]:
+def action_list() -> list[Action]:
     """The action plan: where each action was endorsed, how often it was presented or
-    discussed at published meetings, and the latest three of those (`latest_items`). An
-    action on the agenda of hundreds of meetings would otherwise list every one."""
-    latest = _presentations().order_by("-session__meeting__start_date", "-session__order", "-order")
-    presented = Q(agenda_items__session__meeting__is_published=True)
-    return (
-        Action.objects.select_related("endorsed_by__meeting", "endorsed_at")
-        .annotate(presented_count=Count("agenda_items", filter=presented))
-        .prefetch_related(
-            Prefetch("agenda_items", queryset=latest[:LATEST_PRESENTATIONS], to_attr="latest_items")
+    discussed at published meetings (`presented_count`), and the latest three of those
+    (`latest_items`). An action on the agenda of hundreds of meetings would otherwise list
+    every one.
+
+    Two queries: the actions, then the latest presentations ranked and counted per action in
+    one pass over the agenda items with an action (window functions), which the plan needs
+    anyway to count them; only the fields the page shows are read."""
+    actions = list(Action.objects.select_related("endorsed_by__meeting", "endorsed_at"))
+    by_action = {action.pk: action for action in actions}
+    for action in actions:
+        action.latest_items, action.presented_count = [], 0
+    per_action = {"partition_by": F("action_id")}
+    latest = (
+        _presentations()
+        .filter(action__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                order_by=(
+                    F("session__meeting__start_date").desc(),
+                    F("session__order").desc(),
+                    F("order").desc(),
+                ),
+                **per_action,
+            ),
+            total=Window(Count("pk"), **per_action),
         )
-    )
+        .filter(rank__lte=LATEST_PRESENTATIONS)
+        .only("title", "action_id", "session__meeting__title", "session__meeting__slug",
+              "session__meeting__start_date")
+        .order_by("action_id", "rank")
+    )  # fmt: skip
+    for item in latest:
+        action = by_action[item.action_id]
+        action.latest_items.append(item)
+        action.presented_count = item.total
+    return actions
 
 
 def action_with_presentations() -> QuerySet[Action]:
