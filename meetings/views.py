@@ -57,9 +57,13 @@ def _get_meeting(request, year: int, slug: str, *, programme: bool = True) -> Me
 def meeting_detail(request, year: int, slug: str):
     meeting = _get_meeting(request, year, slug)
     programme = selectors.meeting_programme(meeting=meeting)
+    attendance = attendance_selectors.attendance_summary(meeting_id=meeting.pk)
+    # Only attended participants are listed: none attended, none to count.
     participants = paginate(
         request,
-        attendance_selectors.meeting_public_participants(meeting_id=meeting.pk),
+        attendance_selectors.meeting_public_participants(meeting_id=meeting.pk)
+        if attendance.attended
+        else [],
         per_page=PARTICIPANTS_PER_PAGE,
     )
     return render(
@@ -69,7 +73,7 @@ def meeting_detail(request, year: int, slug: str):
             "meeting": meeting,
             "object": meeting,
             "programme": programme,
-            "attendance": attendance_selectors.attendance_summary(meeting_id=meeting.pk),
+            "attendance": attendance,
             "participants": participants,
             "actions_presented": programme.actions(),
         },

@@ -102,9 +102,8 @@ def test_programme_queries_flat_in_items_and_speakers(client, django_assert_num_
         SpeakerFactory(item=item, order=1)
         SpeakerFactory(item=item, order=2)
     # meeting, sessions, items (with the actions presented), speakers, decisions; attendance
-    # (one: nobody attended); participants count (the page is skipped for none); the
-    # registration box
-    with django_assert_num_queries(8):
+    # (one: nobody attended, so no participant to count or list); the registration box
+    with django_assert_num_queries(7):
         response = client.get(meeting.get_absolute_url())
     assert response.content.decode().count('mb-1 speakers"') == n
 
