@@ -400,8 +400,12 @@ class Position(models.Model):
 
     @property
     def label(self) -> str:
-        where = self.body or self.organization
-        return self.title or f"{self.get_role_display()}, {where}"
+        if self.title:
+            return self.title
+        # Role(...).label, not get_role_display(): that rebuilds a dict of the choices on
+        # every call, and an admin list of positions names fifty.
+        role = Role(self.role).label if self.role in Role.values else self.role
+        return f"{role}, {self.body or self.organization}"
 
     def clean(self):
         errors = {}
