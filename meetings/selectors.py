@@ -42,18 +42,22 @@ def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = Non
 
 def meeting_programme(*, meeting: Meeting) -> Programme:
     """The meeting's sessions in order with their chairs, agenda items, speakers and actions,
-    as plain rows: three queries, however long the programme."""
+    as plain rows: three queries, however long the programme (one without sessions)."""
     chair = ("chair_id", "chair__slug", *(f"chair__{name}" for name in PERSON_FIELDS))
     person = ("person_id", "person__slug", *(f"person__{name}" for name in PERSON_FIELDS))
-    sessions = Session.objects.filter(meeting=meeting).order_by("order")
+    sessions = list(
+        Session.objects.filter(meeting=meeting)
+        .order_by("order")
+        .values_list(
+            "pk", "order", "title", "date", "start_time", "end_time", "chair_capacity", *chair
+        )
+    )
+    if not sessions:
+        return Programme(sessions=[], items=[], speakers=[])
     items = AgendaItem.objects.filter(session__meeting=meeting).order_by("order", "pk")
     speakers = Speaker.objects.filter(item__session__meeting=meeting).order_by("order", "pk")
     return Programme(
-        sessions=list(
-            sessions.values_list(
-                "pk", "order", "title", "date", "start_time", "end_time", "chair_capacity", *chair
-            )
-        ),
+        sessions=sessions,
         items=list(
             items.values_list(
                 "pk",

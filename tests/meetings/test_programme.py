@@ -68,8 +68,12 @@ def test_programme_shows_sessions_items_speakers_and_actions_in_order(client):
     assert '<div class="small"><p>a</p>\n\n<p>b</p></div>' in html
 
 
-def test_programme_not_published_yet(client):
-    html = client.get(MeetingFactory().get_absolute_url()).content.decode()
+def test_programme_not_published_yet(client, django_assert_num_queries):
+    meeting = MeetingFactory()
+    # meeting, decisions, sessions (none: no items or speakers to read), attendance, the
+    # registration box
+    with django_assert_num_queries(5):
+        html = client.get(meeting.get_absolute_url()).content.decode()
     assert "The programme has not been published yet." in html
 
 
