@@ -7,13 +7,16 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
@@ -57,6 +60,17 @@ class LongListAdminMixin:
     list_per_page = 50
     paginator = CachedCountPaginator
     show_full_result_count = False
+
+    def action_checkbox(self, obj):
+        """Django's checkbox for the list's actions, the same markup written directly:
+        rendered through the form widget's three templates, the 50 checkboxes of a page took
+        a third of the list's render."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
 
 #: A spreadsheet treats a cell starting with one of these as a formula (CSV injection).

@@ -85,7 +85,7 @@ class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     search_fields = ["title", "venue", "city", "summary"]
     autocomplete_fields = ["body"]
     date_hierarchy = "start_date"
-    list_select_related = ["body"]
+    # No list_select_related: no column shows the body (the title names it already).
     ordering = ["-start_date"]
     readonly_fields = ["title", "attendance_from_records", "records_in_admin"]
     inlines = [RegistrationWindowInline, SessionInline, ParticipationInline, DecisionInline]

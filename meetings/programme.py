@@ -5,71 +5,80 @@ A programme can have a thousand agenda items with two speakers each. Read as mod
 and rendered through the template engine, that took 0.7-0.9 s a page: most of it resolving
 some 16,000 template variables (each a chain of attribute lookups), a `reverse()` per speaker
 and a translation lookup per label. Here the programme is read as plain rows (three queries,
-no model instances) and written out in one pass: links are built from one `reverse()` per
-URL pattern, labels are translated once per render, and every stored text is escaped. The
-markup is the one the page had (`templates/meetings/meeting_detail.html` inserts it).
+no model instances, no object per row) and written out in one pass:
+
+- links are built from one `reverse()` per URL pattern (`url_by_slug`);
+- each person (chair or speaker) is named and linked once, however often they speak;
+- stored texts are escaped a column at a time, in one pass of `html.escape` over all of them
+  (`escape_each`), and a session's date and times are formatted once per distinct value;
+- labels are translated once per render.
+
+The markup is the one the page had (`templates/meetings/meeting_detail.html` inserts it).
 """
 
-import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from html import escape  # Django's escape() is this, wrapped for lazy strings: a third slower
 from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from anso.dates import format_date
 from members.names import display_name
 
-from .models import AgendaItemKind
+from .models import ActionStatus, AgendaItemKind
 
-
-@dataclass
-class ProgrammeSpeaker:
-    name: str
-    url: str
-    capacity: str
-
-
-@dataclass
-class ProgrammeItem:
-    pk: int
-    kind: str
-    title: str
-    description: str
-    action_title: str | None
-    action_url: str | None
-    speakers: list[ProgrammeSpeaker] = field(default_factory=list)
-
-
-@dataclass
-class ProgrammeSession:
-    order: int
-    title: str
-    date: datetime.date | None
-    start_time: datetime.time | None
-    end_time: datetime.time | None
-    chair_name: str | None
-    chair_url: str | None
-    chair_capacity: str
-    items: list[ProgrammeItem] = field(default_factory=list)
+#: The person fields a programme reads for a chair or a speaker (with `slug` for the link).
+PERSON_FIELDS = ("honorific", "given_name", "family_name", "name_order")
 
 
 @dataclass
 class Programme:
-    """The sessions in order; `{{ programme.html }}` in a template writes them out."""
+    """A meeting's programme as rows (`meetings.selectors.meeting_programme`);
+    `{{ programme.html }}` in a template writes it out.
 
-    sessions: list[ProgrammeSession]
+    - sessions: (pk, order, title, date, start_time, end_time, chair_capacity, chair_id,
+      chair_slug, *chair's PERSON_FIELDS), in order;
+    - items: (pk, session_id, kind, title, description, action_title, action_slug, action_id,
+      action_order, action_status), in order;
+    - speakers: (item_id, capacity, person_id, slug, *PERSON_FIELDS), in order.
+    """
+
+    sessions: Sequence[tuple]
+    items: Sequence[tuple]
+    speakers: Sequence[tuple]
 
     def __bool__(self) -> bool:
         return bool(self.sessions)
 
     def html(self) -> SafeString:
         return programme_html(self)
+
+    def actions(self) -> list["PresentedAction"]:
+        """The actions of the plan presented or discussed, each once, in plan order."""
+        actions = {
+            row[7]: (row[8], row[5], row[6], row[9]) for row in self.items if row[7] is not None
+        }
+        url = url_by_slug("meetings:action_detail")
+        statuses = dict(ActionStatus.choices)
+        return [
+            PresentedAction(title=title, url=url(slug), status=statuses.get(status, status))
+            for _, title, slug, status in sorted(actions.values(), key=lambda a: a[:2])
+        ]
+
+
+@dataclass(frozen=True)
+class PresentedAction:
+    """An action presented at the meeting, as the meeting's page lists it."""
+
+    title: str
+    url: str
+    status: str
 
 
 def url_by_slug(name: str) -> Callable[[str], str]:
@@ -79,84 +88,146 @@ def url_by_slug(name: str) -> Callable[[str], str]:
     return lambda slug: f"{prefix}{quote(slug)}{suffix}"
 
 
-def person_name(honorific, given_name, family_name, name_order) -> str:
-    return display_name(honorific or "", given_name or "", family_name or "", name_order or "")
+def escape_each(texts: list[str]) -> list[str]:
+    """`html.escape` of each text (None as ""), in one pass over all of them joined by a NUL,
+    which escaping keeps and stored text never holds (checked: else one by one)."""
+    texts = [text or "" for text in texts]
+    escaped = escape("\0".join(texts)).split("\0")
+    if len(escaped) != len(texts):
+        return [escape(text) for text in texts]
+    return escaped
 
 
-def _session_html(
-    session: ProgrammeSession, labels: dict[str, str], kinds: dict[str, str]
-) -> list[str]:
-    order = session.order
-    out = [
-        f'<article id="session-{order}" class="card mb-3 session" '
-        f'aria-labelledby="session-{order}-title">\n<div class="card-body">\n'
-        f'<h3 id="session-{order}-title" class="h5 card-title">{escape(session.title)}</h3>\n'
-    ]
-    if session.date or session.start_time:
-        out.append('<p class="small text-body-secondary mb-1">')
-        if session.date:
-            out.append(
-                f'<time datetime="{session.date.isoformat()}">'
-                f"{escape(format_date(session.date))}</time>"
-            )
-        if session.start_time:
-            out.append(
-                f" · <time>{escape(formats.time_format(session.start_time, 'TIME_FORMAT'))}</time>"
-            )
-            if session.end_time:
-                out.append(
-                    f"\N{EN DASH}<time>"
-                    f"{escape(formats.time_format(session.end_time, 'TIME_FORMAT'))}</time>"
-                )
-        out.append("</p>\n")
-    if session.chair_name:
-        capacity = f", {escape(session.chair_capacity)}" if session.chair_capacity else ""
-        out.append(
-            f'<p class="mb-2 session-chair">{labels["chair"]} '
-            f'<a href="{escape(session.chair_url)}">{escape(session.chair_name)}</a>'
-            f"{capacity}</p>\n"
+_PARAGRAPHS = re.compile(r"\n{2,}")
+
+
+def linebreaks_escaped(text: str) -> str:
+    """Django's `linebreaks` filter of an already escaped text (escaping leaves line breaks
+    alone, so escaping first gives the same markup)."""
+    if "\n" not in text and "\r" not in text:
+        return f"<p>{text}</p>"
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n\n".join(
+        "<p>{}</p>".format(paragraph.replace("\n", "<br>")) for paragraph in _PARAGRAPHS.split(text)
+    )
+
+
+def _people_links(programme: Programme) -> dict[int, str]:
+    """Each chair's and speaker's name linked to their page, escaped: once per person."""
+    people = {row[7]: row[8:] for row in programme.sessions if row[7]}
+    for row in programme.speakers:
+        if row[2] not in people:
+            people[row[2]] = row[3:]
+    pks = list(people)
+    rows = list(people.values())
+    names = escape_each([display_name(*row[1:]) for row in rows])
+    person_url = url_by_slug("person_detail")
+    urls = escape_each([person_url(row[0]) for row in rows])
+    return {
+        pk: f'<a href="{url}">{name}</a>' for pk, url, name in zip(pks, urls, names, strict=True)
+    }
+
+
+def _speakers_html(programme: Programme, links: dict[int, str]) -> dict[int, str]:
+    """Each item's list of speakers, by item."""
+    capacities = escape_each([row[1] for row in programme.speakers])
+    by_item: dict[int, list[str]] = defaultdict(list)
+    for (item_id, _, person_id, *_), capacity in zip(programme.speakers, capacities, strict=True):
+        by_item[item_id].append(
+            f'<li>{links[person_id]}, <span class="text-body-secondary">{capacity}</span></li>'
+            if capacity
+            else f"<li>{links[person_id]}</li>"
         )
-    if session.items:
-        out.append('<ol class="list-unstyled mb-0 agenda">\n')
-        for item in session.items:
-            kind = kinds.get(item.kind) or escape(item.kind)
+    return {
+        item_id: '<ul class="list-unstyled ms-3 mb-1 speakers">' + "".join(lines) + "</ul>\n"
+        for item_id, lines in by_item.items()
+    }
+
+
+def _items_html(programme: Programme, links: dict[int, str]) -> dict[int, list[str]]:
+    """Each session's agenda items, by session."""
+    kinds = {value: escape(str(label)) for value, label in AgendaItemKind.choices}
+    action_label = escape(gettext("Action plan:"))
+    action_url = url_by_slug("meetings:action_detail")
+    speakers = _speakers_html(programme, links)
+    items = programme.items
+    titles = escape_each([row[3] for row in items])
+    descriptions = escape_each([row[4] for row in items])
+    action_titles = escape_each([row[5] for row in items])
+    action_urls = escape_each([action_url(row[6]) if row[6] else "" for row in items])
+    by_session: dict[int, list[str]] = defaultdict(list)
+    for index, (pk, session, kind, *_) in enumerate(items):
+        out = by_session[session]
+        out.append(
+            f'<li id="item-{pk}" class="border-top pt-2 mt-2">'
+            f'<span class="badge text-bg-secondary">{kinds.get(kind) or escape(kind)}</span> '
+            f'<span class="fw-semibold">{titles[index]}</span>\n'
+        )
+        if pk in speakers:
+            out.append(speakers[pk])
+        if descriptions[index]:
+            out.append(f'<div class="small">{linebreaks_escaped(descriptions[index])}</div>')
+        if action_titles[index]:
             out.append(
-                f'<li id="item-{item.pk}" class="border-top pt-2 mt-2">'
-                f'<span class="badge text-bg-secondary">{kind}</span> '
-                f'<span class="fw-semibold">{escape(item.title)}</span>\n'
+                f'<p class="small mb-0">{action_label} <a href="{action_urls[index]}">'
+                f"{action_titles[index]}</a></p>"
             )
-            if item.speakers:
-                out.append('<ul class="list-unstyled ms-3 mb-1 speakers">')
-                for speaker in item.speakers:
-                    capacity = (
-                        f', <span class="text-body-secondary">{escape(speaker.capacity)}</span>'
-                        if speaker.capacity
-                        else ""
-                    )
-                    out.append(
-                        f'<li><a href="{escape(speaker.url)}">{escape(speaker.name)}</a>'
-                        f"{capacity}</li>"
-                    )
-                out.append("</ul>\n")
-            if item.description:
-                description = linebreaks(item.description, autoescape=True)
-                out.append(f'<div class="small">{description}</div>')
-            if item.action_title:
-                out.append(
-                    f'<p class="small mb-0">{labels["action"]} <a href="{escape(item.action_url)}">'
-                    f"{escape(item.action_title)}</a></p>"
-                )
-            out.append("</li>\n")
-        out.append("</ol>\n")
-    out.append("</div>\n</article>\n")
-    return out
+        out.append("</li>\n")
+    return by_session
+
+
+def _when_html(date, start_time, end_time, formatted: dict) -> str:
+    """The session's date and times, each value formatted once per render (`formatted`)."""
+
+    def format_once(value, format_name: str) -> str:
+        key = (value, format_name)
+        if key not in formatted:
+            # A day as every page writes it (anso/dates.py); times in the locale's format.
+            text = (
+                format_date(value)
+                if format_name == "DATE_FORMAT"
+                else formats.time_format(value, format_name)
+            )
+            formatted[key] = escape(text)
+        return formatted[key]
+
+    out = ['<p class="small text-body-secondary mb-1">']
+    if date:
+        out.append(f'<time datetime="{date.isoformat()}">{format_once(date, "DATE_FORMAT")}</time>')
+    if start_time:
+        out.append(f" · <time>{format_once(start_time, 'TIME_FORMAT')}</time>")
+        if end_time:
+            out.append(f"\N{EN DASH}<time>{format_once(end_time, 'TIME_FORMAT')}</time>")
+    out.append("</p>\n")
+    return "".join(out)
 
 
 def programme_html(programme: Programme) -> SafeString:
     """The programme's markup. Labels are translated in the active language."""
-    kinds = {value: escape(str(label)) for value, label in AgendaItemKind.choices}
-    labels = {"chair": escape(gettext("Chair:")), "action": escape(gettext("Action plan:"))}
+    links = _people_links(programme)
+    items = _items_html(programme, links)
+    chair_label = escape(gettext("Chair:"))
+    sessions = programme.sessions
+    titles = escape_each([row[2] for row in sessions])
+    capacities = escape_each([row[6] for row in sessions])
+    formatted: dict = {}
     out: list[str] = []
-    for session in programme.sessions:
-        out += _session_html(session, labels, kinds)
+    for index, (pk, order, _, date, start_time, end_time, _, chair_id, *_) in enumerate(sessions):
+        out.append(
+            f'<article id="session-{order}" class="card mb-3 session" '
+            f'aria-labelledby="session-{order}-title">\n<div class="card-body">\n'
+            f'<h3 id="session-{order}-title" class="h5 card-title">{titles[index]}</h3>\n'
+        )
+        if date or start_time:
+            out.append(_when_html(date, start_time, end_time, formatted))
+        if chair_id:
+            capacity = f", {capacities[index]}" if capacities[index] else ""
+            out.append(
+                f'<p class="mb-2 session-chair">{chair_label} {links[chair_id]}{capacity}</p>\n'
+            )
+        if pk in items:
+            out.append('<ol class="list-unstyled mb-0 agenda">\n')
+            out += items[pk]
+            out.append("</ol>\n")
+        out.append("</div>\n</article>\n")
     return mark_safe("".join(out))  # noqa: S308 (every stored text above is escaped)

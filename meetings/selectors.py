@@ -4,21 +4,15 @@ number of queries however many sessions, items, participants or meetings there a
 import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django_countries.fields import Country
 
 from members.models import Organization, Person
 
 from .attendance.models import Participation, ParticipationStatus
 from .models import Action, AgendaItem, Meeting, Session, Speaker
-from .programme import (
-    Programme,
-    ProgrammeItem,
-    ProgrammeSession,
-    ProgrammeSpeaker,
-    person_name,
-    url_by_slug,
-)
+from .programme import PERSON_FIELDS, Programme
 
 #: The permission that lets staff see meetings before they are published.
 VIEW_MEETING_PERMISSION = "meetings.view_meeting"
@@ -46,58 +40,40 @@ def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = Non
     )
 
 
-_PERSON = ("honorific", "given_name", "family_name", "name_order")
-
-
 def meeting_programme(*, meeting: Meeting) -> Programme:
     """The meeting's sessions in order with their chairs, agenda items, speakers and actions,
-    as plain rows: three queries, however long the programme."""
-    person_url = url_by_slug("person_detail")
-    action_url = url_by_slug("meetings:action_detail")
-    sessions = {}
-    for pk, order, title, date, start, end, capacity, chair_id, chair_slug, *chair in (
+    as plain rows: three queries, however long the programme (one without sessions)."""
+    chair = ("chair_id", "chair__slug", *(f"chair__{name}" for name in PERSON_FIELDS))
+    person = ("person_id", "person__slug", *(f"person__{name}" for name in PERSON_FIELDS))
+    sessions = list(
         Session.objects.filter(meeting=meeting)
         .order_by("order")
         .values_list(
-            "pk", "order", "title", "date", "start_time", "end_time", "chair_capacity",
-            "chair_id", "chair__slug", *(f"chair__{name}" for name in _PERSON),
+            "pk", "order", "title", "date", "start_time", "end_time", "chair_capacity", *chair
         )
-    ):  # fmt: skip
-        sessions[pk] = ProgrammeSession(
-            order=order,
-            title=title,
-            date=date,
-            start_time=start,
-            end_time=end,
-            chair_name=person_name(*chair) if chair_id else None,
-            chair_url=person_url(chair_slug) if chair_id else None,
-            chair_capacity=capacity,
-        )
-    items = {}
-    for pk, session_id, kind, title, description, action_title, action_slug in (
-        AgendaItem.objects.filter(session__meeting=meeting)
-        .order_by("order", "pk")
-        .values_list("pk", "session_id", "kind", "title", "description", "action__title",
-                     "action__slug")
-    ):  # fmt: skip
-        items[pk] = item = ProgrammeItem(
-            pk=pk,
-            kind=kind,
-            title=title,
-            description=description,
-            action_title=action_title,
-            action_url=action_url(action_slug) if action_slug else None,
-        )
-        sessions[session_id].items.append(item)
-    for item_id, capacity, slug, *person in (
-        Speaker.objects.filter(item__session__meeting=meeting)
-        .order_by("order", "pk")
-        .values_list("item_id", "capacity", "person__slug", *(f"person__{n}" for n in _PERSON))
-    ):
-        items[item_id].speakers.append(
-            ProgrammeSpeaker(name=person_name(*person), url=person_url(slug), capacity=capacity)
-        )
-    return Programme(sessions=list(sessions.values()))
+    )
+    if not sessions:
+        return Programme(sessions=[], items=[], speakers=[])
+    items = AgendaItem.objects.filter(session__meeting=meeting).order_by("order", "pk")
+    speakers = Speaker.objects.filter(item__session__meeting=meeting).order_by("order", "pk")
+    return Programme(
+        sessions=sessions,
+        items=list(
+            items.values_list(
+                "pk",
+                "session_id",
+                "kind",
+                "title",
+                "description",
+                "action__title",
+                "action__slug",
+                "action_id",
+                "action__order",
+                "action__status",
+            )
+        ),
+        speakers=list(speakers.values_list("item_id", "capacity", *person)),
+    )
 
 
 #: The calendar feed lists meetings that ended at most this long ago, and those to come ...
@@ -122,11 +98,6 @@ def calendar_meetings(*, today: datetime.date) -> QuerySet[Meeting]:
 def meeting_get_brief(*, year: int, slug: str, user: User | AnonymousUser | None = None) -> Meeting:
     """The meeting alone, without its programme (for the calendar file)."""
     return visible_meetings(user=user).get(start_date__year=year, slug=slug)
-
-
-def meeting_actions_presented(*, meeting: Meeting) -> QuerySet[Action]:
-    """Items of the action plan presented or discussed at the meeting, in plan order."""
-    return Action.objects.filter(agenda_items__session__meeting=meeting).distinct()
 
 
 def meeting_years() -> list[int]:
@@ -162,19 +133,45 @@ def _presentations() -> QuerySet[AgendaItem]:
     )
 
 
-def action_list() -> QuerySet[Action]:
+def action_list() -> list[Action]:
     """The action plan: where each action was endorsed, how often it was presented or
-    discussed at published meetings, and the latest three of those (`latest_items`). An
-    action on the agenda of hundreds of meetings would otherwise list every one."""
-    latest = _presentations().order_by("-session__meeting__start_date", "-session__order", "-order")
-    presented = Q(agenda_items__session__meeting__is_published=True)
-    return (
-        Action.objects.select_related("endorsed_by__meeting", "endorsed_at")
-        .annotate(presented_count=Count("agenda_items", filter=presented))
-        .prefetch_related(
-            Prefetch("agenda_items", queryset=latest[:LATEST_PRESENTATIONS], to_attr="latest_items")
+    discussed at published meetings (`presented_count`), and the latest three of those
+    (`latest_items`). An action on the agenda of hundreds of meetings would otherwise list
+    every one.
+
+    Two queries: the actions, then the latest presentations ranked and counted per action in
+    one pass over the agenda items with an action (window functions), which the plan needs
+    anyway to count them; only the fields the page shows are read."""
+    actions = list(Action.objects.select_related("endorsed_by__meeting", "endorsed_at"))
+    by_action = {action.pk: action for action in actions}
+    for action in actions:
+        action.latest_items, action.presented_count = [], 0
+    per_action = {"partition_by": F("action_id")}
+    latest = (
+        _presentations()
+        .filter(action__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                order_by=(
+                    F("session__meeting__start_date").desc(),
+                    F("session__order").desc(),
+                    F("order").desc(),
+                ),
+                **per_action,
+            ),
+            total=Window(Count("pk"), **per_action),
         )
-    )
+        .filter(rank__lte=LATEST_PRESENTATIONS)
+        .only("title", "action_id", "session__meeting__title", "session__meeting__slug",
+              "session__meeting__start_date")
+        .order_by("action_id", "rank")
+    )  # fmt: skip
+    for item in latest:
+        action = by_action[item.action_id]
+        action.latest_items.append(item)
+        action.presented_count = item.total
+    return actions
 
 
 def action_with_presentations() -> QuerySet[Action]:

@@ -61,9 +61,14 @@ def _get_meeting(request, year: int, slug: str, *, programme: bool = True) -> Me
 def meeting_detail(request, year: int, slug: str):
     meeting = _get_meeting(request, year, slug)
     page_shows(request, meeting_tag(meeting.pk), BODIES, ACTIONS)
+    programme = selectors.meeting_programme(meeting=meeting)
+    attendance = attendance_selectors.attendance_summary(meeting_id=meeting.pk)
+    # Only attended participants are listed: none attended, none to count.
     participants = paginate(
         request,
-        attendance_selectors.meeting_public_participants(meeting_id=meeting.pk),
+        attendance_selectors.meeting_public_participants(meeting_id=meeting.pk)
+        if attendance.attended
+        else [],
         per_page=PARTICIPANTS_PER_PAGE,
     )
     return render(
@@ -72,10 +77,10 @@ def meeting_detail(request, year: int, slug: str):
         {
             "meeting": meeting,
             "object": meeting,
-            "programme": selectors.meeting_programme(meeting=meeting),
-            "attendance": attendance_selectors.attendance_summary(meeting_id=meeting.pk),
+            "programme": programme,
+            "attendance": attendance,
             "participants": participants,
-            "actions_presented": list(selectors.meeting_actions_presented(meeting=meeting)),
+            "actions_presented": programme.actions(),
         },
     )
 

@@ -393,15 +393,23 @@ class Position(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["body", "role", "start_date", "end_date"])]
+        indexes = [
+            models.Index(fields=["body", "role", "start_date", "end_date"]),
+            # The admin list, latest first: read a page instead of joining and sorting them all.
+            models.Index(fields=["start_date"], name="position_start_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.person}, {self.label}"
 
     @property
     def label(self) -> str:
-        where = self.body or self.organization
-        return self.title or f"{self.get_role_display()}, {where}"
+        if self.title:
+            return self.title
+        # Role(...).label, not get_role_display(): that rebuilds a dict of the choices on
+        # every call, and an admin list of positions names fifty.
+        role = Role(self.role).label if self.role in Role.values else self.role
+        return f"{role}, {self.body or self.organization}"
 
     def clean(self):
         errors = {}

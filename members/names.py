@@ -43,15 +43,15 @@ class PersonName(models.Model):
 def full_name(given_name: str, family_name: str, name_order: str) -> str:
     """The names in the given order, without the honorific."""
     if name_order == NameOrder.FAMILY_FIRST:
-        parts = (family_name, given_name)
+        first, second = family_name, given_name
     else:
-        parts = (given_name, family_name)
-    return " ".join(part for part in parts if part)
+        first, second = given_name, family_name
+    # Written out rather than " ".join(...) of a generator: a long programme names thousands.
+    return f"{first} {second}" if first and second else first or second
 
 
 def display_name(honorific: str, given_name: str, family_name: str, name_order: str) -> str:
     """The name as every page, list and mail shows it, from the name fields alone (for reads
     that fetch the fields without the record): honorific and full name."""
-    return " ".join(
-        part for part in (honorific, full_name(given_name, family_name, name_order)) if part
-    )
+    name = full_name(given_name, family_name, name_order)
+    return f"{honorific} {name}" if honorific and name else honorific or name

@@ -1,10 +1,11 @@
 """Reads for the public pages about the alliance's members and its working group."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django_countries.fields import Country
 
 from .models import Organization, Person, Position, Role
 
@@ -82,17 +83,47 @@ def working_group_member_count(*, date: datetime.date) -> int:
     return Position.objects.working_group_members(date).values("person").distinct().count()
 
 
-def member_directory() -> list[Organization]:
+_DIRECTORY_SHOWN = ("id", "name", "short_name", "slug", "kind", "country", "joined_on",
+                    "membership_status")  # fmt: skip
+#: The fields of an organization the directory shows, in the model's order (as
+#: `Model.from_db` takes them).
+_DIRECTORY_FIELDS = [
+    field.attname
+    for field in Organization._meta.concrete_fields
+    if field.attname in _DIRECTORY_SHOWN
+]
+
+
+class MemberDirectory(Sequence):
     """Current member organizations sorted by the name of their country or region (names,
-    not codes, so the order reads right), then by name."""
-    organizations = Organization.objects.current_members().only(
-        "pk", "name", "short_name", "slug", "kind", "country", "joined_on", "membership_status"
-    )
-    organizations = list(organizations)
-    # A country's name is a translation lookup: once per country, not once per organization.
-    countries = {o.country.code: o.country for o in organizations}
-    names = {code: country.name or "~" for code, country in countries.items()}
-    return sorted(organizations, key=lambda o: (names[o.country.code], o.name.lower()))
+    not codes, so the order reads right), then by name. The sort needs the names, which the
+    database does not hold: the fields the directory shows are read as plain rows (one
+    query), each country's name is looked up once, and only the organizations of a slice
+    (the page shown) are made into model instances."""
+
+    fields = _DIRECTORY_FIELDS
+
+    def __init__(self):
+        rows = list(Organization.objects.current_members().values_list(*self.fields))
+        country, name = self.fields.index("country"), self.fields.index("name")
+        # A country's name is a translation lookup: once per country, not once per organization.
+        names = {code: Country(code=code).name or "~" for code in {row[country] for row in rows}}
+        rows.sort(key=lambda row: (names[row[country]], row[name].lower()))
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        db = Organization.objects.db
+        return [Organization.from_db(db, self.fields, row) for row in self.rows[index]]
+
+
+def member_directory() -> MemberDirectory:
+    """Current member organizations by the name of their country or region, then by name."""
+    return MemberDirectory()
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,11 @@ class Nomination(PersonName):
                 violation_error_message=_("A rejection needs a reason."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # The admin list, newest first: read 50 rows instead of sorting them all.
+            models.Index(fields=["created_at", "id"], name="nomination_created_at_idx"),
+        ]
 
     def __str__(self):
         return _("%(nominee)s for %(organization)s") % {

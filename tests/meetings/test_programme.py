@@ -68,8 +68,12 @@ def test_programme_shows_sessions_items_speakers_and_actions_in_order(client):
     assert '<div class="small"><p>a</p>\n\n<p>b</p></div>' in html
 
 
-def test_programme_not_published_yet(client):
-    html = client.get(MeetingFactory().get_absolute_url()).content.decode()
+def test_programme_not_published_yet(client, django_assert_num_queries):
+    meeting = MeetingFactory()
+    # meeting, decisions, sessions (none: no items or speakers to read), attendance, the
+    # registration box
+    with django_assert_num_queries(5):
+        html = client.get(meeting.get_absolute_url()).content.decode()
     assert "The programme has not been published yet." in html
 
 
@@ -101,8 +105,34 @@ def test_programme_queries_flat_in_items_and_speakers(client, django_assert_num_
         item = AgendaItemFactory(session=session, order=order, action=action)
         SpeakerFactory(item=item, order=1)
         SpeakerFactory(item=item, order=2)
-    # meeting, sessions, items, speakers, decisions; attendance (3); participants count and
-    # page are skipped for none; actions presented; the registration box
-    with django_assert_num_queries(11):
+    # meeting, sessions, items (with the actions presented), speakers, decisions; attendance
+    # (one: nobody attended, so no participant to count or list); the registration box
+    with django_assert_num_queries(7):
         response = client.get(meeting.get_absolute_url())
     assert response.content.decode().count('mb-1 speakers"') == n
+
+
+def test_actions_presented_listed_once_each_in_plan_order_with_status(client):
+    """The "Actions presented" list comes from the programme's rows: each action once, in the
+    plan's order (then title), whatever the order of the items, with its status."""
+    meeting = MeetingFactory()
+    session = SessionFactory(meeting=meeting)
+    later = ActionFactory(order=2, title="Later <b>action</b>", status="in_progress")
+    first = ActionFactory(order=1, title="First action", status="completed")
+    AgendaItemFactory(session=session, order=1, action=later)
+    AgendaItemFactory(session=session, order=2, action=first)
+    AgendaItemFactory(session=session, order=3, action=later)
+    AgendaItemFactory(session=session, order=4)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    section = html[html.index('id="actions"') :]
+
+    first_line = (
+        f'<li><a href="{first.get_absolute_url()}">First action</a> '
+        '<span class="badge text-bg-light border">completed</span></li>'
+    )
+    later_line = (
+        f'<li><a href="{later.get_absolute_url()}">Later &lt;b&gt;action&lt;/b&gt;</a> '
+        '<span class="badge text-bg-light border">in progress</span></li>'
+    )
+    assert section.index(first_line) < section.index(later_line)
+    assert section.count(later.get_absolute_url()) == 1

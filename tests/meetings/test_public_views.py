@@ -168,14 +168,27 @@ def test_meeting_detail_escapes_stored_html(client):
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
 
 
+def test_meeting_detail_lists_no_participant_before_anyone_attended(client):
+    """Registrants of a meeting nobody attended yet are counted as registered, never listed;
+    the page skips counting them."""
+    meeting = MeetingFactory()
+    ParticipationFactory(
+        meeting=meeting, person__family_name="Registrant", status=ParticipationStatus.REGISTERED
+    )
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Registrant" not in html
+    assert "No participant is listed publicly." in html
+    assert client.get(meeting.get_absolute_url(), {"page": "2"}).status_code == 404
+
+
 @pytest.mark.parametrize("n", [1, 30])
 def test_meeting_detail_queries_flat(client, django_assert_num_queries, n):
     meeting = build_meeting(n)
     url = meeting.get_absolute_url()
-    # meeting, sessions, items, speakers, decisions; the attendance summary (aggregate, by
-    # country, by organization), which the charts use too; participants count, participants
-    # page, actions presented; the registration box (its window)
-    with django_assert_num_queries(12):
+    # meeting, sessions, items (with the actions presented), speakers, decisions; the
+    # attendance summary (aggregate, by country, by organization), which the charts use too;
+    # participants count, participants page; the registration box (its window)
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["meeting"].sessions.all()) == n
