@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -34,11 +35,43 @@ __all__ = [
 
 def meeting_title(body: Body, number: int) -> str:
     """ "1st ANSO Working Group Meeting"; a General Assembly is a meeting by its name alone
-    ("1st ANSO General Assembly")."""
-    title = f"{ordinal(number)} {body.name}"
+    ("1st ANSO General Assembly"). In English whatever the active language."""
+    with translation.override("en"):
+        title = f"{ordinal(number)} {body.name_en or body.name}"
     if body.kind != BodyKind.GENERAL_ASSEMBLY:
         title += " Meeting"
     return title
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1 -> 一, 10 -> 十, 11 -> 十一, 21 -> 二十一, 100 -> 一百, 105 -> 一百零五 (1 to 9999)."""
+    if not 0 < number < 10000:
+        raise ValueError(f"{number} is outside 1-9999")
+    out, pending_zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, number = divmod(number, value)
+        if digit:
+            if pending_zero:
+                out += "零"
+            out += _DIGITS[digit] + unit
+            pending_zero = False
+        elif out:
+            pending_zero = True
+    return out[1:] if out.startswith("一十") else out  # 十一, not 一十一
+
+
+def meeting_title_zh(body: Body, number: int) -> str:
+    """ "ANSO工作组第一次会议"; a General Assembly: "ANSO第一届全体大会". Empty when the body has
+    no Chinese name (the page then shows the English title, marked as English)."""
+    name = body.name_zh_hans or ""
+    if not name:
+        return ""
+    if body.kind == BodyKind.GENERAL_ASSEMBLY and name.endswith("全体大会"):
+        return f"{name.removesuffix('全体大会')}第{chinese_numeral(number)}届全体大会"
+    return f"{name}第{chinese_numeral(number)}次会议"
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -121,9 +154,12 @@ class Meeting(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.title = meeting_title(self.body, self.number)
+        # Both languages at once, whichever is active (assigning `title` would set only the
+        # active language's column).
+        self.title_en = meeting_title(self.body, self.number)
+        self.title_zh_hans = meeting_title_zh(self.body, self.number) or None
         if not self.slug:
-            self.slug = unique_slug(self, self.title, max_length=120)
+            self.slug = unique_slug(self, self.title_en, max_length=120)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -288,7 +324,7 @@ class Action(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.title, max_length=120)
+            self.slug = unique_slug(self, self.title_en or self.title, max_length=120)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -133,7 +133,10 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.short_name or self.name)
+            # From the English name, whichever language is active.
+            self.slug = unique_slug(
+                self, self.short_name_en or self.name_en or self.short_name or self.name
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -198,7 +201,7 @@ class Person(PersonName):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         if not self.slug:
-            self.slug = unique_slug(self, self.full_name)
+            self.slug = unique_slug(self, self.full_name or self.name_original)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -254,7 +257,7 @@ class Body(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.name)
+            self.slug = unique_slug(self, self.name_en or self.name)
         super().save(*args, **kwargs)
 
 

@@ -10,13 +10,13 @@ runs the import (anso/imports.py). Any failing row rolls the whole import back.
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history
 
 from anso import cache_tags
+from anso.slugs import readable_slug
 from anso.spreadsheets.widgets import (
     AllOrNothingMixin,
     ChoiceWidget,
@@ -219,7 +219,7 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
 
     @staticmethod
     def _free_slug(name: str, taken: set[str]) -> str:
-        base = slugify(name)[:74].strip("-") or "person"
+        base = readable_slug(name, max_length=74) or "person"
         candidate, n = base, 2
         while candidate in taken:
             candidate = f"{base}-{n}"
