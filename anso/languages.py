@@ -8,6 +8,7 @@ says whether it must, `{% lang_of obj "field" %}` (anso/templatetags/site_tags.p
 attribute, and code that writes HTML itself uses `lang_attribute`."""
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
@@ -28,12 +29,26 @@ def active_language() -> str:
 
 
 def localized_columns(field: str) -> tuple[str, str]:
-    """The columns of `field` in the active language and in the default language, for reads
-    that fetch plain values: ("title_zh_hans", "title_en")."""
+    """The columns of `field` in the active language and in the default language (the same
+    column twice when the active language is the default): ("title_zh_hans", "title_en")."""
     return (
         build_localized_fieldname(field, active_language()),
         build_localized_fieldname(field, DEFAULT_LANGUAGE),
     )
+
+
+def language_columns(field: str) -> tuple[str, ...]:
+    """The columns of `field` in every language, in LANGUAGES' order, for reads that fetch
+    plain values (`values_list`): ("title_en", "title_zh_hans"). `shown_in_language` picks
+    the one to show."""
+    return tuple(build_localized_fieldname(field, code) for code, _name in settings.LANGUAGES)
+
+
+def shown_in_language(values) -> tuple[str, str | None]:
+    """From a field's values in every language (as `language_columns` lists them), the one the
+    active language shows and the language to mark it with (`shown_value`)."""
+    by_language = dict(zip((code for code, _name in settings.LANGUAGES), values, strict=True))
+    return shown_value(by_language.get(active_language()), by_language.get(DEFAULT_LANGUAGE))
 
 
 def shown_value(own: str | None, default: str | None) -> tuple[str, str | None]:
@@ -58,3 +73,18 @@ def fallback_lang(obj, field: str) -> str | None:
 def lang_attribute(language: str | None) -> str:
     """` lang="en"` for a fallback's element, "" for text in the page's language."""
     return f' lang="{escape(language)}"' if language else ""
+
+
+class SavedInEnglish:
+    """A model with translated fields whose original columns (`name`, `title`) always hold the
+    English text, whichever language is active when it is saved.
+
+    django-modeltranslation reads and writes the per-language columns; the original column is
+    written from the value the active language shows. Saving in English keeps it the English
+    text, so that what reads it directly stays right in every language: lookups across a
+    relation from a model without translations (`meeting__title`), database constraints
+    (`Lower("name")`), the unique index."""
+
+    def save(self, *args, **kwargs):
+        with translation.override(DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from anso.languages import SavedInEnglish
 from anso.slugs import unique_slug
 from members.models import Body, BodyKind, Person
 
@@ -85,7 +86,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(end_date__lt=today).order_by("-start_date")
 
 
-class Meeting(models.Model):
+class Meeting(SavedInEnglish, models.Model):
     body = models.ForeignKey(
         Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings"
     )
@@ -183,7 +184,7 @@ class SessionKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Session(models.Model):
+class Session(SavedInEnglish, models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="sessions"
     )
@@ -256,7 +257,7 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", _("dropped")
 
 
-class Decision(models.Model):
+class Decision(SavedInEnglish, models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions"
     )
@@ -284,7 +285,7 @@ class Decision(models.Model):
         return f"{self.meeting.get_absolute_url()}#decision-{self.order}"
 
 
-class Action(models.Model):
+class Action(SavedInEnglish, models.Model):
     """An item of the action plan ("the ANSO future actions")."""
 
     order = models.PositiveSmallIntegerField(_("order"), default=1)
@@ -315,7 +316,7 @@ class Action(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["order", "title"]
+        ordering = ["order", "title_en"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
 
@@ -340,7 +341,7 @@ class AgendaItemKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class AgendaItem(models.Model):
+class AgendaItem(SavedInEnglish, models.Model):
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="items"
     )

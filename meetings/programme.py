@@ -22,6 +22,7 @@ from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from anso.languages import lang_attribute
 from members.names import display_name
 
 from .models import AgendaItemKind
@@ -34,13 +35,19 @@ class ProgrammeSpeaker:
     capacity: str
 
 
+#: A stored text as the page shows it, with the language to mark it with when it is the English
+#: text in place of a missing translation (None when it is in the page's language):
+#: `anso.languages.shown_value`.
+Text = tuple[str, str | None]
+
+
 @dataclass
 class ProgrammeItem:
     pk: int
     kind: str
-    title: str
-    description: str
-    action_title: str | None
+    title: Text
+    description: Text
+    action_title: Text | None
     action_url: str | None
     speakers: list[ProgrammeSpeaker] = field(default_factory=list)
 
@@ -48,7 +55,7 @@ class ProgrammeItem:
 @dataclass
 class ProgrammeSession:
     order: int
-    title: str
+    title: Text
     date: datetime.date | None
     start_time: datetime.time | None
     end_time: datetime.time | None
@@ -78,8 +85,10 @@ def url_by_slug(name: str) -> Callable[[str], str]:
     return lambda slug: f"{prefix}{quote(slug)}{suffix}"
 
 
-def person_name(honorific, given_name, family_name, name_order) -> str:
-    return display_name(honorific or "", given_name or "", family_name or "", name_order or "")
+def person_name(honorific, given_name, family_name, name_order, name_original) -> str:
+    return display_name(
+        honorific or "", given_name or "", family_name or "", name_order or "", name_original or ""
+    )
 
 
 def _session_html(
@@ -89,7 +98,8 @@ def _session_html(
     out = [
         f'<article id="session-{order}" class="card mb-3 session" '
         f'aria-labelledby="session-{order}-title">\n<div class="card-body">\n'
-        f'<h3 id="session-{order}-title" class="h5 card-title">{escape(session.title)}</h3>\n'
+        f'<h3 id="session-{order}-title" class="h5 card-title"{lang_attribute(session.title[1])}>'
+        f"{escape(session.title[0])}</h3>\n"
     ]
     if session.date or session.start_time:
         out.append('<p class="small text-body-secondary mb-1">')
@@ -122,7 +132,8 @@ def _session_html(
             out.append(
                 f'<li id="item-{item.pk}" class="border-top pt-2 mt-2">'
                 f'<span class="badge text-bg-secondary">{kind}</span> '
-                f'<span class="fw-semibold">{escape(item.title)}</span>\n'
+                f'<span class="fw-semibold"{lang_attribute(item.title[1])}>'
+                f"{escape(item.title[0])}</span>\n"
             )
             if item.speakers:
                 out.append('<ul class="list-unstyled ms-3 mb-1 speakers">')
@@ -137,13 +148,14 @@ def _session_html(
                         f"{capacity}</li>"
                     )
                 out.append("</ul>\n")
-            if item.description:
-                description = linebreaks(item.description, autoescape=True)
-                out.append(f'<div class="small">{description}</div>')
+            if item.description[0]:
+                description = linebreaks(item.description[0], autoescape=True)
+                lang = lang_attribute(item.description[1])
+                out.append(f'<div class="small"{lang}>{description}</div>')
             if item.action_title:
                 out.append(
-                    f'<p class="small mb-0">{labels["action"]} <a href="{escape(item.action_url)}">'
-                    f"{escape(item.action_title)}</a></p>"
+                    f'<p class="small mb-0">{labels["action"]} <a href="{escape(item.action_url)}"'
+                    f"{lang_attribute(item.action_title[1])}>{escape(item.action_title[0])}</a></p>"
                 )
             out.append("</li>\n")
         out.append("</ol>\n")

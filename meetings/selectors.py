@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django_countries.fields import Country
 
+from anso.languages import language_columns, shown_in_language
 from members.models import Organization, Person
 
 from .attendance.models import Participation, ParticipationStatus
@@ -46,7 +47,7 @@ def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = Non
     )
 
 
-_PERSON = ("honorific", "given_name", "family_name", "name_order")
+_PERSON = ("honorific", "given_name", "family_name", "name_order", "name_original")
 
 
 def meeting_programme(*, meeting: Meeting) -> Programme:
@@ -54,38 +55,42 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
     as plain rows: three queries, however long the programme."""
     person_url = url_by_slug("person_detail")
     action_url = url_by_slug("meetings:action_detail")
+    # Each text in every language: the page shows the active one's, or the English one,
+    # marked, where the translation is missing.
+    titles, descriptions = language_columns("title"), language_columns("description")
+    n = len(titles)
     sessions = {}
-    for pk, order, title, date, start, end, capacity, chair_id, chair_slug, *chair in (
+    for pk, order, date, start, end, capacity, chair_id, chair_slug, *values in (
         Session.objects.filter(meeting=meeting)
         .order_by("order")
         .values_list(
-            "pk", "order", "title", "date", "start_time", "end_time", "chair_capacity",
-            "chair_id", "chair__slug", *(f"chair__{name}" for name in _PERSON),
+            "pk", "order", "date", "start_time", "end_time", "chair_capacity", "chair_id",
+            "chair__slug", *titles, *(f"chair__{name}" for name in _PERSON),
         )
     ):  # fmt: skip
         sessions[pk] = ProgrammeSession(
             order=order,
-            title=title,
+            title=shown_in_language(values[:n]),
             date=date,
             start_time=start,
             end_time=end,
-            chair_name=person_name(*chair) if chair_id else None,
+            chair_name=person_name(*values[n:]) if chair_id else None,
             chair_url=person_url(chair_slug) if chair_id else None,
             chair_capacity=capacity,
         )
     items = {}
-    for pk, session_id, kind, title, description, action_title, action_slug in (
+    for pk, session_id, kind, action_slug, *values in (
         AgendaItem.objects.filter(session__meeting=meeting)
         .order_by("order", "pk")
-        .values_list("pk", "session_id", "kind", "title", "description", "action__title",
-                     "action__slug")
+        .values_list("pk", "session_id", "kind", "action__slug", *titles, *descriptions,
+                     *(f"action__{column}" for column in titles))
     ):  # fmt: skip
         items[pk] = item = ProgrammeItem(
             pk=pk,
             kind=kind,
-            title=title,
-            description=description,
-            action_title=action_title,
+            title=shown_in_language(values[:n]),
+            description=shown_in_language(values[n : 2 * n]),
+            action_title=shown_in_language(values[2 * n :]) if action_slug else None,
             action_url=action_url(action_slug) if action_slug else None,
         )
         sessions[session_id].items.append(item)

@@ -43,7 +43,7 @@ def working_group_organizations(*, date: datetime.date) -> QuerySet[Organization
     """The organizations that appointed a listed member of the working group on `date`, by
     name: the roster is paged over these, in the query."""
     appointing = working_group_positions(date=date).values("appointed_by")
-    return Organization.objects.filter(pk__in=appointing).order_by("name", "pk")
+    return Organization.objects.filter(pk__in=appointing).order_by("name_en", "pk")
 
 
 def working_group_roster(
