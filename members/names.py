@@ -91,12 +91,13 @@ class PersonName(models.Model):
         )
 
     @property
-    def latin_name_if_different(self) -> str:
-        """The Latin full name where the page shows the original script instead (for a page
-        that gives both: "曹京华 (Jinghua Cao)"); empty otherwise."""
-        if self.name_original and _is_chinese(get_language()):
-            return self.full_name
-        return ""
+    def name_in_other_script(self) -> str:
+        """The form of the name the display name does not show, for a page that gives both
+        ("曹京华教授 · Jinghua Cao", "Prof. Jinghua Cao · 曹京华"); empty for a person with a
+        Latin name only."""
+        if not self.name_original:
+            return ""
+        return self.full_name if _is_chinese(get_language()) else self.name_original
 
 
 def full_name(given_name: str, family_name: str, name_order: str) -> str:
