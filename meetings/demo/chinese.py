@@ -150,7 +150,7 @@ _MEETINGS = {
     # The upcoming sample meeting.
     "Sample Conference Centre": "示例会议中心",
     "Sample data: an upcoming meeting invented for the demonstration of registration.": (
-        "示例数据：为演示报名功能而虚构的即将召开的会议。"
+        f"示例数据：为演示报名功能而虚构的即将召开的会议。{TRANSLATED}"
     ),
 }
 
