@@ -203,3 +203,18 @@ def test_organization_spreadsheet_carries_both_languages_and_round_trips():
     baikal = Organization.objects.get(name_en="Baikal Academy")
     assert baikal.name_zh_hans == "贝加尔科学院"
     assert baikal.slug == "bas"
+
+
+def test_saved_in_chinese_the_original_column_stays_english_and_history_keeps_both():
+    """Lookups across relations, constraints and the unique index read the original column:
+    it holds the English name whichever language is active when saving."""
+    organization = OrganizationFactory(name="Baikal Academy")
+    with translation.override("zh-hans"):
+        organization.name_zh_hans = "贝加尔科学院"
+        organization.save()
+        assert organization.name == "贝加尔科学院"
+    with connection.cursor() as cursor:  # the column itself, not the translated field
+        cursor.execute("SELECT name, name_zh_hans FROM members_organization")
+        assert cursor.fetchall() == [("Baikal Academy", "贝加尔科学院")]
+    latest = organization.history.order_by("-history_id").first()
+    assert (latest.name_en, latest.name_zh_hans) == ("Baikal Academy", "贝加尔科学院")
