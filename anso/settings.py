@@ -57,6 +57,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = os.environ.get("SITE_NAME", "ANSO Working Group")
 
 INSTALLED_APPS = [
+    # Before the admin: its admin classes and static files extend the admin's.
+    "modeltranslation",
     "anso.apps.AdminConfig",  # django.contrib.admin with the two-factor admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -144,7 +146,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+# Content in both languages (django-modeltranslation): each translated field has a column per
+# language (`title_en`, `title_zh_hans`); a value missing in Chinese falls back to English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from anso.admin_tools import (
@@ -33,6 +34,12 @@ from .attendance.selectors import attendance_counts
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 
 
+def both(field: str) -> tuple[str, str]:
+    """A translated field's English and Chinese columns: side by side in a form, both searched
+    in a list."""
+    return (f"{field}_en", f"{field}_zh_hans")
+
+
 class AgendaItemMeetingFilter(MeetingListFilter):
     meeting_path = "session__meeting"
 
@@ -41,7 +48,7 @@ class SpeakerMeetingFilter(MeetingListFilter):
     meeting_path = "item__session__meeting"
 
 
-class SessionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+class SessionInline(PreloadedAutocompleteInlineMixin, TranslationTabularInline):
     model = Session
     fields = [
         "order",
@@ -61,7 +68,7 @@ class SessionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("meeting__body", "chair")
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(TranslationTabularInline):
     model = Decision
     fields = ["order", "text"]
     extra = 0
@@ -71,7 +78,7 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
+class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "start_date",
@@ -82,18 +89,31 @@ class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
         "attended_count",
     ]
     list_filter = ["is_published", "body", ("country", CountryOrRegionFilter)]
-    search_fields = ["title", "venue", "city", "summary"]
+    # Either language finds it (a translated field's lookup searches only the active one).
+    search_fields = [
+        *both("title"),
+        *both("venue"),
+        *both("city"),
+        *both("summary"),
+    ]
     autocomplete_fields = ["body"]
     date_hierarchy = "start_date"
     # No list_select_related: no column shows the body (the title names it already).
     ordering = ["-start_date"]
-    readonly_fields = ["title", "attendance_from_records", "records_in_admin"]
+    readonly_fields = ["title_en", "title_zh_hans", "attendance_from_records", "records_in_admin"]
     inlines = [RegistrationWindowInline, SessionInline, ParticipationInline, DecisionInline]
+    # Each translated field in English and Chinese side by side, on one line.
     fieldsets = [
-        (None, {"fields": ["body", "number", "title", "slug", "is_published"]}),
-        (_("When and where"), {"fields": ["start_date", "end_date", "venue", "city", "country"]}),
-        (None, {"fields": ["summary"]}),
-        (_("Attendance"), {"fields": ["reported_attendance", "attendance_from_records"]}),
+        (None, {"fields": ["body", "number", both("title"), "slug", "is_published"]}),
+        (
+            _("When and where"),
+            {"fields": ["start_date", "end_date", both("venue"), both("city"), "country"]},
+        ),
+        (None, {"fields": [both("summary")]}),
+        (
+            _("Attendance"),
+            {"fields": [both("reported_attendance"), "attendance_from_records"]},
+        ),
         (None, {"fields": ["records_in_admin"]}),
     ]
 
@@ -180,7 +200,7 @@ class MeetingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
         }
 
 
-class AgendaItemInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+class AgendaItemInline(PreloadedAutocompleteInlineMixin, TranslationTabularInline):
     model = AgendaItem
     fields = ["order", "kind", "title", "action"]
     autocomplete_fields = ["action"]
@@ -192,10 +212,16 @@ class AgendaItemInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
+class SessionAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "order", "kind", "date", "chair"]
     list_filter = ["kind", MeetingListFilter]
-    search_fields = ["title", "meeting__title", "chair__given_name", "chair__family_name"]
+    search_fields = [
+        *both("title"),
+        *both("meeting__title"),
+        "chair__given_name",
+        "chair__family_name",
+        "chair__name_original",
+    ]
     autocomplete_fields = ["meeting", "chair"]
     date_hierarchy = "date"
     list_select_related = ["meeting", "chair"]
@@ -214,10 +240,15 @@ class SpeakerInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(LongListAdminMixin, SimpleHistoryAdmin):
+class AgendaItemAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["title", "session", "order", "kind", "action", "speaker_names"]
     list_filter = ["kind", AgendaItemMeetingFilter]
-    search_fields = ["title", "description", "session__title", "session__meeting__title"]
+    search_fields = [
+        *both("title"),
+        *both("description"),
+        *both("session__title"),
+        *both("session__meeting__title"),
+    ]
     autocomplete_fields = ["session", "action"]
     list_select_related = ["session__meeting", "action"]
     ordering = ["-session__meeting__start_date", "session__order", "order"]
@@ -235,7 +266,13 @@ class AgendaItemAdmin(LongListAdminMixin, SimpleHistoryAdmin):
 class SpeakerAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     list_display = ["person", "capacity", "item", "meeting"]
     list_filter = [SpeakerMeetingFilter]
-    search_fields = ["person__given_name", "person__family_name", "capacity", "item__title"]
+    search_fields = [
+        "person__given_name",
+        "person__family_name",
+        "person__name_original",
+        "capacity",
+        *both("item__title"),
+    ]
     autocomplete_fields = ["item", "person"]
     list_select_related = ["person", "item__session__meeting"]
     ordering = ["-item__session__meeting__start_date", "item__session__order", "item__order"]
@@ -246,10 +283,10 @@ class SpeakerAdmin(LongListAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
+class DecisionAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "order"]
     list_filter = ["meeting__body"]
-    search_fields = ["text", "meeting__title"]
+    search_fields = [*both("text"), *both("meeting__title")]
     autocomplete_fields = ["meeting"]
     date_hierarchy = "meeting__start_date"
     list_select_related = ["meeting"]
@@ -257,14 +294,23 @@ class DecisionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["order", "title", "status", "endorsed_by", "endorsed_at"]
     list_display_links = ["title"]
     list_filter = ["status"]
-    search_fields = ["title", "description"]
+    search_fields = [*both("title"), *both("description")]
     autocomplete_fields = ["endorsed_by", "endorsed_at"]
     list_select_related = ["endorsed_by__meeting", "endorsed_at"]
-    ordering = ["order", "title"]
+    ordering = ["order", "title_en"]
+    fields = [
+        "order",
+        both("title"),
+        "slug",
+        both("description"),
+        "status",
+        "endorsed_by",
+        "endorsed_at",
+    ]
 
 
 # The members' positions, with a filter only meetings can offer: held on a meeting's first day.

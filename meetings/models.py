@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from anso.languages import SavedInEnglish
 from anso.slugs import unique_slug
 from members.models import Body, BodyKind, Person
 
@@ -34,11 +36,43 @@ __all__ = [
 
 def meeting_title(body: Body, number: int) -> str:
     """ "1st ANSO Working Group Meeting"; a General Assembly is a meeting by its name alone
-    ("1st ANSO General Assembly")."""
-    title = f"{ordinal(number)} {body.name}"
+    ("1st ANSO General Assembly"). In English whatever the active language."""
+    with translation.override("en"):
+        title = f"{ordinal(number)} {body.name_en or body.name}"
     if body.kind != BodyKind.GENERAL_ASSEMBLY:
         title += " Meeting"
     return title
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1 -> 一, 10 -> 十, 11 -> 十一, 21 -> 二十一, 100 -> 一百, 105 -> 一百零五 (1 to 9999)."""
+    if not 0 < number < 10000:
+        raise ValueError(f"{number} is outside 1-9999")
+    out, pending_zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, number = divmod(number, value)
+        if digit:
+            if pending_zero:
+                out += "零"
+            out += _DIGITS[digit] + unit
+            pending_zero = False
+        elif out:
+            pending_zero = True
+    return out[1:] if out.startswith("一十") else out  # 十一, not 一十一
+
+
+def meeting_title_zh(body: Body, number: int) -> str:
+    """ "ANSO工作组第一次会议"; a General Assembly: "ANSO第一届全体大会". Empty when the body has
+    no Chinese name (the page then shows the English title, marked as English)."""
+    name = body.name_zh_hans or ""
+    if not name:
+        return ""
+    if body.kind == BodyKind.GENERAL_ASSEMBLY and name.endswith("全体大会"):
+        return f"{name.removesuffix('全体大会')}第{chinese_numeral(number)}届全体大会"
+    return f"{name}第{chinese_numeral(number)}次会议"
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -52,7 +86,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(end_date__lt=today).order_by("-start_date")
 
 
-class Meeting(models.Model):
+class Meeting(SavedInEnglish, models.Model):
     body = models.ForeignKey(
         Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings"
     )
@@ -121,9 +155,12 @@ class Meeting(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.title = meeting_title(self.body, self.number)
+        # Both languages at once, whichever is active (assigning `title` would set only the
+        # active language's column).
+        self.title_en = meeting_title(self.body, self.number)
+        self.title_zh_hans = meeting_title_zh(self.body, self.number) or None
         if not self.slug:
-            self.slug = unique_slug(self, self.title, max_length=120)
+            self.slug = unique_slug(self, self.title_en, max_length=120)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -147,7 +184,7 @@ class SessionKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Session(models.Model):
+class Session(SavedInEnglish, models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="sessions"
     )
@@ -220,7 +257,7 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", _("dropped")
 
 
-class Decision(models.Model):
+class Decision(SavedInEnglish, models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions"
     )
@@ -248,7 +285,7 @@ class Decision(models.Model):
         return f"{self.meeting.get_absolute_url()}#decision-{self.order}"
 
 
-class Action(models.Model):
+class Action(SavedInEnglish, models.Model):
     """An item of the action plan ("the ANSO future actions")."""
 
     order = models.PositiveSmallIntegerField(_("order"), default=1)
@@ -279,7 +316,7 @@ class Action(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["order", "title"]
+        ordering = ["order", "title_en"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
 
@@ -288,7 +325,7 @@ class Action(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.title, max_length=120)
+            self.slug = unique_slug(self, self.title_en or self.title, max_length=120)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -304,7 +341,7 @@ class AgendaItemKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class AgendaItem(models.Model):
+class AgendaItem(SavedInEnglish, models.Model):
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="items"
     )

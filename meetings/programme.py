@@ -19,7 +19,7 @@ The markup is the one the page had (`templates/meetings/meeting_detail.html` ins
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape  # Django's escape() is this, wrapped for lazy strings: a third slower
 from urllib.parse import quote
 
@@ -29,12 +29,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from anso.dates import format_date
+from anso.languages import lang_attribute
 from members.names import display_name
 
 from .models import ActionStatus, AgendaItemKind
 
 #: The person fields a programme reads for a chair or a speaker (with `slug` for the link).
-PERSON_FIELDS = ("honorific", "given_name", "family_name", "name_order")
+PERSON_FIELDS = ("honorific", "given_name", "family_name", "name_order", "name_original")
 
 
 @dataclass
@@ -46,12 +47,16 @@ class Programme:
       chair_slug, *chair's PERSON_FIELDS), in order;
     - items: (pk, session_id, kind, title, description, action_title, action_slug, action_id,
       action_order, action_status), in order;
-    - speakers: (item_id, capacity, person_id, slug, *PERSON_FIELDS), in order.
+    - speakers: (item_id, capacity, person_id, slug, *PERSON_FIELDS), in order;
+    - marks: the language of each session title ("session"), item title ("item"), description
+      ("description") and action title ("action"), in the rows' order, where the text shown
+      is the English one in place of a missing translation (else None).
     """
 
     sessions: Sequence[tuple]
     items: Sequence[tuple]
     speakers: Sequence[tuple]
+    marks: dict[str, list] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.sessions)
@@ -61,14 +66,19 @@ class Programme:
 
     def actions(self) -> list["PresentedAction"]:
         """The actions of the plan presented or discussed, each once, in plan order."""
+        marks = self.marks.get("action") or [None] * len(self.items)
         actions = {
-            row[7]: (row[8], row[5], row[6], row[9]) for row in self.items if row[7] is not None
+            row[7]: (row[8], row[5], row[6], row[9], lang)
+            for row, lang in zip(self.items, marks, strict=True)
+            if row[7] is not None
         }
         url = url_by_slug("meetings:action_detail")
         statuses = dict(ActionStatus.choices)
         return [
-            PresentedAction(title=title, url=url(slug), status=statuses.get(status, status))
-            for _, title, slug, status in sorted(actions.values(), key=lambda a: a[:2])
+            PresentedAction(
+                title=title, url=url(slug), status=statuses.get(status, status), lang=lang
+            )
+            for _, title, slug, status, lang in sorted(actions.values(), key=lambda a: a[:2])
         ]
 
 
@@ -79,6 +89,8 @@ class PresentedAction:
     title: str
     url: str
     status: str
+    #: "en" where the title is the English one in place of a missing translation.
+    lang: str | None = None
 
 
 def url_by_slug(name: str) -> Callable[[str], str]:
@@ -155,22 +167,30 @@ def _items_html(programme: Programme, links: dict[int, str]) -> dict[int, list[s
     descriptions = escape_each([row[4] for row in items])
     action_titles = escape_each([row[5] for row in items])
     action_urls = escape_each([action_url(row[6]) if row[6] else "" for row in items])
+    unmarked = [None] * len(items)
+    title_langs, description_langs, action_langs = (
+        [lang_attribute(lang) for lang in programme.marks.get(kind) or unmarked]
+        for kind in ("item", "description", "action")
+    )
     by_session: dict[int, list[str]] = defaultdict(list)
     for index, (pk, session, kind, *_) in enumerate(items):
         out = by_session[session]
         out.append(
             f'<li id="item-{pk}" class="border-top pt-2 mt-2">'
             f'<span class="badge text-bg-secondary">{kinds.get(kind) or escape(kind)}</span> '
-            f'<span class="fw-semibold">{titles[index]}</span>\n'
+            f'<span class="fw-semibold"{title_langs[index]}>{titles[index]}</span>\n'
         )
         if pk in speakers:
             out.append(speakers[pk])
         if descriptions[index]:
-            out.append(f'<div class="small">{linebreaks_escaped(descriptions[index])}</div>')
+            out.append(
+                f'<div class="small"{description_langs[index]}>'
+                f"{linebreaks_escaped(descriptions[index])}</div>"
+            )
         if action_titles[index]:
             out.append(
-                f'<p class="small mb-0">{action_label} <a href="{action_urls[index]}">'
-                f"{action_titles[index]}</a></p>"
+                f'<p class="small mb-0">{action_label} <a href="{action_urls[index]}"'
+                f"{action_langs[index]}>{action_titles[index]}</a></p>"
             )
         out.append("</li>\n")
     return by_session
@@ -209,6 +229,9 @@ def programme_html(programme: Programme) -> SafeString:
     chair_label = escape(gettext("Chair:"))
     sessions = programme.sessions
     titles = escape_each([row[2] for row in sessions])
+    title_langs = [lang_attribute(lang) for lang in programme.marks.get("session") or []] or [
+        ""
+    ] * len(sessions)
     capacities = escape_each([row[6] for row in sessions])
     formatted: dict = {}
     out: list[str] = []
@@ -216,7 +239,8 @@ def programme_html(programme: Programme) -> SafeString:
         out.append(
             f'<article id="session-{order}" class="card mb-3 session" '
             f'aria-labelledby="session-{order}-title">\n<div class="card-body">\n'
-            f'<h3 id="session-{order}-title" class="h5 card-title">{titles[index]}</h3>\n'
+            f'<h3 id="session-{order}-title" class="h5 card-title"{title_langs[index]}>'
+            f"{titles[index]}</h3>\n"
         )
         if date or start_time:
             out.append(_when_html(date, start_time, end_time, formatted))

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django_countries.fields import Country
 
+from anso.languages import language_columns, language_picker
 from members.models import Organization, Person
 
 from .attendance.models import Participation, ParticipationStatus
@@ -42,37 +43,54 @@ def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = Non
 
 def meeting_programme(*, meeting: Meeting) -> Programme:
     """The meeting's sessions in order with their chairs, agenda items, speakers and actions,
-    as plain rows: three queries, however long the programme (one without sessions)."""
+    as plain rows: three queries, however long the programme (one without sessions). Each
+    text is read in every language: the rows hold the one the page shows, the English one
+    where the translation is missing (`Programme.marks` says which, to mark it `lang="en"`)."""
     chair = ("chair_id", "chair__slug", *(f"chair__{name}" for name in PERSON_FIELDS))
     person = ("person_id", "person__slug", *(f"person__{name}" for name in PERSON_FIELDS))
-    sessions = list(
+    titles, descriptions = language_columns("title"), language_columns("description")
+    shown = language_picker()
+    n = len(titles)
+    marks: dict[str, list] = {"session": [], "item": [], "description": [], "action": []}
+    sessions = []
+    for pk, order, *rest in (
         Session.objects.filter(meeting=meeting)
         .order_by("order")
         .values_list(
-            "pk", "order", "title", "date", "start_time", "end_time", "chair_capacity", *chair
+            "pk", "order", *titles, "date", "start_time", "end_time", "chair_capacity", *chair
         )
-    )
+    ):
+        title, lang = shown(rest[:n])
+        marks["session"].append(lang)
+        sessions.append((pk, order, title, *rest[n:]))
     if not sessions:
         return Programme(sessions=[], items=[], speakers=[])
-    items = AgendaItem.objects.filter(session__meeting=meeting).order_by("order", "pk")
+    items = []
+    for pk, session_id, kind, *texts, slug, action_id, action_order, status in (
+        AgendaItem.objects.filter(session__meeting=meeting)
+        .order_by("order", "pk")
+        .values_list(
+            "pk", "session_id", "kind", *titles, *descriptions,
+            *(f"action__{column}" for column in titles),
+            "action__slug", "action_id", "action__order", "action__status",
+        )
+    ):  # fmt: skip
+        title, title_lang = shown(texts[:n])
+        description, description_lang = shown(texts[n : 2 * n])
+        action_title, action_lang = shown(texts[2 * n :])
+        marks["item"].append(title_lang)
+        marks["description"].append(description_lang)
+        marks["action"].append(action_lang)
+        items.append(
+            (pk, session_id, kind, title, description, action_title or None, slug, action_id,
+             action_order, status)
+        )  # fmt: skip
     speakers = Speaker.objects.filter(item__session__meeting=meeting).order_by("order", "pk")
     return Programme(
         sessions=sessions,
-        items=list(
-            items.values_list(
-                "pk",
-                "session_id",
-                "kind",
-                "title",
-                "description",
-                "action__title",
-                "action__slug",
-                "action_id",
-                "action__order",
-                "action__status",
-            )
-        ),
+        items=items,
         speakers=list(speakers.values_list("item_id", "capacity", *person)),
+        marks=marks,
     )
 
 
@@ -163,7 +181,8 @@ def action_list() -> list[Action]:
             total=Window(Count("pk"), **per_action),
         )
         .filter(rank__lte=LATEST_PRESENTATIONS)
-        .only("title", "action_id", "session__meeting__title", "session__meeting__slug",
+        .only(*language_columns("title"), "action_id", "session__meeting__slug",
+              *(f"session__meeting__{column}" for column in language_columns("title")),
               "session__meeting__start_date")
         .order_by("action_id", "rank")
     )  # fmt: skip

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from anso.admin_tools import (
@@ -59,7 +60,9 @@ class PositionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(
+    LongListAdminMixin, SpreadsheetAdminMixin, TranslationAdmin, SimpleHistoryAdmin
+):
     resource_classes = [OrganizationResource]
     list_display = [
         "name",
@@ -72,13 +75,28 @@ class OrganizationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistory
         "is_sample",
     ]
     list_filter = ["membership_status", "kind", "is_sample", ("country", CountryOrRegionFilter)]
-    search_fields = ["name", "short_name"]
+    # Either language finds it (a translated field's lookup searches only the active one).
+    search_fields = ["name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans"]
     autocomplete_fields = ["parent"]
     date_hierarchy = "joined_on"
     list_select_related = ["parent"]
-    ordering = ["name"]
+    ordering = ["name_en"]
+    # Each translated field in English and Chinese side by side, on one line.
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "slug", "kind", "country", "parent", "website"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("name_en", "name_zh_hans"),
+                    ("short_name_en", "short_name_zh_hans"),
+                    "slug",
+                    "kind",
+                    "country",
+                    "parent",
+                    "website",
+                ]
+            },
+        ),
         (_("Membership"), {"fields": ["membership_status", "joined_on", "left_on"]}),
         (None, {"fields": ["is_sample"]}),
     ]
@@ -89,7 +107,14 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
     resource_classes = [PersonResource, ContactPersonResource]
     list_display = ["display_name", "organization", country_name, "email", "is_sample"]
     list_filter = ["is_sample", "name_order", ("country", CountryOrRegionFilter)]
-    search_fields = ["given_name", "family_name", "email", "organization__name"]
+    search_fields = [
+        "given_name",
+        "family_name",
+        "name_original",
+        "email",
+        "organization__name_en",
+        "organization__name_zh_hans",
+    ]
     autocomplete_fields = ["organization"]
     list_select_related = ["organization"]
     ordering = ["family_name", "given_name"]
@@ -97,7 +122,15 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
     fieldsets = [
         (
             None,
-            {"fields": ["honorific", "given_name", "family_name", "name_order", "slug"]},
+            {
+                "fields": [
+                    "honorific",
+                    ("given_name", "family_name"),
+                    "name_order",
+                    "name_original",
+                    "slug",
+                ]
+            },
         ),
         (_("Contact (never shown publicly)"), {"fields": ["email", "phone"]}),
         (None, {"fields": ["organization", "country", "is_sample"]}),
@@ -112,13 +145,14 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
 
 
 @admin.register(Body)
-class BodyAdmin(SimpleHistoryAdmin):
+class BodyAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "organization"]
     list_filter = ["kind"]
-    search_fields = ["name", "organization__name"]
+    fields = [("name_en", "name_zh_hans"), "kind", "organization", "slug", "description"]
+    search_fields = ["name_en", "name_zh_hans", "organization__name_en"]
     autocomplete_fields = ["organization"]
     list_select_related = ["organization"]
-    ordering = ["organization__name", "kind"]
+    ordering = ["organization__name_en", "kind"]
 
 
 @admin.register(Position)
@@ -139,9 +173,11 @@ class PositionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     search_fields = [
         "person__given_name",
         "person__family_name",
+        "person__name_original",
         "title",
-        "organization__name",
-        "appointed_by__name",
+        "organization__name_en",
+        "organization__name_zh_hans",
+        "appointed_by__name_en",
     ]
     autocomplete_fields = ["person", "body", "organization", "appointed_by"]
     date_hierarchy = "start_date"

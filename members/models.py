@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from anso.languages import SavedInEnglish
 from anso.slugs import unique_slug
 
 from .names import NameOrder, PersonName
@@ -68,7 +69,7 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
-class Organization(models.Model):
+class Organization(SavedInEnglish, models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
@@ -105,7 +106,9 @@ class Organization(models.Model):
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        # By the English name in every language (a translated field's ordering would follow
+        # the active language, and put organizations without a Chinese name together).
+        ordering = ["name_en"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         constraints = [
@@ -133,7 +136,10 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.short_name or self.name)
+            # From the English name, whichever language is active.
+            self.slug = unique_slug(
+                self, self.short_name_en or self.name_en or self.short_name or self.name
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -145,10 +151,14 @@ class Organization(models.Model):
 
     def clean(self):
         errors = {}
-        if self.name:
-            clash = Organization.objects.filter(name__iexact=self.name).exclude(pk=self.pk)
-            if clash.exists():
-                errors["name"] = _("An organization with this name already exists.")
+        # Each language's name is checked against the names in that language; the error goes
+        # to the field the admin shows (`name_en`, `name_zh_hans`).
+        for field in ("name_en", "name_zh_hans"):
+            value = getattr(self, field, None)
+            if value:
+                others = Organization.objects.exclude(pk=self.pk)
+                if others.filter(**{f"{field}__iexact": value}).exists():
+                    errors[field] = _("An organization with this name already exists.")
         if self.joined_on and self.left_on and self.left_on < self.joined_on:
             errors["left_on"] = _("An organization cannot leave before it joined.")
         if self.parent_id and self.pk and self.parent_id == self.pk:
@@ -198,7 +208,7 @@ class Person(PersonName):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         if not self.slug:
-            self.slug = unique_slug(self, self.full_name)
+            self.slug = unique_slug(self, self.full_name or self.name_original)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -219,7 +229,7 @@ class BodyKind(models.TextChoices):
     WORKING_GROUP = "working_group", _("Working Group")
 
 
-class Body(models.Model):
+class Body(SavedInEnglish, models.Model):
     """A body of the alliance: its General Assembly, Governing Board, Secretariat or Working
     Group."""
 
@@ -238,7 +248,7 @@ class Body(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["organization__name", "kind"]
+        ordering = ["organization__name_en", "kind"]
         verbose_name = _("body")
         verbose_name_plural = _("bodies")
         constraints = [
@@ -254,7 +264,7 @@ class Body(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.name)
+            self.slug = unique_slug(self, self.name_en or self.name)
         super().save(*args, **kwargs)
 
 

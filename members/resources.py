@@ -1,9 +1,12 @@
 """Spreadsheets in and out (django-import-export) for organizations and people.
 
 Imports match existing records instead of duplicating them: organizations by name or short
-name (case-insensitive), people by email. Every lookup is loaded once per file, not once per
-row. Values a person can get wrong (country, dates, choices, organization) fail the row with a
-message that names the value; an import with any failing row is rolled back as a whole.
+name (case-insensitive, in English or Chinese), people by email. Translated text has a column
+per language: `name` (English) and `name_zh_hans` (Chinese), `short_name` and
+`short_name_zh_hans`; a person's name in its own script is `name_original`. Every lookup is
+loaded once per file, not once per row. Values a person can get wrong (country, dates,
+choices, organization) fail the row with a message that names the value; an import with any
+failing row is rolled back as a whole.
 """
 
 from django.core.exceptions import ValidationError
@@ -26,7 +29,8 @@ from .models import MembershipStatus, Organization, OrganizationKind, Person, Po
 
 
 class OrganizationLookup:
-    """All organizations by lower-cased name and short name, loaded in one query."""
+    """All organizations by lower-cased name and short name, in both languages, loaded in one
+    query."""
 
     def __init__(self):
         self.by_key: dict[str, Organization] = {}
@@ -34,9 +38,12 @@ class OrganizationLookup:
             self.add(organization)
 
     def add(self, organization: Organization) -> None:
-        self.by_key[organization.name.lower()] = organization
-        if organization.short_name:
-            self.by_key.setdefault(organization.short_name.lower(), organization)
+        for name in (organization.name_en, organization.name_zh_hans):
+            if name:
+                self.by_key[name.lower()] = organization
+        for short_name in (organization.short_name_en, organization.short_name_zh_hans):
+            if short_name:
+                self.by_key.setdefault(short_name.lower(), organization)
 
     def find(self, value) -> Organization | None:
         return self.by_key.get(("" if value is None else str(value)).strip().lower())
@@ -55,18 +62,27 @@ class OrganizationWidget(LookupWidget):
         return organization
 
     def render(self, value, obj=None, **kwargs):
-        return value.name if value else ""
+        return value.name_en if value else ""
 
 
 class OrganizationInstanceLoader(BaseInstanceLoader):
     def get_instance(self, row):
         lookup = self.resource.organizations
-        return lookup.find(row.get("name")) or lookup.find(row.get("short_name"))
+        return next(filter(None, (lookup.find(row.get(key)) for key in TRANSLATED_COLUMNS)), None)
+
+
+#: The columns of the translated fields: English under the field's name, Chinese beside it.
+TRANSLATED_COLUMNS = ("name", "name_zh_hans", "short_name", "short_name_zh_hans")
 
 
 class OrganizationResource(AllOrNothingMixin, resources.ModelResource):
-    name = fields.Field(attribute="name", column_name="name")
-    short_name = fields.Field(attribute="short_name", column_name="short_name")
+    # The language columns by name: `name` is English whatever the admin's language.
+    name = fields.Field(attribute="name_en", column_name="name")
+    name_zh_hans = fields.Field(attribute="name_zh_hans", column_name="name_zh_hans")
+    short_name = fields.Field(attribute="short_name_en", column_name="short_name")
+    short_name_zh_hans = fields.Field(
+        attribute="short_name_zh_hans", column_name="short_name_zh_hans"
+    )
     kind = fields.Field(
         attribute="kind",
         column_name="kind",
@@ -88,7 +104,9 @@ class OrganizationResource(AllOrNothingMixin, resources.ModelResource):
         model = Organization
         fields = (
             "name",
+            "name_zh_hans",
             "short_name",
+            "short_name_zh_hans",
             "kind",
             "country",
             "membership_status",
@@ -103,7 +121,7 @@ class OrganizationResource(AllOrNothingMixin, resources.ModelResource):
         skip_unchanged = True
 
     def get_queryset(self):
-        return Organization.objects.order_by("name")
+        return Organization.objects.order_by("name_en")
 
     def before_import(self, dataset, **kwargs):
         normalise_headers(dataset)
@@ -113,9 +131,12 @@ class OrganizationResource(AllOrNothingMixin, resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         if not (row.get("name") or "").strip():
             raise ValidationError(_("The name is required."))
-        for key in ("name", "short_name", "website"):
+        for key in ("name", "short_name", "short_name_zh_hans", "website"):
             if key in row and row[key] is None:
                 row[key] = ""
+        # No Chinese name is NULL, not "": the names are unique.
+        if "name_zh_hans" in row:
+            row["name_zh_hans"] = str(row["name_zh_hans"] or "").strip() or None
 
     def after_save_instance(self, instance, row, **kwargs):
         # A later row of the same file naming this organization updates it, not a duplicate.
@@ -135,6 +156,7 @@ class PersonResource(AllOrNothingMixin, resources.ModelResource):
     honorific = fields.Field(attribute="honorific", column_name="honorific")
     given_name = fields.Field(attribute="given_name", column_name="given_name")
     family_name = fields.Field(attribute="family_name", column_name="family_name")
+    name_original = fields.Field(attribute="name_original", column_name="name_original")
     email = fields.Field(attribute="email", column_name="email")
     phone = fields.Field(attribute="phone", column_name="phone")
     organization = fields.Field(attribute="organization", column_name="organization")
@@ -146,6 +168,7 @@ class PersonResource(AllOrNothingMixin, resources.ModelResource):
             "honorific",
             "given_name",
             "family_name",
+            "name_original",
             "email",
             "phone",
             "organization",
@@ -181,7 +204,7 @@ class PersonResource(AllOrNothingMixin, resources.ModelResource):
         row["email"] = email
         if not (row.get("family_name") or "").strip():
             raise ValidationError(_("The family name is required."))
-        for key in ("honorific", "given_name", "phone"):
+        for key in ("honorific", "given_name", "name_original", "phone"):
             if key in row and row[key] is None:
                 row[key] = ""
 
@@ -193,9 +216,13 @@ class ContactPersonResource(resources.ModelResource):
     honorific = fields.Field(attribute="person__honorific", column_name="honorific")
     given_name = fields.Field(attribute="person__given_name", column_name="given_name")
     family_name = fields.Field(attribute="person__family_name", column_name="family_name")
+    name_original = fields.Field(attribute="person__name_original", column_name="name_original")
     email = fields.Field(attribute="person__email", column_name="email")
     phone = fields.Field(attribute="person__phone", column_name="phone")
-    appointed_by = fields.Field(attribute="appointed_by__name", column_name="appointed_by")
+    appointed_by = fields.Field(attribute="appointed_by__name_en", column_name="appointed_by")
+    appointed_by_zh_hans = fields.Field(
+        attribute="appointed_by__name_zh_hans", column_name="appointed_by_zh_hans"
+    )
     country = fields.Field(
         attribute="appointed_by__country", column_name="country", widget=CountryWidget()
     )
@@ -207,9 +234,11 @@ class ContactPersonResource(resources.ModelResource):
             "honorific",
             "given_name",
             "family_name",
+            "name_original",
             "email",
             "phone",
             "appointed_by",
+            "appointed_by_zh_hans",
             "country",
             "since",
         )
@@ -220,7 +249,7 @@ class ContactPersonResource(resources.ModelResource):
             Position.objects.working_group_members(timezone.localdate())
             .filter(role=Role.CONTACT_PERSON)
             .select_related("person", "appointed_by")
-            .order_by("appointed_by__name", "person__family_name")
+            .order_by("appointed_by__name_en", "person__family_name")
         )
 
     def filter_export(self, queryset, **kwargs):

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django_countries.fields import Country
 
+from anso.languages import language_columns
+
 from .models import Organization, Person, Position, Role
 
 
@@ -44,7 +46,7 @@ def working_group_organizations(*, date: datetime.date) -> QuerySet[Organization
     """The organizations that appointed a listed member of the working group on `date`, by
     name: the roster is paged over these, in the query."""
     appointing = working_group_positions(date=date).values("appointed_by")
-    return Organization.objects.filter(pk__in=appointing).order_by("name", "pk")
+    return Organization.objects.filter(pk__in=appointing).order_by("name_en", "pk")
 
 
 def working_group_roster(
@@ -84,7 +86,8 @@ def working_group_member_count(*, date: datetime.date) -> int:
 
 
 _DIRECTORY_SHOWN = ("id", "name", "short_name", "slug", "kind", "country", "joined_on",
-                    "membership_status")  # fmt: skip
+                    "membership_status", *language_columns("name"),
+                    *language_columns("short_name"))  # fmt: skip
 #: The fields of an organization the directory shows, in the model's order (as
 #: `Model.from_db` takes them).
 _DIRECTORY_FIELDS = [

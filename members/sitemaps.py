@@ -7,4 +7,4 @@ class OrganizationSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Organization.objects.current_members().order_by("name")
+        return Organization.objects.current_members().order_by("name_en")

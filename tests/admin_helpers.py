@@ -1,6 +1,7 @@
 """Posting to admin add and change views, inline management forms included."""
 
 from django.test import Client
+from django.utils import translation
 
 
 def inline_management_data(client: Client, url: str) -> dict[str, str]:
@@ -32,3 +33,12 @@ def form_errors(response) -> dict[str, list[str]]:
     return {
         field: list(errors) for field, errors in response.context["adminform"].form.errors.items()
     }
+
+
+def get_in_language(client: Client, language: str, path):
+    """GET the page `path()` gives (called with `language` active, so that a language prefix
+    in the URL is the right one) in `language`, as a browser asking for it would. The
+    language active before is active again after (the middleware's choice does not leak into
+    the rest of the test)."""
+    with translation.override(language):
+        return client.get(path(), headers={"accept-language": language})

@@ -5,10 +5,12 @@ from fnmatch import fnmatchcase
 
 from django import template
 from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anso import dates
+from anso.languages import fallback_lang, lang_attribute
 
 register = template.Library()
 
@@ -103,3 +105,11 @@ def canonical_url(context, obj=None) -> str:
         return ""
     path = obj.get_absolute_url() if obj is not None else request.path
     return request.build_absolute_uri(path)
+
+
+@register.simple_tag
+def lang_of(obj, field: str) -> str:
+    """` lang="en"` inside the tag of an element showing `obj.<field>` when the active language
+    shows the English value in place of a missing translation; nothing otherwise:
+    `<h1{% lang_of meeting "title" %}>{{ meeting.title }}</h1>`."""
+    return mark_safe(lang_attribute(fallback_lang(obj, field)))  # noqa: S308 (escaped)

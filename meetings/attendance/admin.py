@@ -72,9 +72,11 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
     search_fields = [
         "person__given_name",
         "person__family_name",
+        "person__name_original",
         "person__email",
-        "organization__name",
-        "organization__short_name",
+        "organization__name_en",
+        "organization__name_zh_hans",
+        "organization__short_name_en",
     ]
     autocomplete_fields = ["meeting", "person", "organization"]
     list_select_related = ["person", "meeting", "organization"]

@@ -1,7 +1,8 @@
 """Spreadsheets in and out (django-import-export) for meeting participants.
 
 One row per person at a meeting: meeting (slug or title), email, honorific, given_name,
-family_name, organization (name or short name; a name not in the list is kept as typed),
+family_name, name_original (the name in its own script), organization (name or short name,
+in English or Chinese; a name not in the list is kept as typed),
 country (ISO code or name), capacity, status, listed_publicly (yes/no).
 
 People are matched by email and created in bulk when new; participations are created and
@@ -10,13 +11,13 @@ runs the import (anso/imports.py). Any failing row rolls the whole import back.
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 from simple_history.utils import bulk_create_with_history
 
 from anso import cache_tags
+from anso.slugs import readable_slug
 from anso.spreadsheets.widgets import (
     AllOrNothingMixin,
     ChoiceWidget,
@@ -79,7 +80,7 @@ class OrganizationOrNoneWidget(LookupWidget):
         return self.resource.organizations.find(value)
 
     def render(self, value, obj=None, **kwargs):
-        return value.name if value else ""
+        return value.name_en if value else ""
 
 
 class ParticipationInstanceLoader(BaseInstanceLoader):
@@ -101,6 +102,9 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
     )
     family_name = fields.Field(
         attribute="person__family_name", column_name="family_name", readonly=True
+    )
+    name_original = fields.Field(
+        attribute="person__name_original", column_name="name_original", readonly=True
     )
     organization = fields.Field(attribute="organization", column_name="organization")
     organization_name = fields.Field(attribute="organization_name", column_name="organization_name")
@@ -127,6 +131,7 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
             "honorific",
             "given_name",
             "family_name",
+            "name_original",
             "organization",
             "organization_name",
             "country",
@@ -162,8 +167,10 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
         required_columns(dataset, ("meeting", "email", "family_name"))
         keys = {_text(value).lower() for value in dataset["meeting"]} - {""}
         self.meetings = {}
-        for meeting in Meeting.objects.all().only("pk", "slug", "title", "start_date"):
-            for key in (meeting.slug.lower(), meeting.title.lower()):
+        meetings = Meeting.objects.only("pk", "slug", "title_en", "title_zh_hans", "start_date")
+        for meeting in meetings:
+            titles = (meeting.title_en or "", meeting.title_zh_hans or "")
+            for key in (meeting.slug.lower(), *(title.lower() for title in titles if title)):
                 if key in keys:
                     self.meetings[key] = meeting
         self.organizations = OrganizationLookup()
@@ -204,11 +211,12 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
                     honorific=_text(row.get("honorific"))[:20],
                     given_name=_text(row.get("given_name"))[:100],
                     family_name=_text(row.get("family_name"))[:100],
+                    name_original=_text(row.get("name_original"))[:100],
                     email=email,
                     organization=self.organizations.find(row.get("organization")),
                     country=country_code,
                 )
-                person.slug = self._free_slug(person.full_name, taken)
+                person.slug = self._free_slug(person.full_name or person.name_original, taken)
                 created.append(person)
             for person in bulk_create_with_history(created, Person, batch_size=500):
                 people[person.email] = person
@@ -219,7 +227,7 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
 
     @staticmethod
     def _free_slug(name: str, taken: set[str]) -> str:
-        base = slugify(name)[:74].strip("-") or "person"
+        base = readable_slug(name, max_length=74) or "person"
         candidate, n = base, 2
         while candidate in taken:
             candidate = f"{base}-{n}"

@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from django_countries.fields import Country
 
 from anso.dates import format_datetime
+from anso.languages import localized_columns
 
 from ..models import Meeting
 from .models import (
@@ -168,14 +169,15 @@ def other_countries_label(count: int) -> str:
 def organization_rows(participations: QuerySet[Participation]) -> list[Row]:
     """Participations by organization (as listed, or as typed when not in the list), most
     first: one query."""
+    own, english = (f"organization__{column}" for column in localized_columns("name"))
     rows = (
         participations.order_by()
-        .values("organization__name", "organization_name")
+        .values(*dict.fromkeys((own, english, "organization_name")))
         .annotate(n=Count("pk"))
-        .order_by("-n", "organization__name", "organization_name")
+        .order_by("-n", english, "organization_name")
     )
     return [
-        Row(label=row["organization__name"] or row["organization_name"] or "—", value=row["n"])
+        Row(label=row[own] or row[english] or row["organization_name"] or "—", value=row["n"])
         for row in rows
     ]
 
@@ -233,9 +235,11 @@ def meeting_public_participants(*, meeting_id: int) -> QuerySet[Participation]:
             "person__given_name",
             "person__family_name",
             "person__name_order",
+            "person__name_original",
             "person__slug",
             "organization__id",
-            "organization__name",
+            "organization__name_en",
+            "organization__name_zh_hans",
             "organization__slug",
             "organization__membership_status",
         )
@@ -308,8 +312,8 @@ CHECK_IN_LIMIT = 100
 
 
 def check_in_rows(*, meeting_id: int, query: str = "") -> list[Participation]:
-    """The participations the check-in page lists, searched by name, email or organization:
-    one query."""
+    """The participations the check-in page lists, searched by name (in Latin letters or in
+    the original script), email or organization (in either language): one query."""
     qs = (
         Participation.objects.filter(meeting_id=meeting_id)
         .exclude(status=ParticipationStatus.CANCELLED)
@@ -320,9 +324,12 @@ def check_in_rows(*, meeting_id: int, query: str = "") -> list[Participation]:
         qs = qs.filter(
             Q(person__family_name__icontains=word)
             | Q(person__given_name__icontains=word)
+            | Q(person__name_original__icontains=word)
             | Q(person__email__icontains=word)
-            | Q(organization__name__icontains=word)
-            | Q(organization__short_name__icontains=word)
+            | Q(organization__name_en__icontains=word)
+            | Q(organization__name_zh_hans__icontains=word)
+            | Q(organization__short_name_en__icontains=word)
+            | Q(organization__short_name_zh_hans__icontains=word)
             | Q(organization_name__icontains=word)
         )
     return list(qs[:CHECK_IN_LIMIT])

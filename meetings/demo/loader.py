@@ -1,17 +1,23 @@
 """Loads the records of `data` into the database: every row is found by its natural key and
-saved only when a value differs, so a second run changes nothing and adds no history."""
+saved only when a value differs, so a second run changes nothing and adds no history.
+
+The records are in English; each translated field gets its Chinese column from `chinese`
+(a translation made for the demonstration, marked as such), and the people the report names
+their name in the original script where it is known."""
 
 import dataclasses
 import datetime
 
 from django.db import models, transaction
 from django.utils import timezone
+from modeltranslation.translator import translator
 
 from members.models import Body, BodyKind, Organization, Person, Position
 
 from ..attendance.models import Participation, RegistrationWindow
 from ..models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from . import data
+from .chinese import ORIGINAL_NAMES, chinese
 from .records import MeetingRecord
 
 
@@ -40,6 +46,7 @@ class _Loader:
         """Get the row by `lookup` and bring it to `values`; create it when missing.
 
         Unlike `update_or_create`, an unchanged row is not saved again."""
+        lookup, values = _in_both_languages(model, lookup), _in_both_languages(model, values)
         obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
@@ -83,6 +90,7 @@ class _Loader:
             values["organization"] = self.organization(record.organization)
             # example.org never delivers mail.
             values["email"] = f"{record.slug}@example.org" if record.is_sample else ""
+            values["name_original"] = ORIGINAL_NAMES.get(record.slug, "")
             self.people[record.slug] = self.upsert(Person, {"slug": record.slug}, values)
         for record in data.POSITIONS:
             # Held in a body or in an organization: the other is empty (a constraint says so).
@@ -135,6 +143,23 @@ class _Loader:
         return meeting
 
 
+def _in_both_languages(model: type[models.Model], values: dict) -> dict:
+    """`values` with each translated field's English text in its English column and the
+    Chinese translation, where the demo data has one, in its Chinese column."""
+    if model not in translator.get_registered_models():
+        return values
+    translated = translator.get_options_for_model(model).fields
+    out = {}
+    for name, value in values.items():
+        if name in translated and isinstance(value, str):
+            out[f"{name}_en"] = value
+            if not (model is Meeting and name == "title"):
+                out[f"{name}_zh_hans"] = chinese(value)
+        else:
+            out[name] = value
+    return out
+
+
 def _values(record, *, without: set[str]) -> dict:
     """The record's fields by name, but those in `without`."""
     return {
@@ -163,16 +188,15 @@ def registration_demo_load() -> Meeting | None:
         meeting = Meeting.objects.filter(body=body, number=record.number).first()
         if meeting is None:
             start = today + datetime.timedelta(days=record.starts_in_days)
+            values = {"venue": record.venue, "city": record.city, "summary": record.summary}
             meeting = Meeting.objects.create(
                 body=body,
                 number=record.number,
                 start_date=start,
                 end_date=start + datetime.timedelta(days=record.days - 1),
-                venue=record.venue,
-                city=record.city,
                 country=record.country,
-                summary=record.summary,
                 is_published=True,
+                **_in_both_languages(Meeting, values),
             )
         window, _ = RegistrationWindow.objects.get_or_create(
             meeting=meeting,

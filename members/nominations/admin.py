@@ -60,9 +60,11 @@ class NominationAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     search_fields = [
         "family_name",
         "given_name",
+        "name_original",
         "email",
-        "organization__name",
-        "organization__short_name",
+        "organization__name_en",
+        "organization__name_zh_hans",
+        "organization__short_name_en",
         "submitter_name",
         "submitter_email",
     ]
@@ -82,6 +84,7 @@ class NominationAdmin(LongListAdminMixin, SimpleHistoryAdmin):
                     "given_name",
                     "family_name",
                     "name_order",
+                    "name_original",
                     "email",
                     "job_title",
                     "country",

@@ -48,6 +48,7 @@ class NominationDetails:
     honorific: str = ""
     given_name: str = ""
     name_order: str = NameOrder.GIVEN_FIRST
+    name_original: str = ""
     phone: str = ""
     replaces: Person | None = None
     consent_to_publish: bool = False
@@ -318,6 +319,7 @@ def nomination_approve(
                 "given_name": nomination.given_name,
                 "family_name": nomination.family_name,
                 "name_order": nomination.name_order,
+                "name_original": nomination.name_original,
                 "phone": nomination.phone,
                 "organization": nomination.organization,
                 "country": nomination.country,

@@ -42,11 +42,11 @@ def _meeting(body, **values) -> dict:
         "slug": "",
         "start_date": "2019-05-13",
         "end_date": "2019-05-14",
-        "venue": "Ya'ao International Hotel",
-        "city": "Beijing",
+        "venue_en": "Ya'ao International Hotel",
+        "city_en": "Beijing",
         "country": "CN",
-        "summary": "",
-        "reported_attendance": "",
+        "summary_en": "",
+        "reported_attendance_en": "",
         "is_published": "on",
     }
     data.update(values)
@@ -73,7 +73,7 @@ def test_admin_refuses_a_session_ending_before_it_starts(secretariat_client):
     data = {
         "meeting": meeting.pk,
         "order": "1",
-        "title": "Opening session",
+        "title_en": "Opening session",
         "kind": "opening",
         "date": "2019-05-13",
         "start_time": "10:00",

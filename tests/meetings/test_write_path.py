@@ -276,11 +276,11 @@ def _meeting_form(meeting) -> dict:
         "slug": meeting.slug,
         "start_date": meeting.start_date.isoformat(),
         "end_date": meeting.end_date.isoformat(),
-        "venue": meeting.venue,
-        "city": meeting.city,
+        "venue_en": meeting.venue,
+        "city_en": meeting.city,
         "country": meeting.country,
-        "summary": meeting.summary,
-        "reported_attendance": meeting.reported_attendance,
+        "summary_en": meeting.summary,
+        "reported_attendance_en": meeting.reported_attendance,
         "is_published": "on" if meeting.is_published else "",
     }
 

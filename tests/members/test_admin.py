@@ -26,8 +26,8 @@ POSITION_ADD = reverse("admin:members_position_add")
 
 def _organization(name: str) -> dict:
     return {
-        "name": name,
-        "short_name": "",
+        "name_en": name,
+        "short_name_en": "",
         "slug": "",
         "kind": "academy",
         "country": "CN",
@@ -49,7 +49,7 @@ def test_admin_refuses_a_duplicate_organization_name(secretariat_client, name):
     OrganizationFactory(name="Chinese Academy of Sciences")
     response = admin_post(secretariat_client, ORG_ADD, _organization(name))
     errors = form_errors(response)
-    assert any("already exists" in message for message in errors["name"])
+    assert any("already exists" in message for message in errors["name_en"])
     assert name in response.text  # the input is kept
     assert Organization.objects.count() == 1
 

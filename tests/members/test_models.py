@@ -47,7 +47,7 @@ def test_organization_duplicate_name_is_refused_by_the_database(name):
 def test_organization_duplicate_name_gets_a_message_on_the_name(name):
     OrganizationFactory(name="Chinese Academy of Sciences")
     errors = _field_errors(OrganizationFactory.build(name=name, slug="other"))
-    assert errors["name"] == ["An organization with this name already exists."]
+    assert errors["name_en"] == ["An organization with this name already exists."]
 
 
 def test_organization_leaving_before_joining_is_refused():

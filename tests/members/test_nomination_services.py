@@ -258,6 +258,15 @@ def test_nomination_approve_creates_person_and_position(
     assert "approved" in mail.body
 
 
+def test_nomination_approve_keeps_the_name_in_its_own_script(working_group, reviewer):
+    nomination = NominationFactory(
+        honorific="Prof.", given_name="Jinghua", family_name="Cao", name_original="曹京华"
+    )
+    person = services.nomination_approve(nomination=nomination, reviewer=reviewer).person
+    assert person.name_original == "曹京华"
+    assert person.slug == "jinghua-cao"
+
+
 def test_nomination_approve_reuses_person_with_same_email(working_group, reviewer):
     existing = PersonFactory(email="known@example.org", phone="")
     nomination = NominationFactory(email="KNOWN@example.org", phone="+86 10 1234")

@@ -161,7 +161,7 @@ def test_a_nomination_renews_nothing_until_it_is_approved(alliance):
 
 def test_an_admin_edit_of_an_organization_renews_the_pages_that_name_it(alliance, staff):
     def rename():
-        admin_change(staff, alliance["x"], name="Institute X Renamed")
+        admin_change(staff, alliance["x"], name_en="Institute X Renamed")
 
     pages = alliance["pages"]
     assert renewed_by(pages, rename) == {
@@ -187,7 +187,7 @@ def test_a_save_that_changes_nothing_renews_nothing(alliance, staff):
 
 def test_an_admin_edit_of_a_meeting_renews_the_pages_that_list_meetings(alliance, staff):
     def move():
-        admin_change(staff, alliance["c"], venue="Kunming Science Hall")
+        admin_change(staff, alliance["c"], venue_en="Kunming Science Hall")
 
     pages = alliance["pages"]
     assert renewed_by(pages, move) == everything_but(

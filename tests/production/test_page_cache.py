@@ -215,7 +215,7 @@ def test_a_change_in_the_admin_shows_on_the_public_page_at_once(client, page_cac
     data = {
         name: form[name].value() for name in form.fields if form[name].value() not in (None, False)
     }
-    data["name"] = "Institute After Editing"
+    data["name_en"] = "Institute After Editing"
     response = staff.post(change_url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
 

@@ -1,0 +1,220 @@
+"""Content in English and Chinese: the translated fields, the English fallback marked
+`lang="en"` on the public pages, the admin's side-by-side fields, both language columns in the
+spreadsheets, and query counts that do not grow with the languages."""
+
+import re
+
+import pytest
+import tablib
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from anso.languages import fallback_lang
+from meetings.models import Meeting
+from members.models import BodyKind, Organization
+from members.resources import OrganizationResource
+
+from .admin_helpers import admin_post, get_in_language
+from .factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    BodyFactory,
+    DecisionFactory,
+    MeetingFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    SessionFactory,
+)
+from .meetings.test_public_views import build_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def _lang_en(html: str, text: str) -> bool:
+    """Whether the element whose text starts with `text` is marked English."""
+    pattern = r'<[a-z0-9]+\b[^>]*\blang="en"[^>]*>\s*' + re.escape(text)
+    return re.search(pattern, html) is not None
+
+
+def _bilingual_meeting():
+    body = BodyFactory(kind=BodyKind.WORKING_GROUP, name="ANSO Working Group")
+    body.name_zh_hans = "ANSO工作组"
+    body.save()
+    meeting = MeetingFactory(body=body, number=1, summary="The first meeting.")
+    meeting.summary_zh_hans = "工作组第一次会议。"
+    meeting.city_zh_hans = "北京"
+    meeting.save()
+    translated = SessionFactory(meeting=meeting, order=1, title="Opening session")
+    translated.title_zh_hans = "开幕式"
+    translated.save()
+    SessionFactory(meeting=meeting, order=2, title="Second session")  # English only
+    action = ActionFactory(title="Open science and data sharing")
+    AgendaItemFactory(session=translated, order=1, title="Opening address", action=action)
+    DecisionFactory(meeting=meeting, order=1, text="To build a working group.")
+    return meeting
+
+
+def test_translated_fields_read_the_active_language_and_fall_back_to_english():
+    meeting = _bilingual_meeting()
+    with translation.override("zh-hans"):
+        assert meeting.summary == "工作组第一次会议。"
+        assert meeting.venue == "Ya'ao International Hotel"  # no Chinese: English
+        assert fallback_lang(meeting, "summary") is None
+        assert fallback_lang(meeting, "venue") == "en"
+    with translation.override("en"):
+        assert meeting.summary == "The first meeting."
+        assert fallback_lang(meeting, "venue") is None
+
+
+def test_meeting_page_in_chinese_marks_each_english_fallback(client):
+    meeting = _bilingual_meeting()
+    response = get_in_language(client, "zh-hans", meeting.get_absolute_url)
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1>ANSO工作组第一次会议</h1>" in html
+    assert "工作组第一次会议。" in html and not _lang_en(html, "<p>工作组第一次会议")
+    assert _lang_en(html, "Ya&#x27;ao International Hotel")
+    assert not _lang_en(html, "北京")
+    # The programme (written in Python): the translated session is not marked, the other is.
+    assert not _lang_en(html, "开幕式")
+    assert _lang_en(html, "Second session")
+    assert _lang_en(html, "Opening address")
+    assert _lang_en(html, "Open science and data sharing")
+    assert _lang_en(html, "To build a working group.")
+
+
+def test_meeting_page_in_english_marks_nothing(client):
+    meeting = _bilingual_meeting()
+    response = get_in_language(client, "en", meeting.get_absolute_url)
+    html = response.text
+    assert "<h1>1st ANSO Working Group Meeting</h1>" in html
+    body = html.split("<body", 1)[1]
+    assert 'lang="en"' not in body
+
+
+def test_meeting_list_and_action_plan_mark_fallbacks(client):
+    meeting = _bilingual_meeting()
+    other = MeetingFactory(number=2, body=meeting.body)
+    Meeting.objects.filter(pk=other.pk).update(title_zh_hans=None)  # as if not translated
+    response = get_in_language(client, "zh-hans", lambda: reverse("meetings:meeting_list"))
+    html = response.text
+    assert "ANSO工作组第一次会议" in html and not _lang_en(html, "ANSO工作组第一次会议")
+    assert _lang_en(html, "2nd ANSO Working Group Meeting")
+    response = get_in_language(client, "zh-hans", lambda: reverse("meetings:action_list"))
+    assert _lang_en(response.text, "Open science and data sharing")
+
+
+def test_organization_page_in_chinese(client):
+    participation = ParticipationFactory(organization=OrganizationFactory(name="Baikal Academy"))
+    organization = participation.organization
+    response = get_in_language(client, "zh-hans", organization.get_absolute_url)
+    assert _lang_en(response.text, "Baikal Academy")
+    organization.name_zh_hans = "贝加尔科学院"
+    organization.save()
+    response = get_in_language(client, "zh-hans", organization.get_absolute_url)
+    assert "<h1>贝加尔科学院</h1>" in response.text
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_meeting_page_queries_do_not_grow_with_the_languages(client, n):
+    meeting = build_meeting(n)
+    counts = {}
+    for language in ("en", "zh-hans"):
+        get_in_language(client, language, meeting.get_absolute_url)  # warm
+        with CaptureQueriesContext(connection) as captured:
+            response = get_in_language(client, language, meeting.get_absolute_url)
+        assert response.status_code == 200
+        counts[language] = len(captured.captured_queries)
+    assert counts["en"] == counts["zh-hans"] == 11
+
+
+# --- the admin ------------------------------------------------------------------------------
+
+
+def test_admin_edits_both_languages_side_by_side(secretariat_client):
+    url = reverse("admin:members_organization_add")
+    page = secretariat_client.get(url).text
+    assert 'name="name_en"' in page and 'name="name_zh_hans"' in page
+    data = {
+        "name_en": "Chinese Academy of Sciences",
+        "name_zh_hans": "中国科学院",
+        "short_name_en": "CAS",
+        "short_name_zh_hans": "中科院",
+        "slug": "",
+        "kind": "academy",
+        "country": "CN",
+        "membership_status": "member",
+        "joined_on": "2018-11-04",
+    }
+    response = admin_post(secretariat_client, url, data)
+    assert response.status_code == 302
+    organization = Organization.objects.get()
+    assert (organization.name_en, organization.name_zh_hans) == (
+        "Chinese Academy of Sciences",
+        "中国科学院",
+    )
+    assert organization.slug == "cas"
+    changelist = reverse("admin:members_organization_changelist")
+    for query in ("中国科学", "Academy"):
+        response = secretariat_client.get(changelist, {"q": query})
+        assert list(response.context["cl"].result_list) == [organization]
+
+
+def test_admin_meeting_form_has_both_languages(secretariat_client):
+    meeting = _bilingual_meeting()
+    page = secretariat_client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
+    for field in ("summary", "venue", "city", "reported_attendance"):
+        assert f'name="{field}_en"' in page.text and f'name="{field}_zh_hans"' in page.text
+    assert "ANSO工作组第一次会议" in page.text  # the Chinese title, read-only
+
+
+def test_a_second_organization_without_chinese_name_is_no_duplicate(secretariat_client):
+    """No Chinese name is NULL, not "", so the unique names do not collide."""
+    OrganizationFactory()
+    OrganizationFactory()
+    assert Organization.objects.filter(name_zh_hans__isnull=True).count() == 2
+
+
+# --- spreadsheets ---------------------------------------------------------------------------
+
+
+def test_organization_spreadsheet_carries_both_languages_and_round_trips():
+    organization = OrganizationFactory(name="Chinese Academy of Sciences", short_name="CAS")
+    organization.name_zh_hans = "中国科学院"
+    organization.save()
+    exported = OrganizationResource().export()
+    assert exported.headers[:4] == ["name", "name_zh_hans", "short_name", "short_name_zh_hans"]
+    assert exported[0][:4] == ("Chinese Academy of Sciences", "中国科学院", "CAS", "")
+
+    # Found by its Chinese name, updated in both languages; a new one created with both.
+    dataset = tablib.Dataset(
+        ["Chinese Academy of Sciences (CAS)", "中国科学院", "CAS", "中科院", "academy", "CN"],
+        ["Baikal Academy", "贝加尔科学院", "BAS", "", "academy", "RU"],
+        headers=["name", "name_zh_hans", "short_name", "short_name_zh_hans", "kind", "country"],
+    )
+    with translation.override("zh-hans"):  # the admin's language changes nothing
+        result = OrganizationResource().import_data(dataset)
+    assert not result.has_errors() and not result.has_validation_errors()
+    organization.refresh_from_db()
+    assert organization.name_en == "Chinese Academy of Sciences (CAS)"
+    assert organization.short_name_zh_hans == "中科院"
+    baikal = Organization.objects.get(name_en="Baikal Academy")
+    assert baikal.name_zh_hans == "贝加尔科学院"
+    assert baikal.slug == "bas"
+
+
+def test_saved_in_chinese_the_original_column_stays_english_and_history_keeps_both():
+    """Lookups across relations, constraints and the unique index read the original column:
+    it holds the English name whichever language is active when saving."""
+    organization = OrganizationFactory(name="Baikal Academy")
+    with translation.override("zh-hans"):
+        organization.name_zh_hans = "贝加尔科学院"
+        organization.save()
+        assert organization.name == "贝加尔科学院"
+    with connection.cursor() as cursor:  # the column itself, not the translated field
+        cursor.execute("SELECT name, name_zh_hans FROM members_organization")
+        assert cursor.fetchall() == [("Baikal Academy", "贝加尔科学院")]
+    latest = organization.history.order_by("-history_id").first()
+    assert (latest.name_en, latest.name_zh_hans) == ("Baikal Academy", "贝加尔科学院")
