@@ -144,7 +144,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+#: The interface languages. Public pages carry the language in their path (/en/, /zh-hans/:
+#: anso/urls.py); the admin, the account pages and the Secretariat's mails follow the visitor's
+#: choice (the `django_language` cookie set by `set_language`, else Accept-Language). Dates and
+#: numbers come from Django's locale formats: no *_FORMAT here.
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -91,6 +91,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:meeting_calendar": everyone(200),
     "sitemap": everyone(200),
     "healthz": everyone(200),
+    # Changes the interface language on POST; a GET changes nothing and goes back to the site.
+    "set_language": everyone(302),
     # Contact-person nominations: public form, thank-you page and the signed status link.
     "members:nomination_create": everyone(200),
     "members:nomination_thanks": everyone(200),
