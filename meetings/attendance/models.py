@@ -131,6 +131,13 @@ class Participation(models.Model):
         help_text=_("The organization as the participant typed it, when it is not in the list."),
     )
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the registration form; the participant's mails use it."),
+    )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
