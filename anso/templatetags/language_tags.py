@@ -48,9 +48,13 @@ def language_alternates(context) -> list[Alternate]:
 
 @register.simple_tag(takes_context=True)
 def x_default_url(context) -> str:
-    """The page's address for a visitor whose language the site does not speak: the default
-    language's (the sitemap says the same: `Sitemap.x_default`)."""
+    """The page's address for a visitor whose language the site does not speak: the path
+    without a prefix, which LocaleMiddleware sends on by Accept-Language (the sitemap says the
+    same: `Sitemap.x_default`)."""
+    request = context.get("request")
     for alternate in language_alternates(context):
-        if alternate.code == settings.LANGUAGE_CODE:
-            return alternate.url
+        if alternate.code == settings.LANGUAGE_CODE and alternate.url:
+            prefix = f"/{alternate.code}/"
+            path = translate_url(request.path, alternate.code)
+            return request.build_absolute_uri("/" + path.removeprefix(prefix))
     return ""
