@@ -180,7 +180,7 @@ class Participation(models.Model):
         indexes = [models.Index(fields=["meeting", "status"])]
 
     def __str__(self):
-        return f"{self.person} at {self.meeting}"
+        return _("%(person)s at %(meeting)s") % {"person": self.person, "meeting": self.meeting}
 
     def get_absolute_url(self):
         return self.meeting.get_absolute_url()
