@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from anso.mail import send_after_commit
 from anso.signed_links import LinkSigner
@@ -101,7 +102,7 @@ def _registration_mail(
         "person": participation.person,
         "manage_url": site_url + registration_manage_url(participation=participation),
         "meeting_url": site_url + participation.meeting.get_absolute_url(),
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE_NAME": gettext(settings.SITE_NAME),  # the default name is a message
     }
     subject = one_line(render_to_string(f"meetings/email/{template}_subject.txt", context))
     body = render_to_string(f"meetings/email/{template}.txt", context)

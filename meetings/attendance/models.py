@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -271,7 +272,7 @@ class RegistrationWindow(models.Model):
     opens_at = models.DateTimeField(_("registration opens"))
     closes_at = models.DateTimeField(_("registration closes"))
     capacity = models.PositiveIntegerField(
-        _("capacity"),
+        pgettext_lazy("seats", "capacity"),
         null=True,
         blank=True,
         help_text=_("Seats available. Leave empty for no limit."),

@@ -120,7 +120,7 @@ def nomination_from_token(*, token: str) -> LinkCheck | None:
 def _send_after_commit(
     *, template: str, subject: str, to: list[str], context: dict[str, Any]
 ) -> None:
-    context = {"SITE_NAME": settings.SITE_NAME, **context}
+    context = {"SITE_NAME": _(settings.SITE_NAME), **context}  # the default name is a message
     send_after_commit(subject=subject, body=render_to_string(template, context), to=to)
 
 
