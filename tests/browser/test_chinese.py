@@ -20,6 +20,8 @@ def demo(transactional_db):
 
 
 def assert_fits(page, name: str) -> None:
+    # After a click the page's text may be there before its stylesheets: measure once loaded.
+    page.wait_for_load_state("load")
     screenshot(page, name)
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.evaluate("window.innerWidth")
@@ -71,5 +73,9 @@ def test_a_chinese_visitor_walks_to_the_nomination_form(browser, live_server, de
         expect(page.get_by_role("textbox", name="您的电子邮箱*")).to_be_visible()
         expect(page.get_by_role("link", name="ANSO 工作组")).to_be_visible()
         assert_fits(page, f"zh-nominate-{viewport['width']}")
+        # The organization search answers in Chinese too.
+        page.locator("#id_organization-ts-control").click()
+        page.keyboard.type("zzzz")
+        expect(page.locator(".ts-dropdown .no-results")).to_have_text("没有匹配的成员组织。")
     finally:
         context.close()
