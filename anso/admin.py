@@ -17,8 +17,9 @@ __all__ = ["HAS_DEVICE_SESSION_KEY", "TwoFactorAdminSite"]
 
 
 class TwoFactorAdminSite(admin.AdminSite):
-    site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
-    site_title = settings.SITE_NAME
+    # The default site name is a message of the catalogue (anso/context_processors.py).
+    site_header = format_lazy(_("{site} administration"), site=_(settings.SITE_NAME))
+    site_title = _(settings.SITE_NAME)
     index_title = _("Records kept by the Secretariat")
 
     def __init__(self, name="admin"):

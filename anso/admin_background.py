@@ -4,7 +4,7 @@ not send (with "send again"), and the spreadsheet imports."""
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from .mail import outgoing_mail_send_again
 from .models import ImportJob, OutgoingMail
@@ -40,7 +40,7 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
         "sent_at",
     ]
 
-    @admin.display(description=_("to"))
+    @admin.display(description=pgettext_lazy("mail recipients", "to"))
     def recipients(self, obj):
         return ", ".join(obj.to)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutgoingMailStatus(models.TextChoices):
@@ -20,7 +21,7 @@ class OutgoingMail(models.Model):
     """One mail the site sends: stored when the write that causes it commits, sent by the
     worker, retried while the mail server answers with a temporary failure."""
 
-    to = models.JSONField(_("to"), default=list)
+    to = models.JSONField(pgettext_lazy("mail recipients", "to"), default=list)
     subject = models.CharField(_("subject"), max_length=998)
     body = models.TextField(_("body"))
     status = models.CharField(

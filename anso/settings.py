@@ -146,6 +146,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+#: The interface languages. Public pages carry the language in their path (/en/, /zh-hans/:
+#: anso/urls.py); the admin, the account pages and the Secretariat's mails follow the visitor's
+#: choice (the `django_language` cookie set by `set_language`, else Accept-Language). Dates and
+#: numbers come from Django's locale formats: no *_FORMAT here.
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 # Content in both languages (django-modeltranslation): each translated field has a column per
 # language (`title_en`, `title_zh_hans`); a value missing in Chinese falls back to English.

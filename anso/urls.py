@@ -1,19 +1,32 @@
 """The root URLconf. It names the apps' URLconfs only by their module paths, so that anso
-imports no domain app."""
+imports no domain app.
 
+Public pages live under a language prefix (`/en/`, `/zh-hans/`, `i18n_patterns`); a path without
+one is redirected by LocaleMiddleware to the visitor's language (cookie, then Accept-Language).
+The admin, the account pages, the health check, the sitemap and `i18n/setlang/` stay
+unprefixed: they follow the language chosen instead."""
+
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from . import two_factor, views
 
 urlpatterns = [
-    path("", include("meetings.site.urls")),
-    path("", include("members.urls")),
-    path("meetings/", include("meetings.urls")),
+    path("", include("meetings.site.unprefixed_urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("account/two-factor/", two_factor.setup, name="two_factor_setup"),
     path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
 ]
+
+urlpatterns += i18n_patterns(
+    path("", include("meetings.site.urls")),
+    path("", include("members.urls")),
+    path("meetings/", include("meetings.urls")),
+    prefix_default_language=True,
+)

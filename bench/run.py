@@ -182,6 +182,21 @@ def discover_targets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return public, changelists
 
 
+def in_languages(public: list[tuple[str, str]], languages: list[str]) -> list[tuple[str, str]]:
+    """Each public page (found in English) in each of `languages`; unprefixed paths (the health
+    check) once."""
+    from django.urls import translate_url
+
+    targets = []
+    for label, path in public:
+        translated = [(code, translate_url(path, code)) for code in languages]
+        if all(url == path for _code, url in translated) or languages == ["en"]:
+            targets.append((label, path))
+            continue
+        targets.extend((f"{label} [{code}]", url) for code, url in translated)
+    return targets
+
+
 def bench_user_session() -> tuple[str, object]:
     """A superuser with a verified second factor, and a session cookie for it."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -786,6 +801,11 @@ def main(argv=None):
     parser.add_argument("--no-page-cache", action="store_true", help="measure raw renders")
     parser.add_argument("--no-admin", action="store_true", help="skip admin changelists")
     parser.add_argument(
+        "--languages",
+        default="en",
+        help="public pages in these languages, comma-separated (e.g. en,zh-hans)",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         default=[],
@@ -825,6 +845,7 @@ def main(argv=None):
 
     print("Finding pages...")
     public, changelists = discover_targets()
+    public = in_languages(public, args.languages.split(","))
     if args.no_admin:
         changelists = []
     if args.only:

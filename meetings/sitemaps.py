@@ -6,6 +6,9 @@ from .models import Action, Meeting
 
 class MeetingSitemap(Sitemap):
     changefreq = "monthly"
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return Meeting.objects.published().order_by("-start_date")
@@ -16,6 +19,9 @@ class MeetingSitemap(Sitemap):
 
 class ActionSitemap(Sitemap):
     changefreq = "monthly"
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return Action.objects.order_by("order", "title")
@@ -23,6 +29,9 @@ class ActionSitemap(Sitemap):
 
 class StaticViewSitemap(Sitemap):
     changefreq = "weekly"
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return [

@@ -1,8 +1,10 @@
 import pytest
 from asgiref.local import Local
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils import translation
 
 from members.roles import SECRETARIAT_GROUP
 
@@ -38,6 +40,16 @@ def secretariat_client(client, secretariat_user):
 def _fast_password_hashing(settings):
     """The production hasher is slow on purpose; tests log users in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: LocaleMiddleware activates a request's
+    language in the thread and nothing deactivates it, so a test that fetched a Chinese page
+    would leave Chinese labels (lazy ones, in factories too) to the next."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

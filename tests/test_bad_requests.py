@@ -55,7 +55,7 @@ def test_meeting_url_with_a_year_out_of_range_is_a_404(client, staff_client, rou
         "pk": str(participation.pk),
         "token": "anything",
     }
-    path = "/meetings/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
+    path = "/en/meetings/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
     assert staff_client.get(path).status_code == 404
     assert staff_client.post(path).status_code == 404
 
@@ -64,7 +64,7 @@ def test_meeting_urls_still_reverse_and_resolve(client):
     participation = ParticipationFactory()
     meeting = participation.meeting
     url = reverse("meetings:meeting_detail", args=[meeting.start_date.year, meeting.slug])
-    assert url == f"/meetings/{meeting.start_date.year}/{meeting.slug}/"
+    assert url == f"/en/meetings/{meeting.start_date.year}/{meeting.slug}/"
     assert client.get(url).status_code == 200
 
 

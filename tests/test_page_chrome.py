@@ -58,17 +58,21 @@ def test_a_title_that_needs_escaping_is_escaped_once(client, demo):
 @pytest.mark.parametrize(
     ("path", "section", "current"),
     [
-        ("/meetings/", "/meetings/", "page"),
-        (DEMO_MEETING, "/meetings/", "true"),
-        (f"{OPEN_MEETING}register/", "/meetings/", "true"),
-        ("/working-group/", "/working-group/", "page"),
-        ("/people/jinghua-cao/", "/working-group/", "true"),
-        ("/members/", "/members/", "page"),
-        ("/members/acsd/", "/members/", "true"),
-        ("/meetings/action-plan/", "/meetings/action-plan/", "page"),
-        ("/meetings/action-plan/anso-joint-research-programmes/", "/meetings/action-plan/", "true"),
-        ("/working-group/nominate/", "/working-group/nominate/", "page"),
-        ("/working-group/nominate/resend/", "/working-group/nominate/", "true"),
+        ("/en/meetings/", "/en/meetings/", "page"),
+        (DEMO_MEETING, "/en/meetings/", "true"),
+        (f"{OPEN_MEETING}register/", "/en/meetings/", "true"),
+        ("/en/working-group/", "/en/working-group/", "page"),
+        ("/en/people/jinghua-cao/", "/en/working-group/", "true"),
+        ("/en/members/", "/en/members/", "page"),
+        ("/en/members/acsd/", "/en/members/", "true"),
+        ("/en/meetings/action-plan/", "/en/meetings/action-plan/", "page"),
+        (
+            "/en/meetings/action-plan/anso-joint-research-programmes/",
+            "/en/meetings/action-plan/",
+            "true",
+        ),
+        ("/en/working-group/nominate/", "/en/working-group/nominate/", "page"),
+        ("/en/working-group/nominate/resend/", "/en/working-group/nominate/", "true"),
     ],
 )
 def test_the_navigation_marks_the_current_section(client, demo, path, section, current):
@@ -76,7 +80,7 @@ def test_the_navigation_marks_the_current_section(client, demo, path, section, c
     assert current_links(html) == [("nav-link active", section, current)]
 
 
-@pytest.mark.parametrize("path", ["/", "/no-such-page/"])
+@pytest.mark.parametrize("path", ["/en/", "/en/no-such-page/"])
 def test_the_navigation_marks_nothing_outside_its_sections(client, demo, path):
     assert current_links(client.get(path).content.decode()) == []
 

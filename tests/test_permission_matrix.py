@@ -93,6 +93,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "healthz": everyone(200),
     "robots_txt": everyone(200),
     "favicon": everyone(302),  # to the static file
+    # Changes the interface language on POST; a GET changes nothing and goes back to the site.
+    "set_language": everyone(302),
     # Contact-person nominations: public form, thank-you page and the signed status link.
     "members:nomination_create": everyone(200),
     "members:nomination_thanks": everyone(200),

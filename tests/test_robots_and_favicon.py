@@ -95,6 +95,6 @@ def test_favicon_ico_leads_to_the_static_icon(client, page_cache):
 
 
 def test_every_page_links_the_icon(client):
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     assert '<link rel="icon" href="/static/favicon.ico" sizes="32x32">' in html
     assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html

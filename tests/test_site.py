@@ -14,14 +14,14 @@ def public_urls():
     meeting = MeetingFactory()
     position = PositionFactory()
     return [
-        "/",
-        "/meetings/",
+        "/en/",
+        "/en/meetings/",
         meeting.get_absolute_url(),
-        "/working-group/",
-        "/members/",
+        "/en/working-group/",
+        "/en/members/",
         OrganizationFactory().get_absolute_url(),
         position.person.get_absolute_url(),
-        "/meetings/action-plan/",
+        "/en/meetings/action-plan/",
         ActionFactory().get_absolute_url(),
     ]
 
@@ -35,7 +35,7 @@ def test_every_page_has_lang_one_h1_landmarks_and_the_navigation(client, public_
         assert html.count("<h1") == 1, url
         for landmark in ("<header", '<main id="main"', "<footer", 'aria-label="Main navigation"'):
             assert landmark in html, (url, landmark)
-        for link in ('href="/meetings/"', 'href="/working-group/"', 'href="/members/"'):
+        for link in ('href="/en/meetings/"', 'href="/en/working-group/"', 'href="/en/members/"'):
             assert link in html, (url, link)
         assert 'rel="canonical"' in html, url
         assert " style=" not in html, url  # no inline styles: the site will get a strict CSP

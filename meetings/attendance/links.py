@@ -11,7 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from anso.mail import send_after_commit
 from anso.signed_links import LinkSigner
@@ -81,17 +82,28 @@ def site_url(request: HttpRequest | None) -> str:
 def registration_mail_after_commit(
     *, participation: Participation, template: str, site_url: str
 ) -> None:
-    """Send one of the registration mails once the transaction has committed."""
+    """Send one of the registration mails once the transaction has committed, in the
+    language the participant registered in (links included: /zh-hans/... for a Chinese one)."""
     if not participation.person.email:
         return
+    with translation.override(participation.language or settings.LANGUAGE_CODE):
+        subject, body = _registration_mail(
+            participation=participation, template=template, site_url=site_url
+        )
+    send_after_commit(subject=subject, body=body, to=[participation.person.email])
+
+
+def _registration_mail(
+    *, participation: Participation, template: str, site_url: str
+) -> tuple[str, str]:
     context = {
         "participation": participation,
         "meeting": participation.meeting,
         "person": participation.person,
         "manage_url": site_url + registration_manage_url(participation=participation),
         "meeting_url": site_url + participation.meeting.get_absolute_url(),
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE_NAME": gettext(settings.SITE_NAME),  # the default name is a message
     }
     subject = one_line(render_to_string(f"meetings/email/{template}_subject.txt", context))
     body = render_to_string(f"meetings/email/{template}.txt", context)
-    send_after_commit(subject=subject, body=body, to=[participation.person.email])
+    return subject, body

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -131,6 +132,13 @@ class Participation(models.Model):
         help_text=_("The organization as the participant typed it, when it is not in the list."),
     )
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the registration form; the participant's mails use it."),
+    )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -173,7 +181,7 @@ class Participation(models.Model):
         indexes = [models.Index(fields=["meeting", "status"])]
 
     def __str__(self):
-        return f"{self.person} at {self.meeting}"
+        return _("%(person)s at %(meeting)s") % {"person": self.person, "meeting": self.meeting}
 
     def get_absolute_url(self):
         return self.meeting.get_absolute_url()
@@ -264,7 +272,7 @@ class RegistrationWindow(models.Model):
     opens_at = models.DateTimeField(_("registration opens"))
     closes_at = models.DateTimeField(_("registration closes"))
     capacity = models.PositiveIntegerField(
-        _("capacity"),
+        pgettext_lazy("seats", "capacity"),
         null=True,
         blank=True,
         help_text=_("Seats available. Leave empty for no limit."),

@@ -4,11 +4,12 @@ Secretariat's reports ("The 1st ANSO Working Group Meeting was held in ... on 13
 countries and regions. The opening session was chaired by Prof. Ailikun, ...")."""
 
 import datetime
+import re
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from anso.dates import date_range
 
@@ -16,20 +17,66 @@ from ..models import AgendaItem, AgendaItemKind, Meeting, SessionKind, Speaker
 from .models import Participation
 from .selectors import AttendanceSummary, attendance_summary
 
-ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
 
-#: What a speaker did at an item: (past tense, future tense).
-ITEM_PHRASES = {
-    AgendaItemKind.WELCOME: (
-        "gave a warm welcome to all the participants",
-        "will give a warm welcome to all the participants",
-    ),
-    AgendaItemKind.OPENING_ADDRESS: ("gave an opening address", "will give an opening address"),
-    AgendaItemKind.PRESENTATION: ("gave a presentation", "will give a presentation"),
-    AgendaItemKind.REPORT: ("presented a report", "will present a report"),
-    AgendaItemKind.DISCUSSION: ("led a discussion", "will lead a discussion"),
-    AgendaItemKind.OTHER: ("spoke", "will speak"),
-}
+def _ordinal_session(index: int) -> str:
+    names = [
+        _("first session"),
+        _("second session"),
+        _("third session"),
+        _("fourth session"),
+        _("fifth session"),
+        _("sixth session"),
+        _("seventh session"),
+        _("eighth session"),
+    ]
+    if index < len(names):
+        return names[index]
+    return _("%(number)sth session") % {"number": index + 1}
+
+
+def _item_phrase(kind: str, *, who: str, topic: str, future: bool) -> str:
+    """What a speaker did at an item, as a sentence, in the right tense."""
+    values = {"who": who, "topic": topic}
+    if kind == AgendaItemKind.WELCOME:
+        if future:
+            return _("%(who)s will give a warm welcome to all the participants.") % values
+        return _("%(who)s gave a warm welcome to all the participants.") % values
+    phrases = {
+        AgendaItemKind.OPENING_ADDRESS: (
+            (_("%(who)s gave an opening address."), _("%(who)s will give an opening address.")),
+            (
+                _("%(who)s gave an opening address on %(topic)s."),
+                _("%(who)s will give an opening address on %(topic)s."),
+            ),
+        ),
+        AgendaItemKind.PRESENTATION: (
+            (_("%(who)s gave a presentation."), _("%(who)s will give a presentation.")),
+            (
+                _("%(who)s gave a presentation on %(topic)s."),
+                _("%(who)s will give a presentation on %(topic)s."),
+            ),
+        ),
+        AgendaItemKind.REPORT: (
+            (_("%(who)s presented a report."), _("%(who)s will present a report.")),
+            (
+                _("%(who)s presented a report on %(topic)s."),
+                _("%(who)s will present a report on %(topic)s."),
+            ),
+        ),
+        AgendaItemKind.DISCUSSION: (
+            (_("%(who)s led a discussion."), _("%(who)s will lead a discussion.")),
+            (
+                _("%(who)s led a discussion on %(topic)s."),
+                _("%(who)s will lead a discussion on %(topic)s."),
+            ),
+        ),
+        AgendaItemKind.OTHER: (
+            (_("%(who)s spoke."), _("%(who)s will speak.")),
+            (_("%(who)s spoke on %(topic)s."), _("%(who)s will speak on %(topic)s.")),
+        ),
+    }
+    by_topic = phrases.get(kind, phrases[AgendaItemKind.OTHER])
+    return by_topic[bool(topic)][future] % values
 
 
 def _person(person, capacity: str, *, inside: bool = False) -> str:
@@ -37,7 +84,17 @@ def _person(person, capacity: str, *, inside: bool = False) -> str:
     subject of a sentence that goes on)."""
     if not capacity:
         return str(person.display_name)
-    return f"{person.display_name}, {capacity}" + ("," if inside else "")
+    values = {"name": person.display_name, "capacity": capacity}
+    if inside:
+        return pgettext("a speaker inside a sentence", "%(name)s, %(capacity)s,") % values
+    return _("%(name)s, %(capacity)s") % values
+
+
+def _people(names: list[str]) -> str:
+    joined = names[0]
+    for name in names[1:]:
+        joined = _("%(people)s and %(person)s") % {"people": joined, "person": name}
+    return joined
 
 
 def _topic(title: str) -> str:
@@ -49,12 +106,26 @@ def _topic(title: str) -> str:
 
 def _sentence(text: str) -> str:
     text = text.strip()
-    return text if not text or text.endswith((".", "!", "?")) else text + "."
+    if not text or text.endswith((".", "!", "?", "\u3002", "\uff01", "\uff1f")):
+        return text
+    return text + pgettext("the end of a sentence", ".")
+
+
+def _paragraph(sentences: list[str]) -> str:
+    """Sentences joined by a space, except after a full-width stop (Chinese)."""
+    return re.sub(r"(?<=[\u3002\uff01\uff1f\uff1a]) ", "", " ".join(sentences))
+
+
+def _english_label(kind: str) -> str:
+    """An agenda item's kind as the Secretariat types it in an English title ("Discussion:
+    ANSO scholarships"), whatever the page's language."""
+    with translation.override("en"):
+        return str(AgendaItemKind(kind).label).lower()
 
 
 def _item_sentence(item: AgendaItem, *, future: bool = False) -> str:
     speakers = list(item.speaker_set.all())
-    label = AgendaItemKind(item.kind).label.lower() if item.kind else ""
+    label = _english_label(item.kind) if item.kind else ""
     about = item.title.strip()
     if label and about.lower().startswith(f"{label}:"):
         about = about[len(label) + 1 :].strip()  # "Discussion: ANSO scholarships"
@@ -62,18 +133,15 @@ def _item_sentence(item: AgendaItem, *, future: bool = False) -> str:
         about = ""
     if not speakers:
         if item.kind == AgendaItemKind.DISCUSSION:
-            follows = "will follow" if future else "followed"
-            return (
-                f"A discussion on {_topic(about)} {follows}."
-                if about
-                else f"A discussion {follows}."
-            )
+            if about:
+                if future:
+                    return _("A discussion on %(topic)s will follow.") % {"topic": _topic(about)}
+                return _("A discussion on %(topic)s followed.") % {"topic": _topic(about)}
+            return _("A discussion will follow.") if future else _("A discussion followed.")
         return _sentence(about) if about else ""
-    who = " and ".join(_person(s.person, s.capacity, inside=True) for s in speakers)
-    phrase = ITEM_PHRASES.get(item.kind, ITEM_PHRASES[AgendaItemKind.OTHER])[future]
-    if about and item.kind != AgendaItemKind.WELCOME:
-        phrase += f" on {_topic(about)}"
-    return f"{who} {phrase}."
+    who = _people([_person(s.person, s.capacity, inside=True) for s in speakers])
+    topic = _topic(about) if about and item.kind != AgendaItemKind.WELCOME else ""
+    return _item_phrase(item.kind, who=who, topic=topic, future=future)
 
 
 def attendance_sentence(summary: AttendanceSummary, *, alliance: str, future: bool) -> str:
@@ -141,52 +209,90 @@ def meeting_report_draft(*, meeting: Meeting, today: datetime.date | None = None
     place = ", ".join(part for part in (meeting.venue, meeting.city) if part)
     paragraphs = []
 
-    opening = f"The {meeting.title} {'will be' if future else 'was'} held"
+    values = {
+        "meeting": meeting.title,
+        "place": place,
+        "dates": date_range(meeting.start_date, meeting.end_date),
+    }
     if place:
-        opening += f" in {place}"
-    opening += f" on {date_range(meeting.start_date, meeting.end_date)}."
+        if future:
+            opening = _("The %(meeting)s will be held in %(place)s on %(dates)s.") % values
+        else:
+            opening = _("The %(meeting)s was held in %(place)s on %(dates)s.") % values
+    elif future:
+        opening = _("The %(meeting)s will be held on %(dates)s.") % values
+    else:
+        opening = _("The %(meeting)s was held on %(dates)s.") % values
     figures = attendance_sentence(summary, alliance=alliance, future=future)
-    if figures:
-        opening += " " + figures
-    paragraphs.append(opening)
+    paragraphs.append(_paragraph([opening, figures] if figures else [opening]))
 
     for index, session in enumerate(meeting.sessions.all()):
         if session.kind == SessionKind.OPENING:
-            name = "opening session"
+            name = _("opening session")
         elif session.kind == SessionKind.CLOSING:
-            name = "closing session"
+            name = _("closing session")
         else:
-            word = ORDINAL_WORDS[index] if index < len(ORDINAL_WORDS) else f"{index + 1}th"
-            name = f"{word} session"
-        generic_title = session.title.strip().lower() in {name, f"the {name}", ""}
+            name = _ordinal_session(index)
+        generic_title = session.title.strip().lower() in {name, f"the {name}", ""} or (
+            session.title.strip().lower() in _english_session_names(session.kind, index)
+        )
         sentences = []
+        values = {"session": name, "title": _topic(session.title)}
         if session.chair_id:
-            on = "" if generic_title else f", on {_topic(session.title)},"
-            chaired = "will be chaired" if future else "was chaired"
-            sentences.append(
-                f"The {name}{on} {chaired} by {_person(session.chair, session.chair_capacity)}."
-            )
+            values["chair"] = _person(session.chair, session.chair_capacity)
+            sentences.append(_chaired(values, on_title=not generic_title, future=future))
         elif not generic_title:
-            sentences.append(
-                f"The {name} {'will be' if future else 'was'} on {_topic(session.title)}."
-            )
-        lead = "" if sentences else f"At the {name}, "
+            if future:
+                sentences.append(_("The %(session)s will be on %(title)s.") % values)
+            else:
+                sentences.append(_("The %(session)s was on %(title)s.") % values)
+        lead = not sentences
         for item in session.items.all():
             sentence = _item_sentence(item, future=future)
             if not sentence:
                 continue
             if lead:
-                sentence, lead = lead + sentence, ""
+                sentence = _("At the %(session)s, %(sentence)s") % {
+                    "session": name,
+                    "sentence": sentence,
+                }
+                lead = False
             sentences.append(sentence)
             if item.description:
                 sentences.append(_sentence(item.description))
         if sentences:
-            paragraphs.append(" ".join(sentences))
+            paragraphs.append(_paragraph(sentences))
 
     decisions = list(meeting.decisions.all())
     if decisions:
-        paragraphs.append("The meeting decided: " + " ".join(_sentence(d.text) for d in decisions))
+        paragraphs.append(
+            _("The meeting decided: %(decisions)s")
+            % {"decisions": _paragraph([_sentence(d.text) for d in decisions])}
+        )
     return "\n\n".join(paragraphs)
+
+
+def _english_session_names(kind: str, index: int) -> set[str]:
+    """A session's generic name in English ("third session", "the opening session"): a title
+    typed like this is not a topic, whatever the report's language."""
+    with translation.override("en"):
+        if kind == SessionKind.OPENING:
+            name = "opening session"
+        elif kind == SessionKind.CLOSING:
+            name = "closing session"
+        else:
+            name = _ordinal_session(index)
+    return {name, f"the {name}"}
+
+
+def _chaired(values: dict[str, str], *, on_title: bool, future: bool) -> str:
+    if on_title:
+        if future:
+            return _("The %(session)s, on %(title)s, will be chaired by %(chair)s.") % values
+        return _("The %(session)s, on %(title)s, was chaired by %(chair)s.") % values
+    if future:
+        return _("The %(session)s will be chaired by %(chair)s.") % values
+    return _("The %(session)s was chaired by %(chair)s.") % values
 
 
 def report_participants(*, meeting: Meeting) -> QuerySet[Participation]:

@@ -11,6 +11,7 @@ exactly one of them gets it.
 import dataclasses
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -173,6 +174,7 @@ def registration_submit(
     details: RegistrantDetails,
     invitation: str = "",
     site_url: str = "",
+    language: str = "",
     now: datetime.datetime | None = None,
 ) -> RegistrationResult:
     """Register a person for a meeting: a seat if one is left, else a place on the waiting
@@ -181,7 +183,8 @@ def registration_submit(
     The form never changes an existing registration or person record: when the email (any
     case) is already registered for the meeting, whatever the status, nothing is written and
     the owner is mailed their link instead; the result (or RegistrationFull) is what a new
-    registration would have got, so that the answer does not reveal the address."""
+    registration would have got, so that the answer does not reveal the address. A new
+    registration remembers `language` (the form's): its mails are written in it."""
     now = now or timezone.now()
     email = details.email.strip().lower()
     existing = None
@@ -212,6 +215,7 @@ def registration_submit(
                 person=_person_for(details=details, complete=False),
                 status=status,
                 registered_at=now,
+                language=language or settings.LANGUAGE_CODE,
             )
             _apply_details(participation=participation, details=details)
             participations_save(

@@ -124,6 +124,7 @@ class RegistrationCreateView(PublishedMeetingMixin, View):
                 details=form.details(),
                 invitation=self.invitation,
                 site_url=links.site_url(request),
+                language=request.LANGUAGE_CODE,
             )
         except services.RegistrationFull as error:
             form.add_error(None, error.message)

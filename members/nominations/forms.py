@@ -126,6 +126,8 @@ class NominationForm(CleanTextFormMixin, forms.ModelForm):
             "Choose a current member organization of the alliance."
         )
         organization.widget.attrs["data-search-select"] = ""
+        # What the search box says when nothing matches (static/js/nomination-form.js).
+        organization.widget.attrs["data-no-results"] = _("No member organization matches.")
 
         replaces = self.fields["replaces"]
         positions = self._current_contact_positions()

@@ -103,6 +103,13 @@ class Nomination(PersonName):
         editable=False,
         help_text=_("A keyed hash of the client address, to spot abuse without storing it."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the nomination form; the submitter's mails use it."),
+    )
     # The review.
     status = models.CharField(
         _("status"),

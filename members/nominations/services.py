@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anso.client import client_address_hash
@@ -121,12 +121,22 @@ def nomination_from_token(*, token: str) -> LinkCheck | None:
 def _send_after_commit(
     *, template: str, subject: str, to: list[str], context: dict[str, Any]
 ) -> None:
-    context = {"SITE_NAME": settings.SITE_NAME, **context}
+    context = {"SITE_NAME": _(settings.SITE_NAME), **context}  # the default name is a message
     send_after_commit(subject=subject, body=render_to_string(template, context), to=to)
 
 
 def _mail_confirmation_link(*, nomination: Nomination, site_url: str) -> None:
     """The mail with the link that confirms the nomination, to its submitter."""
+    with _in_language_of(nomination):
+        _mail_confirmation_link_now(nomination=nomination, site_url=site_url)
+
+
+def _in_language_of(nomination: Nomination):
+    """The submitter's language, the nomination form's (mails to the submitter)."""
+    return translation.override(nomination.language or settings.LANGUAGE_CODE)
+
+
+def _mail_confirmation_link_now(*, nomination: Nomination, site_url: str) -> None:
     link = site_url.rstrip("/") + reverse(
         "members:nomination_confirm", kwargs={"token": nomination_token(nomination=nomination)}
     )
@@ -159,7 +169,11 @@ def _record(
 
 
 def nomination_submit(
-    *, details: NominationDetails, client_address: str = "", site_url: str
+    *,
+    details: NominationDetails,
+    client_address: str = "",
+    site_url: str,
+    language: str = "",
 ) -> Nomination:
     """Store a nomination from the public form as unconfirmed and email the submitter the
     confirmation link after commit.
@@ -167,7 +181,8 @@ def nomination_submit(
     An unconfirmed nomination of the same nominee for the same organization whose link has
     expired is marked expired first, so that it does not block this one. Raises
     NominationAlreadyOpen when another open nomination exists, also when a simultaneous
-    submission won the race (the database constraint decides).
+    submission won the race (the database constraint decides). The nomination remembers
+    `language` (the form's): the submitter's mails are written in it.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -196,6 +211,7 @@ def nomination_submit(
             **details.as_fields(),
             status=NominationStatus.UNCONFIRMED,
             submitter_ip_hash=client_address_hash(client_address),
+            language=language or settings.LANGUAGE_CODE,
         )
         try:
             with transaction.atomic():
@@ -250,14 +266,16 @@ def nomination_confirm(*, nomination: Nomination, site_url: str = "") -> bool:
             note=_("Confirmed by the submitter's link."),
         )
         reviewers = _reviewer_emails()
-        if reviewers:
-            admin_path = reverse("admin:members_nomination_change", args=[nomination.pk])
-            _send_after_commit(
-                template="members/email/nomination_to_review.txt",
-                subject=_("Nomination to review: %(name)s") % {"name": nomination.display_name},
-                to=reviewers,
-                context={"nomination": nomination, "link": site_url.rstrip("/") + admin_path},
-            )
+        # The Secretariat's mail: in the site's language, whoever confirmed.
+        with translation.override(settings.LANGUAGE_CODE):
+            if reviewers:
+                admin_path = reverse("admin:members_nomination_change", args=[nomination.pk])
+                _send_after_commit(
+                    template="members/email/nomination_to_review.txt",
+                    subject=_("Nomination to review: %(name)s") % {"name": nomination.display_name},
+                    to=reviewers,
+                    context={"nomination": nomination, "link": site_url.rstrip("/") + admin_path},
+                )
     return True
 
 
@@ -382,12 +400,13 @@ def nomination_approve(
             to_status=NominationStatus.APPROVED,
             actor=reviewer,
         )
-        _send_after_commit(
-            template="members/email/nomination_approved.txt",
-            subject=_("Nomination approved: %(name)s") % {"name": nomination.display_name},
-            to=[nomination.submitter_email],
-            context={"nomination": nomination, "position": position},
-        )
+        with _in_language_of(nomination):
+            _send_after_commit(
+                template="members/email/nomination_approved.txt",
+                subject=_("Nomination approved: %(name)s") % {"name": nomination.display_name},
+                to=[nomination.submitter_email],
+                context={"nomination": nomination, "position": position},
+            )
     return position
 
 
@@ -414,10 +433,11 @@ def nomination_reject(
             actor=reviewer,
             note=reason,
         )
-        _send_after_commit(
-            template="members/email/nomination_rejected.txt",
-            subject=_("Nomination not accepted: %(name)s") % {"name": nomination.display_name},
-            to=[nomination.submitter_email],
-            context={"nomination": nomination},
-        )
+        with _in_language_of(nomination):
+            _send_after_commit(
+                template="members/email/nomination_rejected.txt",
+                subject=_("Nomination not accepted: %(name)s") % {"name": nomination.display_name},
+                to=[nomination.submitter_email],
+                context={"nomination": nomination},
+            )
     return nomination

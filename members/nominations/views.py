@@ -64,6 +64,7 @@ class NominationCreateView(FormView):
                 details=form.details(),
                 client_address=client_address(request),
                 site_url=request.build_absolute_uri("/"),
+                language=request.LANGUAGE_CODE,
             )
         except services.NominationAlreadyOpen as error:
             form.add_error("email", ValidationError(str(error), code="already_open"))

@@ -13,6 +13,15 @@
         maxOptions: null,
         placeholder: select.querySelector("option[value='']")?.textContent || "",
         sortField: [{ field: "$score" }, { field: "text" }],
+        render: {
+          // In the page's language (the form's data-no-results), not Tom Select's English.
+          no_results: function () {
+            var message = document.createElement("div");
+            message.className = "no-results";
+            message.textContent = select.dataset.noResults || "";
+            return message;
+          },
+        },
       });
       // Tom Select points the field's label at its own search box; the original select,
       // still in the accessibility tree, keeps the same label through its id.

@@ -22,7 +22,7 @@ from tests.members.test_nomination_views import form_data as nomination_data
 
 pytestmark = pytest.mark.django_db
 
-NOMINATE_URL = "/working-group/nominate/"
+NOMINATE_URL = "/en/working-group/nominate/"
 BOT = {"website": "http://spam.example"}  # the honeypot: counted, nothing stored
 
 

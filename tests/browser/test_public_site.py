@@ -39,7 +39,7 @@ def test_visitor_finds_the_programme_attendance_and_calendar_of_the_first_meetin
 
     page.get_by_role("main").get_by_role("link", name=MEETING, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(MEETING)
-    expect(page).to_have_url(f"{live_server.url}/meetings/2019/1st-anso-working-group-meeting/")
+    expect(page).to_have_url(f"{live_server.url}/en/meetings/2019/1st-anso-working-group-meeting/")
     screenshot(page, "meeting-detail")
 
     opening = page.locator("#session-1")

@@ -23,7 +23,7 @@ def test_meeting_title_reads_as_an_ordinal():
     meeting = MeetingFactory(number=1, body=BodyFactory(kind=BodyKind.WORKING_GROUP))
     assert meeting.title == "1st ANSO Working Group Meeting"
     assert meeting.slug == "1st-anso-working-group-meeting"
-    assert meeting.get_absolute_url() == "/meetings/2019/1st-anso-working-group-meeting/"
+    assert meeting.get_absolute_url() == "/en/meetings/2019/1st-anso-working-group-meeting/"
 
 
 def test_meeting_title_of_a_general_assembly_has_no_meeting_suffix():

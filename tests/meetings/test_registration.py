@@ -113,7 +113,7 @@ def test_registration_submit_creates_person_participation_event_and_mails(
     assert (event.from_status, event.to_status, event.by) == ("", "registered", None)
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["amina@example.org"]
-    assert "http://testserver/meetings/" in mailoutbox[0].body
+    assert "http://testserver/en/meetings/" in mailoutbox[0].body
     assert "/registration/" in mailoutbox[0].body
 
 

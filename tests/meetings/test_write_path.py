@@ -218,6 +218,7 @@ def _participation_form(participation, **values) -> dict:
         "capacity": participation.capacity,
         "status": participation.status,
         "listed_publicly": "on" if participation.listed_publicly else "",
+        "language": participation.language,
     }
     data.update(values)
     return data

@@ -16,7 +16,7 @@ from ..anso.smtp import Inbox, free_port, smtp_mailers, smtp_server
 from ..factories import NominationFactory, OrganizationFactory
 from .test_nomination_views import form_data
 
-RESEND = "/working-group/nominate/resend/"
+RESEND = "/en/working-group/nominate/resend/"
 ANSWER = "If a nomination awaiting confirmation was submitted with this address"
 
 

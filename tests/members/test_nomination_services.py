@@ -123,7 +123,7 @@ def test_nomination_submit_stores_unconfirmed_and_mails_link_after_commit(
     assert mail.to == ["joseph@example.org"]
     assert "Prof. Amina Otieno" in mail.subject
     match = re.search(
-        r"https://anso\.example\.org/working-group/nominate/confirm/([^/\s]+)/", mail.body
+        r"https://anso\.example\.org/en/working-group/nominate/confirm/([^/\s]+)/", mail.body
     )
     assert services.nomination_from_token(token=match.group(1)).nomination == nomination
     (event,) = nomination.events.all()

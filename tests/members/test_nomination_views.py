@@ -22,7 +22,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-URL = "/working-group/nominate/"
+URL = "/en/working-group/nominate/"
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +61,9 @@ def form_data(org, /, **overrides):
 
 
 def confirm_link(mail) -> str:
-    return re.search(r"http://testserver(/working-group/nominate/confirm/\S+/)", mail.body).group(1)
+    return re.search(
+        r"http://testserver(/en/working-group/nominate/confirm/\S+/)", mail.body
+    ).group(1)
 
 
 # The form -----------------------------------------------------------------------------------
@@ -195,7 +197,7 @@ def test_nomination_create_get(client, organization):
 
 
 def test_nomination_linked_from_navigation(client):
-    response = client.get("/")
+    response = client.get("/en/")
     assert f'href="{URL}"' in response.content.decode()
 
 

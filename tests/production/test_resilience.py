@@ -151,7 +151,7 @@ def test_redis_stopped_between_requests_pages_render_and_forms_accept(redis_cach
     response = client.post(register_url(window.meeting), registration_data())
     assert response.status_code == 302
     assert Participation.objects.filter(person__email="amina@example.org").exists()
-    response = client.post("/working-group/nominate/", nomination_data(organization))
+    response = client.post("/en/working-group/nominate/", nomination_data(organization))
     assert response.status_code == 302
     assert Nomination.objects.filter(email="amina@example.org").exists()
     UserFactory(username="clerk", is_staff=True)

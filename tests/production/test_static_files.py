@@ -34,7 +34,7 @@ def test_favicon_and_robots_with_debug_off_and_hashed_static_files(collected_sta
     assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"
     assert "immutable" in icon["Cache-Control"]
 
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     [svg] = re.findall(r'<link rel="icon" href="(/static/img/favicon\.[0-9a-f]{12}\.svg)"', html)
     assert client.get(svg).status_code == 200
 
