@@ -95,10 +95,10 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
 
 
 #: The calendar feed lists meetings that ended at most this long ago, and those to come ...
-CALENDAR_PAST = datetime.timedelta(days=2 * 365)
+CALENDAR_PAST = datetime.timedelta(days=365)
 #: ... at most this many, the nearest first (a feed reader needs the near ones; each
 #: meeting's page has its own .ics file whatever its date).
-CALENDAR_LIMIT = 200
+CALENDAR_LIMIT = 100
 CALENDAR_FIELDS = ("title", "slug", "start_date", "end_date", "venue", "city", "country", "summary")
 
 

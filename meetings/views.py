@@ -103,7 +103,7 @@ def meeting_ical(request, year: int, slug: str):
 
 
 def meeting_calendar(request):
-    """The published meetings of the last two years and those to come (at most 200, the
+    """The published meetings of the last year and those to come (at most 100, the
     nearest first: `selectors.calendar_meetings`) as one calendar feed to subscribe to."""
     page_shows(request, MEETINGS, BODIES)
     meetings = selectors.calendar_meetings(today=timezone.localdate())

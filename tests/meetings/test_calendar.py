@@ -49,7 +49,7 @@ def test_meeting_uid_is_stable_across_downloads_and_edits(client):
 
 
 def recent(**kwargs):
-    """A meeting that started a week ago (the feed lists the last two years and what comes)."""
+    """A meeting that started a week ago (the feed lists the last year and what comes)."""
     start = timezone.localdate() - datetime.timedelta(days=7)
     return MeetingFactory(start_date=start, end_date=start + datetime.timedelta(days=1), **kwargs)
 
@@ -63,15 +63,15 @@ def test_calendar_feed_lists_published_meetings_only(client):
     assert uids == {f"meeting-{m.pk}@meetings.anso-working-group" for m in published}
 
 
-def test_calendar_feed_lists_the_last_two_years_and_what_comes_in_date_order(client):
+def test_calendar_feed_lists_the_last_year_and_what_comes_in_date_order(client):
     today = timezone.localdate()
     old = MeetingFactory(
-        start_date=today - datetime.timedelta(days=800),
-        end_date=today - datetime.timedelta(days=799),
-    )
-    last_year = MeetingFactory(
         start_date=today - datetime.timedelta(days=400),
         end_date=today - datetime.timedelta(days=399),
+    )
+    last_year = MeetingFactory(
+        start_date=today - datetime.timedelta(days=300),
+        end_date=today - datetime.timedelta(days=299),
     )
     far = MeetingFactory(
         start_date=today + datetime.timedelta(days=3000),
