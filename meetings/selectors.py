@@ -2,13 +2,17 @@
 number of queries however many sessions, items, participants or meetings there are."""
 
 import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django_countries.fields import Country
 
-from anso.languages import language_columns, language_picker
+from anso.languages import fallback_lang, language_columns, language_picker
 from members.models import Organization, Person
 
 from .attendance.models import Participation, ParticipationStatus
@@ -151,23 +155,46 @@ def _presentations() -> QuerySet[AgendaItem]:
     )
 
 
+@dataclass(frozen=True)
+class Presentation:
+    """An agenda item where an action was presented or discussed, as the action plan lists
+    it: a link to the item on its meeting's page. `meeting_lang` and `lang` are "en" where the
+    text shown is the English one in place of a missing translation."""
+
+    url: str
+    meeting_title: str
+    meeting_lang: str | None
+    title: str
+    lang: str | None
+
+
+def _meeting_url() -> Callable[[int, str], str]:
+    """A meeting page's URL from its year and slug, from one `reverse()` (the action plan
+    links hundreds of meetings)."""
+    prefix, _, suffix = reverse(
+        "meetings:meeting_detail", kwargs={"year": 1000, "slug": "x"}
+    ).rpartition("1000/x")
+    return lambda year, slug: f"{prefix}{year}/{quote(slug)}{suffix}"
+
+
 def action_list() -> list[Action]:
     """The action plan: where each action was endorsed, how often it was presented or
     discussed at published meetings (`presented_count`), and the latest three of those
-    (`latest_items`). An action on the agenda of hundreds of meetings would otherwise list
-    every one.
+    (`latest_items`, as `Presentation`s). An action on the agenda of hundreds of meetings
+    would otherwise list every one.
 
     Two queries: the actions, then the latest presentations ranked and counted per action in
     one pass over the agenda items with an action (window functions), which the plan needs
-    anyway to count them; only the fields the page shows are read."""
+    anyway to count them; they are read as plain rows of the fields the page shows."""
     actions = list(Action.objects.select_related("endorsed_by__meeting", "endorsed_at"))
     by_action = {action.pk: action for action in actions}
     for action in actions:
         action.latest_items, action.presented_count = [], 0
     per_action = {"partition_by": F("action_id")}
+    titles = language_columns("title")
+    shown, n, meeting_url = language_picker(), len(titles), _meeting_url()
     latest = (
-        _presentations()
-        .filter(action__isnull=False)
+        AgendaItem.objects.filter(session__meeting__is_published=True, action__isnull=False)
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -181,25 +208,49 @@ def action_list() -> list[Action]:
             total=Window(Count("pk"), **per_action),
         )
         .filter(rank__lte=LATEST_PRESENTATIONS)
-        .only(*language_columns("title"), "action_id", "session__meeting__slug",
-              *(f"session__meeting__{column}" for column in language_columns("title")),
-              "session__meeting__start_date")
         .order_by("action_id", "rank")
+        .values_list("action_id", "pk", "total", "session__meeting__start_date",
+                     "session__meeting__slug",
+                     *(f"session__meeting__{column}" for column in titles), *titles)
     )  # fmt: skip
-    for item in latest:
-        action = by_action[item.action_id]
-        action.latest_items.append(item)
-        action.presented_count = item.total
+    for action_id, pk, total, start, slug, *texts in latest:
+        meeting_title, meeting_lang = shown(texts[:n])
+        title, lang = shown(texts[n:])
+        action = by_action[action_id]
+        action.latest_items.append(
+            Presentation(
+                url=f"{meeting_url(start.year, slug)}#item-{pk}",
+                meeting_title=meeting_title,
+                meeting_lang=meeting_lang,
+                title=title,
+                lang=lang,
+            )
+        )
+        action.presented_count = total
     return actions
 
 
 def action_with_presentations() -> QuerySet[Action]:
     """Actions with where they were endorsed and every presentation and discussion at a
-    published meeting, in order (`agenda_items`)."""
+    published meeting, in order (`agenda_items`; `presentations()` lists them)."""
     items = _presentations().order_by("session__meeting__start_date", "session__order", "order")
     return Action.objects.select_related("endorsed_by__meeting", "endorsed_at").prefetch_related(
         Prefetch("agenda_items", queryset=items)
     )
+
+
+def presentations(items: Iterable[AgendaItem]) -> list[Presentation]:
+    """Agenda items (with their session and meeting) as the action plan lists them."""
+    return [
+        Presentation(
+            url=f"{item.session.meeting.get_absolute_url()}#item-{item.pk}",
+            meeting_title=item.session.meeting.title,
+            meeting_lang=fallback_lang(item.session.meeting, "title"),
+            title=item.title,
+            lang=fallback_lang(item, "title"),
+        )
+        for item in items
+    ]
 
 
 def person_talks(*, person: Person) -> QuerySet[Speaker]:

@@ -122,7 +122,12 @@ def action_list(request):
 def action_detail(request, slug: str):
     page_shows(request, ACTIONS, MEETINGS, BODIES)
     action = get_object_or_404(selectors.action_with_presentations(), slug=slug)
-    return render(request, "meetings/action_detail.html", {"action": action, "object": action})
+    context = {
+        "action": action,
+        "object": action,
+        "presentations": selectors.presentations(action.agenda_items.all()),
+    }
+    return render(request, "meetings/action_detail.html", context)
 
 
 def home(request):
