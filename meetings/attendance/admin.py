@@ -154,9 +154,10 @@ class RegistrationWindowAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ParticipationEvent)
-class ParticipationEventAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
+class ParticipationEventAdmin(AuditTrailAdminMixin, LongListAdminMixin, admin.ModelAdmin):
     """The status-change log: read only, written by the status service
-    (`meetings.attendance.status.participations_save`)."""
+    (`meetings.attendance.status.participations_save`). One event per check-in and undo: a
+    long list (50 rows a page, the count cached)."""
 
     list_display = ["at", "participation", "from_status", "to_status", "by", "note"]
     list_filter = ["to_status", ParticipationEventMeetingFilter]
