@@ -1,5 +1,6 @@
 """Admin list filters by meeting, for the meetings' own lists and for the members' positions."""
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from anso.admin_tools import LatestRowsListFilter
@@ -20,7 +21,7 @@ class MeetingListFilter(LatestRowsListFilter):
         return Meeting.objects.order_by("-start_date", "-pk").only("title", "start_date")
 
     def label(self, meeting: Meeting) -> str:
-        return f"{meeting.title} ({meeting.start_date:%b %Y})"
+        return f"{meeting.title} ({date_format(meeting.start_date, 'YEAR_MONTH_FORMAT')})"
 
     def filter_related(self, queryset, pk: int):
         return queryset.filter(**{f"{self.meeting_path}__pk": pk})

@@ -69,6 +69,8 @@ def test_visitor_registers_and_is_checked_in(page, live_server, mailoutbox):
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name=re.compile("Check-in")).wait_for()
+    # The search runs from the page's script: typing before it has run would search nothing.
+    page.wait_for_load_state("load")
 
     page.get_by_label("Find a participant").fill("okaf")
     page.locator("#check-in-results li").filter(has_text="Already").wait_for(state="detached")
