@@ -65,7 +65,7 @@ def test_meeting_filter_reaches_an_older_meeting_and_lists_only_its_participants
     listed = {p.person.family_name for p in response.context["cl"].result_list}
     assert listed == {"Early"}
     selected = [c["display"] for c in _filter_choices(response, "meeting") if c["selected"]]
-    assert selected == [f"{oldest.title} (Jan 2001)"]
+    assert selected == [f"{oldest.title} (January 2001)"]
 
 
 @pytest.mark.parametrize("value", ["abc", "99999999", "-1"])
