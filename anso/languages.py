@@ -87,6 +87,13 @@ def fallback_lang(obj, field: str) -> str | None:
     return shown_value(getattr(obj, own, None), getattr(obj, default, None))[1]
 
 
+def english_lang() -> str | None:
+    """The language to mark a text kept in English only (a speaker's capacity, a position's
+    title, a name's Latin form: fields with no column per language) with, on a page in
+    another language; None on an English page."""
+    return None if active_language() == DEFAULT_LANGUAGE else DEFAULT_LANGUAGE
+
+
 def lang_attribute(language: str | None) -> str:
     """` lang="en"` for a fallback's element, "" for text in the page's language."""
     return f' lang="{escape(language)}"' if language else ""

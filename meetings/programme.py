@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from anso.dates import format_date
-from anso.languages import lang_attribute
+from anso.languages import english_lang, lang_attribute
 from members.names import display_name
 
 from .models import ActionStatus, AgendaItemKind
@@ -143,10 +143,13 @@ def _people_links(programme: Programme) -> dict[int, str]:
 def _speakers_html(programme: Programme, links: dict[int, str]) -> dict[int, str]:
     """Each item's list of speakers, by item."""
     capacities = escape_each([row[1] for row in programme.speakers])
+    # A capacity is typed in English only: marked as such on a page in another language.
+    english = lang_attribute(english_lang())
     by_item: dict[int, list[str]] = defaultdict(list)
     for (item_id, _, person_id, *_), capacity in zip(programme.speakers, capacities, strict=True):
         by_item[item_id].append(
-            f'<li>{links[person_id]}, <span class="text-body-secondary">{capacity}</span></li>'
+            f"<li>{links[person_id]}, "
+            f'<span class="text-body-secondary"{english}>{capacity}</span></li>'
             if capacity
             else f"<li>{links[person_id]}</li>"
         )
@@ -233,6 +236,7 @@ def programme_html(programme: Programme) -> SafeString:
         ""
     ] * len(sessions)
     capacities = escape_each([row[6] for row in sessions])
+    english = lang_attribute(english_lang())
     formatted: dict = {}
     out: list[str] = []
     for index, (pk, order, _, date, start_time, end_time, _, chair_id, *_) in enumerate(sessions):
@@ -245,7 +249,9 @@ def programme_html(programme: Programme) -> SafeString:
         if date or start_time:
             out.append(_when_html(date, start_time, end_time, formatted))
         if chair_id:
-            capacity = f", {capacities[index]}" if capacities[index] else ""
+            capacity = capacities[index]
+            if capacity:
+                capacity = f", <span{english}>{capacity}</span>" if english else f", {capacity}"
             out.append(
                 f'<p class="mb-2 session-chair">{chair_label} {links[chair_id]}{capacity}</p>\n'
             )

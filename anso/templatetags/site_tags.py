@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anso import dates
-from anso.languages import fallback_lang, lang_attribute
+from anso.languages import english_lang, fallback_lang, lang_attribute
 
 register = template.Library()
 
@@ -113,3 +113,11 @@ def lang_of(obj, field: str) -> str:
     shows the English value in place of a missing translation; nothing otherwise:
     `<h1{% lang_of meeting "title" %}>{{ meeting.title }}</h1>`."""
     return mark_safe(lang_attribute(fallback_lang(obj, field)))  # noqa: S308 (escaped)
+
+
+@register.simple_tag
+def lang_english() -> str:
+    """` lang="en"` inside the tag of an element showing text kept in English only (a
+    capacity, a position's title, a name's Latin form) on a page in another language;
+    nothing on an English page: `<span{% lang_english %}>{{ talk.capacity }}</span>`."""
+    return mark_safe(lang_attribute(english_lang()))  # noqa: S308 (a fixed code)

@@ -35,6 +35,12 @@ def email_field(**kwargs) -> forms.EmailField:
     )
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """The countries named and sorted in the active language: a callable, so that the list
+    is built for each form shown rather than once, in English, when the module loads."""
+    return [("", _("Choose a country or region")), *countries]
+
+
 class RegistrantForm(CleanTextFormMixin, forms.Form):
     honorific = forms.CharField(
         label=_("Honorific"), max_length=20, required=False, help_text=_("e.g. Prof., Dr., Ms.")
@@ -63,7 +69,7 @@ class RegistrantForm(CleanTextFormMixin, forms.Form):
     )
     country = LazyTypedChoiceField(
         label=_("Country or region"),
-        choices=[("", _("Choose a country or region")), *countries],
+        choices=country_choices,
     )
     # No default: a delegate of a member organization chooses it (with the organization in
     # the list above); everyone else chooses another capacity.

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from .language_check import assert_one_language, latin_only_names, unmarked_english
 from .test_public_site import PHONE, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,10 +40,12 @@ def test_a_chinese_visitor_walks_to_the_nomination_form(browser, live_server, de
     context = browser.new_context(viewport=viewport, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    names = latin_only_names()
     try:
         page.goto(live_server.url + "/")
         expect(page).to_have_url(live_server.url + "/zh-hans/")
         assert_fits(page, f"zh-home-{viewport['width']}")
+        assert_one_language(page, names)
 
         open_navigation(page, viewport)
         nav = page.get_by_role("navigation", name="主导航")
@@ -51,12 +54,14 @@ def test_a_chinese_visitor_walks_to_the_nomination_form(browser, live_server, de
         expect(page.get_by_role("heading", level=1)).to_have_text("会议")
         expect(page.get_by_role("heading", name="以往会议")).to_be_visible()
         assert_fits(page, f"zh-meetings-{viewport['width']}")
+        assert_one_language(page, names)
 
         page.locator(f'main a[href="{MEETING_PATH}"]').first.click()
         expect(page).to_have_url(live_server.url + MEETING_PATH)
         expect(page.get_by_role("main")).to_contain_text("2019年5月13日")
         expect(page.get_by_role("main")).to_contain_text("日程")
         assert_fits(page, f"zh-meeting-{viewport['width']}")
+        assert_one_language(page, names)
 
         # The switcher keeps the page.
         open_navigation(page, viewport)
@@ -73,9 +78,40 @@ def test_a_chinese_visitor_walks_to_the_nomination_form(browser, live_server, de
         expect(page.get_by_role("textbox", name="您的电子邮箱*")).to_be_visible()
         expect(page.get_by_role("link", name="ANSO 工作组")).to_be_visible()
         assert_fits(page, f"zh-nominate-{viewport['width']}")
+        assert_one_language(page, names)
         # The organization search answers in Chinese too.
         page.locator("#id_organization-ts-control").click()
         page.keyboard.type("zzzz")
         expect(page.locator(".ts-dropdown .no-results")).to_have_text("没有匹配的成员组织。")
     finally:
         context.close()
+
+
+#: The Chinese pages the visitor's walks reach, beyond the forms (tests/public_pages.py).
+CHINESE_PAGES = [
+    "/zh-hans/",
+    "/zh-hans/meetings/",
+    MEETING_PATH,
+    "/zh-hans/meetings/action-plan/",
+    "/zh-hans/meetings/action-plan/anso-joint-research-programmes/",
+    "/zh-hans/working-group/",
+    "/zh-hans/members/",
+    "/zh-hans/members/acsd/",
+    "/zh-hans/people/jinghua-cao/",
+]
+
+
+def test_chinese_pages_do_not_mix_languages(browser, live_server, demo):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems = []
+    names = latin_only_names()
+    try:
+        for path in CHINESE_PAGES:
+            page.goto(live_server.url + path)
+            assert page.locator("html").get_attribute("lang") == "zh-hans", path
+            problems += [f"{path} {problem}" for problem in unmarked_english(page, names)]
+    finally:
+        context.close()
+    assert not problems, "English not marked lang=en:\n" + "\n".join(problems)
