@@ -207,9 +207,10 @@ def cached_until_change(key: str, compute, *, models: Iterable[type[models.Model
 # The rules: which tags a change of a row renews
 
 
-#: Which tags a change of a row renews: `tags(row, created=...)` from the row's field values;
-#: it may query (an edit of a person renews the meetings that show them). `created` is true
-#: for a row just inserted, which no other record refers to yet.
+#: Which tags a change of a row renews: `tags(row, created=...)` from the row's primary key
+#: and relations (foreign keys), never its other fields; it may query (an edit of a person
+#: renews the meetings that show them). `created` is true for a row just inserted, which no
+#: other record refers to yet.
 TagsOf = Callable[..., Iterable[str]]
 
 
@@ -290,10 +291,14 @@ def _before_save(sender, instance, raw=False, **kwargs):
     stored = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
     if stored is None:
         return
-    if stored == {name: getattr(instance, name) for name in fields}:
+    changed = {name for name in fields if stored[name] != getattr(instance, name)}
+    if not changed:
         instance._cache_tags_unchanged = True
         return
-    # The row may move (to another meeting, person, ...): its old values' pages change too.
+    relations = {f.attname for f in sender._meta.concrete_fields if f.is_relation}
+    if not changed & relations:
+        return  # the rule reads relations only: the tags of the new values are the old ones
+    # The row moves (to another meeting, person, ...): its old values' pages change too.
     old = copy.copy(instance)
     old._state = copy.copy(instance._state)
     old._state.fields_cache = {}
