@@ -7,7 +7,7 @@ some 16,000 template variables (each a chain of attribute lookups), a `reverse()
 and a translation lookup per label. Here the programme is read as plain rows (three queries,
 no model instances, no object per row) and written out in one pass:
 
-- links are built from one `reverse()` per URL pattern (`url_by_slug`);
+- links are built from one `reverse()` per URL pattern (`url_builder`);
 - each person (chair or speaker) is named and linked once, however often they speak;
 - stored texts are escaped a column at a time, in one pass of `html.escape` over all of them
   (`escape_each`), and a session's date and times are formatted once per distinct value;
@@ -72,7 +72,7 @@ class Programme:
             for row, lang in zip(self.items, marks, strict=True)
             if row[7] is not None
         }
-        url = url_by_slug("meetings:action_detail")
+        url = url_builder("meetings:action_detail")
         statuses = dict(ActionStatus.choices)
         return [
             PresentedAction(
@@ -93,11 +93,20 @@ class PresentedAction:
     lang: str | None = None
 
 
-def url_by_slug(name: str) -> Callable[[str], str]:
-    """The URL of the pattern `name` for a slug, from one `reverse()`: slugs hold only
-    characters a URL path keeps as they are, and `quote` keeps it so for any other."""
-    prefix, _, suffix = reverse(name, kwargs={"slug": "x"}).rpartition("x")
-    return lambda slug: f"{prefix}{quote(slug)}{suffix}"
+def url_builder(name: str, *params: str) -> Callable[..., str]:
+    """The URL of the pattern `name` for values of its parameters (`slug` unless named), from
+    one `reverse()`: each parameter is reversed with a marker of digits, which the path then
+    holds once, and the values go in their place (`quote`d: a slug keeps as it is)."""
+    params = params or ("slug",)
+    markers = {param: str(9001 + index) for index, param in enumerate(params)}
+    rest = reverse(name, kwargs=markers)
+    parts = []
+    for marker in markers.values():
+        before, _, rest = rest.partition(marker)
+        parts.append(before)
+    return lambda *values: (
+        "".join(part + quote(str(value)) for part, value in zip(parts, values, strict=True)) + rest
+    )
 
 
 def escape_each(texts: list[str]) -> list[str]:
@@ -133,7 +142,7 @@ def _people_links(programme: Programme) -> dict[int, str]:
     pks = list(people)
     rows = list(people.values())
     names = escape_each([display_name(*row[1:]) for row in rows])
-    person_url = url_by_slug("person_detail")
+    person_url = url_builder("person_detail")
     urls = escape_each([person_url(row[0]) for row in rows])
     return {
         pk: f'<a href="{url}">{name}</a>' for pk, url, name in zip(pks, urls, names, strict=True)
@@ -163,7 +172,7 @@ def _items_html(programme: Programme, links: dict[int, str]) -> dict[int, list[s
     """Each session's agenda items, by session."""
     kinds = {value: escape(str(label)) for value, label in AgendaItemKind.choices}
     action_label = escape(gettext("Action plan:"))
-    action_url = url_by_slug("meetings:action_detail")
+    action_url = url_builder("meetings:action_detail")
     speakers = _speakers_html(programme, links)
     items = programme.items
     titles = escape_each([row[3] for row in items])

@@ -2,14 +2,12 @@
 number of queries however many sessions, items, participants or meetings there are."""
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django_countries.fields import Country
 
 from anso.languages import fallback_lang, language_columns, language_picker
@@ -17,7 +15,7 @@ from members.models import Organization, Person
 
 from .attendance.models import Participation, ParticipationStatus
 from .models import Action, AgendaItem, Meeting, Session, Speaker
-from .programme import PERSON_FIELDS, Programme
+from .programme import PERSON_FIELDS, Programme, url_builder
 
 #: The permission that lets staff see meetings before they are published.
 VIEW_MEETING_PERMISSION = "meetings.view_meeting"
@@ -168,15 +166,6 @@ class Presentation:
     lang: str | None
 
 
-def _meeting_url() -> Callable[[int, str], str]:
-    """A meeting page's URL from its year and slug, from one `reverse()` (the action plan
-    links hundreds of meetings)."""
-    prefix, _, suffix = reverse(
-        "meetings:meeting_detail", kwargs={"year": 1000, "slug": "x"}
-    ).rpartition("1000/x")
-    return lambda year, slug: f"{prefix}{year}/{quote(slug)}{suffix}"
-
-
 def action_list() -> list[Action]:
     """The action plan: where each action was endorsed, how often it was presented or
     discussed at published meetings (`presented_count`), and the latest three of those
@@ -192,7 +181,8 @@ def action_list() -> list[Action]:
         action.latest_items, action.presented_count = [], 0
     per_action = {"partition_by": F("action_id")}
     titles = language_columns("title")
-    shown, n, meeting_url = language_picker(), len(titles), _meeting_url()
+    shown, n = language_picker(), len(titles)
+    meeting_url = url_builder("meetings:meeting_detail", "year", "slug")
     latest = (
         AgendaItem.objects.filter(session__meeting__is_published=True, action__isnull=False)
         .annotate(
