@@ -91,7 +91,7 @@ def test_a_member_gets_a_link_by_mail_and_it_signs_them_in_end_to_end(
     # The link's page only shows a button.
     page = client.get(link)
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "strict-origin"  # the origin, never the token
     assert "no-store" in page["Cache-Control"]
     assert signed_in_user_id(client) is None
     assert f'value="{token_of(link)}"' in page.content.decode()
@@ -393,3 +393,13 @@ def test_a_staff_session_is_not_a_member(client):
     staff = UserFactory(is_staff=True)
     client.force_login(staff)
     assert 'id="member-status"' not in client.get("/en/").content.decode()
+
+
+def test_a_staff_account_with_the_members_username_is_never_linked(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    UserFactory(username=f"member-{member.pk}", is_staff=True)
+    ask_for_link(client, member.email, commit=django_capture_on_commit_callbacks)
+    member.refresh_from_db()
+    assert member.user is None
+    assert mailoutbox == []
