@@ -129,6 +129,7 @@ def send_after_commit(
     mail_headers_clean(mail.headers)  # a mistake shows here, not after the commit
     if not any(one_line(address) for address in to if address):
         return
+
     # Robust: a queue that is down is logged and the mail stays queued for "send again"; the
     # committed registration or nomination is still answered with its normal page.
     def store_and_enqueue():  # after the commit already: the worker gets it at once
