@@ -169,22 +169,21 @@ class FailSoftDatabaseCache(FailSoftCacheMixin, DatabaseCache):
     def incr(self, key, delta=1, version=None):
         """Atomic, as in Redis: the row is locked while its value is read and written, so two
         workers counting at once (the shared rate limits, anso/ratelimit.py) never lose a
-        count. Django's database cache reads and writes without a lock."""
+        count. Django's database cache reads and writes without a lock. A failure (no table
+        yet) is what it was without the lock: the read fails soft."""
         using = router.db_for_write(self.cache_model_class)
         connection = connections[using]
         made_key = self.make_and_validate_key(key, version=version)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         table = connection.ops.quote_name(self._table)
 
-        def locked_incr(key, delta, version):
-            with transaction.atomic(using=using), connection.cursor() as cursor:
+        def lock_row():
+            with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT cache_key FROM {table} WHERE cache_key = %s{lock}",  # noqa: S608
                     [made_key],
                 )
-                return DatabaseCache.incr(self, key, delta, version)
 
-        result = self._guard(None, locked_incr, key, delta, version)
-        if result is None:
-            raise ValueError(f"Key '{key}' not found (cache unreachable)")
-        return result
+        with transaction.atomic(using=using):
+            self._guard(None, lock_row)
+            return super().incr(key, delta, version)
