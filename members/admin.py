@@ -132,7 +132,10 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
                 ]
             },
         ),
-        (_("Contact (never shown publicly)"), {"fields": ["email", "phone"]}),
+        (
+            _("Contact (never shown publicly)"),
+            {"fields": ["email", "phone", "language", "announcements_opted_out_at"]},
+        ),
         (None, {"fields": ["organization", "country", "is_sample"]}),
     ]
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -184,6 +185,25 @@ class Person(PersonName):
         _("sample data"),
         default=False,
         help_text=_("Invented for the demonstration; not a real person."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the mails the Secretariat sends this person. When empty, the "
+            "language of their latest registration, else English."
+        ),
+    )
+    announcements_opted_out_at = models.DateTimeField(
+        _("opted out of announcements"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the person followed the unsubscribe link of an announcement. They still "
+            "receive invitations and the mails about their own registrations."
+        ),
     )
 
     history = HistoricalRecords()
