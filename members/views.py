@@ -4,6 +4,7 @@ pages of one organization and one person show their meetings too: meetings/site/
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from anso.page_cache import page_shows
@@ -56,6 +57,7 @@ def organization_list(request):
     return render(request, "members/organization_list.html", {"page_obj": page})
 
 
+@never_cache  # personal: what it says depends on the person's choice
 @csrf_exempt  # the one-click POST of RFC 8058 comes from a mail program, without a token
 def announcements_unsubscribe(request, token):
     """The unsubscribe link of an announcement: GET asks for confirmation, POST opts out

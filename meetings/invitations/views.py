@@ -7,9 +7,11 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from anso.pagination import paginate
 from anso.staff import StaffRequiredMixin
@@ -220,6 +222,7 @@ class InvitationRemindView(StaffRequiredMixin, View):
         return HttpResponseRedirect(invitation_list_url(meeting))
 
 
+@method_decorator(never_cache, name="dispatch")  # personal, and its state changes
 class InvitationRespondView(PublishedMeetingMixin, View):
     """What an invitation's personal link opens: the meeting's registration form, filled in
     from the person's record and bound to them (their address, admitted to an invitation-only

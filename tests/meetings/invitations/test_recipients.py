@@ -30,7 +30,7 @@ def names(people):
 
 
 def test_contact_persons_are_those_of_member_organizations_holding_the_position():
-    current, = working_group(1)
+    (current,) = working_group(1)
     former_org = OrganizationFactory(
         membership_status=MembershipStatus.FORMER, left_on=datetime.date(2020, 1, 1)
     )
@@ -49,7 +49,7 @@ def test_contact_persons_are_those_of_member_organizations_holding_the_position(
 
 def test_working_group_on_a_date_and_experts(django_assert_num_queries):
     body = BodyFactory(kind=BodyKind.WORKING_GROUP)
-    contact, = working_group(1, body=body)
+    (contact,) = working_group(1, body=body)
     expert = PersonFactory()
     PositionFactory(person=expert, body=body, role=Role.EXPERT, appointed_by=None, start_date=START)
     later = PersonFactory()
@@ -66,9 +66,8 @@ def test_saved_list_and_registrants_of_another_meeting():
     listed = PersonFactory()
     saved = RecipientList.objects.create(name="Partners")
     saved.people.add(listed)
-    assert names(group_people(group=RecipientGroup.SAVED_LIST, date=TODAY, recipient_list=saved)) == [
-        listed.family_name
-    ]
+    people = group_people(group=RecipientGroup.SAVED_LIST, date=TODAY, recipient_list=saved)
+    assert names(people) == [listed.family_name]
 
     meeting = MeetingFactory()
     came = ParticipationFactory(meeting=meeting).person
