@@ -232,3 +232,37 @@ def test_announcement_unsubscribe_link_header_and_one_click(secretariat_client, 
     with smtp_server(smtp_port) as inbox:
         secretariat_client.post(compose_url(meeting), composer_data(send="1"))
     assert sorted(m["To"] for m in inbox.messages) == sorted([first.email, second.email])
+
+
+def test_with_the_server_down_invitations_stay_queued_then_go_out(
+    secretariat_client, smtp_port, settings
+):
+    """The database queue's worker for real: the request only stores the recipients and
+    enqueues one task; the worker writes the mails and finds no server, so they stay queued
+    (the invitation page says so); once the server is back, the retry sends them."""
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    def run_database_worker():
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0)
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    meeting = open_meeting()
+    people = working_group(3)
+    response = secretariat_client.post(compose_url(meeting), composer_data(send="1"))
+    assert response.status_code == 302
+    assert not OutgoingMail.objects.exists()  # the request only queued the task
+
+    run_database_worker()  # nothing listens on the port
+    assert OutgoingMail.objects.filter(status=OutgoingMailStatus.QUEUED).count() == 3
+    page = secretariat_client.get(invitation_list_url(meeting))
+    assert page.context["states"][0][2] == 3  # queued
+
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    OutgoingMail.objects.update(next_attempt_at=timezone.now())
+    with smtp_server(smtp_port) as inbox:
+        run_database_worker()
+    assert sorted(m["To"] for m in inbox.messages) == sorted(p.email for p in people)
+    page = secretariat_client.get(invitation_list_url(meeting))
+    assert page.context["states"][1][2] == 3  # sent
