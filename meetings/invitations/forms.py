@@ -140,14 +140,14 @@ class InvitationRegistrationForm(RegistrationForm):
     """The registration form an invitation link opens: filled in from the person's record,
     the email fixed to the invited person."""
 
-    def __init__(self, *args, person: Person, **kwargs):
+    def __init__(self, *args, person: Person, address: str = "", **kwargs):
         kwargs.setdefault(
             "initial",
             {
                 "honorific": person.honorific,
                 "given_name": person.given_name,
                 "family_name": person.family_name,
-                "email": person.email,
+                "email": person.email or address,
                 "phone": person.phone,
                 "organization": person.organization_id,
                 "country": person.country.code if person.country else "",

@@ -270,7 +270,9 @@ class InvitationRespondView(PublishedMeetingMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
-        return self.render(InvitationRegistrationForm(person=self.person))
+        return self.render(
+            InvitationRegistrationForm(person=self.person, address=self.recipient.address)
+        )
 
     def post(self, request, *args, **kwargs):
         if "decline" in request.POST:
@@ -281,8 +283,13 @@ class InvitationRespondView(PublishedMeetingMixin, View):
             return HttpResponseRedirect(request.path)
         if registration_rate_exceeded(request):
             messages.error(request, _("Too many registrations from your network in the last hour."))
-            return self.render(InvitationRegistrationForm(person=self.person), status=429)
-        form = InvitationRegistrationForm(request.POST, person=self.person)
+            return self.render(
+                InvitationRegistrationForm(person=self.person, address=self.recipient.address),
+                status=429,
+            )
+        form = InvitationRegistrationForm(
+            request.POST, person=self.person, address=self.recipient.address
+        )
         if not form.is_valid():
             return self.render(form, status=400)
         try:
