@@ -101,15 +101,18 @@ def _outgoing(mail: Mail, now) -> OutgoingMail:
 def mails_queue(mails: Iterable[Mail]) -> list[OutgoingMail]:
     """Store many mails at once (one INSERT) and hand them to the worker: once the current
     transaction commits, or at once outside one. Mails without a recipient are skipped."""
+    stored = _store(mails)
+    if stored:
+        # Robust: a queue that is down is logged and the mails stay queued; the next
+        # dispatcher run (any later mail, or "send again") takes them.
+        transaction.on_commit(mail_dispatch_enqueue, robust=True)
+    return stored
+
+
+def _store(mails: Iterable[Mail]) -> list[OutgoingMail]:
     now = timezone.now()
     rows = [row for row in (_outgoing(mail, now) for mail in mails) if row.to]
-    if not rows:
-        return []
-    stored = OutgoingMail.objects.bulk_create(rows)
-    # Robust: a queue that is down is logged and the mails stay queued; the next dispatcher
-    # run (any later mail, or "send again") takes them.
-    transaction.on_commit(mail_dispatch_enqueue, robust=True)
-    return stored
+    return OutgoingMail.objects.bulk_create(rows) if rows else []
 
 
 def send_after_commit(
@@ -126,9 +129,14 @@ def send_after_commit(
     mail_headers_clean(mail.headers)  # a mistake shows here, not after the commit
     if not any(one_line(address) for address in to if address):
         return
+
     # Robust: a queue that is down is logged and the mail stays queued for "send again"; the
     # committed registration or nomination is still answered with its normal page.
-    transaction.on_commit(lambda: mails_queue([mail]), robust=True)
+    def store_and_enqueue():  # after the commit already: the worker gets it at once
+        if _store([mail]):
+            mail_dispatch_enqueue()
+
+    transaction.on_commit(store_and_enqueue, robust=True)
 
 
 def mail_dispatch_enqueue(*, run_after=None):

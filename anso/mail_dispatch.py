@@ -35,7 +35,7 @@ import time
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.tasks import default_task_backend
 from django.utils import timezone
 
@@ -196,8 +196,9 @@ def _send_batch(mails: list[OutgoingMail], notices: list) -> bool:
             mail.attempts += 1
             if recorder is not None:
                 recorder.refused = {}
+            fresh_id = not mail.message_id  # stored before Message-IDs were written
             try:
-                if not mail.message_id:  # stored before Message-IDs were written
+                if fresh_id:
                     from .mail import message_id_new
 
                     mail.message_id = message_id_new()
@@ -215,6 +216,7 @@ def _send_batch(mails: list[OutgoingMail], notices: list) -> bool:
                 if recorder is not None and recorder.refused:
                     _record_refused(mail, recorder.refused, now, notices)
                 else:
+                    mail._sent_plainly = not fresh_id  # nothing else to record on it
                     mail.status = OutgoingMailStatus.SENT
                     mail.next_attempt_at = None
                     mail.pending_to = []
@@ -235,6 +237,27 @@ _SAVED_FIELDS = [
     "refused",
     "refused_reply",
 ]
+
+
+def _save(mails: list[OutgoingMail]) -> None:
+    """Record the batch: the mails sent as they are (most of them) with one UPDATE, the others
+    with their own values (a bulk UPDATE of every field of 50 mails costs as much as sending
+    them)."""
+    plain = [mail for mail in mails if getattr(mail, "_sent_plainly", False)]
+    if plain:
+        sent_at = max(mail.sent_at for mail in plain)
+        for mail in plain:
+            mail.sent_at = sent_at
+        OutgoingMail.objects.filter(pk__in=[mail.pk for mail in plain]).update(
+            status=OutgoingMailStatus.SENT,
+            attempts=F("attempts") + 1,
+            sent_at=sent_at,
+            next_attempt_at=None,
+            pending_to=[],
+        )
+    others = [mail for mail in mails if not getattr(mail, "_sent_plainly", False)]
+    if others:
+        OutgoingMail.objects.bulk_update(others, _SAVED_FIELDS)
 
 
 def _due(now):
@@ -276,7 +299,7 @@ def mail_dispatch() -> int:
             if not mails:
                 break
             reachable = _send_batch(mails, notices)
-            OutgoingMail.objects.bulk_update(mails, _SAVED_FIELDS)
+            _save(mails)
             transaction.on_commit(lambda notices=notices: _announce(notices))
         sent += sum(mail.status == OutgoingMailStatus.SENT for mail in mails)
         if not reachable:

@@ -205,6 +205,10 @@ class Person(PersonName):
             "receive invitations and the mails about their own registrations."
         ),
     )
+    #: Set when a mail server refused the address for good (members/bounces.py); cleared when
+    #: the email changes. Shown to the Secretariat only.
+    email_doubtful_since = models.DateTimeField(_("address doubtful since"), null=True, blank=True)
+    email_doubtful_reason = models.TextField(_("why the address is doubtful"), blank=True)
 
     history = HistoricalRecords()
 
@@ -225,11 +229,29 @@ class Person(PersonName):
     def __str__(self):
         return self.display_name
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        person = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        person._email_as_loaded = person.__dict__.get("email")
+        return person
+
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         if not self.slug:
             self.slug = unique_slug(self, self.full_name or self.name_original)
+        loaded = getattr(self, "_email_as_loaded", None)
+        if loaded is not None and self.email != loaded and self.email_doubtful_since:
+            # A new address: what a mail server said about the old one no longer holds.
+            self.email_doubtful_since = None
+            self.email_doubtful_reason = ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "email_doubtful_since",
+                    "email_doubtful_reason",
+                }
         super().save(*args, **kwargs)
+        self._email_as_loaded = self.email
 
     def get_absolute_url(self):
         return reverse("person_detail", kwargs={"slug": self.slug})

@@ -144,7 +144,7 @@ def recipients_pick(
     )
     pick = RecipientPick(people=[], skipped=[])
     for person in rows:
-        person.email_doubtful = _email_doubtful(person)
+        person.email_doubtful = person.email_doubtful_since is not None
         if not person.email:
             pick.skipped.append((person, SkipReason.NO_EMAIL))
         elif kind == MailingKind.ANNOUNCEMENT and person.announcements_opted_out_at:
@@ -154,10 +154,6 @@ def recipients_pick(
         else:
             pick.people.append(person)
     return pick
-
-
-def _email_doubtful(person: Person) -> bool:
-    return bool(getattr(person, "email_doubtful_since", None))
 
 
 # --- the state of invitations ---------------------------------------------------------------

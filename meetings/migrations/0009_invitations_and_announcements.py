@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("anso", "0001_initial"),
         ("meetings", "0008_remember_language"),
-        ("members", "0009_person_language_and_announcement_opt_out"),
+        ("members", "0010_person_language_and_announcement_opt_out"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

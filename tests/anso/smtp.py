@@ -22,13 +22,13 @@ class Inbox:
         self.messages: list[email.message.Message] = []
         self.envelopes: list[list[str]] = []
         self.refuse = refuse
-        self.refuse_only = refuse_only or {}
+        self.refuse_only = {a.lower(): reply for a, reply in (refuse_only or {}).items()}
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
             return self.refuse
-        if address in self.refuse_only:
-            return self.refuse_only[address]
+        if address.lower() in self.refuse_only:
+            return self.refuse_only[address.lower()]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -114,3 +114,14 @@ def test_mail_language_is_the_persons_else_their_latest_registration(settings):
     pick = recipients_pick(people=group, kind=MailingKind.ANNOUNCEMENT, meeting=None)
     languages = {person.pk: person.mail_language for person in pick.people}
     assert languages == {chinese.pk: "zh-hans", from_registration.pk: "zh-hans", unknown.pk: "en"}
+
+
+def test_pick_flags_addresses_a_server_refused():
+    fine, refused = working_group(2)
+    refused.email_doubtful_since = timezone.now()
+    refused.email_doubtful_reason = "550 5.1.1 No such user"
+    refused.save()
+    group = group_people(group=RecipientGroup.WORKING_GROUP, date=TODAY)
+    pick = recipients_pick(people=group, kind=MailingKind.ANNOUNCEMENT, meeting=None)
+    assert names(pick.people) == names([fine, refused])  # still sent: the Secretariat decides
+    assert [p.pk for p in pick.doubtful] == [refused.pk]

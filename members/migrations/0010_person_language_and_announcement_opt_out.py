@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0008_remember_language"),
+        ("members", "0009_person_email_doubtful"),
     ]
 
     operations = [
