@@ -193,7 +193,7 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("invitations"))
     def invitations(self, obj):
-        if obj.pk is None:
+        if obj.pk is None or not obj.slug:  # a new meeting, or a form shown again with errors
             return "-"
         kwargs = {"year": obj.start_date.year, "slug": obj.slug}
         return format_html_join(

@@ -37,9 +37,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "action": EDIT_AND_DELETE,
         "registrationwindow": EDIT_AND_DELETE,
         "participationevent": ("view",),
-        # Invitations and announcements: written through the composer; recipients are
-        # written by the site only.
-        "mailing": ("view", "add"),
+        # Invitations and announcements: sent through the composer ("send"), never added
+        # in the admin; recipients are written by the site only.
+        "mailing": ("view", "send"),
         "mailingrecipient": ("view",),
         "recipientlist": EDIT_AND_DELETE,
     },

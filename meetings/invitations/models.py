@@ -77,6 +77,8 @@ class Mailing(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("mailing")
         verbose_name_plural = _("mailings")
+        # Mailings are written through the composer, not the admin's add form.
+        permissions = [("send_mailing", _("Can send invitations and announcements"))]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(kind=MailingKind.INVITATION) | models.Q(meeting__isnull=False),

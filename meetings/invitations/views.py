@@ -45,7 +45,7 @@ class ComposerView(StaffRequiredMixin, View):
     mail as that recipient will read it; "Send" stores the recipients and hands the writing
     and sending of the mails to the worker."""
 
-    permission_required = "meetings.add_mailing"
+    permission_required = "meetings.send_mailing"
     template_name = "meetings/mailing_compose.html"
     kind = MailingKind.INVITATION
 
@@ -201,7 +201,7 @@ class InvitationListView(StaffRequiredMixin, View):
 class InvitationRemindView(StaffRequiredMixin, View):
     """POST only: queue a reminder to those who have not answered."""
 
-    permission_required = "meetings.add_mailing"
+    permission_required = "meetings.send_mailing"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
