@@ -23,7 +23,7 @@ class ComposerForm(CleanTextFormMixin, forms.Form):
     placeholder is an error on its field."""
 
     group = forms.ChoiceField(
-        label=_("Recipients"), choices=RecipientGroup.choices, widget=forms.RadioSelect
+        label=_("Group"), choices=RecipientGroup.choices, widget=forms.RadioSelect
     )
     date = forms.DateField(
         label=_("On the date"),
