@@ -292,15 +292,18 @@ def mail_dispatch() -> int:
             _plan_next(at=datetime.datetime.fromtimestamp(window_end, tz=datetime.UTC))
             return sent
         notices: list = []
+        reachable = True
         with transaction.atomic():
             # Locked while sending: two runs never send the same mail, nor wait for each other.
             mails = list(_due(timezone.now()).select_for_update(skip_locked=True)[: taken.granted])
-            rate_give_back(scope=RATE_SCOPE, taken=taken, count=taken.granted - len(mails))
-            if not mails:
-                break
-            reachable = _send_batch(mails, notices)
-            _save(mails)
-            transaction.on_commit(lambda notices=notices: _announce(notices))
+            if mails:
+                reachable = _send_batch(mails, notices)
+                _save(mails)
+                transaction.on_commit(lambda notices=notices: _announce(notices))
+        # Outside the transaction: the counter's row (database cache) is not held while sending.
+        rate_give_back(scope=RATE_SCOPE, taken=taken, count=taken.granted - len(mails))
+        if not mails:
+            break
         sent += sum(mail.status == OutgoingMailStatus.SENT for mail in mails)
         if not reachable:
             break

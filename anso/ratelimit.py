@@ -95,7 +95,7 @@ def rate_take(*, scope: str, wanted: int, limit: int, period: int) -> "RateTaken
     the seconds until the window closes. Windows are aligned on the clock (every process
     agrees on them); hits a caller took and did not use go back with `rate_give_back`."""
     for cache in _caches():
-        now = time.time()
+        now = _clock()
         window = int(now // period)
         key = f"ratelimit:{scope}:{window}"
         cache.add(key, 0, timeout=period + 1)
@@ -111,7 +111,12 @@ def rate_take(*, scope: str, wanted: int, limit: int, period: int) -> "RateTaken
             return RateTaken(
                 granted=granted, retry_after=max(1, (window + 1) * period - now), window=window
             )
-    return RateTaken(granted=wanted, retry_after=1, window=int(time.time() // period))
+    return RateTaken(granted=wanted, retry_after=1, window=int(_clock() // period))
+
+
+def _clock() -> float:
+    """The clock the shared windows of `rate_take` follow (the tests start a window)."""
+    return time.time()
 
 
 def rate_give_back(*, scope: str, taken: "RateTaken", count: int) -> None:
