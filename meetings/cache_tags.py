@@ -17,6 +17,7 @@ from members.cache_tags import organization_page_tag
 from members.models import Organization, Person
 
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
+from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 
 MEETINGS = "meetings"
@@ -138,5 +139,9 @@ def register_rules() -> None:
     register(Participation, participation_tags)
     register(RegistrationWindow, lambda window, created=False: (meeting_tag(window.meeting_id),))
     register(ParticipationEvent)  # a log: shown to the Secretariat only
+    # Mailings, their recipients and saved lists: shown to the Secretariat only.
+    register(Mailing)
+    register(MailingRecipient)
+    register(RecipientList)
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

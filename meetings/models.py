@@ -20,14 +20,18 @@ from anso.slugs import unique_slug
 from members.models import Body, BodyKind, Person
 
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
+from .invitations.models import Mailing, MailingRecipient, RecipientList
 
 __all__ = [
     "Action",
     "AgendaItem",
     "Decision",
+    "Mailing",
+    "MailingRecipient",
     "Meeting",
     "Participation",
     "ParticipationEvent",
+    "RecipientList",
     "RegistrationWindow",
     "Session",
     "Speaker",

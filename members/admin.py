@@ -164,7 +164,16 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
         ),
         (
             _("Contact (never shown publicly)"),
-            {"fields": ["email", "phone", "email_doubtful_since", "email_doubtful_reason"]},
+            {
+                "fields": [
+                    "email",
+                    "phone",
+                    "email_doubtful_since",
+                    "email_doubtful_reason",
+                    "language",
+                    "announcements_opted_out_at",
+                ]
+            },
         ),
         (None, {"fields": ["organization", "country", "is_sample"]}),
     ]

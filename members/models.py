@@ -196,6 +196,25 @@ class Person(PersonName):
         related_name="person",
         help_text=_("Created when a contact person first asks for a sign-in link."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the mails the Secretariat sends this person. When empty, the "
+            "language of their latest registration, else English."
+        ),
+    )
+    announcements_opted_out_at = models.DateTimeField(
+        _("opted out of announcements"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the person followed the unsubscribe link of an announcement. They still "
+            "receive invitations and the mails about their own registrations."
+        ),
+    )
     #: Set when a mail server refused the address for good (members/bounces.py); cleared when
     #: the email changes. Shown to the Secretariat only.
     email_doubtful_since = models.DateTimeField(_("address doubtful since"), null=True, blank=True)

@@ -37,6 +37,11 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "action": EDIT_AND_DELETE,
         "registrationwindow": EDIT_AND_DELETE,
         "participationevent": ("view",),
+        # Invitations and announcements: sent through the composer ("send"), never added
+        # in the admin; recipients are written by the site only.
+        "mailing": ("view", "send"),
+        "mailingrecipient": ("view",),
+        "recipientlist": EDIT_AND_DELETE,
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/login_attempts_admin.py).
