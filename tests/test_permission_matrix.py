@@ -35,6 +35,7 @@ from members.roles import SECRETARIAT_PERMISSIONS
 from tests.factories import (
     ActionFactory,
     DecisionFactory,
+    DocumentVersionFactory,
     MeetingFactory,
     NominationFactory,
     OrganizationFactory,
@@ -152,6 +153,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:report_print": {**staff_only(200), "outsider": 403},
     "meetings:participant_list_print": {**staff_only(200), "outsider": 403},
     "meetings:statistics": {**staff_only(200), "outsider": 403},
+    # Documents: a Secretariat-only document's file and preview. Not found for everyone else
+    # (its existence is not revealed); the preview is found once the worker has made it.
+    "documents:download": {**everyone(404), "secretariat": 200, "superuser": 200},
+    "documents:preview": everyone(404),
     # Spreadsheet import (add and change permissions) and export (view permission).
     **{
         f"admin:{model}_{step}": {**staff_only(200), "outsider": 403}
@@ -264,6 +269,7 @@ def samples(superuser):
     meeting = MeetingFactory()
     nomination = NominationFactory()
     speaker = SpeakerFactory(item__session__meeting=meeting)
+    version = DocumentVersionFactory(document__meeting=meeting, document__visibility="secretariat")
     attempt = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x"}
     return {
         "organization": OrganizationFactory(),
@@ -278,6 +284,8 @@ def samples(superuser):
         "meetings.speaker": speaker,
         "meetings.participation": ParticipationFactory(meeting=meeting),
         "meetings.decision": DecisionFactory(meeting=meeting),
+        "meetings.document": version.document,
+        "meetings.documentversion": version,
         "members.nomination": nomination,
         "members.nominationevent": NominationEvent.objects.create(
             nomination=nomination, from_status="unconfirmed", to_status="awaiting_review"
@@ -340,6 +348,11 @@ def url_for(name, pattern, samples) -> str:
             "content_type_id": ContentType.objects.get_for_model(organization).pk,
             "object_id": organization.pk,
         }
+    elif name.startswith("documents:"):  # a Secretariat-only document's file and preview
+        version = samples["meetings.documentversion"]
+        kwargs = {"pk": version.document_id, "number": version.number}
+        if "filename" in params:
+            kwargs["filename"] = version.filename
     elif name == "admin:app_list":
         kwargs = {"app_label": "auth"}
     elif name == "members:nomination_confirm":
