@@ -9,6 +9,19 @@ from django.utils import translation
 from members.roles import SECRETARIAT_GROUP
 
 from .factories import UserFactory
+from .s3 import any_storage, local_storage, s3_client, s3_server, s3_storage  # noqa: F401
+
+
+@pytest.fixture(scope="session")
+def _test_media_root(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _media_root_outside_the_checkout(settings, _test_media_root):
+    """Files a test uploads go to a temporary folder, never to the checkout's MEDIA_ROOT.
+    `local_storage`, `s3_storage` and `any_storage` (tests/s3.py) give a test its own."""
+    settings.MEDIA_ROOT = _test_media_root
 
 
 @pytest.fixture
