@@ -20,6 +20,7 @@ import unicodedata
 import zipfile
 
 import filetype
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -247,3 +248,53 @@ def clean_filename(name: str, *, extension: str) -> str:
     while len((name + suffix).encode()) > MAX_NAME_BYTES:
         name = name[:-1]
     return name.rstrip(" .") + suffix
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files at once; `static/js/file-drop.js` makes it a drop
+    zone (the input keeps working without the script)."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-file-drop": "", **(attrs or {})})
+
+    class Media:
+        js = ["js/file-drop.js"]
+        css = {"all": ["css/file-drop.css"]}
+
+
+class CheckedFilesField(forms.FileField):
+    """Several files in one field, each checked by `check_upload`; cleans to a list of
+    `CheckedUpload` (empty when none was chosen and the field is optional). Every refused
+    file is named in the errors, so that one bad file among ten is easy to find."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_empty_file", True)  # check_upload says it, with the name
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if not uploads:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        checked, errors = [], []
+        for upload in uploads:
+            upload = super().clean(upload, initial)
+            try:
+                checked.append(check_upload(upload))
+            except ValidationError as error:
+                errors.extend(
+                    ValidationError(
+                        _("%(name)s: %(problem)s")
+                        % {"name": upload.name[:120], "problem": problem},
+                        code=error.code or "invalid",
+                    )
+                    for problem in error.messages
+                )
+        if errors:
+            raise ValidationError(errors)
+        return checked

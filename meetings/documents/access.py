@@ -7,8 +7,9 @@ contact person of a current member organization, signed in with the link mailed 
 
 import enum
 
-from anso.staff import Access, staff_access
 from members.access import is_member
+
+from anso.staff import Access, staff_access
 
 VIEW_PERMISSION = "meetings.view_document"
 

@@ -132,9 +132,10 @@ def document_update(*, document: Document, **changes) -> Document:
 def document_version_add(
     *, document: Document, upload, uploaded_by: AbstractBaseUser | None
 ) -> DocumentVersion:
-    """Check `upload` and store it as the document's next version, which becomes its latest;
-    earlier versions are kept. Its preview is made by the worker after the commit."""
-    checked: CheckedUpload = check_upload(upload)
+    """Check `upload` (a file, or a `CheckedUpload` that a form checked already) and store it
+    as the document's next version, which becomes its latest; earlier
+    versions are kept. Its preview is made by the worker after the commit."""
+    checked = upload if isinstance(upload, CheckedUpload) else check_upload(upload)
     locked = Document.objects.select_for_update().get(pk=document.pk)
     last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = DocumentVersion(
@@ -173,14 +174,15 @@ def document_versions_add(
     *, document: Document, uploads, uploaded_by: AbstractBaseUser | None
 ) -> list[DocumentVersion]:
     """Several files at once, all or none: each is checked before any is stored."""
-    errors = []
+    checked, errors = [], []
     for upload in uploads:
         try:
-            check_upload(upload)
+            checked.append(upload if isinstance(upload, CheckedUpload) else check_upload(upload))
         except ValidationError as error:
             errors.extend(f"{upload.name}: {message}" for message in error.messages)
     if errors:
         raise ValidationError(errors)
+    uploads = checked
     with transaction.atomic():
         return [
             document_version_add(document=document, upload=upload, uploaded_by=uploaded_by)
