@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anso.context_processors.site",
+                "members.context_processors.member",
                 "django.template.context_processors.csp",
             ],
         },
@@ -314,9 +315,13 @@ PAGE_CACHE_EXCLUDE = ["/admin/", "/account/", "/healthz"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Login brute force: 5 failures for a username from one address lock it out for an hour.
+# The last backend reloads a member signed in with a mailed link (django-sesame): it takes only
+# a token, so the admin's password form never reaches it, and the link's page calls it itself
+# (members/sign_in/services.py).
 AUTHENTICATION_BACKENDS = [
     "anso.auth_backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
@@ -340,6 +345,13 @@ AXES_CLIENT_IP_CALLABLE = "anso.client.client_address"
 # account too (anso/auth_backends.py); the Secretariat can unlock it in the admin.
 LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
 AXES_HANDLER = "anso.auth_backends.LockoutHandler"
+
+# Members' sign-in links (django-sesame, members/sign_in/): a link works once, for an hour by
+# default, and only its v2 tokens are read (the v1 parser logs the token it refuses).
+SESAME_MAX_AGE = int(os.environ.get("DJANGO_MEMBER_SIGN_IN_LINK_SECONDS", str(60 * 60)))
+SESAME_ONE_TIME = True
+SESAME_TOKEN_NAME = "sesame"  # noqa: S105 (the query parameter's name)
+SESAME_TOKENS = ["sesame.tokens_v2"]
 
 # Two-factor authentication (TOTP). Staff may turn it on; superusers must, whenever debug is off
 # (ANSO_ADMIN_REQUIRE_OTP=true turns the rule on for local runs too).

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -184,6 +185,16 @@ class Person(PersonName):
         _("sample data"),
         default=False,
         help_text=_("Invented for the demonstration; not a real person."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sign-in account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="person",
+        help_text=_("Created when a contact person first asks for a sign-in link."),
     )
 
     history = HistoricalRecords()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("working-group/", views.working_group, name="working_group"),
     path("members/", views.organization_list, name="organization_list"),
     path("", include("members.nominations.urls")),
+    path("", include("members.sign_in.urls")),
 ]
