@@ -16,6 +16,7 @@ from . import two_factor, views
 urlpatterns = [
     path("", include("meetings.site.unprefixed_urls")),
     path("admin/", admin.site.urls),
+    path("documents/", include("meetings.documents.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),

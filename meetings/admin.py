@@ -31,6 +31,7 @@ from .attendance.models import (
     RegistrationWindow,
 )
 from .attendance.selectors import attendance_counts
+from .documents import admin as documents_admin  # noqa: F401  (registers the documents' admin)
 from .invitations import admin as invitations_admin  # noqa: F401 (registers its admins)
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 

@@ -6,6 +6,10 @@ Tags of the lists: `MEETINGS` (pages that list meetings or name them: the list, 
 the calendar feeds, the sitemap, the action plan, organizations' and people's pages) and
 `ACTIONS` (the action plan, and the actions each meeting page names).
 
+A document renews its meeting's page, the action plan when it is on an action or on an agenda
+item that presents one, and the page of the person who presented it; a new version of it (or
+its preview, once made) renews the same pages.
+
 A check-in or a registration renews its meeting's page, the person's and the organization's
 (they show attendance), and nothing else.
 """
@@ -17,6 +21,7 @@ from members.cache_tags import organization_page_tag
 from members.models import Organization, Person
 
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
+from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 
@@ -68,6 +73,23 @@ def speaker_tags(speaker: Speaker, *, created: bool = False):
 
 def decision_tags(decision: Decision, *, created: bool = False):
     return {meeting_tag(decision.meeting_id), ACTIONS}
+
+
+def document_tags(document: Document, *, created: bool = False):
+    tags = _meeting_tags([document.meeting_id])
+    if document.action_id or (
+        document.agenda_item_id
+        and AgendaItem.objects.filter(pk=document.agenda_item_id, action__isnull=False).exists()
+    ):
+        tags.add(ACTIONS)
+    if document.presented_by_id:
+        tags.add(record_tag(Person, document.presented_by_id))
+    return tags
+
+
+def document_version_tags(version: DocumentVersion, *, created: bool = False):
+    document = Document.objects.filter(pk=version.document_id).first()
+    return document_tags(document) if document is not None else set()
 
 
 def participation_tags(participation: Participation, *, created: bool = False):
@@ -136,6 +158,8 @@ def register_rules() -> None:
     register(Speaker, speaker_tags)
     register(Decision, decision_tags)
     register(Action, lambda action, created=False: (ACTIONS,))
+    register(Document, document_tags)
+    register(DocumentVersion, document_version_tags)
     register(Participation, participation_tags)
     register(RegistrationWindow, lambda window, created=False: (meeting_tag(window.meeting_id),))
     register(ParticipationEvent)  # a log: shown to the Secretariat only

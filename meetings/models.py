@@ -1,6 +1,7 @@
 """Numbered meetings of the alliance's bodies: sessions, agenda items, decisions and the action
 plan. Attendance (participations, their status changes, registration windows) has its models in
-`meetings.attendance.models`, under this app's label: they are imported here, where Django looks
+`meetings.attendance.models`, and documents (their files and versions) in
+`meetings.documents.models`, under this app's label: they are imported here, where Django looks
 for the app's models, and refer to `Meeting` by its string name, so there is no import cycle."""
 
 import datetime
@@ -20,12 +21,15 @@ from anso.slugs import unique_slug
 from members.models import Body, BodyKind, Person
 
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
+from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 
 __all__ = [
     "Action",
     "AgendaItem",
     "Decision",
+    "Document",
+    "DocumentVersion",
     "Mailing",
     "MailingRecipient",
     "Meeting",

@@ -5,7 +5,7 @@ languages")."""
 
 from modeltranslation.translator import TranslationOptions, register, translator
 
-from .models import Action, AgendaItem, Decision, Meeting, Session
+from .models import Action, AgendaItem, Decision, Document, Meeting, Session
 
 
 @register(Meeting)
@@ -35,9 +35,15 @@ class ActionTranslationOptions(TranslationOptions):
     empty_values = {"title": None}
 
 
+@register(Document)
+class DocumentTranslationOptions(TranslationOptions):
+    fields = ("title",)
+
+
 # Their history keeps both languages too (django-simple-history copies every column).
 translator.register(Meeting.history.model, MeetingTranslationOptions)
 translator.register(Session.history.model, SessionTranslationOptions)
 translator.register(AgendaItem.history.model, AgendaItemTranslationOptions)
 translator.register(Decision.history.model, DecisionTranslationOptions)
 translator.register(Action.history.model, ActionTranslationOptions)
+translator.register(Document.history.model, DocumentTranslationOptions)

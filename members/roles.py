@@ -42,6 +42,10 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "mailing": ("view", "send"),
         "mailingrecipient": ("view",),
         "recipientlist": EDIT_AND_DELETE,
+        # Documents: the Secretariat uploads (a new version is a change of its document) and
+        # deletes them; versions are written by the upload only.
+        "document": EDIT_AND_DELETE,
+        "documentversion": ("view",),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/login_attempts_admin.py).

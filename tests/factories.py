@@ -1,10 +1,12 @@
 import datetime
+import hashlib
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from meetings.attendance.models import Participation, ParticipationStatus, RegistrationWindow
+from meetings.documents.models import Document, DocumentVersion, Visibility
 from meetings.models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from members.models import (
     Body,
@@ -194,3 +196,44 @@ class RegistrationWindowFactory(factory.django.DjangoModelFactory):
     opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
     capacity = None
+
+
+#: The smallest file the upload check takes for a PDF (its signature and an end marker).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A public document on a meeting (or on the `agenda_item` or `session` given, its meeting
+    following), without a file: `DocumentVersionFactory` adds one."""
+
+    class Meta:
+        model = Document
+
+    agenda_item = None
+    session = factory.LazyAttribute(lambda d: d.agenda_item.session if d.agenda_item else None)
+    meeting = factory.LazyAttribute(lambda d: d.session.meeting if d.session else MeetingFactory())
+    title = factory.Sequence(lambda n: f"Presentation slides {n}")
+    visibility = Visibility.PUBLIC
+
+
+class DocumentVersionFactory(factory.django.DjangoModelFactory):
+    """A PDF version of a document, made its latest (as `document_version_add` does, without
+    the upload check or the preview)."""
+
+    class Meta:
+        model = DocumentVersion
+        skip_postgeneration_save = True
+
+    document = factory.SubFactory(DocumentFactory)
+    number = factory.LazyAttribute(lambda v: v.document.versions.count() + 1)
+    filename = "slides.pdf"
+    file = factory.django.FileField(data=PDF_BYTES, filename="slides.pdf")
+    size = len(PDF_BYTES)
+    content_type = "application/pdf"
+    sha256 = hashlib.sha256(PDF_BYTES).hexdigest()
+
+    @factory.post_generation
+    def latest(version, create, extracted, **kwargs):
+        if create:
+            Document.objects.filter(pk=version.document_id).update(latest_version=version)
+            version.document.latest_version = version

@@ -41,6 +41,7 @@ from members.roles import SECRETARIAT_PERMISSIONS
 from tests.factories import (
     ActionFactory,
     DecisionFactory,
+    DocumentVersionFactory,
     MeetingFactory,
     NominationFactory,
     OrganizationFactory,
@@ -180,6 +181,13 @@ EXPECTED: dict[str, dict[str, int]] = {
         for model in ("mailing", "mailingrecipient")
         for step in ("add", "delete")
     },
+    # Documents: a Secretariat-only document's file and preview. Not found for everyone else
+    # (its existence is not revealed); the preview is found once the worker has made it.
+    "documents:download": {**everyone(404), "secretariat": 200, "superuser": 200},
+    "documents:preview": everyone(404),
+    # A document's versions are written by uploads only: nobody adds or deletes one by hand.
+    "admin:meetings_documentversion_add": superuser_only(403),
+    "admin:meetings_documentversion_delete": superuser_only(403),
     # Spreadsheet import (add and change permissions) and export (view permission).
     **{
         f"admin:{model}_{step}": {**staff_only(200), "outsider": 403}
@@ -292,6 +300,7 @@ def samples(superuser):
     meeting = MeetingFactory()
     nomination = NominationFactory()
     speaker = SpeakerFactory(item__session__meeting=meeting)
+    version = DocumentVersionFactory(document__meeting=meeting, document__visibility="secretariat")
     attempt = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x"}
     mailing = Mailing.objects.create(
         kind=MailingKind.INVITATION, meeting=meeting, subject_en="Invitation", body_en="{link}"
@@ -309,6 +318,8 @@ def samples(superuser):
         "meetings.speaker": speaker,
         "meetings.participation": ParticipationFactory(meeting=meeting),
         "meetings.decision": DecisionFactory(meeting=meeting),
+        "meetings.document": version.document,
+        "meetings.documentversion": version,
         "members.nomination": nomination,
         "members.nominationevent": NominationEvent.objects.create(
             nomination=nomination, from_status="unconfirmed", to_status="awaiting_review"
@@ -376,6 +387,11 @@ def url_for(name, pattern, samples) -> str:
             "content_type_id": ContentType.objects.get_for_model(organization).pk,
             "object_id": organization.pk,
         }
+    elif name.startswith("documents:"):  # a Secretariat-only document's file and preview
+        version = samples["meetings.documentversion"]
+        kwargs = {"pk": version.document_id, "number": version.number}
+        if "filename" in params:
+            kwargs["filename"] = version.filename
     elif name == "admin:app_list":
         kwargs = {"app_label": "auth"}
     elif name == "members:nomination_confirm":

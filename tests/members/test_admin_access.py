@@ -15,6 +15,7 @@ from ..factories import (
     ActionFactory,
     AgendaItemFactory,
     DecisionFactory,
+    DocumentVersionFactory,
     NominationFactory,
     ParticipationFactory,
     PositionFactory,
@@ -53,6 +54,7 @@ def demo(db):
         mailing=mailing, person=speaker.person, address=speaker.person.email
     )
     RecipientList.objects.create(name="ANSO partners").people.add(speaker.person)
+    DocumentVersionFactory(document__agenda_item=speaker.item)
 
 
 def _urls(model) -> dict[str, str]:

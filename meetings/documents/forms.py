@@ -1,0 +1,68 @@
+"""The admin's document form: the description, where it belongs, and the files to upload."""
+
+from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from anso.uploads import CheckedFilesField, max_upload_bytes
+
+from .models import Document
+
+
+class DocumentAdminForm(forms.ModelForm):
+    """On a new document, each file chosen (or dropped) becomes a document of its own with the
+    same description (one file: this document); on an existing one, the files become its next
+    versions, the last one chosen its latest."""
+
+    files = CheckedFilesField(label=_("files"), required=False)
+
+    class Meta:
+        model = Document
+        fields = [
+            "title",
+            "kind",
+            "language",
+            "date",
+            "meeting",
+            "session",
+            "agenda_item",
+            "action",
+            "presented_by",
+            "order",
+            "visibility",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        adding = self.instance.pk is None
+        self.fields["files"].required = adding
+        self.fields["files"].help_text = (
+            _(
+                "PDF, office documents (Word, Excel, PowerPoint, OpenDocument) or images (JPEG, "
+                "PNG, GIF, WebP), up to %(limit)s each. Drop them here or choose them; several "
+                "files make several documents with this description."
+            )
+            if adding
+            else _(
+                "A new version of this document; the earlier versions are kept. PDF, office "
+                "documents or images, up to %(limit)s each."
+            )
+        ) % {"limit": filesizeformat(max_upload_bytes())}
+
+    def clean(self):
+        """The meeting and session follow from the agenda item (or the session) chosen, so
+        that choosing the finest target is enough."""
+        cleaned = super().clean()
+        item, session = cleaned.get("agenda_item"), cleaned.get("session")
+        if item is not None:
+            if session is not None and session.pk != item.session_id:
+                self.add_error("agenda_item", _("This agenda item is not in the chosen session."))
+                return cleaned
+            cleaned["session"] = session = item.session
+        if session is not None:
+            meeting = cleaned.get("meeting")
+            if meeting is not None and meeting.pk != session.meeting_id:
+                self.add_error("session", _("This session is not part of the chosen meeting."))
+                return cleaned
+            cleaned["meeting"] = session.meeting
+        return cleaned
