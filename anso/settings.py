@@ -15,7 +15,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from anso.storage import media_root_from_environment, storages_from_environment
+from anso.storage import (
+    bucket_origins_from_environment,
+    media_root_from_environment,
+    storages_from_environment,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -383,7 +387,8 @@ SECURE_CSP = {
         "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",
         "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",
     ],
-    "img-src": [CSP.SELF, "data:"],
+    # Previews kept in a bucket are shown from its signed addresses (anso/storage.py).
+    "img-src": [CSP.SELF, "data:", *bucket_origins_from_environment(os.environ)],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -14,6 +14,7 @@ This module is imported by the settings: it must not read Django's settings itse
 
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -82,6 +83,30 @@ def storages_from_environment(env: Mapping[str, str]) -> dict:
         options["access_key"] = access_key
         options["secret_key"] = secret_key
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}
+
+
+def bucket_origins_from_environment(env: Mapping[str, str]) -> list[str]:
+    """The origins the bucket's signed addresses are on, for the Content-Security-Policy's
+    `img-src` (a preview is a redirect to the bucket, and a browser checks the image's final
+    address). Both addressing styles (`https://host/bucket/...` and
+    `https://bucket.host/...`) unless S3_ADDRESSING_STYLE names one; none without a bucket."""
+    bucket = bucket_from_environment(env)
+    if not bucket:
+        return []
+    endpoint = env.get("S3_ENDPOINT_URL", "").strip()
+    if endpoint:
+        parts = urlsplit(endpoint)
+        scheme, host = parts.scheme or "https", parts.netloc
+    else:
+        region = (env.get("S3_REGION", "") or env.get("AWS_DEFAULT_REGION", "")).strip()
+        scheme, host = "https", f"s3.{region}.amazonaws.com" if region else "s3.amazonaws.com"
+    style = env.get("S3_ADDRESSING_STYLE", "").strip()
+    origins = []
+    if style != "virtual":
+        origins.append(f"{scheme}://{host}")
+    if style != "path":
+        origins.append(f"{scheme}://{bucket}.{host}")
+    return origins
 
 
 def is_s3(storage) -> bool:

@@ -16,6 +16,7 @@ from anso.storage import (
     DEFAULT_URL_EXPIRE_SECONDS,
     FILE_SYSTEM_BACKEND,
     S3_BACKEND,
+    bucket_origins_from_environment,
     is_s3,
     storages_from_environment,
 )
@@ -123,3 +124,33 @@ def test_after_a_bucket_test_files_are_local_again(settings):
     assert not is_s3(django_storages["default"])
     name = models.FileField().storage.save("docs/agenda.txt", ContentFile(b"agenda"))
     assert (Path(settings.MEDIA_ROOT) / name).read_bytes() == b"agenda"
+
+
+def test_the_page_policy_lets_images_come_from_the_bucket_only_when_there_is_one():
+    assert bucket_origins_from_environment({}) == []
+    assert bucket_origins_from_environment({"S3_BUCKET": "files", "S3_REGION": "eu-west-1"}) == [
+        "https://s3.eu-west-1.amazonaws.com",
+        "https://files.s3.eu-west-1.amazonaws.com",
+    ]
+    assert bucket_origins_from_environment(
+        {
+            "S3_BUCKET": "files",
+            "S3_ENDPOINT_URL": "https://minio.example.org:9000",
+            "S3_ADDRESSING_STYLE": "virtual",
+        }
+    ) == ["https://files.minio.example.org:9000"]
+
+
+def test_signed_addresses_of_the_bucket_are_on_an_origin_the_page_policy_allows(
+    s3_storage, s3_server
+):
+    """A preview shown from the bucket must not be blocked by the Content-Security-Policy."""
+    from urllib.parse import urlsplit
+
+    from tests.s3 import s3_environment
+
+    name = default_storage.save("previews/p.png", ContentFile(b"png"))
+    parts = urlsplit(default_storage.url(name))
+    bucket = default_storage.bucket_name
+    allowed = bucket_origins_from_environment(s3_environment(s3_server, bucket))
+    assert f"{parts.scheme}://{parts.netloc}" in allowed
