@@ -26,11 +26,13 @@ class AnsoConfig(AppConfig):
 
         from . import admin_background  # noqa: F401  (once the admin site exists)
         from .cache_tags import connect_signals
+        from .files import check_file_serving
         from .login_attempts_admin import register as register_login_attempts_admin
 
         connect_signals()
         register_login_attempts_admin(admin.site)
         checks.register(check_production_safety, checks.Tags.security, deploy=True)
+        checks.register(check_file_serving, checks.Tags.files, deploy=True)
 
 
 def check_production_safety(app_configs=None, **kwargs):

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 #: The default size limit (settings.UPLOAD_MAX_BYTES overrides it).
@@ -257,7 +258,9 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
     def __init__(self, attrs=None):
-        super().__init__({"data-file-drop": "", **(attrs or {})})
+        super().__init__(
+            {"data-file-drop": gettext_lazy("Drop files here, or choose them."), **(attrs or {})}
+        )
 
     class Media:
         js = ["js/file-drop.js"]

@@ -219,6 +219,7 @@ class DocumentVersionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = DocumentVersion
+        skip_postgeneration_save = True
 
     document = factory.SubFactory(DocumentFactory)
     number = factory.LazyAttribute(lambda v: v.document.versions.count() + 1)

@@ -157,6 +157,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     # (its existence is not revealed); the preview is found once the worker has made it.
     "documents:download": {**everyone(404), "secretariat": 200, "superuser": 200},
     "documents:preview": everyone(404),
+    # A document's versions are written by uploads only: nobody adds or deletes one by hand.
+    "admin:meetings_documentversion_add": superuser_only(403),
+    "admin:meetings_documentversion_delete": superuser_only(403),
     # Spreadsheet import (add and change permissions) and export (view permission).
     **{
         f"admin:{model}_{step}": {**staff_only(200), "outsider": 403}

@@ -7,9 +7,8 @@ contact person of a current member organization, signed in with the link mailed 
 
 import enum
 
-from members.access import is_member
-
 from anso.staff import Access, staff_access
+from members.access import is_member
 
 VIEW_PERMISSION = "meetings.view_document"
 

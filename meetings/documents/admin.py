@@ -90,8 +90,9 @@ class DocumentAdmin(TranslationAdmin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         files = form.cleaned_data.get("files") or []
         if change:
-            changes = {name: getattr(obj, name) for name in form.changed_data}
-            changes = {k: v for k, v in changes.items() if k in services.UPDATABLE}
+            changes = {
+                name: getattr(obj, name) for name in form.changed_data if name in services.UPDATABLE
+            }
             if changes:
                 services.document_update(document=obj, **changes)
             if files:
@@ -135,9 +136,6 @@ class DocumentAdmin(TranslationAdmin, SimpleHistoryAdmin):
                 )
                 % {"count": len(documents)},
             )
-
-    def save_formset(self, request, form, formset, change):
-        """The versions are read-only: nothing to save."""
 
 
 def _stem(checked) -> str:

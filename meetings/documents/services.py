@@ -8,6 +8,7 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from anso.uploads import PDF, CheckedUpload, check_upload
 from members.models import Person
@@ -45,11 +46,20 @@ UPDATABLE = frozenset(
 
 def _place(document: Document) -> None:
     """Fill the meeting and session from the finest target (the agenda item, else the
-    session), and check that the targets belong together (`Document.clean`)."""
+    session), refusing ones given that do not belong to it, and check the rest
+    (`Document.clean`)."""
     if document.agenda_item_id:
-        document.session = document.agenda_item.session
+        item = document.agenda_item
+        if document.session_id and document.session_id != item.session_id:
+            raise ValidationError(
+                {"agenda_item": _("This agenda item is not in the chosen session.")}
+            )
+        document.session = item.session
     if document.session_id:
-        document.meeting = document.session.meeting
+        session = document.session
+        if document.meeting_id and document.meeting_id != session.meeting_id:
+            raise ValidationError({"session": _("This session is not part of the chosen meeting.")})
+        document.meeting = session.meeting
     document.clean()
 
 
@@ -122,6 +132,11 @@ def document_update(*, document: Document, **changes) -> Document:
         raise TypeError(f"document_update() cannot change {sorted(unknown)}")
     for field, value in changes.items():
         setattr(document, field, value)
+    # Moved: the coarser targets follow the finer one unless they are given too.
+    if "agenda_item" in changes and "session" not in changes:
+        document.session = None
+    if {"agenda_item", "session"} & set(changes) and "meeting" not in changes:
+        document.meeting = None
     _place(document)
     document.full_clean(exclude=["latest_version"])
     document.save()
