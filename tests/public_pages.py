@@ -28,6 +28,8 @@ FORM_PAGES = [
     f"{OPEN_MEETING}register/done/",
     f"{OPEN_MEETING}register/link/",
     f"{OPEN_MEETING}registration/not-a-token/",
+    f"{EN}/sign-in/",
+    f"{EN}/sign-in/link/?sesame=not-a-token",
 ]
 ERROR_PAGES = [f"{EN}/no-such-page/"]
 HOME = f"{EN}/"

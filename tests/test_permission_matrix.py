@@ -16,6 +16,11 @@ they are sent to the second factor (SECOND_FACTOR: verify it, or set a device up
 admin's sign-in page or directly; everywhere else they get what anonymous gets. So a new staff
 page that skips the staff rule (anso/staff.py) fails here without a row of its own. A row may
 still name these roles where they differ (the sign-in and two-factor pages).
+
+One more role is not staff: a member (the contact person of a member organization, signed in
+with a mailed link, members/access.py). They get what anonymous gets, except wherever anonymous
+is sent to sign in (staff pages): there a member is refused, by a 403 or by the admin's sign-in
+page (MEMBER_REFUSED). A row may name the role where it differs.
 """
 
 import pytest
@@ -61,6 +66,9 @@ SECOND_FACTOR_PAGE = {
     "password_only": "two_factor_verify",
     "superuser_no_device": "two_factor_setup",
 }
+#: Expected for a member where anonymous is sent to sign in: 403, or 302 to the admin's
+#: sign-in page (which does not let them further).
+MEMBER_REFUSED = "refused"
 
 
 def everyone(status):
@@ -101,6 +109,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "members:nomination_thanks": everyone(200),
     "members:nomination_confirm": everyone(200),
     "members:nomination_resend": everyone(200),
+    # The members' sign-in: asking for a link, the link's page (a GET uses nothing), sign-out.
+    "members:member_sign_in": everyone(200),
+    "members:member_sign_in_link": everyone(200),
+    "members:member_sign_out": everyone(405),  # POST only
     # Deciding a nomination: staff who may change nominations (GET asks for confirmation).
     "admin:members_nomination_approve": {**superuser_only(200), "secretariat": 200},
     "admin:members_nomination_reject": {**superuser_only(200), "secretariat": 200},
@@ -422,7 +434,18 @@ def test_every_url_pattern_has_an_expectation():
 
 
 @pytest.fixture
-def role_clients(client, secretariat_user, outsider_staff_user, superuser, password_only_user):
+def member_user(db):
+    """A contact person of a member organization with their sign-in account."""
+    person = PositionFactory().person
+    person.user = UserFactory(username=f"member-{person.pk}")
+    person.save(update_fields=["user"])
+    return person.user
+
+
+@pytest.fixture
+def role_clients(
+    client, secretariat_user, outsider_staff_user, superuser, password_only_user, member_user
+):
     clients = {"anonymous": client}
     for role, user in (
         ("outsider", outsider_staff_user),
@@ -430,6 +453,7 @@ def role_clients(client, secretariat_user, outsider_staff_user, superuser, passw
         ("superuser", superuser),
         ("password_only", password_only_user),
         ("superuser_no_device", superuser),
+        ("member", member_user),
     ):
         clients[role] = Client()
         clients[role].force_login(user)
@@ -454,7 +478,7 @@ def matrix_failures(rows, role_clients, settings) -> list[str]:
     """Request every (label, url, expected row) as every role; what differs from the row."""
     anonymous = {url: role_clients["anonymous"].get(url) for _label, url, _expected in rows}
     failures = []
-    for role in ROLES + SECOND_FACTOR_ROLES:
+    for role in (*ROLES, *SECOND_FACTOR_ROLES, "member"):
         settings.ADMIN_REQUIRE_OTP = role in PRODUCTION_RULES_ROLES
         client = role_clients[role]
         for label, url, expected in rows:
@@ -462,10 +486,15 @@ def matrix_failures(rows, role_clients, settings) -> list[str]:
             if role in expected:
                 want = expected[role]
             elif sent_to_sign_in(anonymous[url]):
-                want = SECOND_FACTOR
+                want = MEMBER_REFUSED if role == "member" else SECOND_FACTOR
             else:
                 want = anonymous[url].status_code
-            if want == SECOND_FACTOR:
+            if want == MEMBER_REFUSED:
+                if not (response.status_code == 403 or sent_to_sign_in(response)):
+                    failures.append(
+                        f"{label} {url} as member: {response.status_code}, expected 403"
+                    )
+            elif want == SECOND_FACTOR:
                 # The admin's pages send to its sign-in page, whose own row checks that it
                 # sends these roles on to the second factor.
                 got = landing(response)

@@ -44,9 +44,10 @@ def member_username(person: Person) -> str:
     return f"member-{person.pk}"
 
 
-def member_account(*, person: Person) -> AbstractBaseUser:
+def member_account(*, person: Person) -> AbstractBaseUser | None:
     """The account `person` signs in to, created at their first request for a link: no
-    usable password, not staff, so the admin refuses it."""
+    usable password, not staff, so the admin refuses it. None when a staff account already
+    has the name this one would take: that account is never linked to a member."""
     user_model = get_user_model()
     with transaction.atomic():
         person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
@@ -56,6 +57,8 @@ def member_account(*, person: Person) -> AbstractBaseUser:
             username=member_username(person),
             defaults={"is_staff": False, "is_superuser": False, "is_active": True},
         )
+        if user.is_staff or user.is_superuser:
+            return None
         if user.has_usable_password():
             user.set_unusable_password()
             user.save(update_fields=["password"])
@@ -75,7 +78,7 @@ def sign_in_link_send(*, email: str, language: str, site_url: str, next_url: str
     if person is None:
         return
     user = member_account(person=person)
-    if not user.is_active or user.is_staff or user.is_superuser:
+    if user is None or not user.is_active or user.is_staff or user.is_superuser:
         # Staff sign in with their password and second factor, never with a mailed link.
         return
     token = get_token(user, scope=TOKEN_SCOPE)

@@ -98,6 +98,7 @@ CHINESE_PAGES = [
     "/zh-hans/members/",
     "/zh-hans/members/acsd/",
     "/zh-hans/people/jinghua-cao/",
+    "/zh-hans/sign-in/",
 ]
 
 
