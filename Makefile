@@ -26,7 +26,8 @@ run: install
 serve: install
 	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}" scripts/serve
 
-# Back up / restore the database of DATABASE_URL (docs/deployment.md).
+# Back up / restore the database of DATABASE_URL and the uploaded files of MEDIA_ROOT (a bucket
+# is backed up on its own): docs/deployment.md.
 backup: install
 	scripts/backup $(BACKUP)
 

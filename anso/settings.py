@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from anso.storage import storages_from_environment
+from anso.storage import media_root_from_environment, storages_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -169,7 +169,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (anso/storage.py, docs/deployment.md): this machine's MEDIA_ROOT by default,
 # an S3-compatible bucket when S3_BUCKET is set. No URL serves MEDIA_ROOT, in debug or not: a
 # file is reached only through a view that checks the visitor's rights (anso/files.py).
-MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", "") or str(BASE_DIR / "var" / "media")
+MEDIA_ROOT = str(media_root_from_environment(os.environ, BASE_DIR))
 #: Behind nginx, the prefix of its `internal` location that serves MEDIA_ROOT (X-Accel-Redirect).
 #: Unset, a local file is streamed by the Python worker: fine for `make run` only.
 FILES_X_ACCEL_REDIRECT_PREFIX = os.environ.get("FILES_X_ACCEL_REDIRECT_PREFIX", "")

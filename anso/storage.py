@@ -13,6 +13,7 @@ This module is imported by the settings: it must not read Django's settings itse
 """
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -32,9 +33,19 @@ _S3_OPTIONS = {
 PRIVATE_ACLS = {"private", "bucket-owner-full-control"}
 
 
+def media_root_from_environment(env: Mapping[str, str], base_dir: Path) -> Path:
+    """The folder of the local storage: DJANGO_MEDIA_ROOT, else `var/media` in the checkout."""
+    return Path(env.get("DJANGO_MEDIA_ROOT", "").strip() or base_dir / "var" / "media")
+
+
+def bucket_from_environment(env: Mapping[str, str]) -> str:
+    """The bucket that holds the files, or "" when they are on the local file system."""
+    return env.get("S3_BUCKET", "").strip()
+
+
 def storages_from_environment(env: Mapping[str, str]) -> dict:
     """The `STORAGES["default"]` entry that the variables of `env` describe."""
-    bucket = env.get("S3_BUCKET", "").strip()
+    bucket = bucket_from_environment(env)
     if not bucket:
         # The folder is MEDIA_ROOT's, read when the storage is first used (so a test can
         # point it elsewhere).

@@ -15,7 +15,6 @@ The fixtures are imported by tests/conftest.py.
 import logging
 import uuid
 
-import boto3
 import pytest
 from django.core.files.storage import storages
 
@@ -41,6 +40,8 @@ def s3_server():
 
 @pytest.fixture
 def s3_client(s3_server):
+    import boto3
+
     return boto3.client(
         "s3",
         endpoint_url=s3_server,

@@ -2,12 +2,17 @@
 or handed to nginx with X-Accel-Redirect) and on a real S3-compatible server (a redirect to a
 signed address, fetched from the server)."""
 
+import logging
+import os
 import re
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
@@ -15,6 +20,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.test import RequestFactory
 
+from anso import files
 from anso.files import (
     MAX_FILENAME_LENGTH,
     SANDBOX_POLICY,
@@ -292,3 +298,40 @@ def test_check_deploy_is_quiet_behind_nginx_or_with_a_bucket(settings, any_stora
     settings.DEBUG = False
     settings.FILES_X_ACCEL_REDIRECT_PREFIX = "" if is_s3(any_storage) else "/protected-files/"
     assert check_file_serving() == []
+
+
+@pytest.mark.parametrize("bucket", ["", "anso-files"])
+def test_production_settings_pass_the_deploy_check(bucket):
+    """As `make deploy-check` and CI run it: the Info about streamed files fails nothing."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("S3_", "DJANGO_", "FILES_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="anso.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-test-secret-key-that-is-long-enough-for-the-deploy-checks-0123",
+        DJANGO_ALLOWED_HOSTS="anso.example.org",
+        S3_BUCKET=bucket,
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert ("anso.I001" in result.stdout + result.stderr) == (not bucket)
+
+
+def test_streaming_with_debug_off_is_logged_once(local_storage, settings, caplog, monkeypatch):
+    monkeypatch.setattr(files, "_warned", False)
+    settings.DEBUG = False
+    with caplog.at_level(logging.WARNING, logger="anso.files"):
+        download(stored("docs/a.pdf", PDF))
+        download(stored("docs/b.pdf", PDF))
+    warnings = [r for r in caplog.records if "FILES_X_ACCEL_REDIRECT_PREFIX" in r.getMessage()]
+    assert len(warnings) == 1

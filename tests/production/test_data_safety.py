@@ -5,6 +5,7 @@ import os
 import sqlite3
 import stat
 import subprocess
+import tarfile
 import uuid
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from anso.backup import backup
+from anso.backup import backup, files_archive
 from meetings.models import Meeting
 from members.models import Organization, Person
 from tests.factories import (
@@ -157,8 +158,11 @@ def _rows(cursor, tables):
     return result
 
 
-def _run(script, *args, database_url):
+def _run(script, *args, database_url, media_root=None, extra_env=None):
     env = {"DATABASE_URL": database_url, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    if media_root is not None:
+        env["DJANGO_MEDIA_ROOT"] = str(media_root)
+    env.update(extra_env or {})
     return subprocess.run(  # noqa: S603 (our own scripts)
         [str(BASE_DIR / "scripts" / script), *args],
         env=env,
@@ -176,10 +180,53 @@ def test_backup_restores_every_row_into_an_empty_database(tmp_path):
         before = _rows(cursor, tables)
     assert sum(len(rows) for rows in before.values()) > 50
 
+    media = tmp_path / "media"
+    files = _write_files(media)
     if connection.vendor == "postgresql":
-        _backup_and_restore_postgres(tmp_path, tables, before)
+        _backup_and_restore_postgres(tmp_path, tables, before, media)
     else:
-        _backup_and_restore_sqlite(tmp_path, tables, before)
+        _backup_and_restore_sqlite(tmp_path, tables, before, media)
+    assert _files(media) == files
+
+
+# Uploaded files, backed up with the database.
+UPLOADS = {
+    "documents/2026/agenda.pdf": b"%PDF-1.4 agenda",
+    "documents/2026/会议纪要 (final).docx": b"PK\x03\x04 minutes",
+    "photos/group.jpg": bytes(range(256)) * 64,
+}
+
+
+def _write_files(media: Path) -> dict[str, bytes]:
+    for name, content in UPLOADS.items():
+        (media / name).parent.mkdir(parents=True, exist_ok=True)
+        (media / name).write_bytes(content)
+    return _files(media)
+
+
+def _files(media: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(media).as_posix(): path.read_bytes()
+        for path in media.rglob("*")
+        if path.is_file()
+    }
+
+
+def _change_files(media: Path) -> None:
+    """What happens between a backup and a restore: a file deleted, one replaced, one added."""
+    (media / "photos/group.jpg").unlink()
+    (media / "documents/2026/agenda.pdf").write_bytes(b"another agenda")
+    (media / "documents/2027").mkdir()
+    (media / "documents/2027/new.pdf").write_bytes(b"uploaded after the backup")
+
+
+def _assert_files_archive(dump: Path) -> None:
+    archive = files_archive(dump)
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600  # members-only documents
+    with tarfile.open(archive) as tar:
+        assert sorted(member.name for member in tar.getmembers() if member.isfile()) == sorted(
+            UPLOADS
+        )
 
 
 def _assert_private(dump: Path) -> None:
@@ -200,7 +247,7 @@ def test_backup_overwrites_a_readable_file_as_owner_only(tmp_path):
     assert stat.S_IMODE(dump.stat().st_mode) == 0o600
 
 
-def _backup_and_restore_sqlite(tmp_path, tables, before):
+def _backup_and_restore_sqlite(tmp_path, tables, before, media):
     # The test database lives in memory: copy it to a file as a running site's database.
     source = tmp_path / "site.sqlite3"
     target = sqlite3.connect(source)
@@ -210,11 +257,13 @@ def _backup_and_restore_sqlite(tmp_path, tables, before):
     before = _rows(target.cursor(), tables)
     target.close()
     dump = tmp_path / "backups" / "backup.sqlite3"
-    _run("backup", str(dump), database_url=f"sqlite:///{source}")
+    _run("backup", str(dump), database_url=f"sqlite:///{source}", media_root=media)
     assert dump.stat().st_size > 0
     _assert_private(dump)
+    _assert_files_archive(dump)
+    _change_files(media)
     restored = tmp_path / "restored.sqlite3"  # does not exist yet: an empty database
-    _run("restore", str(dump), database_url=f"sqlite:///{restored}")
+    _run("restore", str(dump), database_url=f"sqlite:///{restored}", media_root=media)
     after_connection = sqlite3.connect(restored)
     try:
         after = _rows(after_connection.cursor(), tables)
@@ -223,7 +272,7 @@ def _backup_and_restore_sqlite(tmp_path, tables, before):
     assert after == before
 
 
-def _backup_and_restore_postgres(tmp_path, tables, before):
+def _backup_and_restore_postgres(tmp_path, tables, before, media):
     import psycopg2
 
     params = connection.settings_dict
@@ -232,8 +281,10 @@ def _backup_and_restore_postgres(tmp_path, tables, before):
         base += f":{params['PASSWORD']}"
     base += f"@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
     dump = tmp_path / "backups" / "backup.dump"
-    _run("backup", str(dump), database_url=f"{base}/{params['NAME']}")
+    _run("backup", str(dump), database_url=f"{base}/{params['NAME']}", media_root=media)
     _assert_private(dump)
+    _assert_files_archive(dump)
+    _change_files(media)
     empty = f"anso_restore_{uuid.uuid4().hex[:12]}"
     admin_connection = psycopg2.connect(
         dbname="postgres",
@@ -246,7 +297,7 @@ def _backup_and_restore_postgres(tmp_path, tables, before):
     try:
         with admin_connection.cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{empty}"')
-        _run("restore", str(dump), database_url=f"{base}/{empty}")
+        _run("restore", str(dump), database_url=f"{base}/{empty}", media_root=media)
         restored = psycopg2.connect(
             dbname=empty,
             user=params["USER"],
