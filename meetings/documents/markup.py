@@ -25,7 +25,7 @@ def _earlier_html(row: DocumentRow) -> str:
     for version in row.earlier:
         label = gettext("Version %(number)s") % {"number": version.number}
         lines.append(
-            f'<li><a href="{escape(version.url)}">{escape(label)}</a>, '
+            f'<li><a href="{escape(version.url)}" download>{escape(label)}</a>, '
             f'<time datetime="{version.uploaded_on.isoformat()}">'
             f"{escape(format_date(version.uploaded_on))}</time>, "
             f"{escape(filesizeformat(version.size))}</li>"
@@ -39,8 +39,9 @@ def _earlier_html(row: DocumentRow) -> str:
 def documents_html(
     rows: list[DocumentRow], *, with_meeting: bool = False, previews: bool = True
 ) -> SafeString:
-    """A list of documents: each title links to the latest version's file, followed by its
-    kind, language, type and size, its preview (where one was made) and its earlier versions.
+    """A list of documents: each title links to the latest version's file (to download: a PDF
+    or an image is saved, not opened in the page's place), followed by its kind, language,
+    type and size, its preview (where one was made) and its earlier versions.
     `with_meeting` adds the meeting each was given at, linked (for lists outside it);
     `previews=False` leaves the previews out (short lists of links)."""
     if not rows:
@@ -64,7 +65,8 @@ def documents_html(
             )
         out.append(
             f'<li id="document-{row.pk}" class="document">{preview}'
-            f'<div><a class="document-link" href="{escape(row.url)}"{lang_attribute(row.lang)}>'
+            f'<div><a class="document-link" href="{escape(row.url)}" download'
+            f"{lang_attribute(row.lang)}>"
             f"{escape(row.title)}</a> "
             f'<span class="small text-body-secondary document-details">({details})</span>'
             f"{meeting}"
