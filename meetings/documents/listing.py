@@ -160,7 +160,8 @@ def meeting_documents(*, meeting_id: int, audience: Audience) -> MeetingDocument
     """The meeting's documents `audience` may read, in order. Two queries: the documents with
     their latest version (and, for the public, whether each is one it may read: the others
     are the members-only ones, counted), then their versions; one when there is none."""
-    documents = Document.objects.filter(meeting_id=meeting_id)
+    # The Secretariat may read a document without a file yet: no page lists it.
+    documents = Document.objects.filter(meeting_id=meeting_id, latest_version__isnull=False)
     wider = Audience.MEMBERS if audience == Audience.PUBLIC else audience
     shown_to = Document.objects.visible_to(audience).filter(pk=OuterRef("pk"))
     found = list(
@@ -189,7 +190,7 @@ def _presentations(audience: Audience) -> QuerySet[Document]:
     """Presentations `audience` may read, given at a published meeting or on an action."""
     return (
         Document.objects.visible_to(audience)
-        .filter(kind=DocumentKind.PRESENTATION)
+        .filter(kind=DocumentKind.PRESENTATION, latest_version__isnull=False)
         .filter(Q(meeting__isnull=True) | Q(meeting__is_published=True))
         .select_related("latest_version", "meeting")
         .prefetch_related(_latest_first())

@@ -2,6 +2,7 @@
 visitor finds it under the item on the public meeting page and downloads it. A members-only
 document asks the visitor to sign in."""
 
+import os
 import re
 from pathlib import Path
 
@@ -91,6 +92,10 @@ def test_secretariat_uploads_a_presentation_and_a_visitor_downloads_it(
         page.wait_for_function(
             "img => img.complete && img.naturalWidth > 0", arg=preview.element_handle()
         )
+        if shots := os.environ.get("ANSO_SCREENSHOTS"):
+            page.locator(f"#item-{item.pk}").screenshot(
+                path=f"{shots}/phone-agenda-item-documents.png"
+            )
         with page.expect_download() as download_info:
             line.get_by_role("link", name="The overall work of the Secretariat (slides)").click()
         download = download_info.value

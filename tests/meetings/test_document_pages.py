@@ -140,6 +140,17 @@ def test_visitors_see_public_documents_and_how_many_are_for_members(client):
     assert "for members only" not in html
 
 
+def test_the_secretariat_sees_every_document_with_a_file(secretariat_client):
+    meeting = MeetingFactory()
+    document(meeting=meeting, title="Staff notes", visibility=Visibility.SECRETARIAT)
+    document(meeting=meeting, title="Members report", visibility=Visibility.MEMBERS)
+    DocumentFactory(meeting=meeting, title="Not uploaded yet", visibility=Visibility.SECRETARIAT)
+    html = secretariat_client.get(meeting.get_absolute_url()).content.decode()
+    assert "Staff notes" in html and "Members report" in html
+    assert "Not uploaded yet" not in html
+    assert "for members only" not in html
+
+
 def test_members_notice_in_the_singular_and_none_when_all_are_public(client):
     meeting = MeetingFactory()
     document(meeting=meeting)
