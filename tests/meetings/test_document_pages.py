@@ -193,6 +193,33 @@ def test_chinese_page_shows_chinese_titles_and_marks_english_fallbacks(client):
     assert ">会议议程</a>" in line and 'lang="en"' not in line.split("</a>")[0]
     fallback = section(html, f"document-{english.pk}")
     assert 'lang="en">Slides only in English</a>' in fallback
+    # Kind, language and type in Chinese; the size as the Chinese locale writes it.
+    assert "(报告发言 · 英语 · PDF · " in fallback
+    assert '<h2 id="documents-heading">会议文件</h2>' in html
+
+
+def test_chinese_members_notice_and_earlier_versions(client):
+    doc, _ = document(versions=2)
+    document(meeting=doc.meeting, visibility=Visibility.MEMBERS)
+    with translation.override("zh-hans"):
+        url = doc.meeting.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "<summary>1 个早期版本</summary>" in html
+    assert "第 1 版" in html
+    assert "本次会议有 1 份文件仅向成员开放" in html
+
+
+def test_chinese_person_and_action_pages_name_their_lists(client):
+    person = PersonFactory()
+    action = ActionFactory()
+    item = AgendaItemFactory(action=action)
+    document(meeting=item.session.meeting, session=item.session, agenda_item=item,
+             presented_by=person)  # fmt: skip
+    with translation.override("zh-hans"):
+        urls = person.get_absolute_url(), reverse("meetings:action_list")
+    person_page, plan = (client.get(url).content.decode() for url in urls)
+    assert ">报告文件</h2>" in person_page
+    assert ">报告文件</dt>" in plan
 
 
 @pytest.mark.parametrize("n", [1, 40])
