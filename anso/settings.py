@@ -387,3 +387,8 @@ SECURE_CSP = {
 # (anso/spreadsheets/formats.py): the library's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a
 # leading "=" (leaving "+", "-", "@" live) and turns numbers into text.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# Uploaded documents (anso/uploads.py): the largest file accepted, in bytes (50 MB by default).
+# The web server's own limit must be at least this (nginx: client_max_body_size). Files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) are spooled to a temporary file while they are checked.
+UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))

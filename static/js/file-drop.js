@@ -63,5 +63,14 @@
     });
   }
 
-  document.querySelectorAll("input[type=file][data-file-drop]").forEach(enhance);
+  function start() {
+    document.querySelectorAll("input[type=file][data-file-drop]").forEach(enhance);
+  }
+
+  // The admin loads its forms' scripts in the page's head, before the inputs exist.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();
