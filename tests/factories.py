@@ -203,12 +203,15 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):
-    """A public document on a meeting, without a file: `DocumentVersionFactory` adds one."""
+    """A public document on a meeting (or on the `agenda_item` or `session` given, its meeting
+    following), without a file: `DocumentVersionFactory` adds one."""
 
     class Meta:
         model = Document
 
-    meeting = factory.SubFactory(MeetingFactory)
+    agenda_item = None
+    session = factory.LazyAttribute(lambda d: d.agenda_item.session if d.agenda_item else None)
+    meeting = factory.LazyAttribute(lambda d: d.session.meeting if d.session else MeetingFactory())
     title = factory.Sequence(lambda n: f"Presentation slides {n}")
     visibility = Visibility.PUBLIC
 

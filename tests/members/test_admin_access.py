@@ -14,6 +14,7 @@ from ..factories import (
     ActionFactory,
     AgendaItemFactory,
     DecisionFactory,
+    DocumentVersionFactory,
     NominationFactory,
     ParticipationFactory,
     PositionFactory,
@@ -45,6 +46,7 @@ def demo(db):
     NominationEvent.objects.create(nomination=nomination, to_status="awaiting_review")
     RegistrationWindowFactory(meeting=meeting)
     ParticipationEvent.objects.create(participation=participation, to_status="attended")
+    DocumentVersionFactory(document__agenda_item=speaker.item)
 
 
 def _urls(model) -> dict[str, str]:
