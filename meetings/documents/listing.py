@@ -29,8 +29,9 @@ from anso import uploads
 from anso.languages import fallback_lang
 from members.models import Person
 
+from ..models import Action, Meeting
 from .access import Audience
-from .models import Document, DocumentKind, DocumentLanguage, DocumentVersion, PreviewState
+from .models import Document, DocumentKind, DocumentLanguage, DocumentVersion
 
 #: What a page calls a file of each type the upload check accepts.
 FILE_TYPES = {
@@ -85,7 +86,7 @@ class DocumentRow:
     session_id: int | None
     agenda_item_id: int | None
     earlier: list[VersionRow] = field(default_factory=list)
-    meeting: object = None
+    meeting: Meeting | None = None
     meeting_lang: str | None = None
     action_id: int | None = None
 
@@ -118,9 +119,7 @@ def _rows(documents: list[Document], *, with_meeting: bool = True) -> list[Docum
                 type=file_type(latest.content_type),
                 size=latest.size,
                 url=latest.get_absolute_url(),
-                preview_url=latest.get_preview_url()
-                if latest.preview_state == PreviewState.READY
-                else "",
+                preview_url=latest.get_preview_url(),  # "" until the worker has made it
                 session_id=document.session_id,
                 agenda_item_id=document.agenda_item_id,
                 earlier=[
@@ -235,7 +234,7 @@ def action_presentations(*, audience: Audience) -> tuple[dict[int, list[Document
     return dict(by_action), totals
 
 
-def action_documents(*, action, audience: Audience) -> list[DocumentRow]:
+def action_documents(*, action: Action, audience: Audience) -> list[DocumentRow]:
     """Every presentation of the action, in the order of the meetings. Two queries."""
     documents = _presentations(audience).for_action(action)
     return _rows(documents.order_by(F("meeting__start_date").asc(nulls_first=True), "order", "pk"))

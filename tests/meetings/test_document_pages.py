@@ -265,6 +265,21 @@ def test_upload_renews_the_cached_meeting_page(client, page_cache):
     assert f'href="{version.get_absolute_url()}"' in response.content.decode()
 
 
+def test_a_presentation_renews_the_cached_person_page_and_action_plan(client, page_cache):
+    person = PositionFactory().person
+    item = AgendaItemFactory(action=ActionFactory())
+    pages = [person.get_absolute_url(), reverse("meetings:action_list")]
+    for url in pages:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    document(meeting=item.session.meeting, session=item.session, agenda_item=item,
+             presented_by=person, title="Fresh slides")  # fmt: skip
+    for url in pages:
+        response = client.get(url)
+        assert response.get("X-Page-Cache") != "hit", url
+        assert "Fresh slides" in response.content.decode(), url
+
+
 # -- types -----------------------------------------------------------------------------------
 
 
