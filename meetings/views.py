@@ -18,7 +18,7 @@ from .attendance import selectors as attendance_selectors
 from .cache_tags import ACTIONS, MEETINGS, meeting_tag
 from .calendar import calendar_bytes
 from .documents import listing as document_listing
-from .documents.access import Audience, audience_of
+from .documents.access import audience_of
 from .filters import MeetingFilter
 from .models import Meeting
 
@@ -89,8 +89,9 @@ def meeting_detail(request, year: int, slug: str):
             "participants": participants,
             "actions_presented": programme.actions(),
             "documents": documents,
+            # Signing in as a member is offered to visitors who are not signed in at all.
             "members_sign_in": sign_in_url(request.get_full_path())
-            if documents.members_only and audience == Audience.PUBLIC
+            if documents.members_only and not request.user.is_authenticated
             else "",
         },
     )

@@ -151,6 +151,14 @@ def test_the_secretariat_sees_every_document_with_a_file(secretariat_client):
     assert "for members only" not in html
 
 
+def test_a_signed_in_account_that_is_not_a_member_is_not_asked_to_sign_in(client):
+    doc, _ = document(visibility=Visibility.MEMBERS, title="Members report")
+    client.force_login(UserFactory(username="not-a-member"))
+    html = client.get(doc.meeting.get_absolute_url()).content.decode()
+    assert "Members report" not in html
+    assert "for members only" not in html
+
+
 def test_members_notice_in_the_singular_and_none_when_all_are_public(client):
     meeting = MeetingFactory()
     document(meeting=meeting)
