@@ -43,7 +43,7 @@ class DocumentVersionInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        return super().get_queryset(request).select_related("uploaded_by", "document")
 
     @admin.display(description=_("file"))
     def download(self, version):

@@ -24,10 +24,9 @@ from .models import (
 )
 from .tasks import make_preview
 
-#: The fields `document_update` may change.
+#: The fields `document_update` may change (the title by its column in each language).
 UPDATABLE = frozenset(
     {
-        "title",
         "title_en",
         "title_zh_hans",
         "kind",
@@ -113,13 +112,12 @@ def document_create(
     _place(document)
     _default_presenter(document)
     if document.date is None and document.meeting_id:
-        document.date = (
-            document.session.date if document.session_id and document.session.date else None
-        ) or document.meeting.start_date
+        session_date = document.session.date if document.session_id else None
+        document.date = session_date or document.meeting.start_date
     document.full_clean(exclude=["latest_version"])
     document.save()
-    for upload in files:
-        document_version_add(document=document, upload=upload, uploaded_by=uploaded_by)
+    if files:
+        document_versions_add(document=document, uploads=files, uploaded_by=uploaded_by)
     return document
 
 
@@ -194,12 +192,14 @@ def document_versions_add(
         try:
             checked.append(upload if isinstance(upload, CheckedUpload) else check_upload(upload))
         except ValidationError as error:
-            errors.extend(f"{upload.name}: {message}" for message in error.messages)
+            errors.extend(
+                _("%(name)s: %(problem)s") % {"name": upload.name, "problem": problem}
+                for problem in error.messages
+            )
     if errors:
         raise ValidationError(errors)
-    uploads = checked
     with transaction.atomic():
         return [
             document_version_add(document=document, upload=upload, uploaded_by=uploaded_by)
-            for upload in uploads
+            for upload in checked
         ]

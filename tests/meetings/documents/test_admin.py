@@ -2,13 +2,15 @@
 refused file told on the field (never a 500), the drop zone, and the versions read-only."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.documents.models import Document, DocumentVersion, Visibility
 from meetings.documents.services import document_create
 from tests import sample_files as files
 from tests.admin_helpers import admin_post, form_errors
-from tests.factories import AgendaItemFactory, SpeakerFactory
+from tests.factories import AgendaItemFactory, DocumentVersionFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +180,27 @@ def test_the_versions_admin_is_read_only(secretariat_client, superuser, client):
     change = client.get(reverse("admin:meetings_documentversion_change", args=[version.pk]))
     assert change.status_code == 200
     assert b'name="filename"' not in change.content
+
+
+def _queries(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("model", ["document", "documentversion"])
+def test_the_lists_queries_do_not_grow_with_rows(secretariat_client, model):
+    url = reverse(f"admin:meetings_{model}_changelist")
+    DocumentVersionFactory()
+    small = _queries(secretariat_client, url)
+    DocumentVersionFactory.create_batch(29)
+    assert _queries(secretariat_client, url) == small
+
+
+def test_a_documents_page_queries_do_not_grow_with_versions(secretariat_client):
+    document = DocumentVersionFactory().document
+    url = reverse("admin:meetings_document_change", args=[document.pk])
+    small = _queries(secretariat_client, url)
+    DocumentVersionFactory.create_batch(20, document=document)
+    assert _queries(secretariat_client, url) == small
