@@ -1,13 +1,28 @@
-"""The records of background work in the admin, read-only: the mail the site sent or could
-not send (with "send again"), and the spreadsheet imports."""
+"""The records of background work in the admin, read-only: the outbox (every mail the site
+stored, sent or not, with "send again"), and the spreadsheet imports."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from .admin_tools import LongListAdminMixin
 from .mail import outgoing_mail_send_again
 from .models import ImportJob, OutgoingMail
+
+
+class RefusedFilter(admin.SimpleListFilter):
+    title = _("refused addresses")
+    parameter_name = "refused"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("some addresses refused"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(refused=[])
+        return queryset
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,30 +37,95 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "subject", "recipients", "status", "attempts", "sent_at"]
-    list_filter = ["status"]
-    search_fields = ["subject"]
+class OutgoingMailAdmin(LongListAdminMixin, ReadOnlyAdmin):
+    """The outbox: every mail the site stored, its state and what the server answered."""
+
+    list_display = [
+        "created_at",
+        "subject",
+        "recipients",
+        "status",
+        "bulk",
+        "attempts",
+        "has_refusals",
+        "sent_at",
+    ]
+    list_filter = ["status", "bulk", RefusedFilter]
+    # Recipients are searched in the stored list's text: "wang@" finds "Wang <wang@...>".
+    search_fields = ["subject", "to", "=message_id"]
+    search_help_text = _("Search by subject, recipient or Message-ID.")
     date_hierarchy = "created_at"
     actions = ["send_again"]
-    fields = [
-        "to",
-        "subject",
-        "body",
-        "status",
-        "attempts",
-        "last_error",
-        "created_at",
-        "next_attempt_at",
-        "sent_at",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "to",
+                    "subject",
+                    "status",
+                    "bulk",
+                    "attempts",
+                    "created_at",
+                    "next_attempt_at",
+                    "sent_at",
+                    "last_error",
+                ]
+            },
+        ),
+        (_("Refusals"), {"fields": ["refused", "refused_reply", "pending_to"]}),
+        (
+            _("Message"),
+            {"fields": ["message_id", "headers_list", "body_text", "html_preview"]},
+        ),
     ]
 
     @admin.display(description=pgettext_lazy("mail recipients", "to"))
     def recipients(self, obj):
         return ", ".join(obj.to)
 
+    @admin.display(description=_("refused"), boolean=True)
+    def has_refusals(self, obj):
+        return bool(obj.refused)
+
+    @admin.display(description=_("extra headers"))
+    def headers_list(self, obj):
+        if not obj.headers:
+            return "-"
+        return format_html(
+            "<pre>{}</pre>",
+            "\n".join(f"{name}: {value}" for name, value in obj.headers.items()),
+        )
+
+    @admin.display(description=_("text part"))
+    def body_text(self, obj):
+        return format_html("<pre>{}</pre>", obj.body)
+
+    @admin.display(description=_("HTML part"))
+    def html_preview(self, obj):
+        """The HTML part in a sandboxed frame (no script runs, no form posts, nothing reaches
+        the admin's page) and as escaped source."""
+        if not obj.html:
+            return "-"
+        return format_html(
+            '<iframe sandbox="" srcdoc="{}" title="{}" width="100%" height="400"'
+            ' referrerpolicy="no-referrer"></iframe>'
+            "<details><summary>{}</summary><pre>{}</pre></details>",
+            obj.html,
+            _("HTML part"),
+            _("source"),
+            obj.html,
+        )
+
     def get_readonly_fields(self, request, obj=None):
-        return self.fields
+        return flatten_fieldsets(self.fieldsets)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name.endswith("_changelist"):
+            return queryset.defer("body", "html", "headers", "last_error", "refused_reply")
+        return queryset
 
     @admin.action(description=_("Send again"), permissions=["change"])
     def send_again(self, request, queryset):

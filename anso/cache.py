@@ -23,7 +23,7 @@ import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
-from django.db import DatabaseError, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -165,3 +165,25 @@ class FailSoftDatabaseCache(FailSoftCacheMixin, DatabaseCache):
             return operation(*args, **kwargs)
         with transaction.atomic(using=using):
             return operation(*args, **kwargs)
+
+    def incr(self, key, delta=1, version=None):
+        """Atomic, as in Redis: the row is locked while its value is read and written, so two
+        workers counting at once (the shared rate limits, anso/ratelimit.py) never lose a
+        count. Django's database cache reads and writes without a lock. A failure (no table
+        yet) is what it was without the lock: the read fails soft."""
+        using = router.db_for_write(self.cache_model_class)
+        connection = connections[using]
+        made_key = self.make_and_validate_key(key, version=version)
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        table = connection.ops.quote_name(self._table)
+
+        def lock_row():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT cache_key FROM {table} WHERE cache_key = %s{lock}",  # noqa: S608
+                    [made_key],
+                )
+
+        with transaction.atomic(using=using):
+            self._guard(None, lock_row)
+            return super().incr(key, delta, version)

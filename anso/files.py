@@ -54,7 +54,8 @@ ACTIVE_CONTENT_TYPES = {
     "application/x-shockwave-flash",
     "multipart/x-mixed-replace",
 }
-#: A file shown inline can still not run scripts, submit forms or be framed by another site.
+#: A file shown inline runs no script, submits no form and loads nothing (X-Frame-Options, from
+#: the middleware, keeps other sites from framing it).
 SANDBOX_POLICY = "default-src 'none'; sandbox"
 #: Chrome's PDF viewer refuses a sandboxed document: a PDF may embed the viewer, nothing else.
 PDF_POLICY = "default-src 'none'; object-src 'self'"

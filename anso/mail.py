@@ -1,129 +1,168 @@
-"""Mail through the worker.
+"""Mail through the worker: what the rest of the site calls.
 
-`send_after_commit` is the one way the site sends mail: once the write that causes the mail
-commits, the mail is stored (`OutgoingMail`) and a task sends it. A mail server that is down or
-answers "try again later" (4xx) is tried again with growing waits (settings.MAIL_RETRY_DELAYS);
-a permanent refusal (5xx, an address the server rejects) marks the mail failed at once. The
-Secretariat sees queued and failed mail in the admin and can send it again.
+A mail is never sent inside a web request. It is stored (`OutgoingMail`) and a background task,
+the dispatcher (anso/mail_dispatch.py), sends it:
+
+- `send_after_commit(...)`: one mail, stored once the write that causes it commits (a
+  registration's confirmation);
+- `mails_queue([Mail(...), ...])`: many mails at once (announcements), stored with one query
+  however many, in the caller's transaction, and handed to the worker once it commits.
+
+Every stored mail has its Message-ID from the start (a retry sends the same one). The
+dispatcher sends due mails within `settings.MAIL_RATE_PER_MINUTE`, shared by every worker,
+retries temporary failures with growing waits (`settings.MAIL_RETRY_DELAYS`) and records the
+recipients a server refuses; `mail_refused` tells the apps that keep addresses (the signal
+carries addresses only). The Secretariat sees every mail in the admin and can send it again.
 """
 
-import datetime
-import email.policy
-import logging
-import smtplib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from email.utils import make_msgid
 
+import django.dispatch
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.tasks import default_task_backend
 from django.utils import timezone
 
 from .models import OutgoingMail, OutgoingMailStatus
-from .text import one_line
+from .text import has_control_characters, one_line
 
-logger = logging.getLogger(__name__)
-
-#: Lines up to the SMTP limit instead of 78, so that a plain-ASCII mail is sent as 7bit and a
-#: long link stays on one line where the mail is printed (the console backend of local runs).
-#: The SMTP backend passes its own policy and is not affected.
-_READABLE_POLICY = email.policy.default.clone(max_line_length=998)
+#: Sent after the commit that records a refusal, with `addresses` (the addresses the server
+#: refused for good, as sent: "a@example.org"), `reply` (the server's answer) and `mail`.
+mail_refused = django.dispatch.Signal()
 
 
-class _PlainTextEmail(EmailMessage):
-    def message(self, *, policy=_READABLE_POLICY):
-        return super().message(policy=policy)
+@dataclass(frozen=True)
+class Mail:
+    """One mail to queue. `to` holds addresses ("Name <a@example.org>" allowed); `body` is the
+    text/plain part, `html` an optional text/html alternative; `headers` extra one-line
+    headers (List-Unsubscribe, ...); `bulk` for mass mail (sent after individual mail, marked
+    "Precedence: bulk")."""
+
+    to: list[str]
+    subject: str
+    body: str
+    html: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    bulk: bool = False
 
 
-def send_after_commit(*, subject: str, body: str, to: list[str]) -> None:
-    """Send a plain-text mail once the current transaction commits (at once outside one)."""
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+#: Headers the site writes itself: an extra header may not replace them.
+_RESERVED_HEADERS = {
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "reply-to",
+    "message-id",
+    "date",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "sender",
+    "return-path",
+}
+
+
+def mail_headers_clean(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """Extra headers checked: a name of letters, digits and hyphens, not one the site writes,
+    and a one-line value. Raises ValueError otherwise (the caller's mistake, not the reader's)."""
+    cleaned = {}
+    for name, value in (headers or {}).items():
+        if not _HEADER_NAME.match(name) or name.lower() in _RESERVED_HEADERS:
+            raise ValueError(f"Mail header {name!r} cannot be set.")
+        if not isinstance(value, str) or has_control_characters(value) or len(value) > 998:
+            raise ValueError(f"Mail header {name!r} must be one line of text.")
+        cleaned[name] = value
+    return cleaned
+
+
+def message_id_new() -> str:
+    return make_msgid(domain=settings.MAIL_DOMAIN)
+
+
+def _outgoing(mail: Mail, now) -> OutgoingMail:
     # Header values on one line: no stored value (a name typed into a form) can make a mail fail.
-    recipients = [one_line(address) for address in to if address]
-    if not recipients:
-        return
-    subject = one_line(subject)[:998]
+    return OutgoingMail(
+        to=[one_line(address) for address in mail.to if address and one_line(address)],
+        subject=one_line(mail.subject)[:998],
+        body=mail.body,
+        html=mail.html,
+        headers=mail_headers_clean(mail.headers),
+        bulk=mail.bulk,
+        message_id=message_id_new(),
+        next_attempt_at=now,
+    )
 
-    def store_and_enqueue():
-        mail = OutgoingMail.objects.create(to=recipients, subject=subject, body=body)
-        outgoing_mail_enqueue(mail=mail)
+
+def mails_queue(mails: Iterable[Mail]) -> list[OutgoingMail]:
+    """Store many mails at once (one INSERT) and hand them to the worker: once the current
+    transaction commits, or at once outside one. Mails without a recipient are skipped."""
+    stored = _store(mails)
+    if stored:
+        # Robust: a queue that is down is logged and the mails stay queued; the next
+        # dispatcher run (any later mail, or "send again") takes them.
+        transaction.on_commit(mail_dispatch_enqueue, robust=True)
+    return stored
+
+
+def _store(mails: Iterable[Mail]) -> list[OutgoingMail]:
+    now = timezone.now()
+    rows = [row for row in (_outgoing(mail, now) for mail in mails) if row.to]
+    return OutgoingMail.objects.bulk_create(rows) if rows else []
+
+
+def send_after_commit(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Send one mail once the current transaction commits (at once outside one); nothing is
+    stored if it rolls back."""
+    mail = Mail(to=to, subject=subject, body=body, html=html, headers=headers or {})
+    mail_headers_clean(mail.headers)  # a mistake shows here, not after the commit
+    if not any(one_line(address) for address in to if address):
+        return
 
     # Robust: a queue that is down is logged and the mail stays queued for "send again"; the
     # committed registration or nomination is still answered with its normal page.
+    def store_and_enqueue():  # after the commit already: the worker gets it at once
+        if _store([mail]):
+            mail_dispatch_enqueue()
+
     transaction.on_commit(store_and_enqueue, robust=True)
 
 
-def outgoing_mail_enqueue(*, mail: OutgoingMail, run_after: datetime.datetime | None = None):
-    """Hand the mail to the worker, now or at `run_after` (where the queue can defer)."""
-    from .tasks import send_mail
+def mail_dispatch_enqueue(*, run_after=None):
+    """Start a dispatcher run now, or at `run_after` (see anso/mail_dispatch.py)."""
+    from .mail_dispatch import dispatch_enqueue
 
-    if run_after is None:
-        return send_mail.enqueue(mail.pk)
-    if not default_task_backend.supports_defer:
-        logger.warning("Mail %s stays queued: the task queue cannot defer a retry.", mail.pk)
-        return None
-    return send_mail.using(run_after=run_after).enqueue(mail.pk)
+    return dispatch_enqueue(run_after=run_after)
 
 
 def outgoing_mail_send_again(*, mails) -> int:
-    """Queue failed (or stuck) mail again, with a fresh set of attempts."""
+    """Queue failed (or stuck) mail again, to every recipient, with a fresh set of attempts."""
     count = 0
+    now = timezone.now()
     for mail in mails:
         if mail.status == OutgoingMailStatus.SENT:
             continue
         mail.status = OutgoingMailStatus.QUEUED
         mail.attempts = 0
-        mail.next_attempt_at = None
-        mail.save(update_fields=["status", "attempts", "next_attempt_at"])
-        transaction.on_commit(lambda mail=mail: outgoing_mail_enqueue(mail=mail))
+        mail.next_attempt_at = now
+        mail.pending_to = []
+        if not mail.message_id:
+            mail.message_id = message_id_new()
+        mail.save(
+            update_fields=["status", "attempts", "next_attempt_at", "pending_to", "message_id"]
+        )
         count += 1
+    if count:
+        transaction.on_commit(mail_dispatch_enqueue, robust=True)
     return count
-
-
-def _is_temporary(error: Exception) -> bool:
-    """4xx answers, dropped connections and servers that do not answer are worth a retry;
-    5xx answers and malformed messages are not."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _message in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    return isinstance(error, OSError)  # includes SMTPServerDisconnected, refused, timeouts
-
-
-def outgoing_mail_send(*, mail_id: int) -> str:
-    """Send one stored mail (the worker's side). Returns the mail's status afterwards."""
-    with transaction.atomic():
-        # Locked while sending: two workers never send the same mail.
-        mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
-        if mail is None:
-            return "missing"
-        if mail.status != OutgoingMailStatus.QUEUED:
-            return mail.status
-        mail.attempts += 1
-        try:
-            _PlainTextEmail(
-                subject=mail.subject,
-                body=mail.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=mail.to,
-            ).send()
-        except Exception as error:  # any failure is recorded on the mail, never lost
-            mail.last_error = f"{type(error).__name__}: {error}"[:2000]
-            delays = settings.MAIL_RETRY_DELAYS
-            if _is_temporary(error) and mail.attempts <= len(delays):
-                mail.next_attempt_at = timezone.now() + datetime.timedelta(
-                    seconds=delays[mail.attempts - 1]
-                )
-                run_after = mail.next_attempt_at
-                transaction.on_commit(
-                    lambda: outgoing_mail_enqueue(mail=mail, run_after=run_after), robust=True
-                )
-                logger.warning("Mail %s not sent, will retry: %s", mail.pk, mail.last_error)
-            else:
-                mail.status = OutgoingMailStatus.FAILED
-                mail.next_attempt_at = None
-                logger.error("Mail %s failed: %s", mail.pk, mail.last_error)
-        else:
-            mail.status = OutgoingMailStatus.SENT
-            mail.sent_at = timezone.now()
-            mail.next_attempt_at = None
-        mail.save()
-        return mail.status

@@ -35,12 +35,30 @@ class OutgoingMail(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    html = models.TextField(_("HTML part"), blank=True)
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    #: Written once, when the mail is stored: every attempt sends the same Message-ID.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    bulk = models.BooleanField(_("bulk"), default=False)
+    #: The recipients the next attempt sends to when an earlier one reached only some of them
+    #: (the others answered "try again later"); empty: every recipient.
+    pending_to = models.JSONField(_("recipients still to try"), default=list, blank=True)
+    refused = models.JSONField(_("refused addresses"), default=list, blank=True)
+    refused_reply = models.TextField(_("answer to the refused addresses"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mail")
-        indexes = [models.Index(fields=["status", "created_at"], name="outgoingmail_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outgoingmail_status_idx"),
+            # The dispatcher's question: which queued mails are due, individual mail first.
+            models.Index(
+                fields=["bulk", "next_attempt_at", "id"],
+                condition=models.Q(status="queued"),
+                name="outgoingmail_queued_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)}"

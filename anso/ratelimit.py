@@ -15,6 +15,7 @@ when neither can be reached, the limit lets the request through and the form's o
 answers 503 (docs/deployment.md).
 """
 
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -86,3 +87,55 @@ def rate_limit_exceeded(request: HttpRequest, *, scope: str, limit: int, period:
         if cache_reachable(cache):
             return RateLimit(allowed=count < limit, retry_after=max(1, start + period - now))
     return RateLimit(allowed=True, retry_after=1)
+
+
+def rate_take(*, scope: str, wanted: int, limit: int, period: int) -> "RateTaken":
+    """Take up to `wanted` hits at once from a limit shared by every process (a worker that
+    sends mail in batches): returns how many it may use now (0 when the window is used up) and
+    the seconds until the window closes. Windows are aligned on the clock (every process
+    agrees on them); hits a caller took and did not use go back with `rate_give_back`."""
+    for cache in _caches():
+        now = _clock()
+        window = int(now // period)
+        key = f"ratelimit:{scope}:{window}"
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key, wanted)
+        except ValueError:  # the window closed between add and incr
+            cache.add(key, 0, timeout=period + 1)
+            count = cache.incr(key, wanted)
+        granted = max(0, min(wanted, limit - (count - wanted)))
+        if granted < wanted:
+            _decr(cache, key, wanted - granted)
+        if cache_reachable(cache):
+            return RateTaken(
+                granted=granted, retry_after=max(1, (window + 1) * period - now), window=window
+            )
+    return RateTaken(granted=wanted, retry_after=1, window=int(_clock() // period))
+
+
+def _clock() -> float:
+    """The clock the shared windows of `rate_take` follow (the tests start a window)."""
+    return time.time()
+
+
+def rate_give_back(*, scope: str, taken: "RateTaken", count: int) -> None:
+    """Return hits taken with `rate_take` and not used (fewer mails were due)."""
+    if count <= 0:
+        return
+    for cache in _caches():
+        _decr(cache, f"ratelimit:{scope}:{taken.window}", count)
+        if cache_reachable(cache):
+            return
+
+
+def _decr(cache, key: str, delta: int) -> None:
+    with contextlib.suppress(ValueError):  # the window closed meanwhile: nothing to give back
+        cache.decr(key, delta)
+
+
+@dataclass(frozen=True)
+class RateTaken:
+    granted: int
+    retry_after: float  # seconds until the window closes and the count starts again
+    window: int  # which window (the clock divided by the period) the hits were taken from

@@ -5,6 +5,7 @@ The defaults are safe for a first local run: SQLite, DEBUG on, mail printed to t
 With DJANGO_DEBUG off, start-up stops unless DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are set.
 """
 
+import email.utils
 import ipaddress
 import os
 from pathlib import Path
@@ -209,6 +210,15 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ANSO Secretariat <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+#: The domain of the Message-IDs the site writes: the sender's domain unless set.
+MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN") or (
+    email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+)
+#: Where answers to the site's mail go (the Secretariat), whoever the sender is.
+MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO") or f"ANSO Secretariat <secretariat@{MAIL_DOMAIN}>"
+#: Mails sent per minute at most, by all workers together (the mail server's or provider's
+#: limit); see anso/mail_dispatch.py and docs/deployment.md.
+MAIL_RATE_PER_MINUTE = int(os.environ.get("MAIL_RATE_PER_MINUTE", "60"))
 
 # Security. Everything below is on in production; local runs over plain HTTP keep cookies usable.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -16,10 +16,19 @@ def background(func) -> Task:
 
 
 @background
-def send_mail(mail_id: int) -> str:
-    from .mail import outgoing_mail_send
+def dispatch_mail() -> int:
+    """Send the queued mail that is due, within the rate (anso/mail_dispatch.py)."""
+    from .mail_dispatch import mail_dispatch
 
-    return outgoing_mail_send(mail_id=mail_id)
+    return mail_dispatch()
+
+
+@background
+def send_mail(mail_id: int) -> int:
+    """A task of one mail, as queued before the dispatcher: a dispatcher run sends it."""
+    from .mail_dispatch import mail_dispatch
+
+    return mail_dispatch()
 
 
 @background

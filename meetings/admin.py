@@ -32,6 +32,7 @@ from .attendance.models import (
 )
 from .attendance.selectors import attendance_counts
 from .documents import admin as documents_admin  # noqa: F401  (registers the documents' admin)
+from .invitations import admin as invitations_admin  # noqa: F401 (registers its admins)
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 
 
@@ -101,7 +102,13 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     # No list_select_related: no column shows the body (the title names it already).
     ordering = ["-start_date"]
-    readonly_fields = ["title_en", "title_zh_hans", "attendance_from_records", "records_in_admin"]
+    readonly_fields = [
+        "title_en",
+        "title_zh_hans",
+        "attendance_from_records",
+        "records_in_admin",
+        "invitations",
+    ]
     inlines = [RegistrationWindowInline, SessionInline, ParticipationInline, DecisionInline]
     # Each translated field in English and Chinese side by side, on one line.
     fieldsets = [
@@ -115,7 +122,7 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
             _("Attendance"),
             {"fields": [both("reported_attendance"), "attendance_from_records"]},
         ),
-        (None, {"fields": ["records_in_admin"]}),
+        (None, {"fields": ["records_in_admin", "invitations"]}),
     ]
 
     def get_queryset(self, request):
@@ -182,6 +189,20 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
             (
                 (reverse(f"admin:meetings_{model._meta.model_name}_changelist"), obj.pk, label)
                 for model, label in lists
+            ),
+        )
+
+    @admin.display(description=_("invitations"))
+    def invitations(self, obj):
+        if obj.pk is None or not obj.slug:  # a new meeting, or a form shown again with errors
+            return "-"
+        kwargs = {"year": obj.start_date.year, "slug": obj.slug}
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("meetings:invitation_list", kwargs=kwargs), _("invitation page")),
+                (reverse("meetings:invitation_compose", kwargs=kwargs), _("invite people")),
             ),
         )
 

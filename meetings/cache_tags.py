@@ -22,6 +22,7 @@ from members.models import Organization, Person
 
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
 from .documents.models import Document, DocumentVersion
+from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 
 MEETINGS = "meetings"
@@ -162,5 +163,9 @@ def register_rules() -> None:
     register(Participation, participation_tags)
     register(RegistrationWindow, lambda window, created=False: (meeting_tag(window.meeting_id),))
     register(ParticipationEvent)  # a log: shown to the Secretariat only
+    # Mailings, their recipients and saved lists: shown to the Secretariat only.
+    register(Mailing)
+    register(MailingRecipient)
+    register(RecipientList)
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

@@ -22,6 +22,7 @@ from members.models import Body, BodyKind, Person
 
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
 from .documents.models import Document, DocumentVersion
+from .invitations.models import Mailing, MailingRecipient, RecipientList
 
 __all__ = [
     "Action",
@@ -29,9 +30,12 @@ __all__ = [
     "Decision",
     "Document",
     "DocumentVersion",
+    "Mailing",
+    "MailingRecipient",
     "Meeting",
     "Participation",
     "ParticipationEvent",
+    "RecipientList",
     "RegistrationWindow",
     "Session",
     "Speaker",

@@ -19,4 +19,6 @@ urlpatterns = [
     path("action-plan/<slug:slug>/", views.action_detail, name="action_detail"),
     # Registration, check-in, the report and the statistics
     path("", include("meetings.attendance.urls")),
+    # Invitations and announcements
+    path("", include("meetings.invitations.urls")),
 ]

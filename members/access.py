@@ -34,9 +34,10 @@ def contact_persons_on(date: datetime.date) -> QuerySet[Person]:
 def member_person(user) -> Person | None:
     """The person signed in as `user` when they are a member today, else None.
 
-    One query at most (none for an anonymous visitor); the answer is kept on the user object,
-    which lives for one request."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    One query at most (none for an anonymous visitor or a staff account: staff are never
+    signed in by a member's link, members/sign_in/services.py); the answer is kept on the user
+    object, which lives for one request."""
+    if user is None or not user.is_authenticated or not user.is_active or user.is_staff:
         return None
     try:
         return getattr(user, _CACHE_ATTRIBUTE)

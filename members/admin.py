@@ -102,11 +102,41 @@ class OrganizationAdmin(
     ]
 
 
+class EmailDoubtfulFilter(admin.SimpleListFilter):
+    """People whose address a mail server refused (members/bounces.py)."""
+
+    title = _("address doubtful")
+    parameter_name = "email_doubtful"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("address doubtful")), ("no", _("no refusal recorded"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(email_doubtful_since__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(email_doubtful_since__isnull=True)
+        return queryset
+
+
 @admin.register(Person)
 class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin):
     resource_classes = [PersonResource, ContactPersonResource]
-    list_display = ["display_name", "organization", country_name, "email", "is_sample"]
-    list_filter = ["is_sample", "name_order", ("country", CountryOrRegionFilter)]
+    list_display = [
+        "display_name",
+        "organization",
+        country_name,
+        "email",
+        "email_doubtful",
+        "is_sample",
+    ]
+    list_filter = [
+        "is_sample",
+        EmailDoubtfulFilter,
+        "name_order",
+        ("country", CountryOrRegionFilter),
+    ]
+    readonly_fields = ["email_doubtful_since", "email_doubtful_reason"]
     search_fields = [
         "given_name",
         "family_name",
@@ -132,13 +162,29 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
                 ]
             },
         ),
-        (_("Contact (never shown publicly)"), {"fields": ["email", "phone"]}),
+        (
+            _("Contact (never shown publicly)"),
+            {
+                "fields": [
+                    "email",
+                    "phone",
+                    "email_doubtful_since",
+                    "email_doubtful_reason",
+                    "language",
+                    "announcements_opted_out_at",
+                ]
+            },
+        ),
         (None, {"fields": ["organization", "country", "is_sample"]}),
     ]
 
     @admin.display(description=_("name"), ordering="family_name")
     def display_name(self, obj):
         return obj.display_name
+
+    @admin.display(description=_("address doubtful"), boolean=True)
+    def email_doubtful(self, obj):
+        return obj.email_doubtful_since is not None
 
     def get_import_resource_classes(self, request):
         return [PersonResource]  # the contact-person sheet is for export only

@@ -14,6 +14,13 @@ class MembersConfig(AppConfig):
 
         register_rules()
 
+        from anso.mail import mail_refused
+
+        from .bounces import person_email_mark_doubtful
+
+        # A mail server refused an address for good: the person's address is marked doubtful.
+        mail_refused.connect(person_email_mark_doubtful, dispatch_uid="members-email-doubtful")
+
         # After every migrate, and after the flush that ends each transactional test, the
         # Secretariat group exists with exactly its permissions (members/roles.py).
         post_migrate.connect(ensure_groups, dispatch_uid="members-ensure-groups")

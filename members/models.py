@@ -196,6 +196,29 @@ class Person(PersonName):
         related_name="person",
         help_text=_("Created when a contact person first asks for a sign-in link."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the mails the Secretariat sends this person. When empty, the "
+            "language of their latest registration, else English."
+        ),
+    )
+    announcements_opted_out_at = models.DateTimeField(
+        _("opted out of announcements"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the person followed the unsubscribe link of an announcement. They still "
+            "receive invitations and the mails about their own registrations."
+        ),
+    )
+    #: Set when a mail server refused the address for good (members/bounces.py); cleared when
+    #: the email changes. Shown to the Secretariat only.
+    email_doubtful_since = models.DateTimeField(_("address doubtful since"), null=True, blank=True)
+    email_doubtful_reason = models.TextField(_("why the address is doubtful"), blank=True)
 
     history = HistoricalRecords()
 
@@ -216,11 +239,29 @@ class Person(PersonName):
     def __str__(self):
         return self.display_name
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        person = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        person._email_as_loaded = person.__dict__.get("email")
+        return person
+
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         if not self.slug:
             self.slug = unique_slug(self, self.full_name or self.name_original)
+        loaded = getattr(self, "_email_as_loaded", None)
+        if loaded is not None and self.email != loaded and self.email_doubtful_since:
+            # A new address: what a mail server said about the old one no longer holds.
+            self.email_doubtful_since = None
+            self.email_doubtful_reason = ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "email_doubtful_since",
+                    "email_doubtful_reason",
+                }
         super().save(*args, **kwargs)
+        self._email_as_loaded = self.email
 
     def get_absolute_url(self):
         return reverse("person_detail", kwargs={"slug": self.slug})

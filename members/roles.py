@@ -37,6 +37,11 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "action": EDIT_AND_DELETE,
         "registrationwindow": EDIT_AND_DELETE,
         "participationevent": ("view",),
+        # Invitations and announcements: sent through the composer ("send"), never added
+        # in the admin; recipients are written by the site only.
+        "mailing": ("view", "send"),
+        "mailingrecipient": ("view",),
+        "recipientlist": EDIT_AND_DELETE,
         # Documents: the Secretariat uploads (a new version is a change of its document) and
         # deletes them; versions are written by the upload only.
         "document": EDIT_AND_DELETE,

@@ -34,6 +34,7 @@ from django_tasks_db.models import DBTaskResult
 
 from anso.models import ImportJob, OutgoingMail
 from meetings.attendance.models import ParticipationEvent
+from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
 from members.roles import SECRETARIAT_PERMISSIONS
@@ -165,6 +166,21 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:report_print": {**staff_only(200), "outsider": 403},
     "meetings:participant_list_print": {**staff_only(200), "outsider": 403},
     "meetings:statistics": {**staff_only(200), "outsider": 403},
+    # Invitations and announcements: the personal link (public, valid token, registration
+    # open), the unsubscribe link of an announcement (public, valid token), and the
+    # Secretariat's composer, invitation page and reminder.
+    "meetings:invitation_respond": everyone(200),
+    "members:announcements_unsubscribe": everyone(200),
+    "meetings:invitation_list": {**staff_only(200), "outsider": 403},
+    "meetings:invitation_compose": {**staff_only(200), "outsider": 403},
+    "meetings:announcement_compose": {**staff_only(200), "outsider": 403},
+    "meetings:invitation_remind": {**staff_only(405), "outsider": 403},  # POST only
+    # Mailings and their recipients are written by the composer and the worker only.
+    **{
+        f"admin:meetings_{model}_{step}": superuser_only(403)
+        for model in ("mailing", "mailingrecipient")
+        for step in ("add", "delete")
+    },
     # Documents: a Secretariat-only document's file and preview. Not found for everyone else
     # (its existence is not revealed); the preview is found once the worker has made it.
     "documents:download": {**everyone(404), "secretariat": 200, "superuser": 200},
@@ -286,6 +302,9 @@ def samples(superuser):
     speaker = SpeakerFactory(item__session__meeting=meeting)
     version = DocumentVersionFactory(document__meeting=meeting, document__visibility="secretariat")
     attempt = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x"}
+    mailing = Mailing.objects.create(
+        kind=MailingKind.INVITATION, meeting=meeting, subject_en="Invitation", body_en="{link}"
+    )
     return {
         "organization": OrganizationFactory(),
         # A person has a public page once they hold a position.
@@ -306,6 +325,11 @@ def samples(superuser):
             nomination=nomination, from_status="unconfirmed", to_status="awaiting_review"
         ),
         "meetings.registrationwindow": RegistrationWindowFactory(meeting=meeting),
+        "meetings.mailing": mailing,
+        "meetings.mailingrecipient": MailingRecipient.objects.create(
+            mailing=mailing, person=PositionFactory().person, address="a@x.org"
+        ),
+        "meetings.recipientlist": RecipientList.objects.create(name="Partners"),
         "meetings.participationevent": ParticipationEvent.objects.create(
             participation=ParticipationFactory(meeting=meeting), to_status="attended"
         ),
@@ -382,6 +406,20 @@ def url_for(name, pattern, samples) -> str:
             "slug": meeting.slug,
             "token": registration_token(participation=participation),
         }
+    elif name == "meetings:invitation_respond":
+        from meetings.invitations.links import invitation_token
+
+        recipient = samples["meetings.mailingrecipient"]
+        meeting = recipient.mailing.meeting
+        kwargs = {
+            "year": meeting.start_date.year,
+            "slug": meeting.slug,
+            "token": invitation_token(recipient=recipient),
+        }
+    elif name == "members:announcements_unsubscribe":
+        from members.announcements import unsubscribe_token
+
+        kwargs = {"token": unsubscribe_token(person=samples["person"])}
     elif name == "meetings:check_in_toggle":
         participation = samples["meetings.participation"]
         meeting = participation.meeting

@@ -50,7 +50,9 @@ def member_account(*, person: Person) -> AbstractBaseUser | None:
     has the name this one would take: that account is never linked to a member."""
     user_model = get_user_model()
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+        )
         if person.user is not None:
             return person.user
         user, _ = user_model.objects.get_or_create(

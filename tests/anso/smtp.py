@@ -1,6 +1,7 @@
 """A real SMTP server for tests (aiosmtpd), on a free port of this machine."""
 
 import email
+import email.policy
 import socket
 from contextlib import contextmanager
 
@@ -14,20 +15,28 @@ def free_port() -> int:
 
 
 class Inbox:
-    """Keeps every message the server accepts; refuses recipients with `refuse` (a reply)."""
+    """Keeps every message the server accepts (and its envelope recipients); refuses every
+    recipient with `refuse` (a reply), or the addresses of `refuse_only` with their reply."""
 
-    def __init__(self, refuse: str = ""):
+    def __init__(self, refuse: str = "", refuse_only: dict[str, str] | None = None):
         self.messages: list[email.message.Message] = []
+        self.envelopes: list[list[str]] = []
         self.refuse = refuse
+        self.refuse_only = {a.lower(): reply for a, reply in (refuse_only or {}).items()}
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
             return self.refuse
+        if address.lower() in self.refuse_only:
+            return self.refuse_only[address.lower()]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        self.envelopes.append(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
 

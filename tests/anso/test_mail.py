@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
-from anso.mail import send_after_commit
+from anso.mail import Mail, mails_queue, send_after_commit
 from anso.models import OutgoingMail, OutgoingMailStatus
 from meetings.attendance.models import Participation
 from members.nominations.models import Nomination
@@ -78,7 +79,9 @@ def test_mail_waits_while_the_server_is_down_and_goes_out_when_it_is_back(client
     stored.refresh_from_db()
     assert stored.attempts == 1
 
-    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())  # time passes
+    # Time passes: the retry's time comes, for the queue and for the mail.
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    OutgoingMail.objects.filter(pk=stored.pk).update(next_attempt_at=timezone.now())
     with smtp_server(port) as inbox:
         run_database_worker()
     stored.refresh_from_db()
@@ -191,5 +194,54 @@ def test_outgoing_mail_list_queries_flat(secretariat_client, django_assert_num_q
     )
     url = reverse("admin:anso_outgoingmail_changelist")
     secretariat_client.get(url)  # warm the session and permission caches
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):  # the whole table's count is cached
         assert secretariat_client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_outbox_shows_a_mail_whole_and_its_html_without_running_it(secretariat_client):
+    [stored] = mails_queue(
+        [
+            Mail(
+                to=["Wang Fang <wang@example.org>"],
+                subject="Notice",
+                body="Plain 中文 part",
+                html='<p>Rich</p><script>alert("x")</script>',
+                headers={"List-Unsubscribe": "<https://anso.example.org/u/1>"},
+                bulk=True,
+            )
+        ]
+    )
+    OutgoingMail.objects.filter(pk=stored.pk).update(
+        refused=["gone@example.org"], refused_reply="gone@example.org: 550 No such user"
+    )
+    page = secretariat_client.get(stored.get_absolute_url()).content.decode()
+    assert escape(stored.message_id) in page
+    assert "List-Unsubscribe: &lt;https://anso.example.org/u/1&gt;" in page
+    assert "Plain 中文 part" in page
+    assert '<iframe sandbox=""' in page
+    assert "<script>alert" not in page  # only escaped, inside the sandboxed frame's srcdoc
+    assert "&lt;script&gt;alert" in page
+    assert "550 No such user" in page
+
+
+@pytest.mark.django_db
+def test_the_outbox_finds_mail_by_recipient_and_filters_by_state(secretariat_client):
+    mails_queue(
+        [
+            Mail(to=["Wang Fang <wang@example.org>"], subject="First", body="B", bulk=True),
+            Mail(to=["amina@example.org"], subject="Second", body="B"),
+        ]
+    )
+    OutgoingMail.objects.filter(subject="Second").update(refused=["amina@example.org"])
+    changelist = reverse("admin:anso_outgoingmail_changelist")
+
+    def subjects(**params):
+        response = secretariat_client.get(changelist, params)
+        return [mail.subject for mail in response.context["cl"].result_list]
+
+    assert subjects(q="wang@") == ["First"]
+    assert subjects(q="Second") == ["Second"]
+    assert subjects(bulk__exact="1") == ["First"]
+    assert subjects(refused="yes") == ["Second"]
+    assert subjects(status__exact="queued", bulk__exact="0") == ["Second"]

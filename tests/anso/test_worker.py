@@ -94,3 +94,30 @@ def test_rq_worker_schedules_the_retry_of_a_mail_the_server_did_not_take(rq_queu
     [job_id] = registry.get_job_ids()
     scheduled = registry.get_scheduled_time(job_id)
     assert abs((scheduled - stored.next_attempt_at).total_seconds()) < 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rq_worker_sends_many_queued_mails_from_one_job_within_the_rate(
+    rq_queue, settings, fresh_rate_window
+):
+    """Queuing 30 mails is one job; with a rate of 20 a minute the run sends 20 and plans
+    one run for the next minute in RQ's schedule."""
+    from rq.registry import ScheduledJobRegistry
+
+    from anso.mail import Mail, mails_queue
+
+    settings.MAIL_RATE_PER_MINUTE = 20
+    mails_queue([Mail(to=[f"p{i}@example.org"], subject="S", body="B") for i in range(30)])
+    assert rq_queue.count == 1
+    call_command(
+        "rqworker",
+        "default",
+        burst=True,
+        job_class="django_tasks_rq.backend.Job",
+        worker_class="rq.worker.SimpleWorker",
+    )
+    assert len(mail.outbox) == 20
+    assert OutgoingMail.objects.filter(status=OutgoingMailStatus.QUEUED).count() == 10
+    registry = ScheduledJobRegistry(queue=rq_queue)
+    [job_id] = registry.get_job_ids()
+    assert registry.get_scheduled_time(job_id).second == 0  # the next rate window

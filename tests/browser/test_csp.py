@@ -84,3 +84,36 @@ def test_admin_history_pages_satisfy_the_csp(live_server, watched_page):
     ):
         assert page.goto(live_server.url + url).status == 200
         _assert_no_violation(page)
+
+
+def test_the_outbox_shows_a_mails_html_without_running_its_script(live_server, watched_page):
+    """The HTML part of a mail is shown in a sandboxed frame: it is displayed, its script does
+    not run (no dialog, the admin's page untouched), and the admin's page breaks no rule."""
+    from anso.mail import Mail, mails_queue
+
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    [mail] = mails_queue(
+        [
+            Mail(
+                to=["a@example.org"],
+                subject="Notice",
+                body="Plain",
+                html="<p>Rich 中文</p><script>alert(1); parent.document.title = 'owned'</script>",
+            )
+        ]
+    )
+    page = watched_page
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
+    page.goto(live_server.url + mail.get_absolute_url())
+    page.wait_for_load_state("load")
+    frame = page.frame_locator("iframe[sandbox]")
+    assert frame.locator("p").inner_text() == "Rich 中文"
+    assert dialogs == []
+    assert page.title() != "owned"
+    _assert_no_violation(page)

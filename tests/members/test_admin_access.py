@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from meetings.attendance.models import ParticipationEvent
+from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
@@ -46,6 +47,13 @@ def demo(db):
     NominationEvent.objects.create(nomination=nomination, to_status="awaiting_review")
     RegistrationWindowFactory(meeting=meeting)
     ParticipationEvent.objects.create(participation=participation, to_status="attended")
+    mailing = Mailing.objects.create(
+        kind=MailingKind.INVITATION, meeting=meeting, subject_en="Invitation", body_en="{link}"
+    )
+    MailingRecipient.objects.create(
+        mailing=mailing, person=speaker.person, address=speaker.person.email
+    )
+    RecipientList.objects.create(name="ANSO partners").people.add(speaker.person)
     DocumentVersionFactory(document__agenda_item=speaker.item)
 
 

@@ -13,8 +13,8 @@ from members.roles import ensure_secretariat_group
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0008_remember_language"),
-        ("members", "0008_remember_language"),
+        ("meetings", "0009_invitations_and_announcements"),
+        ("members", "0011_person_language_and_announcement_opt_out"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

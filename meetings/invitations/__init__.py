@@ -1,0 +1,2 @@
+"""Invitations and announcements: the Secretariat writes to the members from the site
+(docs/invitations.md)."""

@@ -1,0 +1,85 @@
+"""The Secretariat's admin for mailings: the record of each mailing and its recipients (written
+by the composer and the worker only, so read-only here), and the saved recipient lists. The
+mails themselves, with their state and "send again", are in the outbox (anso's admin)."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from anso.admin_tools import AuditTrailAdminMixin, LongListAdminMixin
+
+from .models import Mailing, MailingKind, MailingRecipient, RecipientList
+
+
+@admin.register(Mailing)
+class MailingAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
+    list_display = ["subject_en", "kind", "meeting", "recipients_label", "recipient_count",
+                    "created_at", "sent_at"]  # fmt: skip
+    list_filter = ["kind", "created_at"]
+    search_fields = ["subject_en", "subject_zh_hans"]
+    list_select_related = ["meeting"]
+    fields = [
+        "kind",
+        "meeting",
+        "recipients_label",
+        "recipient_count",
+        "tracking",
+        ("subject_en", "subject_zh_hans"),
+        ("body_en", "body_zh_hans"),
+        "created_by",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = ["recipient_count", "tracking"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_recipients=Count("recipients"))
+
+    @admin.display(description=_("recipients"), ordering="_recipients")
+    def recipient_count(self, obj):
+        return obj._recipients
+
+    @admin.display(description=_("tracking"))
+    def tracking(self, obj):
+        if obj.kind != MailingKind.INVITATION or obj.meeting_id is None:
+            url = (
+                reverse("admin:meetings_mailingrecipient_changelist")
+                + f"?mailing__id__exact={obj.pk}"
+            )
+            return format_html('<a href="{}">{}</a>', url, _("recipients"))
+        url = reverse(
+            "meetings:invitation_list",
+            kwargs={"year": obj.meeting.start_date.year, "slug": obj.meeting.slug},
+        )
+        return format_html('<a href="{}">{}</a>', url, _("the meeting's invitation page"))
+
+
+@admin.register(MailingRecipient)
+class MailingRecipientAdmin(AuditTrailAdminMixin, LongListAdminMixin, admin.ModelAdmin):
+    list_display = ["person", "address", "language", "mailing", "mail_status", "reminders_sent",
+                    "declined_at"]  # fmt: skip
+    list_filter = ["mailing__kind", "language", "mailing"]
+    search_fields = ["address", "person__family_name", "person__given_name"]
+    list_select_related = ["person", "mailing", "mail"]
+    fields = ["mailing", "person", "address", "language", "mail", "reminder_mail",
+              "reminders_sent", "declined_at"]  # fmt: skip
+
+    @admin.display(description=_("mail"), ordering="mail__status")
+    def mail_status(self, obj):
+        return obj.mail.get_status_display() if obj.mail_id else _("not written yet")
+
+
+@admin.register(RecipientList)
+class RecipientListAdmin(admin.ModelAdmin):
+    list_display = ["name", "size", "created_at"]
+    search_fields = ["name"]
+    autocomplete_fields = ["people"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_size=Count("people"))
+
+    @admin.display(description=_("people"), ordering="_size")
+    def size(self, obj):
+        return obj._size

@@ -1,0 +1,223 @@
+"""Reads for mailings: the groups of people the Secretariat writes to (one query each), who
+of them a mailing would skip, and the state of each invitation (one query for the list, one
+for the counts, whatever the number of recipients)."""
+
+import dataclasses
+import datetime
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
+
+from anso.models import OutgoingMailStatus
+from members.models import Organization, Person, Position, Role
+
+from ..attendance.models import Participation, ParticipationStatus
+from ..models import Meeting
+from .models import MailingKind, MailingRecipient, RecipientList, RecipientState
+
+# --- who to write to ------------------------------------------------------------------------
+
+
+class RecipientGroup:
+    CONTACT_PERSONS = "contact_persons"
+    WORKING_GROUP = "working_group"
+    EXPERTS = "experts"
+    SAVED_LIST = "saved_list"
+    REGISTRANTS = "registrants"
+
+    choices = [
+        (CONTACT_PERSONS, _("current contact persons of member organizations")),
+        (WORKING_GROUP, _("the working group's members on a date")),
+        (EXPERTS, _("experts")),
+        (SAVED_LIST, _("a saved list")),
+        (REGISTRANTS, _("the registrants of another meeting")),
+    ]
+
+
+def group_people(
+    *,
+    group: str,
+    date: datetime.date,
+    recipient_list: RecipientList | None = None,
+    meeting: Meeting | None = None,
+) -> QuerySet[Person]:
+    """The people of a group, as one query:
+
+    - contact persons holding the position on `date` for an organization that is a member on
+      `date` (`Organization.objects.members_on`);
+    - the working group on `date` (`Position.objects.working_group_members`);
+    - experts: a position with the role "expert" held on `date`;
+    - a saved list;
+    - the registrants of `meeting` (every participation but a cancelled one)."""
+    person = OuterRef("pk")
+    if group == RecipientGroup.CONTACT_PERSONS:
+        positions = Position.objects.held_on(date).filter(
+            person=person,
+            role=Role.CONTACT_PERSON,
+            appointed_by__in=Organization.objects.members_on(date),
+        )
+        return Person.objects.filter(Exists(positions))
+    if group == RecipientGroup.WORKING_GROUP:
+        return Person.objects.filter(
+            Exists(Position.objects.working_group_members(date).filter(person=person))
+        )
+    if group == RecipientGroup.EXPERTS:
+        return Person.objects.filter(
+            Exists(Position.objects.held_on(date).filter(person=person, role=Role.EXPERT))
+        )
+    if group == RecipientGroup.SAVED_LIST:
+        return Person.objects.filter(recipient_lists=recipient_list)
+    if group == RecipientGroup.REGISTRANTS:
+        participations = Participation.objects.filter(meeting=meeting, person=person).exclude(
+            status=ParticipationStatus.CANCELLED
+        )
+        return Person.objects.filter(Exists(participations))
+    raise ValueError(f"unknown recipient group {group!r}")
+
+
+def mail_language() -> Coalesce:
+    """A person's mail language: their own setting, else the language of their latest
+    registration, else the site's default."""
+    latest = (
+        Participation.objects.filter(person=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("language")[:1]
+    )
+    return Coalesce(
+        NullIf("language", Value("")),
+        Subquery(latest),
+        Value(settings.LANGUAGE_CODE),
+        output_field=CharField(),
+    )
+
+
+class SkipReason:
+    NO_EMAIL = _("no email address")
+    OPTED_OUT = _("opted out of announcements")
+    ALREADY_INVITED = _("already invited to this meeting")
+
+
+@dataclasses.dataclass
+class RecipientPick:
+    """Who a mailing to a group reaches: `people` get it (each with `mail_language`), `skipped`
+    pairs a person with the reason, `doubtful` are people whose address a mail server refused."""
+
+    people: list[Person]
+    skipped: list[tuple[Person, str]]
+
+    @property
+    def doubtful(self) -> list[Person]:
+        return [person for person in self.people if person.email_doubtful]
+
+
+def recipients_pick(
+    *, people: QuerySet[Person], kind: str, meeting: Meeting | None
+) -> RecipientPick:
+    """Split a group into those the mailing reaches and those it skips: no address; for an
+    announcement, opted out; for an invitation, already invited to the meeting. One query."""
+    invited = Value(False)
+    if kind == MailingKind.INVITATION:
+        invited = Exists(
+            MailingRecipient.objects.filter(
+                person=OuterRef("pk"),
+                mailing__kind=MailingKind.INVITATION,
+                mailing__meeting=meeting,
+            )
+        )
+    rows = (
+        people.annotate(mail_language=mail_language(), already_invited=invited)
+        .select_related("organization")
+        .order_by("family_name", "given_name", "pk")
+    )
+    pick = RecipientPick(people=[], skipped=[])
+    for person in rows:
+        person.email_doubtful = person.email_doubtful_since is not None
+        if not person.email:
+            pick.skipped.append((person, SkipReason.NO_EMAIL))
+        elif kind == MailingKind.ANNOUNCEMENT and person.announcements_opted_out_at:
+            pick.skipped.append((person, SkipReason.OPTED_OUT))
+        elif person.already_invited:
+            pick.skipped.append((person, SkipReason.ALREADY_INVITED))
+        else:
+            pick.people.append(person)
+    return pick
+
+
+# --- the state of invitations ---------------------------------------------------------------
+
+
+def _mail_status(status: str) -> Q:
+    """The recipient's latest mail (the last reminder, else the invitation) has `status`."""
+    return Q(reminder_mail__status=status) | Q(reminder_mail__isnull=True, mail__status=status)
+
+
+def recipients_with_state(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
+    """The recipients of the meeting's invitations, each annotated with `state`:
+
+    - registered: the person has a participation in the meeting that is not cancelled
+      (through the link or any other way);
+    - declined: they said no through their link (and have not registered since);
+    - failed: the mail server refused their latest mail (`last_error` says why);
+    - sent, or queued while the worker has not sent it."""
+    registered = Exists(
+        Participation.objects.filter(meeting=meeting, person=OuterRef("person_id")).exclude(
+            status=ParticipationStatus.CANCELLED
+        )
+    )
+    return (
+        MailingRecipient.objects.filter(
+            mailing__meeting=meeting, mailing__kind=MailingKind.INVITATION
+        )
+        .annotate(
+            state=Case(
+                When(registered, then=Value(RecipientState.REGISTERED)),
+                When(declined_at__isnull=False, then=Value(RecipientState.DECLINED)),
+                When(_mail_status(OutgoingMailStatus.FAILED), then=Value(RecipientState.FAILED)),
+                When(_mail_status(OutgoingMailStatus.SENT), then=Value(RecipientState.SENT)),
+                default=Value(RecipientState.QUEUED),
+                output_field=CharField(),
+            ),
+            last_error=Coalesce(
+                "reminder_mail__last_error", "mail__last_error", output_field=CharField()
+            ),
+        )
+        .select_related("person", "person__organization", "mailing")
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+
+
+#: The states of recipients who have not answered.
+UNANSWERED = (RecipientState.QUEUED, RecipientState.SENT, RecipientState.FAILED)
+
+
+def invitation_counts(*, meeting: Meeting) -> dict[str, int]:
+    """Recipients per state (every state present, 0 when none): one query."""
+    counts = dict.fromkeys(RecipientState.values, 0)
+    rows = (
+        recipients_with_state(meeting=meeting)
+        .order_by()
+        .values("state")
+        .annotate(count=Count("pk"))
+    )
+    for row in rows:
+        counts[row["state"]] = row["count"]
+    return counts
+
+
+def reminder_targets(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
+    """Who a reminder goes to: their mail was sent, and they have neither registered nor
+    declined (nor has their mail failed)."""
+    return recipients_with_state(meeting=meeting).filter(state=RecipientState.SENT)

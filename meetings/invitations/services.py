@@ -1,0 +1,222 @@
+"""Writes for mailings: sending one to a group, writing each recipient's mail (the worker's
+side), reminders, and a recipient declining.
+
+The request that sends a mailing does only fast work: it stores the mailing and its
+recipients (one bulk insert) and enqueues one task (`tasks.deliver_mailing`). The worker
+writes each recipient's mail in their language and hands them to the outbox
+(`anso.mail.mails_queue`), which sends them at the configured rate, with retries.
+
+Registering through an invitation goes through the attendance services
+(`meetings.attendance.services.registration_submit`): there is no second registration path.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
+
+from anso.dates import date_range
+from anso.mail import Mail, mails_queue
+from anso.text import one_line
+from members.announcements import unsubscribe_path
+from members.models import Person
+
+from ..models import Meeting
+from . import selectors
+from .links import invitation_path
+from .models import Mailing, MailingKind, MailingRecipient
+from .templating import html_from_text, template_fill
+
+#: Recipients written per transaction by the worker: a crash loses at most one batch's work,
+#: and a run again continues with the recipients still without a mail.
+DELIVERY_BATCH = 500
+
+
+@dataclasses.dataclass(frozen=True)
+class MailingDraft:
+    """What the composer collects: the kind, the meeting, and the templates."""
+
+    kind: str
+    meeting: Meeting | None
+    subject_en: str
+    body_en: str
+    subject_zh_hans: str = ""
+    body_zh_hans: str = ""
+    recipients_label: str = ""
+
+
+def mailing_send(
+    *, draft: MailingDraft, people: Iterable[Person], by: AbstractBaseUser | None, site_url: str
+) -> Mailing:
+    """Store the mailing and one recipient per person (`people` come from
+    `selectors.recipients_pick`, annotated with `mail_language`), then hand the mailing to
+    the worker once the transaction commits."""
+    with transaction.atomic():
+        mailing = Mailing.objects.create(
+            kind=draft.kind,
+            meeting=draft.meeting,
+            subject_en=draft.subject_en,
+            body_en=draft.body_en,
+            subject_zh_hans=draft.subject_zh_hans,
+            body_zh_hans=draft.body_zh_hans,
+            recipients_label=draft.recipients_label[:200],
+            created_by=by,
+        )
+        MailingRecipient.objects.bulk_create(
+            (
+                MailingRecipient(
+                    mailing=mailing,
+                    person=person,
+                    address=person.email,
+                    language=getattr(person, "mail_language", "")
+                    or person.language
+                    or settings.LANGUAGE_CODE,
+                )
+                for person in people
+            ),
+            batch_size=1000,
+        )
+        _deliver_after_commit(mailing_id=mailing.pk, site_url=site_url)
+    return mailing
+
+
+def _deliver_after_commit(*, mailing_id: int, site_url: str) -> None:
+    from .tasks import deliver_mailing
+
+    transaction.on_commit(
+        lambda: deliver_mailing.enqueue(mailing_id=mailing_id, site_url=site_url), robust=True
+    )
+
+
+def placeholder_values(
+    *, mailing: Mailing, recipient: MailingRecipient, site_url: str
+) -> dict[str, str]:
+    """The values of the placeholders for one recipient, in the active language."""
+    person = recipient.person
+    meeting = mailing.meeting
+    values = {
+        "name": person.display_name,
+        "organization": person.organization.name if person.organization_id else "",
+        "meeting": "",
+        "dates": "",
+        "venue": "",
+        "link": "",
+    }
+    if meeting is not None:
+        values["meeting"] = meeting.title
+        values["dates"] = date_range(meeting.start_date, meeting.end_date)
+        values["venue"] = ", ".join(part for part in (meeting.venue, meeting.city) if part)
+        if mailing.is_invitation:
+            values["link"] = site_url + invitation_path(recipient=recipient, meeting=meeting)
+    return values
+
+
+def mailing_render(
+    *, mailing: Mailing, recipient: MailingRecipient, site_url: str, reminder: bool = False
+) -> Mail:
+    """One recipient's mail, in their language (the template of that language, English when
+    the mailing has none): the text, its HTML part, and for an announcement the unsubscribe
+    link and headers (RFC 2369, RFC 8058)."""
+    with translation.override(recipient.language):
+        subject_template, body_template = mailing.template_for(recipient.language)
+        values = placeholder_values(mailing=mailing, recipient=recipient, site_url=site_url)
+        subject = one_line(template_fill(subject_template, values))
+        body = template_fill(body_template, values).strip()
+        if reminder:
+            subject = pgettext("subject of a reminder", "Reminder: %(subject)s") % {
+                "subject": subject
+            }
+        headers: dict[str, str] = {}
+        footer = ""
+        if mailing.kind == MailingKind.ANNOUNCEMENT:
+            unsubscribe = site_url + unsubscribe_path(person=recipient.person)
+            headers = {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            footer = gettext(
+                "You receive the Secretariat's announcements as a contact of the alliance. "
+                "To receive no more of them: %(link)s"
+            ) % {"link": unsubscribe}
+        text = f"{body}\n\n-- \n{footer}\n" if footer else f"{body}\n"
+        html = html_from_text(body, footer=footer)
+    return Mail(
+        to=[recipient.address], subject=subject, body=text, html=html, headers=headers, bulk=True
+    )
+
+
+def mailing_deliver(*, mailing_id: int, site_url: str) -> int:
+    """The worker's side: write the mail of every recipient who has none yet, and of every
+    recipient a reminder is due to, and hand them to the outbox. Returns how many it wrote.
+    Safe to run again: it continues with what is left."""
+    mailing = Mailing.objects.select_related("meeting").filter(pk=mailing_id).first()
+    if mailing is None:
+        return 0
+    written = 0
+    recipients = mailing.recipients.select_related("person", "person__organization").order_by("pk")
+    for reminder in (False, True):
+        unwritten = (
+            recipients.filter(reminder_pending=True)
+            if reminder
+            else recipients.filter(mail__isnull=True)
+        )
+        while True:
+            with transaction.atomic():
+                # Locked, and rows another worker holds are left to it: a reminder queued
+                # while the first delivery runs never writes a recipient's mail twice.
+                batch = list(
+                    unwritten.select_for_update(skip_locked=True, of=("self",))[:DELIVERY_BATCH]
+                )
+                if not batch:
+                    break
+                mails = [
+                    mailing_render(
+                        mailing=mailing, recipient=recipient, site_url=site_url, reminder=reminder
+                    )
+                    for recipient in batch
+                ]
+                queued = mails_queue(mails)
+                for recipient, mail in zip(batch, queued, strict=True):
+                    if reminder:
+                        recipient.reminder_mail = mail
+                        recipient.reminder_pending = False
+                    else:
+                        recipient.mail = mail
+                fields = ["reminder_mail", "reminder_pending"] if reminder else ["mail"]
+                MailingRecipient.objects.bulk_update(batch, fields)
+            written += len(batch)
+    if mailing.sent_at is None:
+        Mailing.objects.filter(pk=mailing.pk).update(sent_at=timezone.now())
+    return written
+
+
+def invitation_reminders_queue(*, meeting: Meeting, site_url: str) -> int:
+    """Queue a reminder to every recipient of the meeting's invitations whose mail was sent
+    and who has neither registered nor declined. Returns how many."""
+    with transaction.atomic():
+        targets = selectors.reminder_targets(meeting=meeting)
+        pks = list(targets.values_list("pk", flat=True))
+        mailing_ids = set(targets.values_list("mailing_id", flat=True).distinct())
+        MailingRecipient.objects.filter(pk__in=pks).update(
+            reminder_pending=True, reminders_sent=F("reminders_sent") + 1
+        )
+        for mailing_id in sorted(mailing_ids):
+            _deliver_after_commit(mailing_id=mailing_id, site_url=site_url)
+    return len(pks)
+
+
+def invitation_decline(
+    *, recipient: MailingRecipient, now: datetime.datetime | None = None
+) -> bool:
+    """The recipient says they will not come. Returns False when they had already declined.
+    A registration made later still counts: registered wins over declined."""
+    updated = MailingRecipient.objects.filter(pk=recipient.pk, declined_at__isnull=True).update(
+        declined_at=now or timezone.now()
+    )
+    return bool(updated)

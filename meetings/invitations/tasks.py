@@ -1,0 +1,12 @@
+"""The background task of mailings. The worker imports it by its dotted path
+(`meetings.invitations.tasks.deliver_mailing`), which the queue stores with each job; `anso`
+never imports it."""
+
+from anso.tasks import background
+
+
+@background
+def deliver_mailing(mailing_id: int, site_url: str) -> int:
+    from .services import mailing_deliver
+
+    return mailing_deliver(mailing_id=mailing_id, site_url=site_url)

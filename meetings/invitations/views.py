@@ -1,0 +1,321 @@
+"""Pages of invitations and announcements: for the Secretariat, the composer and a meeting's
+invitation page with its reminder button; for the invited, the page their personal link
+opens (register, or decline)."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from anso.pagination import paginate
+from anso.staff import StaffRequiredMixin
+
+from ..attendance import services as attendance
+from ..attendance.links import site_url
+from ..attendance.models import Participation, ParticipationStatus, RegistrationWindow
+from ..attendance.views import PublishedMeetingMixin, registration_rate_exceeded
+from ..models import Meeting
+from . import selectors, services
+from .defaults import default_templates
+from .forms import ComposerForm, InvitationRegistrationForm
+from .links import invitation_link_expired, recipient_from_token
+from .models import MailingKind, MailingRecipient, RecipientState
+from .templating import TemplateError
+
+#: Recipients per page of the invitation page and of the composer's list.
+RECIPIENTS_PER_PAGE = 50
+
+
+def staff_meeting(kwargs) -> Meeting:
+    """The meeting named by the URL, published or not (staff pages)."""
+    return get_object_or_404(
+        Meeting.objects.select_related("body"), start_date__year=kwargs["year"], slug=kwargs["slug"]
+    )
+
+
+class ComposerView(StaffRequiredMixin, View):
+    """Write a mailing: choose the recipients, write the text from a template, preview it for
+    one recipient, send. "Preview" shows who gets it (and who is skipped, and why) and the
+    mail as that recipient will read it; "Send" stores the recipients and hands the writing
+    and sending of the mails to the worker."""
+
+    permission_required = "meetings.send_mailing"
+    template_name = "meetings/mailing_compose.html"
+    kind = MailingKind.INVITATION
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = staff_meeting(kwargs) if self.kind == MailingKind.INVITATION else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data=None) -> ComposerForm:
+        initial = {"group": selectors.RecipientGroup.WORKING_GROUP, **default_templates(self.kind)}
+        return ComposerForm(data, kind=self.kind, meeting=self.meeting, initial=initial)
+
+    def render(self, form, *, pick=None, preview=None, status=200):
+        context = {
+            "kind": self.kind,
+            "meeting": self.meeting,
+            "form": form,
+            "pick": pick,
+            "preview": preview,
+            "people_page": (
+                paginate(self.request, pick.people, per_page=RECIPIENTS_PER_PAGE) if pick else None
+            ),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.form())
+
+    def pick(self, form) -> selectors.RecipientPick:
+        data = form.cleaned_data
+        people = selectors.group_people(
+            group=data["group"],
+            date=data["date"],
+            recipient_list=data.get("recipient_list"),
+            meeting=data.get("registrants_of"),
+        )
+        return selectors.recipients_pick(people=people, kind=self.kind, meeting=form.meeting)
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+            return self.render(form, status=400)
+        pick = self.pick(form)
+        if "send" not in request.POST:
+            return self.render(form, pick=pick, preview=self.preview(form, pick))
+        if not pick.people:
+            messages.error(request, _("Nobody to send to: every person of the group is skipped."))
+            return self.render(form, pick=pick, status=400)
+        data = form.cleaned_data
+        draft = services.MailingDraft(
+            kind=self.kind,
+            meeting=form.meeting,
+            subject_en=data["subject_en"],
+            body_en=data["body_en"],
+            subject_zh_hans=data["subject_zh_hans"],
+            body_zh_hans=data["body_zh_hans"],
+            recipients_label=form.recipients_label(),
+        )
+        mailing = services.mailing_send(
+            draft=draft, people=pick.people, by=request.user, site_url=site_url(request)
+        )
+        count = len(pick.people)
+        messages.success(
+            request,
+            ngettext(
+                "The mailing to %(count)d person is queued; the worker writes and sends it.",
+                "The mailing to %(count)d people is queued; the worker writes and sends them.",
+                count,
+            )
+            % {"count": count},
+        )
+        if self.kind == MailingKind.INVITATION:
+            return HttpResponseRedirect(invitation_list_url(form.meeting))
+        return HttpResponseRedirect(mailing.get_absolute_url())
+
+    def preview(self, form, pick):
+        """The mail as the chosen recipient (else the first) will get it; nothing is saved and
+        the link in it does not work."""
+        chosen = form.cleaned_data.get("preview_person")
+        people = pick.people
+        person = next((p for p in people if chosen and p.pk == chosen.pk), None) or (
+            people[0] if people else None
+        )
+        if person is None:
+            return None
+        data = form.cleaned_data
+        mailing = services.Mailing(
+            kind=self.kind,
+            meeting=form.meeting,
+            subject_en=data["subject_en"],
+            body_en=data["body_en"],
+            subject_zh_hans=data["subject_zh_hans"],
+            body_zh_hans=data["body_zh_hans"],
+        )
+        recipient = MailingRecipient(
+            mailing=mailing,
+            person=person,
+            address=person.email,
+            language=person.mail_language,
+            key="preview",
+        )
+        try:
+            mail = services.mailing_render(
+                mailing=mailing, recipient=recipient, site_url=site_url(self.request)
+            )
+        except TemplateError:  # checked by the form; kept as a safety net
+            return None
+        return {"person": person, "recipient": recipient, "mail": mail}
+
+
+class AnnouncementComposerView(ComposerView):
+    kind = MailingKind.ANNOUNCEMENT
+
+
+def invitation_list_url(meeting: Meeting) -> str:
+    return reverse(
+        "meetings:invitation_list",
+        kwargs={"year": meeting.start_date.year, "slug": meeting.slug},
+    )
+
+
+class InvitationListView(StaffRequiredMixin, View):
+    """A meeting's invitations: how many recipients are in each state, and the list of those
+    in one state (by default, those who have not answered), with the reminder button."""
+
+    permission_required = "meetings.view_mailing"
+    template_name = "meetings/invitation_list.html"
+
+    def get(self, request, *args, **kwargs):
+        meeting = staff_meeting(kwargs)
+        state = request.GET.get("state", "")
+        if state not in RecipientState.values:
+            state = ""
+        recipients = selectors.recipients_with_state(meeting=meeting)
+        recipients = (
+            recipients.filter(state=state)
+            if state
+            else recipients.filter(state__in=selectors.UNANSWERED)
+        )
+        counts = selectors.invitation_counts(meeting=meeting)
+        context = {
+            "meeting": meeting,
+            "state": state,
+            "states": [(value, label, counts[value]) for value, label in RecipientState.choices],
+            "total": sum(counts.values()),
+            "unanswered": sum(counts[value] for value in selectors.UNANSWERED),
+            "reminder_count": counts[RecipientState.SENT],
+            "page": paginate(request, recipients, per_page=RECIPIENTS_PER_PAGE),
+        }
+        return render(request, self.template_name, context)
+
+
+class InvitationRemindView(StaffRequiredMixin, View):
+    """POST only: queue a reminder to those who have not answered."""
+
+    permission_required = "meetings.send_mailing"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        meeting = staff_meeting(kwargs)
+        count = services.invitation_reminders_queue(meeting=meeting, site_url=site_url(request))
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "A reminder to %(count)d person is queued.",
+                    "A reminder to %(count)d people is queued.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Nobody to remind: everyone has answered."))
+        return HttpResponseRedirect(invitation_list_url(meeting))
+
+
+@method_decorator(never_cache, name="dispatch")  # personal, and its state changes
+class InvitationRespondView(PublishedMeetingMixin, View):
+    """What an invitation's personal link opens: the meeting's registration form, filled in
+    from the person's record and bound to them (their address, admitted to an invitation-only
+    meeting), or a button to decline. Registering goes through the registration service."""
+
+    template_name = "meetings/invitation_respond.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = self.get_meeting()
+        self.recipient = recipient_from_token(token=kwargs["token"], meeting=self.meeting)
+        if self.recipient is None:
+            return render(
+                request,
+                "meetings/invitation_link_invalid.html",
+                {"meeting": self.meeting},
+                status=404,
+            )
+        self.window = RegistrationWindow.objects.filter(meeting=self.meeting).first()
+        if invitation_link_expired(window=self.window):
+            return render(
+                request,
+                "meetings/invitation_link_expired.html",
+                {"meeting": self.meeting},
+                status=410,
+            )
+        self.window.meeting = self.meeting
+        self.person = self.recipient.person
+        return super().dispatch(request, *args, **kwargs)
+
+    def participation(self) -> Participation | None:
+        return (
+            Participation.objects.filter(meeting=self.meeting, person=self.person)
+            .exclude(status=ParticipationStatus.CANCELLED)
+            .first()
+        )
+
+    def render(self, form, *, status=200):
+        context = {
+            "meeting": self.meeting,
+            "recipient": self.recipient,
+            "person": self.person,
+            "participation": self.participation(),
+            "form": form,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render(
+            InvitationRegistrationForm(person=self.person, address=self.recipient.address)
+        )
+
+    def post(self, request, *args, **kwargs):
+        if "decline" in request.POST:
+            services.invitation_decline(recipient=self.recipient)
+            messages.success(
+                request, _("Thank you for letting us know. We are sorry you cannot come.")
+            )
+            return HttpResponseRedirect(request.path)
+        if registration_rate_exceeded(request):
+            messages.error(request, _("Too many registrations from your network in the last hour."))
+            return self.render(
+                InvitationRegistrationForm(person=self.person, address=self.recipient.address),
+                status=429,
+            )
+        form = InvitationRegistrationForm(
+            request.POST, person=self.person, address=self.recipient.address
+        )
+        if not form.is_valid():
+            return self.render(form, status=400)
+        try:
+            result = attendance.registration_submit(
+                meeting=self.meeting,
+                details=form.details(),
+                # The invitation admits its recipient to an invitation-only meeting.
+                invitation=self.window.invitation_token,
+                site_url=site_url(request),
+                language=request.LANGUAGE_CODE,
+                now=timezone.now(),
+            )
+        except attendance.RegistrationError as error:
+            form.add_error(None, error.message)
+            return self.render(form, status=409)
+        if result.waitlisted:
+            messages.warning(
+                request,
+                _("The meeting is full, so you are on the waiting list. Please check your email."),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "You are registered. Please check your email: we have sent you a message "
+                    "with the link to view, change or cancel your registration."
+                ),
+            )
+        return HttpResponseRedirect(request.path)

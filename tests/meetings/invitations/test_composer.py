@@ -1,0 +1,128 @@
+"""The composer: errors on the fields, the preview for one recipient, sending queues the
+recipients and one task; and the invitation page, whose queries do not grow with the list."""
+
+import pytest
+from django.urls import reverse
+
+from anso.models import OutgoingMail
+from meetings.invitations.models import Mailing, MailingKind, MailingRecipient
+from tests.factories import PersonFactory
+
+from .helpers import compose_url, composer_data, invitation_list_url, open_meeting, working_group
+
+pytestmark = pytest.mark.django_db
+
+
+def test_composer_starts_with_a_template_in_both_languages(secretariat_client):
+    meeting = open_meeting()
+    response = secretariat_client.get(compose_url(meeting))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "{link}" in form.initial["body_en"]
+    assert "{link}" in form.initial["body_zh_hans"]
+    assert "{link}" in response.content.decode()  # the placeholders are listed
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("body_en", "Dear {nmae}", "Unknown placeholder {nmae}"),
+        ("subject_en", "Hello {name", "A brace is not closed"),
+        ("body_zh_hans", "{name.__dict__}", "Unknown placeholder"),
+    ],
+)
+def test_a_bad_template_is_an_error_on_its_field(secretariat_client, field, value, message):
+    meeting = open_meeting()
+    response = secretariat_client.post(compose_url(meeting), composer_data(**{field: value}))
+    assert response.status_code == 400
+    assert message in response.context["form"].errors[field][0]
+    assert not Mailing.objects.exists()
+
+
+def test_an_announcement_without_a_meeting_cannot_use_the_meetings_placeholders(
+    secretariat_client,
+):
+    working_group(1)
+    data = {"group": "working_group", "subject_en": "News", "body_en": "See you on {dates}"}
+    response = secretariat_client.post(reverse("meetings:announcement_compose"), data)
+    assert response.status_code == 400
+    assert "cannot be used" in response.context["form"].errors["body_en"][0]
+    data["body_en"] = "Register: {link}"
+    meeting = open_meeting()
+    response = secretariat_client.post(
+        reverse("meetings:announcement_compose"), {**data, "meeting": meeting.pk}
+    )
+    assert "cannot be used" in response.context["form"].errors["body_en"][0]
+
+
+def test_preview_shows_recipients_skipped_and_the_mail_for_the_chosen_person(secretariat_client):
+    meeting = open_meeting()
+    first, second = working_group(2)
+    second.language = "zh-hans"
+    second.save()
+    no_email = working_group(1)[0]
+    no_email.email = ""
+    no_email.save()
+    response = secretariat_client.post(
+        compose_url(meeting), composer_data(preview_person=second.pk)
+    )
+    assert response.status_code == 200
+    pick = response.context["pick"]
+    assert {p.pk for p in pick.people} == {first.pk, second.pk}
+    assert [p.pk for p, _reason in pick.skipped] == [no_email.pk]
+    preview = response.context["preview"]
+    assert preview["person"].pk == second.pk
+    assert preview["mail"].subject.startswith("邀请:")
+    html = response.content.decode()
+    assert 'id="preview"' in html and "no email address" in html
+    assert not Mailing.objects.exists() and not OutgoingMail.objects.exists()
+
+
+def test_send_stores_the_recipients_and_leaves_the_mail_to_the_worker(
+    secretariat_client, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    meeting = open_meeting()
+    people = working_group(3)
+    response = secretariat_client.post(compose_url(meeting), composer_data(send="1"), follow=True)
+    assert response.status_code == 200
+    assert "The mailing to 3 people is queued" in response.content.decode()
+    mailing = Mailing.objects.get()
+    assert mailing.kind == MailingKind.INVITATION and mailing.created_by.username == "secretariat"
+    assert set(mailing.recipients.values_list("person", flat=True)) == {p.pk for p in people}
+    assert not OutgoingMail.objects.exists()  # nothing written in the request
+    # Sent again: everyone is already invited, nobody to send to.
+    response = secretariat_client.post(compose_url(meeting), composer_data(send="1"))
+    assert response.status_code == 400
+    assert Mailing.objects.count() == 1
+
+
+def test_send_needs_the_permission(client, outsider_staff_user):
+    meeting = open_meeting()
+    client.force_login(outsider_staff_user)
+    assert client.post(compose_url(meeting), composer_data(send="1")).status_code == 403
+    assert not Mailing.objects.exists()
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_invitation_page_queries_are_flat(secretariat_client, django_assert_num_queries, n):
+    meeting = open_meeting()
+    mailing = Mailing.objects.create(
+        kind=MailingKind.INVITATION, meeting=meeting, subject_en="s", body_en="b"
+    )
+    for person in PersonFactory.create_batch(n):
+        mail = OutgoingMail.objects.create(to=[person.email], subject="s", body="b")
+        MailingRecipient.objects.create(
+            mailing=mailing, person=person, address=person.email, mail=mail
+        )
+    secretariat_client.get(invitation_list_url(meeting))  # the session, warmed
+    with django_assert_num_queries(8):
+        response = secretariat_client.get(invitation_list_url(meeting))
+    assert len(response.context["page"].object_list) == n
+
+
+def test_invitation_page_empty_state(secretariat_client):
+    meeting = open_meeting()
+    response = secretariat_client.get(invitation_list_url(meeting))
+    assert response.status_code == 200
+    assert 'id="no-invitations"' in response.content.decode()
