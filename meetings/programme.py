@@ -32,6 +32,8 @@ from anso.dates import format_date
 from anso.languages import english_lang, lang_attribute
 from members.names import display_name
 
+from .documents.listing import MeetingDocuments
+from .documents.markup import documents_html
 from .models import ActionStatus, AgendaItemKind
 
 #: The person fields a programme reads for a chair or a speaker (with `slug` for the link).
@@ -50,13 +52,16 @@ class Programme:
     - speakers: (item_id, capacity, person_id, slug, *PERSON_FIELDS), in order;
     - marks: the language of each session title ("session"), item title ("item"), description
       ("description") and action title ("action"), in the rows' order, where the text shown
-      is the English one in place of a missing translation (else None).
+      is the English one in place of a missing translation (else None);
+    - documents: the documents the visitor may read, listed under their session or agenda
+      item (`meetings.documents.listing.meeting_documents`).
     """
 
     sessions: Sequence[tuple]
     items: Sequence[tuple]
     speakers: Sequence[tuple]
     marks: dict[str, list] = field(default_factory=dict)
+    documents: MeetingDocuments | None = None
 
     def __bool__(self) -> bool:
         return bool(self.sessions)
@@ -174,6 +179,7 @@ def _items_html(programme: Programme, links: dict[int, str]) -> dict[int, list[s
     action_label = escape(gettext("Action plan:"))
     action_url = url_builder("meetings:action_detail")
     speakers = _speakers_html(programme, links)
+    documents = programme.documents.by_item if programme.documents else {}
     items = programme.items
     titles = escape_each([row[3] for row in items])
     descriptions = escape_each([row[4] for row in items])
@@ -199,6 +205,8 @@ def _items_html(programme: Programme, links: dict[int, str]) -> dict[int, list[s
                 f'<div class="small"{description_langs[index]}>'
                 f"{linebreaks_escaped(descriptions[index])}</div>"
             )
+        if pk in documents:
+            out.append(documents_html(documents[pk]))
         if action_titles[index]:
             out.append(
                 f'<p class="small mb-0">{action_label} <a href="{action_urls[index]}"'
@@ -246,6 +254,7 @@ def programme_html(programme: Programme) -> SafeString:
     ] * len(sessions)
     capacities = escape_each([row[6] for row in sessions])
     english = lang_attribute(english_lang())
+    documents = programme.documents.by_session if programme.documents else {}
     formatted: dict = {}
     out: list[str] = []
     for index, (pk, order, _, date, start_time, end_time, _, chair_id, *_) in enumerate(sessions):
@@ -264,6 +273,8 @@ def programme_html(programme: Programme) -> SafeString:
             out.append(
                 f'<p class="mb-2 session-chair">{chair_label} {links[chair_id]}{capacity}</p>\n'
             )
+        if pk in documents:
+            out.append(documents_html(documents[pk]))
         if pk in items:
             out.append('<ol class="list-unstyled mb-0 agenda">\n')
             out += items[pk]

@@ -14,6 +14,8 @@ from anso.languages import fallback_lang, language_columns, language_picker
 from members.models import Organization, Person
 
 from .attendance.models import Participation, ParticipationStatus
+from .documents.access import Audience
+from .documents.listing import action_presentations
 from .models import Action, AgendaItem, Meeting, Session, Speaker
 from .programme import PERSON_FIELDS, Programme, url_builder
 
@@ -166,19 +168,25 @@ class Presentation:
     lang: str | None
 
 
-def action_list() -> list[Action]:
+def action_list(*, audience: Audience = Audience.PUBLIC) -> list[Action]:
     """The action plan: where each action was endorsed, how often it was presented or
     discussed at published meetings (`presented_count`), and the latest three of those
     (`latest_items`, as `Presentation`s). An action on the agenda of hundreds of meetings
-    would otherwise list every one.
+    would otherwise list every one. With them, the latest presentations `audience` may read
+    (`presentation_files`: the files on the action or on the agenda items that presented it, as
+    `meetings.documents.listing` rows) and how many there are (`presentation_files_count`).
 
-    Two queries: the actions, then the latest presentations ranked and counted per action in
+    Four queries: the actions, then the latest presentations ranked and counted per action in
     one pass over the agenda items with an action (window functions), which the plan needs
-    anyway to count them; they are read as plain rows of the fields the page shows."""
+    anyway to count them; they are read as plain rows of the fields the page shows. Then the
+    documents, ranked and counted the same way, and their versions."""
     actions = list(Action.objects.select_related("endorsed_by__meeting", "endorsed_at"))
     by_action = {action.pk: action for action in actions}
+    documents, documents_count = action_presentations(audience=audience) if actions else ({}, {})
     for action in actions:
         action.latest_items, action.presented_count = [], 0
+        action.presentation_files = documents.get(action.pk, [])
+        action.presentation_files_count = documents_count.get(action.pk, 0)
     per_action = {"partition_by": F("action_id")}
     titles = language_columns("title")
     shown, n = language_picker(), len(titles)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from anso.page_cache import page_shows
 from anso.pagination import paginate
 from anso.staff import signed_in_staff
+from members.access import sign_in_url
 from members.cache_tags import BODIES, ORGANIZATIONS, ROSTER
 from members.selectors import key_figures
 
@@ -16,6 +17,8 @@ from . import selectors
 from .attendance import selectors as attendance_selectors
 from .cache_tags import ACTIONS, MEETINGS, meeting_tag
 from .calendar import calendar_bytes
+from .documents import listing as document_listing
+from .documents.access import audience_of
 from .filters import MeetingFilter
 from .models import Meeting
 
@@ -60,8 +63,12 @@ def _get_meeting(request, year: int, slug: str, *, programme: bool = True) -> Me
 
 def meeting_detail(request, year: int, slug: str):
     meeting = _get_meeting(request, year, slug)
+    # A document, its versions and previews renew the meeting's tag (meetings/cache_tags.py).
     page_shows(request, meeting_tag(meeting.pk), BODIES, ACTIONS)
     programme = selectors.meeting_programme(meeting=meeting)
+    audience = audience_of(request)
+    documents = document_listing.meeting_documents(meeting_id=meeting.pk, audience=audience)
+    programme.documents = documents
     attendance = attendance_selectors.attendance_summary(meeting_id=meeting.pk)
     # Only attended participants are listed: none attended, none to count.
     participants = paginate(
@@ -81,6 +88,11 @@ def meeting_detail(request, year: int, slug: str):
             "attendance": attendance,
             "participants": participants,
             "actions_presented": programme.actions(),
+            "documents": documents,
+            # Signing in as a member is offered to visitors who are not signed in at all.
+            "members_sign_in": sign_in_url(request.get_full_path())
+            if documents.members_only and not request.user.is_authenticated
+            else "",
         },
     )
 
@@ -115,8 +127,10 @@ def meeting_calendar(request):
 
 
 def action_list(request):
+    # A document on an action, or on an agenda item that presents one, renews ACTIONS.
     page_shows(request, ACTIONS, MEETINGS, BODIES)
-    return render(request, "meetings/action_list.html", {"actions": list(selectors.action_list())})
+    actions = selectors.action_list(audience=audience_of(request))
+    return render(request, "meetings/action_list.html", {"actions": actions})
 
 
 def action_detail(request, slug: str):
@@ -126,6 +140,9 @@ def action_detail(request, slug: str):
         "action": action,
         "object": action,
         "presentations": selectors.presentations(action.agenda_items.all()),
+        "documents": document_listing.action_documents(
+            action=action, audience=audience_of(request)
+        ),
     }
     return render(request, "meetings/action_detail.html", context)
 

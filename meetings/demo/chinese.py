@@ -147,6 +147,8 @@ _MEETINGS = {
         "ANSO秘书处总体工作及ANSO未来行动"
     ),
     "Presented by the Secretariat.": "由秘书处介绍。",
+    # The agenda made as a sample document (documents.py).
+    "Meeting agenda (sample document)": "会议议程（示例文件）",
     # The upcoming sample meeting.
     "Sample Conference Centre": "示例会议中心",
     "Sample data: an upcoming meeting invented for the demonstration of registration.": (

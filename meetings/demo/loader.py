@@ -18,6 +18,7 @@ from ..attendance.models import Participation, RegistrationWindow
 from ..models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from . import data
 from .chinese import ORIGINAL_NAMES, chinese
+from .documents import demo_documents_load
 from .records import MeetingRecord
 
 
@@ -104,6 +105,10 @@ class _Loader:
             self.upsert(Position, lookup, values)
         meetings = {record: self.meeting(record) for record in data.MEETINGS}
         self.result.objects["meeting"] = meetings[data.WORKING_GROUP_MEETING]
+        if demo_documents_load(meetings[data.WORKING_GROUP_MEETING]):
+            self.result.created += 1
+        else:
+            self.result.unchanged += 1
         self.result.objects["actions"] = list(self.actions.values())
         return self.result
 

@@ -14,6 +14,8 @@ from members.models import Organization, Person
 
 from .. import selectors
 from ..cache_tags import ACTIONS, MEETINGS
+from ..documents.access import audience_of
+from ..documents.listing import person_presentations
 
 
 def organization_detail(request, slug: str):
@@ -47,8 +49,8 @@ def organization_detail(request, slug: str):
 
 
 def person_detail(request, slug: str):
-    """A person's public record. Someone who holds no position and appears by name in no
-    published meeting has no public page (404)."""
+    """A person's public record. Someone who holds no position, appears by name in no
+    published meeting and gave no presentation the visitor may read has no public page (404)."""
     try:
         person = Person.objects.select_related("organization").get(slug=slug)
     except Person.DoesNotExist as error:
@@ -57,10 +59,12 @@ def person_detail(request, slug: str):
     attended = list(selectors.meetings_attended_by_person(person=person))
     talks = list(selectors.person_talks(person=person))
     chaired = list(selectors.sessions_chaired_by(person=person))
-    if not (positions or attended or talks or chaired):
+    presentations = person_presentations(person=person, audience=audience_of(request))
+    if not (positions or attended or talks or chaired or presentations):
         raise Http404(_("No such person."))
     organizations = {person.organization_id} | {p.organization_id for p in attended}
     organizations |= {p.appointed_by_id for p in positions} | {p.organization_id for p in positions}
+    # A document they presented renews the person's tag (meetings/cache_tags.py).
     page_shows(
         request,
         record_tag(Person, person.pk),
@@ -80,6 +84,7 @@ def person_detail(request, slug: str):
             "attended": attended,
             "talks": talks,
             "chaired": chaired,
+            "presentations": presentations,
         },
     )
 

@@ -4,8 +4,16 @@
 from django import template
 
 from ..attendance.selectors import registration_state
+from ..documents.markup import documents_html
 
 register = template.Library()
+
+
+@register.simple_tag
+def document_list(rows, with_meeting=False, previews=True):
+    """Documents (`meetings.documents.listing` rows) with their links, types and sizes."""
+    return documents_html(rows, with_meeting=with_meeting, previews=previews)
+
 
 #: A bar chart's rows, in pixels: each label sits on its own line above its bar, so a long
 #: name never runs out of the chart, whatever the screen's width.

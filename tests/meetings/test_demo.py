@@ -9,6 +9,7 @@ from django.core.management import call_command
 from meetings.attendance.models import ParticipationStatus
 from meetings.attendance.selectors import attendance_summary
 from meetings.demo import demo_load
+from meetings.documents.models import Document, DocumentKind, PreviewState, Visibility
 from meetings.models import Meeting, SessionKind
 from members.models import Organization, Position, Role
 
@@ -120,3 +121,25 @@ def test_load_demo_command_reports_what_it_did(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "0 records created, 0 updated" in out
+
+
+def test_demo_meeting_has_its_agenda_as_a_public_pdf_once(
+    client, django_capture_on_commit_callbacks
+):
+    """The sample agenda is a real PDF, through the upload check, with its preview made (by
+    the task the upload enqueues after the commit); a second load leaves it alone."""
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load()
+    agenda = Document.objects.get(kind=DocumentKind.AGENDA)
+    assert agenda.visibility == Visibility.PUBLIC
+    assert agenda.title_zh_hans == "会议议程（示例文件）"  # noqa: RUF001
+    version = agenda.latest_version
+    assert version.content_type == "application/pdf"
+    assert version.preview_state == PreviewState.READY
+    demo_load()
+    assert Document.objects.count() == 1
+    assert agenda.versions.count() == 1
+    html = client.get(agenda.meeting.get_absolute_url()).content.decode()
+    assert f'href="{version.get_absolute_url()}"' in html
+    with version.file.open("rb") as file:
+        assert b"%PDF" in file.read(8)

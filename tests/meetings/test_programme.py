@@ -70,9 +70,9 @@ def test_programme_shows_sessions_items_speakers_and_actions_in_order(client):
 
 def test_programme_not_published_yet(client, django_assert_num_queries):
     meeting = MeetingFactory()
-    # meeting, decisions, sessions (none: no items or speakers to read), attendance, the
-    # registration box
-    with django_assert_num_queries(5):
+    # meeting, decisions, sessions (none: no items or speakers to read), documents (none: no
+    # versions to read), attendance, the registration box
+    with django_assert_num_queries(6):
         html = client.get(meeting.get_absolute_url()).content.decode()
     assert "The programme has not been published yet." in html
 
@@ -105,9 +105,10 @@ def test_programme_queries_flat_in_items_and_speakers(client, django_assert_num_
         item = AgendaItemFactory(session=session, order=order, action=action)
         SpeakerFactory(item=item, order=1)
         SpeakerFactory(item=item, order=2)
-    # meeting, sessions, items (with the actions presented), speakers, decisions; attendance
-    # (one: nobody attended, so no participant to count or list); the registration box
-    with django_assert_num_queries(7):
+    # meeting, sessions, items (with the actions presented), speakers, documents (none),
+    # decisions; attendance (one: nobody attended, so no participant to count or list); the
+    # registration box
+    with django_assert_num_queries(8):
         response = client.get(meeting.get_absolute_url())
     assert response.content.decode().count('mb-1 speakers"') == n
 

@@ -185,10 +185,11 @@ def test_meeting_detail_lists_no_participant_before_anyone_attended(client):
 def test_meeting_detail_queries_flat(client, django_assert_num_queries, n):
     meeting = build_meeting(n)
     url = meeting.get_absolute_url()
-    # meeting, sessions, items (with the actions presented), speakers, decisions; the
-    # attendance summary (aggregate, by country, by organization), which the charts use too;
-    # participants count, participants page; the registration box (its window)
-    with django_assert_num_queries(11):
+    # meeting, sessions, items (with the actions presented), speakers, documents (none: no
+    # versions to read), decisions; the attendance summary (aggregate, by country, by
+    # organization), which the charts use too; participants count, participants page; the
+    # registration box (its window)
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["meeting"].sessions.all()) == n
@@ -378,7 +379,8 @@ def test_action_list_queries_flat(client, django_assert_num_queries, n):
     for _ in range(n):
         action = ActionFactory(endorsed_by=decision, endorsed_at=meeting)
         AgendaItemFactory(action=action, session__meeting=meeting)
-    with django_assert_num_queries(2):
+    # actions, presentations (agenda items), presentation files (none: no versions to read)
+    with django_assert_num_queries(3):
         response = client.get(reverse("meetings:action_list"))
     assert len(response.context["actions"]) == n
 
@@ -389,7 +391,8 @@ def test_action_detail_queries_flat(client, django_assert_num_queries, n):
     action = ActionFactory(endorsed_by=DecisionFactory(meeting=meeting))
     for _ in range(n):
         AgendaItemFactory(action=action, session__meeting=meeting)
-    with django_assert_num_queries(2):
+    # the action, its agenda items, its presentation files (none: no versions to read)
+    with django_assert_num_queries(3):
         assert client.get(action.get_absolute_url()).status_code == 200
 
 

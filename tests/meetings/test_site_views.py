@@ -129,7 +129,8 @@ def test_person_page_queries_flat(client, django_assert_num_queries, n):
         ParticipationFactory(meeting=meeting, person=person)
         SpeakerFactory(item__session__meeting=meeting, person=person)
         SessionFactory(meeting=meeting, chair=person)
-    # person, positions, attendance, talks, sessions chaired
-    with django_assert_num_queries(5):
+    # person, positions, attendance, talks, sessions chaired, presentations (none: no
+    # versions to read)
+    with django_assert_num_queries(6):
         response = client.get(person.get_absolute_url())
     assert len(response.context["attended"]) == n
