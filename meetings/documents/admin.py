@@ -23,7 +23,7 @@ class DocumentMeetingFilter(MeetingListFilter):
     meeting_path = "meeting"
 
 
-class DocumentVersionInline(admin.TabularInline):
+class DocumentVersionInline(AuditTrailAdminMixin, admin.TabularInline):
     model = DocumentVersion
     fields = ["number", "download", "content_type", "file_size", "uploaded_by", "uploaded_at",
               "preview_state"]  # fmt: skip
@@ -32,15 +32,6 @@ class DocumentVersionInline(admin.TabularInline):
     can_delete = False
     ordering = ["-number"]
     verbose_name_plural = _("versions (the latest first)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by", "document")
