@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "anso",
+    # Last: a stored file goes when its record is deleted or its file field replaced, once the
+    # transaction commits (a rolled-back delete keeps it).
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [

@@ -214,6 +214,37 @@ def test_a_preview_that_cannot_be_made_is_recorded(django_capture_on_commit_call
     assert not version.preview
 
 
+def test_deleting_a_document_deletes_its_files_once_the_delete_commits(
+    any_storage, django_capture_on_commit_callbacks
+):
+    """Every version's file and preview leave the storage with the document (django-cleanup),
+    after the commit: a delete that is rolled back keeps them."""
+    from django.core.files.storage import default_storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document = document_create(
+            title="x", meeting=MeetingFactory(), files=[files.upload("a.png", files.image_bytes())]
+        )
+        document_version_add(document=document, upload=files.pdf_upload(), uploaded_by=None)
+    names = [
+        name
+        for version in DocumentVersion.objects.filter(document=document)
+        for name in (version.file.name, version.preview.name)
+        if name
+    ]
+    assert len(names) == 4  # two files, two previews
+    assert all(default_storage.exists(name) for name in names)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Document.objects.get(pk=document.pk).delete()
+        raise RuntimeError("rolled back")
+    assert all(default_storage.exists(name) for name in names)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Document.objects.get(pk=document.pk).delete()
+    assert not any(default_storage.exists(name) for name in names)
+
+
 def test_constraints_hold_without_the_services():
     meeting, action = MeetingFactory(), ActionFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
