@@ -53,13 +53,10 @@ def is_member(user) -> bool:
     return member_person(user) is not None
 
 
-def safe_next(next_url: str | None, request=None) -> str:
-    """`next_url` when it is a path on this site, else the home page."""
-    allowed_hosts = {request.get_host()} if request is not None else set()
+def safe_next(next_url: str | None, request) -> str:
+    """`next_url` when it is an address on this site, else the home page."""
     if next_url and url_has_allowed_host_and_scheme(
-        next_url,
-        allowed_hosts=allowed_hosts,
-        require_https=request.is_secure() if request is not None else False,
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return next_url
     return reverse("home")
