@@ -3,7 +3,7 @@
 A member is the contact person of a member organization: someone who holds a contact-person
 position today (`Position.objects.held_on`) appointed by an organization that is a member today
 (`Organization.objects.members_on`). They sign in with a personal link sent by mail
-(members/sign_in.py) to a user account linked to their `Person` (`Person.user`).
+(members/sign_in/) to a user account linked to their `Person` (`Person.user`).
 
 The rule is checked on every request, so a contact person whose position ends, or whose
 organization leaves the alliance, loses access at their next request, signed in or not.
