@@ -20,10 +20,6 @@ class PreviewError(Exception):
     """The file could not be rendered: damaged, encrypted, or of a type without previews."""
 
 
-def has_preview(content_type: str) -> bool:
-    return content_type == PDF or content_type in IMAGE_TYPES
-
-
 def render_preview(data: bytes, content_type: str, *, pixels: int = PREVIEW_PIXELS) -> bytes:
     """The PNG preview of a file's content; `PreviewError` when there is none."""
     try:

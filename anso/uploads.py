@@ -63,6 +63,8 @@ EXTENSIONS = {
 IMAGE_TYPES = frozenset({JPEG, PNG, GIF, WEBP})
 #: Types a browser may show in the page (with `nosniff`); every other is a download.
 INLINE_TYPES = frozenset({PDF, *IMAGE_TYPES})
+#: Types that anso/previews.py makes a preview of (kept here: that module loads PDFium).
+PREVIEW_TYPES = frozenset({PDF, *IMAGE_TYPES})
 
 #: In an OOXML package, the folder of the main part tells the document.
 _OOXML_FOLDERS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
@@ -98,10 +100,6 @@ class CheckedUpload:
     content_type: str
     size: int
     sha256: str
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type in IMAGE_TYPES
 
 
 def max_upload_bytes() -> int:

@@ -3,7 +3,7 @@
 A member is the contact person of a member organization: someone who holds a contact-person
 position today (`Position.objects.held_on`) appointed by an organization that is a member today
 (`Organization.objects.members_on`). They sign in with a personal link sent by mail
-(members/sign_in.py) to a user account linked to their `Person` (`Person.user`).
+(members/sign_in/) to a user account linked to their `Person` (`Person.user`).
 
 The rule is checked on every request, so a contact person whose position ends, or whose
 organization leaves the alliance, loses access at their next request, signed in or not.
@@ -53,13 +53,10 @@ def is_member(user) -> bool:
     return member_person(user) is not None
 
 
-def safe_next(next_url: str | None, request=None) -> str:
-    """`next_url` when it is a path on this site, else the home page."""
-    allowed_hosts = {request.get_host()} if request is not None else set()
+def safe_next(next_url: str | None, request) -> str:
+    """`next_url` when it is an address on this site, else the home page."""
     if next_url and url_has_allowed_host_and_scheme(
-        next_url,
-        allowed_hosts=allowed_hosts,
-        require_https=request.is_secure() if request is not None else False,
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return next_url
     return reverse("home")

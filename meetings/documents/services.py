@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anso.uploads import PDF, CheckedUpload, check_upload
+from anso.uploads import PREVIEW_TYPES, CheckedUpload, check_upload
 from members.models import Person
 
 from ..models import Action, AgendaItem, Meeting, Session
@@ -160,9 +160,7 @@ def document_version_add(
         sha256=checked.sha256,
         uploaded_by=uploaded_by,
         preview_state=(
-            PreviewState.PENDING
-            if checked.is_image or checked.content_type == PDF
-            else PreviewState.NONE
+            PreviewState.PENDING if checked.content_type in PREVIEW_TYPES else PreviewState.NONE
         ),
     )
     version.file.save(checked.filename, checked.file, save=False)

@@ -55,12 +55,7 @@ def _link_rate_limited(request, email: str) -> int:
 
 
 def _request_page(request, form, *, next_url: str, status: int = 200, **extra):
-    context = {
-        "form": form,
-        "next_url": next_url,
-        "signed_in_person": member_person(request.user),
-        **extra,
-    }
+    context = {"form": form, "next_url": next_url, **extra}
     return render(request, "members/sign_in/request.html", context, status=status)
 
 
