@@ -200,9 +200,9 @@ def invitation_reminders_queue(*, meeting: Meeting, site_url: str) -> int:
     """Queue a reminder to every recipient of the meeting's invitations whose mail was sent
     and who has neither registered nor declined. Returns how many."""
     with transaction.atomic():
-        targets = selectors.reminder_targets(meeting=meeting)
-        pks = list(targets.values_list("pk", flat=True))
-        mailing_ids = set(targets.values_list("mailing_id", flat=True).distinct())
+        targets = list(selectors.reminder_targets(meeting=meeting).values_list("pk", "mailing_id"))
+        pks = [pk for pk, _mailing_id in targets]
+        mailing_ids = {mailing_id for _pk, mailing_id in targets}
         MailingRecipient.objects.filter(pk__in=pks).update(
             reminder_pending=True, reminders_sent=F("reminders_sent") + 1
         )
