@@ -94,18 +94,8 @@ class ComposerView(StaffRequiredMixin, View):
         if not pick.people:
             messages.error(request, _("Nobody to send to: every person of the group is skipped."))
             return self.render(form, pick=pick, status=400)
-        data = form.cleaned_data
-        draft = services.MailingDraft(
-            kind=self.kind,
-            meeting=form.meeting,
-            subject_en=data["subject_en"],
-            body_en=data["body_en"],
-            subject_zh_hans=data["subject_zh_hans"],
-            body_zh_hans=data["body_zh_hans"],
-            recipients_label=form.recipients_label(),
-        )
         mailing = services.mailing_send(
-            draft=draft, people=pick.people, by=request.user, site_url=site_url(request)
+            draft=self.draft(form), people=pick.people, by=request.user, site_url=site_url(request)
         )
         count = len(pick.people)
         messages.success(
@@ -121,6 +111,18 @@ class ComposerView(StaffRequiredMixin, View):
             return HttpResponseRedirect(invitation_list_url(form.meeting))
         return HttpResponseRedirect(mailing.get_absolute_url())
 
+    def draft(self, form) -> services.MailingDraft:
+        data = form.cleaned_data
+        return services.MailingDraft(
+            kind=self.kind,
+            meeting=form.meeting,
+            subject_en=data["subject_en"],
+            body_en=data["body_en"],
+            subject_zh_hans=data["subject_zh_hans"],
+            body_zh_hans=data["body_zh_hans"],
+            recipients_label=form.recipients_label(),
+        )
+
     def preview(self, form, pick):
         """The mail as the chosen recipient (else the first) will get it; nothing is saved and
         the link in it does not work."""
@@ -131,15 +133,7 @@ class ComposerView(StaffRequiredMixin, View):
         )
         if person is None:
             return None
-        data = form.cleaned_data
-        mailing = services.Mailing(
-            kind=self.kind,
-            meeting=form.meeting,
-            subject_en=data["subject_en"],
-            body_en=data["body_en"],
-            subject_zh_hans=data["subject_zh_hans"],
-            body_zh_hans=data["body_zh_hans"],
-        )
+        mailing = self.draft(form).mailing()
         recipient = MailingRecipient(
             mailing=mailing,
             person=person,
