@@ -140,7 +140,6 @@ def recipients_pick(
     )
     pick = RecipientPick(people=[], skipped=[])
     for person in rows:
-        person.email_doubtful = person.email_doubtful_since is not None
         if not person.email:
             pick.skipped.append((person, SkipReason.NO_EMAIL))
         elif kind == MailingKind.ANNOUNCEMENT and person.announcements_opted_out_at:
