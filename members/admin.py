@@ -184,7 +184,7 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
 
     @admin.display(description=_("address doubtful"), boolean=True)
     def email_doubtful(self, obj):
-        return obj.email_doubtful_since is not None
+        return obj.email_doubtful
 
     def get_import_resource_classes(self, request):
         return [PersonResource]  # the contact-person sheet is for export only

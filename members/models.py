@@ -266,6 +266,11 @@ class Person(PersonName):
     def get_absolute_url(self):
         return reverse("person_detail", kwargs={"slug": self.slug})
 
+    @property
+    def email_doubtful(self) -> bool:
+        """Whether a mail server refused the address for good (members/bounces.py)."""
+        return self.email_doubtful_since is not None
+
     def clean(self):
         self.email = self.email.strip().lower()
         if self.email:

@@ -22,7 +22,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from anso.models import OutgoingMailStatus
-from members.models import Organization, Person, Position, Role
+from members.access import contact_persons_on
+from members.models import Person, Position, Role
 
 from ..attendance.models import Participation, ParticipationStatus
 from ..models import Meeting
@@ -57,19 +58,14 @@ def group_people(
     """The people of a group, as one query:
 
     - contact persons holding the position on `date` for an organization that is a member on
-      `date` (`Organization.objects.members_on`);
+      `date` (`members.access.contact_persons_on`, the members' access rule);
     - the working group on `date` (`Position.objects.working_group_members`);
     - experts: a position with the role "expert" held on `date`;
     - a saved list;
     - the registrants of `meeting` (every participation but a cancelled one)."""
     person = OuterRef("pk")
     if group == RecipientGroup.CONTACT_PERSONS:
-        positions = Position.objects.held_on(date).filter(
-            person=person,
-            role=Role.CONTACT_PERSON,
-            appointed_by__in=Organization.objects.members_on(date),
-        )
-        return Person.objects.filter(Exists(positions))
+        return contact_persons_on(date)
     if group == RecipientGroup.WORKING_GROUP:
         return Person.objects.filter(
             Exists(Position.objects.working_group_members(date).filter(person=person))
@@ -144,7 +140,6 @@ def recipients_pick(
     )
     pick = RecipientPick(people=[], skipped=[])
     for person in rows:
-        person.email_doubtful = person.email_doubtful_since is not None
         if not person.email:
             pick.skipped.append((person, SkipReason.NO_EMAIL))
         elif kind == MailingKind.ANNOUNCEMENT and person.announcements_opted_out_at:

@@ -50,6 +50,19 @@ class MailingDraft:
     body_zh_hans: str = ""
     recipients_label: str = ""
 
+    def mailing(self, *, by: AbstractBaseUser | None = None) -> Mailing:
+        """The mailing it describes, not saved (the composer's preview renders it)."""
+        return Mailing(
+            kind=self.kind,
+            meeting=self.meeting,
+            subject_en=self.subject_en,
+            body_en=self.body_en,
+            subject_zh_hans=self.subject_zh_hans,
+            body_zh_hans=self.body_zh_hans,
+            recipients_label=self.recipients_label[:200],
+            created_by=by,
+        )
+
 
 def mailing_send(
     *, draft: MailingDraft, people: Iterable[Person], by: AbstractBaseUser | None, site_url: str
@@ -58,16 +71,8 @@ def mailing_send(
     `selectors.recipients_pick`, annotated with `mail_language`), then hand the mailing to
     the worker once the transaction commits."""
     with transaction.atomic():
-        mailing = Mailing.objects.create(
-            kind=draft.kind,
-            meeting=draft.meeting,
-            subject_en=draft.subject_en,
-            body_en=draft.body_en,
-            subject_zh_hans=draft.subject_zh_hans,
-            body_zh_hans=draft.body_zh_hans,
-            recipients_label=draft.recipients_label[:200],
-            created_by=by,
-        )
+        mailing = draft.mailing(by=by)
+        mailing.save()
         MailingRecipient.objects.bulk_create(
             (
                 MailingRecipient(
@@ -200,9 +205,9 @@ def invitation_reminders_queue(*, meeting: Meeting, site_url: str) -> int:
     """Queue a reminder to every recipient of the meeting's invitations whose mail was sent
     and who has neither registered nor declined. Returns how many."""
     with transaction.atomic():
-        targets = selectors.reminder_targets(meeting=meeting)
-        pks = list(targets.values_list("pk", flat=True))
-        mailing_ids = set(targets.values_list("mailing_id", flat=True).distinct())
+        targets = list(selectors.reminder_targets(meeting=meeting).values_list("pk", "mailing_id"))
+        pks = [pk for pk, _mailing_id in targets]
+        mailing_ids = {mailing_id for _pk, mailing_id in targets}
         MailingRecipient.objects.filter(pk__in=pks).update(
             reminder_pending=True, reminders_sent=F("reminders_sent") + 1
         )

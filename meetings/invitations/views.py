@@ -4,22 +4,26 @@ opens (register, or decline)."""
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 
 from anso.pagination import paginate
-from anso.staff import StaffRequiredMixin
 
 from ..attendance import services as attendance
 from ..attendance.links import site_url
 from ..attendance.models import Participation, ParticipationStatus, RegistrationWindow
-from ..attendance.views import PublishedMeetingMixin, registration_rate_exceeded
+from ..attendance.views import (
+    PublishedMeetingMixin,
+    SecretariatMixin,
+    registration_rate_exceeded,
+)
 from ..models import Meeting
 from . import selectors, services
 from .defaults import default_templates
@@ -32,14 +36,7 @@ from .templating import TemplateError
 RECIPIENTS_PER_PAGE = 50
 
 
-def staff_meeting(kwargs) -> Meeting:
-    """The meeting named by the URL, published or not (staff pages)."""
-    return get_object_or_404(
-        Meeting.objects.select_related("body"), start_date__year=kwargs["year"], slug=kwargs["slug"]
-    )
-
-
-class ComposerView(StaffRequiredMixin, View):
+class ComposerView(SecretariatMixin, View):
     """Write a mailing: choose the recipients, write the text from a template, preview it for
     one recipient, send. "Preview" shows who gets it (and who is skipped, and why) and the
     mail as that recipient will read it; "Send" stores the recipients and hands the writing
@@ -49,9 +46,10 @@ class ComposerView(StaffRequiredMixin, View):
     template_name = "meetings/mailing_compose.html"
     kind = MailingKind.INVITATION
 
-    def dispatch(self, request, *args, **kwargs):
-        self.meeting = staff_meeting(kwargs) if self.kind == MailingKind.INVITATION else None
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def meeting(self) -> Meeting | None:
+        """The meeting named by the URL (published or not), read once the access is checked."""
+        return self.get_meeting() if self.kind == MailingKind.INVITATION else None
 
     def form(self, data=None) -> ComposerForm:
         initial = {"group": selectors.RecipientGroup.WORKING_GROUP, **default_templates(self.kind)}
@@ -94,18 +92,8 @@ class ComposerView(StaffRequiredMixin, View):
         if not pick.people:
             messages.error(request, _("Nobody to send to: every person of the group is skipped."))
             return self.render(form, pick=pick, status=400)
-        data = form.cleaned_data
-        draft = services.MailingDraft(
-            kind=self.kind,
-            meeting=form.meeting,
-            subject_en=data["subject_en"],
-            body_en=data["body_en"],
-            subject_zh_hans=data["subject_zh_hans"],
-            body_zh_hans=data["body_zh_hans"],
-            recipients_label=form.recipients_label(),
-        )
         mailing = services.mailing_send(
-            draft=draft, people=pick.people, by=request.user, site_url=site_url(request)
+            draft=self.draft(form), people=pick.people, by=request.user, site_url=site_url(request)
         )
         count = len(pick.people)
         messages.success(
@@ -121,6 +109,18 @@ class ComposerView(StaffRequiredMixin, View):
             return HttpResponseRedirect(invitation_list_url(form.meeting))
         return HttpResponseRedirect(mailing.get_absolute_url())
 
+    def draft(self, form) -> services.MailingDraft:
+        data = form.cleaned_data
+        return services.MailingDraft(
+            kind=self.kind,
+            meeting=form.meeting,
+            subject_en=data["subject_en"],
+            body_en=data["body_en"],
+            subject_zh_hans=data["subject_zh_hans"],
+            body_zh_hans=data["body_zh_hans"],
+            recipients_label=form.recipients_label(),
+        )
+
     def preview(self, form, pick):
         """The mail as the chosen recipient (else the first) will get it; nothing is saved and
         the link in it does not work."""
@@ -131,15 +131,7 @@ class ComposerView(StaffRequiredMixin, View):
         )
         if person is None:
             return None
-        data = form.cleaned_data
-        mailing = services.Mailing(
-            kind=self.kind,
-            meeting=form.meeting,
-            subject_en=data["subject_en"],
-            body_en=data["body_en"],
-            subject_zh_hans=data["subject_zh_hans"],
-            body_zh_hans=data["body_zh_hans"],
-        )
+        mailing = self.draft(form).mailing()
         recipient = MailingRecipient(
             mailing=mailing,
             person=person,
@@ -167,7 +159,7 @@ def invitation_list_url(meeting: Meeting) -> str:
     )
 
 
-class InvitationListView(StaffRequiredMixin, View):
+class InvitationListView(SecretariatMixin, View):
     """A meeting's invitations: how many recipients are in each state, and the list of those
     in one state (by default, those who have not answered), with the reminder button."""
 
@@ -175,7 +167,7 @@ class InvitationListView(StaffRequiredMixin, View):
     template_name = "meetings/invitation_list.html"
 
     def get(self, request, *args, **kwargs):
-        meeting = staff_meeting(kwargs)
+        meeting = self.get_meeting()
         state = request.GET.get("state", "")
         if state not in RecipientState.values:
             state = ""
@@ -198,14 +190,14 @@ class InvitationListView(StaffRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
-class InvitationRemindView(StaffRequiredMixin, View):
+class InvitationRemindView(SecretariatMixin, View):
     """POST only: queue a reminder to those who have not answered."""
 
     permission_required = "meetings.send_mailing"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        meeting = staff_meeting(kwargs)
+        meeting = self.get_meeting()
         count = services.invitation_reminders_queue(meeting=meeting, site_url=site_url(request))
         if count:
             messages.success(

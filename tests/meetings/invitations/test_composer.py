@@ -8,7 +8,14 @@ from anso.models import OutgoingMail
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient
 from tests.factories import PersonFactory
 
-from .helpers import compose_url, composer_data, invitation_list_url, open_meeting, working_group
+from .helpers import (
+    compose_url,
+    composer_data,
+    invitation_list_url,
+    meeting_kwargs,
+    open_meeting,
+    working_group,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +109,17 @@ def test_send_needs_the_permission(client, outsider_staff_user):
     client.force_login(outsider_staff_user)
     assert client.post(compose_url(meeting), composer_data(send="1")).status_code == 403
     assert not Mailing.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["meetings:invitation_compose", "meetings:invitation_list"])
+def test_an_anonymous_visitor_learns_nothing_of_which_meetings_exist(client, page):
+    """The access is checked before the meeting is looked up: a made-up meeting is sent to
+    the sign-in page like a real (unpublished) one, not answered with a 404."""
+    meeting = open_meeting()
+    real = client.get(reverse(page, kwargs=meeting_kwargs(meeting)))
+    made_up = client.get(reverse(page, kwargs={"year": 2001, "slug": "no-such-meeting"}))
+    assert real.status_code == made_up.status_code == 302
+    assert "/admin/login/" in made_up["Location"]
 
 
 @pytest.mark.parametrize("n", [1, 30])
