@@ -275,8 +275,11 @@ class InvitationRespondView(PublishedMeetingMixin, View):
             return HttpResponseRedirect(request.path)
         if registration_rate_exceeded(request):
             messages.error(request, _("Too many registrations from your network in the last hour."))
+            # What the visitor typed comes back with the message, as on the public form.
             return self.render(
-                InvitationRegistrationForm(person=self.person, address=self.recipient.address),
+                InvitationRegistrationForm(
+                    request.POST, person=self.person, address=self.recipient.address
+                ),
                 status=429,
             )
         form = InvitationRegistrationForm(
