@@ -1,6 +1,8 @@
 """The composer of a mailing, and the registration form a personal invitation link opens.
 Forms validate; services act."""
 
+import secrets
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,9 +53,15 @@ class ComposerForm(CleanTextFormMixin, forms.Form):
     preview_person = forms.ModelChoiceField(
         label=_("Preview for"), queryset=Person.objects.all(), required=False
     )
+    #: Made when the composer is first shown and carried by its previews: a second "Send" of
+    #: the same form (a double click, a resent request) sends nothing more
+    #: (`services.mailing_send`).
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
 
     def __init__(self, *args, kind: str, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", secrets.token_urlsafe(16))
         self.kind = kind
         self.meeting = meeting
         for field in self.fields.values():

@@ -65,6 +65,10 @@ class Mailing(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    #: The composer form's one-time key: the same form sent twice stores one mailing.
+    submission_key = models.CharField(
+        _("submission key"), max_length=32, unique=True, null=True, blank=True, editable=False
+    )
     sent_at = models.DateTimeField(
         _("queued for sending"),
         null=True,

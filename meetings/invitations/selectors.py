@@ -27,7 +27,7 @@ from members.models import Person, Position, Role
 
 from ..attendance.models import Participation, ParticipationStatus
 from ..models import Meeting
-from .models import MailingKind, MailingRecipient, RecipientList, RecipientState
+from .models import Mailing, MailingKind, MailingRecipient, RecipientList, RecipientState
 
 # --- who to write to ------------------------------------------------------------------------
 
@@ -152,6 +152,13 @@ def recipients_pick(
 
 
 # --- the state of invitations ---------------------------------------------------------------
+
+
+def mailing_sent_from(*, submission_key: str) -> Mailing | None:
+    """The mailing already sent from the composer form with this key, if any."""
+    if not submission_key:
+        return None
+    return Mailing.objects.select_related("meeting").filter(submission_key=submission_key).first()
 
 
 def _mail_status(status: str) -> Q:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
@@ -49,6 +49,7 @@ class MailingDraft:
     subject_zh_hans: str = ""
     body_zh_hans: str = ""
     recipients_label: str = ""
+    submission_key: str = ""
 
     def mailing(self, *, by: AbstractBaseUser | None = None) -> Mailing:
         """The mailing it describes, not saved (the composer's preview renders it)."""
@@ -60,8 +61,18 @@ class MailingDraft:
             subject_zh_hans=self.subject_zh_hans,
             body_zh_hans=self.body_zh_hans,
             recipients_label=self.recipients_label[:200],
+            submission_key=self.submission_key or None,
             created_by=by,
         )
+
+
+class MailingAlreadySent(Exception):
+    """The composer's form was sent before (its submission key is stored): nothing more is
+    sent. `mailing` is the one stored the first time."""
+
+    def __init__(self, mailing: Mailing):
+        super().__init__(f"Mailing {mailing.pk} was already sent from this form.")
+        self.mailing = mailing
 
 
 def mailing_send(
@@ -72,7 +83,15 @@ def mailing_send(
     the worker once the transaction commits."""
     with transaction.atomic():
         mailing = draft.mailing(by=by)
-        mailing.save()
+        try:
+            with transaction.atomic():
+                mailing.save()
+        except IntegrityError:
+            # The unique key: a double click or a resent form. Whoever stored it first sends.
+            earlier = Mailing.objects.filter(submission_key=draft.submission_key).first()
+            if earlier is None:
+                raise
+            raise MailingAlreadySent(earlier) from None
         MailingRecipient.objects.bulk_create(
             (
                 MailingRecipient(

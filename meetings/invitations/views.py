@@ -29,7 +29,7 @@ from . import selectors, services
 from .defaults import default_templates
 from .forms import ComposerForm, InvitationRegistrationForm
 from .links import invitation_link_expired, recipient_from_token
-from .models import MailingKind, MailingRecipient, RecipientState
+from .models import Mailing, MailingKind, MailingRecipient, RecipientState
 from .templating import TemplateError
 
 #: Recipients per page of the invitation page and of the composer's list.
@@ -86,15 +86,27 @@ class ComposerView(SecretariatMixin, View):
         if not form.is_valid():
             messages.error(request, _("Please correct the errors below."))
             return self.render(form, status=400)
+        if "send" in request.POST:
+            earlier = selectors.mailing_sent_from(
+                submission_key=form.cleaned_data["submission_key"]
+            )
+            if earlier is not None:
+                return self.already_sent(earlier)
         pick = self.pick(form)
         if "send" not in request.POST:
             return self.render(form, pick=pick, preview=self.preview(form, pick))
         if not pick.people:
             messages.error(request, _("Nobody to send to: every person of the group is skipped."))
             return self.render(form, pick=pick, status=400)
-        mailing = services.mailing_send(
-            draft=self.draft(form), people=pick.people, by=request.user, site_url=site_url(request)
-        )
+        try:
+            mailing = services.mailing_send(
+                draft=self.draft(form),
+                people=pick.people,
+                by=request.user,
+                site_url=site_url(request),
+            )
+        except services.MailingAlreadySent as already:  # the same form, at the same moment
+            return self.already_sent(already.mailing)
         count = len(pick.people)
         messages.success(
             request,
@@ -105,9 +117,18 @@ class ComposerView(SecretariatMixin, View):
             )
             % {"count": count},
         )
-        if self.kind == MailingKind.INVITATION:
-            return HttpResponseRedirect(invitation_list_url(form.meeting))
+        return self.sent(mailing)
+
+    def sent(self, mailing: Mailing):
+        if mailing.kind == MailingKind.INVITATION:
+            return HttpResponseRedirect(invitation_list_url(mailing.meeting))
         return HttpResponseRedirect(mailing.get_absolute_url())
+
+    def already_sent(self, mailing: Mailing):
+        """A second "Send" of the same form (a double click, a resent request): nothing more
+        is sent; the Secretariat lands where the first one took them."""
+        messages.info(self.request, _("This mailing was already sent; it was not sent again."))
+        return self.sent(mailing)
 
     def draft(self, form) -> services.MailingDraft:
         data = form.cleaned_data
@@ -119,6 +140,7 @@ class ComposerView(SecretariatMixin, View):
             subject_zh_hans=data["subject_zh_hans"],
             body_zh_hans=data["body_zh_hans"],
             recipients_label=form.recipients_label(),
+            submission_key=data["submission_key"],
         )
 
     def preview(self, form, pick):

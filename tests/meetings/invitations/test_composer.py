@@ -144,3 +144,53 @@ def test_invitation_page_empty_state(secretariat_client):
     response = secretariat_client.get(invitation_list_url(meeting))
     assert response.status_code == 200
     assert 'id="no-invitations"' in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["invitation", "announcement"])
+def test_the_same_composer_form_sent_twice_sends_once(
+    secretariat_client, kind, django_capture_on_commit_callbacks
+):
+    """A double click on "Send", or the request sent again: one mailing, one mail each."""
+    meeting = open_meeting()
+    working_group(2)
+    url = compose_url(meeting) if kind == "invitation" else reverse("meetings:announcement_compose")
+    page = secretariat_client.get(url)
+    key = page.context["form"].initial["submission_key"]
+    assert f'name="submission_key" value="{key}"' in page.content.decode()
+    data = composer_data(send="1", submission_key=key)
+    if kind == "announcement":
+        data.update(subject_en="News", body_en="Dear {name}", subject_zh_hans="", body_zh_hans="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = secretariat_client.post(url, data)
+        second = secretariat_client.post(url, data, follow=True)
+
+    assert first.status_code == 302
+    assert second.redirect_chain[0][0] == first.url
+    assert "already sent" in second.content.decode()
+    assert Mailing.objects.count() == 1
+    assert MailingRecipient.objects.count() == 2
+    assert OutgoingMail.objects.count() == 2
+    # A new visit of the composer is a new form.
+    assert secretariat_client.get(url).context["form"].initial["submission_key"] != key
+
+
+def test_two_sends_of_one_form_at_the_same_moment_store_one_mailing():
+    """The view's check and the send are not one step: the unique key decides the race."""
+    from meetings.invitations import services
+
+    meeting = open_meeting()
+    people = working_group(1)
+    draft = services.MailingDraft(
+        kind=MailingKind.INVITATION,
+        meeting=meeting,
+        subject_en="Invitation",
+        body_en="{link}",
+        submission_key="same-form",
+    )
+    first = services.mailing_send(draft=draft, people=people, by=None, site_url="")
+    with pytest.raises(services.MailingAlreadySent) as already:
+        services.mailing_send(draft=draft, people=people, by=None, site_url="")
+    assert already.value.mailing == first
+    assert Mailing.objects.count() == 1
+    assert MailingRecipient.objects.count() == 1
