@@ -11,14 +11,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from anso.page_cache import page_shows
 from anso.ratelimit import rate_limit_hit
-from anso.staff import StaffRequiredMixin
-from members.cache_tags import BODIES
 
-from ..cache_tags import MEETINGS, meeting_tag
-from ..models import Meeting
 from ..services import meeting_summary_publish
+from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import links, selectors, services
 from .forms import (
     RegistrationChangeForm,
@@ -51,20 +47,6 @@ def registration_rate_exceeded(request) -> bool:
         limit=REGISTRATION_POSTS_PER_HOUR,
         period=60 * 60,
     ).allowed
-
-
-class PublishedMeetingMixin:
-    """The published meeting named by the URL; anything else is a 404."""
-
-    def get_meeting(self) -> Meeting:
-        meeting = get_object_or_404(
-            Meeting.objects.published().select_related("body"),
-            start_date__year=self.kwargs["year"],
-            slug=self.kwargs["slug"],
-        )
-        # What a cached page of these shows: the meeting and its registration.
-        page_shows(self.request, MEETINGS, BODIES, meeting_tag(meeting.pk))
-        return meeting
 
 
 class RegistrationCreateView(PublishedMeetingMixin, View):
@@ -296,19 +278,6 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
 
 
 # --- Secretariat: check-in, report, statistics -------------------------------------------------
-
-
-class SecretariatMixin(StaffRequiredMixin):
-    """Staff fully signed in (the admin's rule, second factor included) with the permission."""
-
-    permission_required = "meetings.change_participation"
-
-    def get_meeting(self) -> Meeting:
-        return get_object_or_404(
-            Meeting.objects.select_related("body"),
-            start_date__year=self.kwargs["year"],
-            slug=self.kwargs["slug"],
-        )
 
 
 class CheckInView(SecretariatMixin, View):

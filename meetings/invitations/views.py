@@ -19,12 +19,9 @@ from anso.pagination import paginate
 from ..attendance import services as attendance
 from ..attendance.links import site_url
 from ..attendance.models import Participation, ParticipationStatus, RegistrationWindow
-from ..attendance.views import (
-    PublishedMeetingMixin,
-    SecretariatMixin,
-    registration_rate_exceeded,
-)
+from ..attendance.views import registration_rate_exceeded
 from ..models import Meeting
+from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import selectors, services
 from .defaults import default_templates
 from .forms import ComposerForm, InvitationRegistrationForm
