@@ -3,7 +3,7 @@ registration and the request for a new one; for the Secretariat, check-in, the r
 statistics dashboard."""
 
 from django.contrib import messages
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +49,20 @@ def registration_rate_exceeded(request) -> bool:
     ).allowed
 
 
+def registration_rate_limited(request, *, form, render) -> HttpResponse | None:
+    """The answer of both registration forms (the public one and the invitation's link) once
+    the visitor's network has posted `REGISTRATION_POSTS_PER_HOUR` in the last hour: the form
+    again with what the visitor typed (`form`, bound), the message, status 429; `render` is
+    the view's `render(form, *, status)`. None while under the limit."""
+    if not registration_rate_exceeded(request):
+        return None
+    messages.error(
+        request,
+        _("Too many registrations from your network in the last hour. Please try again later."),
+    )
+    return render(form, status=429)
+
+
 class RegistrationCreateView(PublishedMeetingMixin, View):
     template_name = "meetings/registration_form.html"
 
@@ -79,21 +93,11 @@ class RegistrationCreateView(PublishedMeetingMixin, View):
         return self.render(RegistrationForm(), closed_message=self.closed_message())
 
     def post(self, request, *args, **kwargs):
-        if registration_rate_exceeded(request):
-            return render(
-                request,
-                "meetings/registration_form.html",
-                {
-                    "meeting": self.meeting,
-                    "window": self.window,
-                    "form": RegistrationForm(request.POST),
-                    "closed_message": _(
-                        "Too many registrations from your network in the last hour. "
-                        "Please try again later."
-                    ),
-                },
-                status=429,
-            )
+        limited = registration_rate_limited(
+            request, form=RegistrationForm(request.POST), render=self.render
+        )
+        if limited is not None:
+            return limited
         closed = self.closed_message()
         if closed:
             return self.render(RegistrationForm(), status=403, closed_message=closed)
