@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from anso.languages import SavedInEnglish
+from anso.text import OneLineCharField
 
 
 class DocumentKind(models.TextChoices):
@@ -122,7 +123,7 @@ class Document(SavedInEnglish, models.Model):
             "belongs to its agenda item, which names the action."
         ),
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = OneLineCharField(_("title"), max_length=300)
     kind = models.CharField(
         _("kind"), max_length=16, choices=DocumentKind, default=DocumentKind.PRESENTATION
     )
