@@ -40,6 +40,13 @@ class PersonDetails:
     organization: Organization | None = None
     country: str = ""
 
+    @classmethod
+    def of(cls, source) -> "PersonDetails":
+        """The details `source` gives (a form's details, a nomination): its attributes of
+        these names, where it has them."""
+        names = (field.name for field in dataclasses.fields(cls))
+        return cls(**{name: getattr(source, name) for name in names if hasattr(source, name)})
+
     @property
     def email_key(self) -> str:
         """The email as people are matched by it."""

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Organization, Person
+from members.models import Organization
 from members.services import PersonDetails, person_find_or_create
 
 from ..models import Meeting
@@ -85,23 +85,6 @@ class RegistrationResult:
     @property
     def waitlisted(self) -> bool:
         return self.status == ParticipationStatus.WAITLISTED
-
-
-def _person_for(*, details: RegistrantDetails, fill_blanks: bool, reason: str) -> Person:
-    """The person with this email, or a new one (`members.services.person_find_or_create`)."""
-    return person_find_or_create(
-        details=PersonDetails(
-            family_name=details.family_name,
-            email=details.email,
-            honorific=details.honorific,
-            given_name=details.given_name,
-            phone=details.phone,
-            organization=details.organization,
-            country=details.country,
-        ),
-        fill_blanks=fill_blanks,
-        reason=reason,
-    )
 
 
 def _apply_details(*, participation: Participation, details: RegistrantDetails) -> None:
@@ -202,8 +185,10 @@ def registration_submit(
             participation = Participation(
                 meeting=meeting,
                 # The email alone does not prove who is typing: the record is left as it is.
-                person=_person_for(
-                    details=details, fill_blanks=False, reason=_("registration form")
+                person=person_find_or_create(
+                    details=PersonDetails.of(details),
+                    fill_blanks=False,
+                    reason=_("registration form"),
                 ),
                 status=status,
                 registered_at=now,
@@ -371,7 +356,7 @@ def participation_walk_in_add(
     not applied: the person is already in the room."""
     now = timezone.now()
     with transaction.atomic():
-        person = _person_for(details=details, fill_blanks=True, reason=_("walk-in"))
+        person = person_find_or_create(details=PersonDetails.of(details), reason=_("walk-in"))
         participation = Participation.objects.filter(meeting=meeting, person=person).first()
         if participation is None:
             participation = Participation(meeting=meeting, person=person, registered_at=now)

@@ -332,18 +332,7 @@ def nomination_approve(
 
         # Fill in what the record lacks; never overwrite what the Secretariat entered.
         person = person_find_or_create(
-            details=PersonDetails(
-                family_name=nomination.family_name,
-                email=nomination.email,
-                honorific=nomination.honorific,
-                given_name=nomination.given_name,
-                name_order=nomination.name_order,
-                name_original=nomination.name_original,
-                phone=nomination.phone,
-                organization=nomination.organization,
-                country=nomination.country,
-            ),
-            reason=_("nomination approved"),
+            details=PersonDetails.of(nomination), reason=_("nomination approved")
         )
 
         already = (

@@ -117,33 +117,24 @@ def test_people_find_or_create_same_rule_in_flat_queries(
 # Every way in ----------------------------------------------------------------------------------
 
 
+def _fields(details, *names) -> dict:
+    return {name: getattr(details, name) for name in names}
+
+
+_GIVEN = ("family_name", "email", "honorific", "given_name", "phone", "organization", "country")
+
+
 def _walk_in(details):
     attendance.participation_walk_in_add(
         meeting=MeetingFactory(),
-        details=attendance.RegistrantDetails(
-            family_name=details.family_name,
-            email=details.email,
-            honorific=details.honorific,
-            given_name=details.given_name,
-            phone=details.phone,
-            organization=details.organization,
-            country=details.country,
-        ),
+        details=attendance.RegistrantDetails(**_fields(details, *_GIVEN)),
         by=UserFactory(is_staff=True),
     )
 
 
 def _nomination_approved(details):
     BodyFactory()
-    nomination = NominationFactory(
-        family_name=details.family_name,
-        email=details.email,
-        honorific=details.honorific,
-        given_name=details.given_name,
-        phone=details.phone,
-        organization=details.organization,
-        country=details.country,
-    )
+    nomination = NominationFactory(**_fields(details, *_GIVEN))
     nominations.nomination_approve(
         nomination=nomination, reviewer=UserFactory(is_staff=True), on=timezone.localdate()
     )
