@@ -3,6 +3,7 @@ admin its import (through an import job in the worker, anso/imports.py) and expo
 Parameters no page of the admin offers are a 400 with a message, never a 500."""
 
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -21,42 +22,56 @@ from .formats import FORMATS
 
 class SpreadsheetParametersMixin:
     """For an import/export admin: parameters no page of the admin offers are a 400 with a
-    message, never a 500."""
+    message, never a 500. The library checks the `format` of a POST only, and reads the export
+    page's query string as the list's filters (a stray `?format=99` raised
+    IncorrectLookupParameters)."""
 
     formats = FORMATS
 
     def import_action(self, request, **kwargs):
-        if request.method == "POST" and self.has_import_permission(request):
-            problem = _choice_problem(
-                request.POST, self.get_import_formats(), self.get_import_resource_classes(request)
+        if self.has_import_permission(request):
+            problem = _choices_problem(
+                request, self.get_import_formats(), self.get_import_resource_classes(request)
             )
             if problem:
                 return bad_request(request, problem)
         return super().import_action(request, **kwargs)
 
     def export_action(self, request):
-        if request.method == "POST" and self.has_export_permission(request):
-            problem = _choice_problem(
-                request.POST, self.get_export_formats(), self.get_export_resource_classes(request)
+        if self.has_export_permission(request):
+            problem = _choices_problem(
+                request, self.get_export_formats(), self.get_export_resource_classes(request)
             )
             if problem:
                 return bad_request(request, problem)
-        return super().export_action(request)
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            return bad_request(
+                request,
+                _(
+                    "The address holds a filter this list does not have. Open the export from "
+                    "the list's page."
+                ),
+            )
 
 
-def _choice_problem(data, formats, resources) -> str:
-    """What is wrong with the `format` and `resource` parameters, if anything."""
-    for name, choices in (("format", formats), ("resource", resources)):
-        value = data.get(name, "")
-        if value == "":
-            continue  # not chosen: the form asks for it; the only resource: not asked
-        if not (value.isdigit() and int(value) < len(choices)):
-            return _(
-                "“%(value)s” is not a %(name)s this page offers. Choose one from the list."
-            ) % {
-                "value": value[:20],
-                "name": name,
-            }
+def _choices_problem(request, formats, resources) -> str:
+    """What is wrong with the `format` and `resource` parameters of the query string or the
+    form, if anything. Only the list's own numbers are choices: not "-1", a full-width digit
+    or "²"."""
+    for data in (request.GET, request.POST):
+        for name, choices in (("format", formats), ("resource", resources)):
+            value = data.get(name, "")
+            if value == "":
+                continue  # not chosen: the form asks for it; the only resource: not asked
+            if value not in {str(index) for index in range(len(choices))}:
+                return _(
+                    "“%(value)s” is not a %(name)s this page offers. Choose one from the list."
+                ) % {
+                    "value": value[:20],
+                    "name": name,
+                }
     return ""
 
 
