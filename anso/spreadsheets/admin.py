@@ -2,6 +2,7 @@
 admin its import (through an import job in the worker, anso/imports.py) and export screens.
 Parameters no page of the admin offers are a 400 with a message, never a 500."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,10 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
 from ..bad_requests import bad_request
+from ..exports import export_job_create
+from ..files import file_download_response
 from ..imports import import_job_confirm, import_job_create, import_job_progress
-from ..models import ImportJob, ImportJobStatus
+from ..models import ExportJob, ExportJobStatus, ImportJob, ImportJobStatus
 from .formats import FORMATS
 
 
@@ -122,7 +125,9 @@ class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
     escaped in exports (formats.py) and hand-made parameters are a 400.
 
     An upload becomes an `ImportJob` that the worker checks and, once confirmed, imports
-    (anso/imports.py); its page shows the progress, then the rows saved or why none were."""
+    (anso/imports.py); its page shows the progress, then the rows saved or why none were.
+    An export of more than EXPORT_IN_REQUEST_MAX_ROWS rows becomes an `ExportJob` that the
+    worker writes (anso/exports.py); its page links to the file when it is ready."""
 
     import_form_class = SpreadsheetImportForm
 
@@ -134,14 +139,78 @@ class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
         return self.has_view_permission(request)
 
     def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path(
                 "import/<int:job_pk>/",
                 self.admin_site.admin_view(self.import_job_view),
-                name=f"{self.opts.app_label}_{self.opts.model_name}_import_job",
+                name=f"{info}_import_job",
+            ),
+            path(
+                "export/<int:job_pk>/",
+                self.admin_site.admin_view(self.export_job_view),
+                name=f"{info}_export_job",
+            ),
+            path(
+                "export/<int:job_pk>/download/",
+                self.admin_site.admin_view(self.export_job_download),
+                name=f"{info}_export_job_download",
             ),
             *super().get_urls(),
         ]
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """An export of the form with more rows than EXPORT_IN_REQUEST_MAX_ROWS is written by
+        the worker, with the same query string and form; the rest is written here."""
+        rows = queryset.count() if export_form is not None else 0
+        if rows <= settings.EXPORT_IN_REQUEST_MAX_ROWS:
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        job = export_job_create(
+            user=request.user,
+            model_label=self.opts.label_lower,
+            query_string=request.GET.urlencode(),
+            form_data={
+                name: values
+                for name, values in request.POST.lists()
+                if name != "csrfmiddlewaretoken"
+            },
+            file_format=file_format.get_title(),
+            file_name=self.get_export_filename(request, queryset, file_format),
+            total_rows=rows,
+            language=request.LANGUAGE_CODE,
+        )
+        return redirect(job.get_absolute_url())
+
+    def _export_job(self, request, job_pk: int) -> ExportJob:
+        """The requesting user's own export job of this list."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(
+            ExportJob, pk=job_pk, model_label=self.opts.label_lower, created_by=request.user
+        )
+
+    def export_job_view(self, request, job_pk: int):
+        """The job's page: waiting while the worker writes the file, then its link."""
+        job = self._export_job(request, job_pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Export %(file)s") % {"file": job.file_name},
+            "opts": self.opts,
+            "job": job,
+            "statuses": ExportJobStatus,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/export_job.html", context)
+
+    def export_job_download(self, request, job_pk: int):
+        job = self._export_job(request, job_pk)
+        formats = {format_class().get_title(): format_class for format_class in self.formats}
+        if job.status != ExportJobStatus.DONE or not job.file or job.file_format not in formats:
+            raise Http404
+        content_type = formats[job.file_format]().get_content_type()
+        return file_download_response(
+            request, job.file, filename=job.file_name, content_type=content_type
+        )
 
     def import_action(self, request, **kwargs):
         """A valid upload is stored as a job for the worker; the rest (the empty form, a
