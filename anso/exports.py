@@ -76,7 +76,7 @@ def _form_data(job: ExportJob) -> QueryDict:
 def _export_file(job: ExportJob) -> bytes:
     """The file as the admin's export in the request writes it. PermissionDenied if the
     creator may no longer export these records."""
-    if job.created_by is None or not job.created_by.is_active:
+    if job.created_by is None or not (job.created_by.is_active and job.created_by.is_staff):
         raise PermissionDenied
     model_admin = admin.site.get_model_admin(apps.get_model(job.model_label))
     request = _export_request(job)
