@@ -233,3 +233,27 @@ def test_export_files_delete_removes_the_files_past_their_days(secretariat_user)
     assert not default_storage.exists(old_name)
     assert recent.file.name == recent_name
     assert default_storage.exists(recent_name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["left the Secretariat", "no longer staff", "deactivated"])
+def test_export_job_of_someone_no_longer_allowed_writes_no_file(
+    secretariat_client, secretariat_user, participations, settings, change,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Between the request and the worker, the creator lost the right to export the list."""
+    settings.EXPORT_IN_REQUEST_MAX_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _post_xlsx_export(secretariat_client)
+    if change == "left the Secretariat":
+        secretariat_user.groups.clear()
+    else:
+        field = "is_staff" if change == "no longer staff" else "is_active"
+        setattr(secretariat_user, field, False)
+        secretariat_user.save()
+    for callback in callbacks:
+        callback()
+    job = ExportJob.objects.get()
+    assert job.status == ExportJobStatus.FAILED
+    assert not job.file
+    assert job.error == "You may no longer export these records."
