@@ -13,7 +13,8 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -257,3 +258,32 @@ def test_export_job_of_someone_no_longer_allowed_writes_no_file(
     assert job.status == ExportJobStatus.FAILED
     assert not job.file
     assert job.error == "You may no longer export these records."
+
+
+def _exports_list_queries(client, user, n: int) -> int:
+    ExportJob.objects.bulk_create(
+        ExportJob(
+            created_by=user,
+            model_label="meetings.participation",
+            file_format="xlsx",
+            file_name=f"participations-{i}.xlsx",
+            language="en",
+            status=ExportJobStatus.DONE,
+            file=f"exports/participations-{i}.xlsx",
+        )
+        for i in range(n)
+    )
+    url = reverse("admin:anso_exportjob_changelist")
+    client.get(url)  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) >= n
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_exports_list_queries_do_not_grow_with_rows(secretariat_client, secretariat_user):
+    assert _exports_list_queries(secretariat_client, secretariat_user, 1) == (
+        _exports_list_queries(secretariat_client, secretariat_user, 29)
+    )
