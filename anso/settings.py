@@ -405,6 +405,11 @@ SECURE_CSP = {
 # (anso/spreadsheets/formats.py): the library's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a
 # leading "=" (leaving "+", "-", "@" live) and turns numbers into text.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# An admin export of more rows than this is written by the worker (anso/exports.py): the request
+# answers with the job's page, which links to the file when it is ready. Its file is deleted
+# EXPORT_FILES_KEEP_DAYS after it was written (`anso.exports.export_files_delete`).
+EXPORT_IN_REQUEST_MAX_ROWS = int(os.environ.get("EXPORT_IN_REQUEST_MAX_ROWS", "5000"))
+EXPORT_FILES_KEEP_DAYS = int(os.environ.get("EXPORT_FILES_KEEP_DAYS", "7"))
 
 # Uploaded documents (anso/uploads.py): the largest file accepted, in bytes (50 MB by default).
 # The web server's own limit must be at least this (nginx: client_max_body_size). Files above
