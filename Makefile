@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The development server, with debug on (the settings default to off).
+run: export DJANGO_DEBUG = true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
@@ -55,7 +57,7 @@ format: install
 	$(BIN)/ruff format .
 
 migrations-check: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 deploy-check: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \

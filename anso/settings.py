@@ -1,8 +1,9 @@
 """Settings for the ANSO working-group site.
 
 Every value that differs between a laptop and production comes from the environment.
-The defaults are safe for a first local run: SQLite, DEBUG on, mail printed to the console.
-With DJANGO_DEBUG off, start-up stops unless DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are set.
+With nothing set the settings fail closed: DEBUG is off, and start-up stops unless
+DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are set. `make run` and the tests turn debug on
+(DJANGO_DEBUG=true): SQLite, a local-only key, mail printed to the console.
 """
 
 import email.utils
@@ -35,12 +36,12 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if DEBUG:
-    # A throw-away key for local runs only; production must set its own.
+    # A public key for local runs only (debug on); production must set its own.
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-key-not-for-production"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
@@ -54,9 +55,9 @@ else:
     ]
     if missing:
         raise ImproperlyConfigured(
-            "DJANGO_DEBUG is off, so these environment variables must be set: "
+            "DJANGO_DEBUG is off (the default), so these environment variables must be set: "
             + ", ".join(missing)
-            + ". See docs/deployment.md."
+            + ". See docs/deployment.md; for a local run, set DJANGO_DEBUG=true (`make run`)."
         )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

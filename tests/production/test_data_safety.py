@@ -159,7 +159,11 @@ def _rows(cursor, tables):
 
 
 def _run(script, *args, database_url, media_root=None, extra_env=None):
-    env = {"DATABASE_URL": database_url, "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    env = {
+        "DATABASE_URL": database_url,
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_DEBUG": os.environ["DJANGO_DEBUG"],  # the suite's mode (pyproject.toml)
+    }
     if media_root is not None:
         env["DJANGO_MEDIA_ROOT"] = str(media_root)
     env.update(extra_env or {})
