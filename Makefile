@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	@command -v redis-server >/dev/null 2>&1 || echo "redis-server is not installed:" \
+	    "the Redis tests are skipped (apt-get install redis-server)" >&2
 
 # The development server, with debug on (the settings default to off).
 run: export DJANGO_DEBUG = true
