@@ -146,6 +146,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The site and the worker share the file (`make run`). A transaction takes the write lock
+    # when it begins (IMMEDIATE), so a reader never has to upgrade to a writer while another
+    # writes, which SQLite answers at once with "database is locked"; a writer waits up to
+    # 20 s for the lock, and WAL lets readers go on beside it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
