@@ -269,6 +269,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's own configuration gives "django" a console handler (debug only) besides the
+    # root's: each "django.*" record (the worker's tasks) printed twice. Here it has none.
+    "loggers": {"django": {"handlers": [], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")}},
 }
 
 # Caches: local memory in one process by default, Redis (shared by all workers) when REDIS_URL is
@@ -358,6 +361,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# No start-up banner: every process (each command, the reloader's too) printed it.
+AXES_VERBOSE = False
 
 # The client address (anso/client.py), for the login lockout, rate limits, stored hashes and
 # logs. Behind nginx every request comes from the proxy: the client is then the right-most

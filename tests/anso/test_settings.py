@@ -107,3 +107,27 @@ def test_worker_script_keeps_debug_on_under_make_run(tmp_path):
     env = _worker_environment(tmp_path, DJANGO_DEBUG="true")
     assert env["DJANGO_DEBUG"] == "true"
     assert "DJANGO_SECRET_KEY" not in env
+
+
+def test_console_prints_each_log_line_once_and_no_axes_banner():
+    """Under `make run` (debug on) the worker's task lines came out twice (Django's own
+    console handler on "django" and the root's), and every process printed the Axes banner."""
+    code = (
+        "import logging, django; django.setup(); "
+        "logging.getLogger('django.tasks').info('task line'); "
+        "logging.getLogger('django_tasks_db').info('worker line'); "
+        "logging.getLogger('anso.mail').warning('site line')"
+    )
+    result = subprocess.run(  # noqa: S603 (this interpreter, our own code)
+        [sys.executable, "-c", code],
+        env=_environment(DJANGO_DEBUG="true"),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=BASE_DIR,
+    )
+    output = result.stdout + result.stderr
+    assert output.count("task line") == 1
+    assert output.count("worker line") == 1
+    assert output.count("site line") == 1
+    assert "AXES" not in output
