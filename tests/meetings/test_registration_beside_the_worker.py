@@ -4,7 +4,6 @@ may be answered 503 ("database is locked")."""
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -15,23 +14,17 @@ import pytest
 import requests
 from django.conf import settings
 
+from tests.anso.smtp import free_port
+
 BASE_DIR = Path(settings.BASE_DIR)
 VISITORS = 8
 REGISTRATIONS_EACH = 4
 
 SETUP = """
-import django
-django.setup()
 from tests.factories import RegistrationWindowFactory
 window = RegistrationWindowFactory()
 print(window.meeting.get_absolute_url() + "register/")
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -43,6 +36,18 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         text=True,
         check=True,
     )
+
+
+def _python(code: str, *, env: dict[str, str]) -> str:
+    """The last line `code` prints, run with Django set up on the test's database."""
+    return subprocess.run(  # noqa: S603 (this interpreter, our own code)
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "anso.settings"},
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[-1]
 
 
 @pytest.fixture
@@ -61,15 +66,8 @@ def make_run_on_sqlite(tmp_path):
     for name in ("REDIS_URL", "TASKS_REDIS_URL", "DJANGO_SETTINGS_MODULE"):
         env.pop(name, None)
     _manage("migrate", "--noinput", env=env)
-    register_path = subprocess.run(  # noqa: S603 (this interpreter, our own code)
-        [sys.executable, "-c", SETUP],
-        env={**env, "DJANGO_SETTINGS_MODULE": "anso.settings"},
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()[-1]
-    port = _free_port()
+    register_path = _python(SETUP, env=env)
+    port = free_port()
     processes = [
         subprocess.Popen(  # noqa: S603 (our own scripts)
             [str(BASE_DIR / "scripts" / "worker")],
@@ -151,25 +149,14 @@ def test_parallel_registrations_beside_the_database_worker_are_all_saved(make_ru
 
     assert set(answers) == {302}, answers
     count = (
-        "import django; django.setup(); "
-        "from meetings.attendance.models import Participation; from anso.models import "
-        "OutgoingMail; print(Participation.objects.count(), "
-        "OutgoingMail.objects.filter(status='sent').count())"
+        "from meetings.attendance.models import Participation\n"
+        "from anso.models import OutgoingMail\n"
+        "print(Participation.objects.count(), OutgoingMail.objects.filter(status='sent').count())"
     )
     total = VISITORS * REGISTRATIONS_EACH
     deadline = time.monotonic() + 120
     while True:
-        saved, sent = map(
-            int,
-            subprocess.run(  # noqa: S603 (this interpreter, our own code)
-                [sys.executable, "-c", count],
-                env={**env, "DJANGO_SETTINGS_MODULE": "anso.settings"},
-                cwd=BASE_DIR,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.split()[-2:],
-        )
+        saved, sent = map(int, _python(count, env=env).split())
         assert saved == total
         if sent == total or time.monotonic() > deadline:
             break
