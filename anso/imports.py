@@ -35,6 +35,7 @@ from import_export.results import RowResult
 from import_export.signals import post_import
 from simple_history.models import HistoricalRecords
 
+from .cache_tags import renewed_once
 from .models import ImportJob, ImportJobStatus
 from .spreadsheets.formats import CSV, XLSX
 
@@ -331,7 +332,9 @@ def _import(job: ImportJob, dataset, *, failed: str) -> None:
     _count_progress(resource, job.pk)
     # The rows' history names who confirmed the import; the check, who uploaded the file.
     user = job.confirmed_by or job.created_by
-    with _history_user(user):
+    # The pages the rows show are renewed once, at the end, not once per row; not at all
+    # after a check, whose writes were rolled back.
+    with _history_user(user), renewed_once() as tags:
         result = resource.import_data(
             dataset,
             dry_run=dry_run,
@@ -342,6 +345,8 @@ def _import(job: ImportJob, dataset, *, failed: str) -> None:
             user=user,
             file_name=job.file_name,
         )
+        if dry_run:
+            tags.clear()
     errors = errors_of(result)
     if errors or result.has_errors() or result.has_validation_errors():
         # The savepoint was rolled back: nothing was saved, whatever the totals say.
