@@ -1,10 +1,10 @@
 """The upkeep: a periodic task that finds again the work a dead worker or a lost enqueue left,
 and deletes what is past its retention (modelled on pretix's `base/services/cleanup.py`).
 
-Each app contributes its chores in a `chores.py` module (anso/chores.py, meetings/chores.py),
-which calls `chore_register`; the modules are found when the project starts
-(`chores_discover`, called by `AnsoConfig.ready`), as the admin finds `admin.py`. `anso` thus
-runs chores of apps it never imports.
+Each app contributes its chores in a `chores.py` module (anso/chores.py, members/chores.py,
+meetings/chores.py), which calls `chore_register`; the modules are found when the project
+starts (`chores_discover`, called by `AnsoConfig.ready`), as the admin finds `admin.py`.
+`anso` thus runs chores of apps it never imports.
 
 `upkeep_run` runs every chore, each in its own transaction: one that fails is logged and
 rolled back, and the others still run. Several machines may run workers and timers, so two
@@ -47,16 +47,19 @@ def chore_names() -> list[str]:
 def upkeep_run() -> dict[str, object]:
     """Run every chore in its own transaction. Returns each chore's result, or "failed"."""
     results: dict[str, object] = {}
+    started = time.monotonic()
     for name, func in _CHORES.items():
-        started = time.monotonic()
         try:
             with transaction.atomic():
                 results[name] = func()
         except Exception:  # one chore's failure never stops the others
             logger.exception("Upkeep chore %s failed", name)
             results[name] = "failed"
-            continue
-        logger.info("Upkeep chore %s: %s (%.1f s)", name, results[name], time.monotonic() - started)
+    logger.info(
+        "Upkeep (%.1f s): %s",
+        time.monotonic() - started,
+        ", ".join(f"{name} {result}" for name, result in results.items()),
+    )
     return results
 
 

@@ -49,6 +49,7 @@ def test_upkeep_runs_the_chores_of_every_app():
         "mail.dispatch_due",
         "mail.delete_bodies",
         "meetings.mailings_unwritten",
+        "members.sign_in_links_scrub",
     } <= set(upkeep.chore_names())
 
 
@@ -67,6 +68,7 @@ def test_upkeep_chore_that_fails_is_rolled_back_and_logged_and_the_others_run(mo
     assert results == {"first": "failed", "second": 1}
     assert list(Organization.objects.values_list("name", flat=True)) == ["Kept"]
     assert "Upkeep chore first failed" in caplog.text
+    assert "first failed, second 1" in caplog.text
     assert "broken chore" in caplog.text
 
 
