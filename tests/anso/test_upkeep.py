@@ -4,16 +4,22 @@ failure stopping none of the others; import jobs a dead worker left end done or 
 
 import datetime
 import logging
+import threading
 from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from anso import upkeep
-from anso.imports import import_job_create, import_job_files_delete, import_jobs_recover
+from anso.imports import (
+    import_job_create,
+    import_job_files_delete,
+    import_job_run,
+    import_jobs_recover,
+)
 from anso.mail import Mail, mails_queue
 from anso.mail_dispatch import mail_bodies_delete, mail_due_dispatch
 from anso.models import ImportJob, ImportJobStatus, OutgoingMail, OutgoingMailStatus
@@ -180,8 +186,6 @@ def test_staff_cancel_a_waiting_import_job_and_no_worker_runs_it(
 
     with django_capture_on_commit_callbacks(execute=True):
         assert import_jobs_recover() == 0
-    from anso.imports import import_job_run
-
     assert import_job_run(job_pk=job.pk) == ImportJobStatus.CANCELLED
     assert Organization.objects.count() == 0
     response = secretariat_client.post(cancel, follow=True)
@@ -200,6 +204,38 @@ def test_import_job_actions_need_the_import_permission_and_a_post(
     assert client.post(f"{job.get_absolute_url()}explode/").status_code == 404
     job.refresh_from_db()
     assert job.status == ImportJobStatus.CHECKING
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite has no row locks")
+@pytest.mark.django_db(transaction=True)
+def test_import_job_a_live_worker_holds_is_left_to_it(secretariat_user):
+    """A running step holds its job's row locked (another connection here): the upkeep does
+    not queue it again, and a second run of the step leaves it without running it."""
+    job = organizations_job(secretariat_user)
+    locked, release = threading.Event(), threading.Event()
+
+    def worker_holding_the_job():
+        try:
+            with transaction.atomic():
+                ImportJob.objects.select_for_update().get(pk=job.pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker_holding_the_job)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        with transaction.atomic():
+            assert import_jobs_recover() == 0
+        assert import_job_run(job_pk=job.pk) == ImportJobStatus.IMPORTING
+    finally:
+        release.set()
+        thread.join()
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.started_at) == (ImportJobStatus.IMPORTING, 1, None)
+    assert Organization.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
