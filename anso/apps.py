@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.admin import apps as admin_apps
 from django.core import checks
 
+from .upkeep import chores_discover
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with an admin site that asks for a second factor (anso/admin.py).
@@ -15,7 +17,7 @@ class AdminConfig(admin_apps.AdminConfig):
 
 class AnsoConfig(AppConfig):
     """The project package as an app: wires the signals that renew cached pages
-    (anso/cache_tags.py)."""
+    (anso/cache_tags.py) and collects the upkeep's chores of every app (anso/upkeep.py)."""
 
     name = "anso"
     verbose_name = "Mail and imports"  # its models, in the admin: the records of background work
@@ -30,6 +32,7 @@ class AnsoConfig(AppConfig):
         from .login_attempts_admin import register as register_login_attempts_admin
 
         connect_signals()
+        chores_discover()
         register_login_attempts_admin(admin.site)
         checks.register(check_production_safety, checks.Tags.security, deploy=True)
         checks.register(check_file_serving, checks.Tags.files, deploy=True)

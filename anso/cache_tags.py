@@ -28,6 +28,8 @@ The caches fail soft (anso/cache.py): a renewal that cannot be stored while the 
 is unreachable renews everything at the next read that reaches it.
 """
 
+import contextlib
+import contextvars
 import copy
 import dataclasses
 import functools
@@ -168,11 +170,47 @@ class _RenewOnCommit:
         _renew(frozenset(self.tags))
 
 
+#: More tags than this collected in `renewed_once()` renew every page instead (`ALL`).
+RENEW_ALL_ABOVE = 50
+#: The tags collected inside `renewed_once()`, renewed when it ends; None outside it.
+_collecting: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "cache_tags_collecting", default=None
+)
+
+
+@contextlib.contextmanager
+def renewed_once():
+    """Writes inside renew their tags once, at the end, instead of once per row: for work
+    that writes thousands of rows where no page renders meanwhile (a spreadsheet import in
+    the worker). With the database cache, a renewal per row is a write per row, and so is
+    each tag of one renewal: past RENEW_ALL_ABOVE tags, every page is renewed. It yields
+    the set of tags collected: emptied, nothing is renewed (the writes were rolled back)."""
+    outer = _collecting.get()
+    if outer is not None:  # an outer block renews them
+        yield outer
+        return
+    tags: set[str] = set()
+    token = _collecting.set(tags)
+    try:
+        yield tags
+    finally:
+        _collecting.reset(token)
+        if len(tags) > RENEW_ALL_ABOVE:
+            bump(ALL)  # one write, where the database cache writes a row per tag
+        elif tags:
+            bump(*tags)
+
+
 def bump(*tags: str) -> None:
     """Renew `tags` (and `ANY`) now, and again once the current transaction commits: a page
     another connection rendered meanwhile from the old rows must not outlive the commit. One
-    commit-time renewal per transaction, however many rows it writes."""
+    commit-time renewal per transaction, however many rows it writes. Inside
+    `renewed_once()`, the tags are collected and renewed when it ends."""
     tags = frozenset(tags) | {ANY}
+    collecting = _collecting.get()
+    if collecting is not None:
+        collecting |= tags
+        return
     _renew(tags)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:

@@ -10,9 +10,10 @@ and the job's page links to it. Only its creator downloads it, through
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -142,3 +143,30 @@ def export_files_delete(*, older_than: timedelta) -> int:
         ExportJob.objects.filter(pk=job.pk).update(file="")
         deleted += 1
     return deleted
+
+
+def export_files_expire() -> int:
+    """The upkeep's chore: the files past `EXPORT_FILES_KEEP_DAYS`."""
+    return export_files_delete(older_than=timedelta(days=settings.EXPORT_FILES_KEEP_DAYS))
+
+
+def export_jobs_recover(*, now: datetime | None = None) -> int:
+    """The upkeep's chore for jobs a lost enqueue or a dead worker left: a job still waiting
+    `IMPORT_JOB_STALE_SECONDS` after it was asked for is queued again (writing a file twice is
+    harmless); one still writing that long after it started is failed, so that its page says
+    so and its creator exports again. Returns how many jobs it changed."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.IMPORT_JOB_STALE_SECONDS)
+    waiting = list(
+        ExportJob.objects.select_for_update(skip_locked=True)
+        .filter(status=ExportJobStatus.QUEUED, created_at__lt=stale)
+        .values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        transaction.on_commit(lambda pk=pk: run_export_job.enqueue(pk), robust=True)
+    stopped = ExportJob.objects.filter(status=ExportJobStatus.RUNNING, started_at__lt=stale).update(
+        status=ExportJobStatus.FAILED,
+        error=_("The background worker stopped while writing the file. Export the list again."),
+        finished_at=now,
+    )
+    return len(waiting) + stopped

@@ -328,3 +328,36 @@ def _plan_next(*, at: datetime.datetime | None = None) -> None:
         if at is None:
             return
     dispatch_enqueue(run_after=at)
+
+
+# ---------------------------------------------------------------------------------------------
+# The upkeep's chores (registered in anso/chores.py)
+
+#: Due mail waits this long for the run its enqueue planned before the upkeep plans one.
+DUE_GRACE_SECONDS = 60
+
+
+def mail_due_dispatch(*, now: datetime.datetime | None = None) -> int:
+    """The backstop for lost dispatcher runs: mail due for a while with no run that took it
+    (a queue that was down at commit, a run whose plan was lost) gets a run now, and the next
+    retry gets its planned run. Two runs at once are harmless (`mail_dispatch` locks what it
+    sends). Returns how many mails were waiting."""
+    now = now or timezone.now()
+    waiting = _due(now - datetime.timedelta(seconds=DUE_GRACE_SECONDS)).count()
+    if waiting:
+        transaction.on_commit(dispatch_enqueue, robust=True)
+    transaction.on_commit(_plan_next, robust=True)
+    return waiting
+
+
+def mail_bodies_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete the text and HTML parts of mail sent more than `MAIL_BODY_DAYS` days ago (with
+    whatever links they carried); the headers stay: who, subject, when, status. Returns how
+    many mails it emptied."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.MAIL_BODY_DAYS)
+    return (
+        OutgoingMail.objects.filter(status=OutgoingMailStatus.SENT, sent_at__lt=cutoff)
+        .exclude(body="", html="")
+        .update(body="", html="")
+    )

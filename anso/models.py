@@ -74,12 +74,13 @@ class ImportJobStatus(models.TextChoices):
     IMPORTING = "importing", _("importing")
     DONE = "done", _("imported")
     FAILED = "failed", _("failed, nothing saved")
+    CANCELLED = "cancelled", _("cancelled, nothing saved")
 
 
 class ImportJob(models.Model):
     """A spreadsheet uploaded in the admin: checked (a dry run), then, once confirmed,
     imported by the worker. The file is kept in the database, which every worker reads, until
-    the job ends."""
+    the job ends (a failed job keeps it for "Try again" until the upkeep deletes it)."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -104,9 +105,30 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The imported rows' history names this user."),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    #: When the running step was last handed to the queue, and how many times it was: the
+    #: upkeep queues a step again that no worker holds (anso/imports.py).
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["status", "queued_at"],
+                condition=models.Q(status__in=["checking", "importing"]),
+                name="importjob_running_idx",
+            ),
+        ]
         verbose_name = _("spreadsheet import")
         verbose_name_plural = _("spreadsheet imports")
 

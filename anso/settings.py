@@ -340,6 +340,21 @@ CACHES["progress"] = (
 #: Attempts to send one mail, and the waits between them (seconds), before it is marked failed.
 MAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 60 * 60]
 
+# The upkeep (anso/upkeep.py): the worker's timer (`manage.py upkeep_timer`, started by
+# scripts/worker) queues it every UPKEEP_SECONDS. It queues again what a dead worker or a lost
+# enqueue left, and deletes what is past its retention. docs/deployment.md.
+UPKEEP_SECONDS = int(os.environ.get("UPKEEP_SECONDS", "300"))
+#: An import step queued this long ago that no worker holds is queued again (a dead worker),
+#: up to IMPORT_JOB_ATTEMPTS runs, then marked failed with "Try again".
+IMPORT_JOB_STALE_SECONDS = int(os.environ.get("IMPORT_JOB_STALE_SECONDS", "600"))
+IMPORT_JOB_ATTEMPTS = int(os.environ.get("IMPORT_JOB_ATTEMPTS", "3"))
+#: Days a failed import keeps its file (for "Try again"); other jobs drop it when they end.
+IMPORT_JOB_FILE_DAYS = int(os.environ.get("IMPORT_JOB_FILE_DAYS", "7"))
+#: Days a sent mail keeps its text and HTML parts; the headers (to, subject, dates, status) stay.
+MAIL_BODY_DAYS = int(os.environ.get("MAIL_BODY_DAYS", "30"))
+#: A mailing not written out this long after it was sent is handed to the worker again.
+MAILING_STALE_SECONDS = int(os.environ.get("MAILING_STALE_SECONDS", "600"))
+
 #: Anonymous GET/HEAD answers of public pages are cached and carry an ETag (anso/page_cache.py).
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))

@@ -45,6 +45,7 @@ ACTIONS = {
     "axes.accessattempt.cleanup_expired_attempts": DELETES,
     "axes.accessattempt.unlock_accounts": DELETES,
     "anso.outgoingmail.send_again": READS,  # queues the stored mail again; no status
+    "meetings.mailing.send_again": READS,  # hands the mailing to the worker again; no status
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.

@@ -196,8 +196,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         for step in ("import", "export")
     },
     **{
-        f"admin:{model}_process_import": staff_only(405)  # POST only
+        f"admin:{model}_{step}": staff_only(405)  # POST only: confirm, try again, cancel
         for model in ("meetings_participation", "members_organization", "members_person")
+        for step in ("process_import", "import_job_action")
     },
     # An import's page: the job of that list (the sample is a participants' import).
     "admin:meetings_participation_import_job": {**staff_only(200), "outsider": 403},
@@ -412,6 +413,8 @@ def url_for(name, pattern, samples) -> str:
         return reverse(name, kwargs={"job_pk": samples["anso.importjob"].pk})
     if name.endswith(("_export_job", "_export_job_download")):  # with an export job's pk
         return reverse(name, kwargs={"job_pk": samples["anso.exportjob"].pk})
+    if name.endswith("_import_job_action"):
+        return reverse(name, kwargs={"job_pk": samples["anso.importjob"].pk, "action": "retry"})
     model, suffix = admin_model_for(name)
     if model is not None:
         key = f"{model._meta.app_label}.{model._meta.model_name}"

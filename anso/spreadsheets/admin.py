@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.functions import Length
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
@@ -18,7 +19,13 @@ from import_export.forms import ImportForm
 from ..bad_requests import bad_request
 from ..exports import export_job_create
 from ..files import file_download_response
-from ..imports import import_job_confirm, import_job_create, import_job_progress
+from ..imports import (
+    import_job_cancel,
+    import_job_confirm,
+    import_job_create,
+    import_job_progress,
+    import_job_retry,
+)
 from ..models import ExportJob, ExportJobStatus, ImportJob, ImportJobStatus
 from .formats import FORMATS
 
@@ -156,6 +163,11 @@ class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
                 self.admin_site.admin_view(self.export_job_download),
                 name=f"{info}_export_job_download",
             ),
+            path(
+                "import/<int:job_pk>/<str:action>/",
+                self.admin_site.admin_view(self.import_job_action_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_import_job_action",
+            ),
             *super().get_urls(),
         ]
 
@@ -237,7 +249,9 @@ class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         job = get_object_or_404(
-            ImportJob.objects.defer("data").select_related("created_by"),
+            ImportJob.objects.defer("data")
+            .select_related("created_by", "confirmed_by")
+            .annotate(file_size=Length("data")),
             pk=job_pk,
             model_label=self.opts.label_lower,
         )
@@ -251,6 +265,34 @@ class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/import_job.html", context)
+
+    def import_job_action_view(self, request, job_pk: int, action: str):
+        """ "Try again" (a failed job whose file is kept) and "Cancel" (a job that is waiting),
+        from the job's page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(
+            ImportJob.objects.only("pk", "model_label"),
+            pk=job_pk,
+            model_label=self.opts.label_lower,
+        )
+        if action == "retry":
+            if import_job_retry(job_pk=job.pk, model_label=job.model_label, user=request.user):
+                messages.info(request, _("The job runs again."))
+            else:
+                messages.warning(request, _("This job cannot be tried again."))
+        elif action == "cancel":
+            if import_job_cancel(job_pk=job.pk, model_label=job.model_label):
+                messages.info(request, _("The job is cancelled; nothing was saved."))
+            else:
+                messages.warning(
+                    request, _("This job is running or has ended: it cannot be cancelled.")
+                )
+        else:
+            raise Http404
+        return redirect(job.get_absolute_url())
 
     def process_import(self, request, **kwargs):
         """The confirmation of a checked job: the worker imports it."""
@@ -267,7 +309,7 @@ class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
             pk=job_pk,
             model_label=self.opts.label_lower,
         )
-        if import_job_confirm(job_pk=job.pk, model_label=job.model_label):
+        if import_job_confirm(job_pk=job.pk, model_label=job.model_label, user=request.user):
             messages.info(request, _("The import has started."))
         else:
             messages.warning(request, _("This file is not awaiting confirmation."))

@@ -2,15 +2,18 @@
 by the composer and the worker only, so read-only here), and the saved recipient lists. The
 mails themselves, with their state and "send again", are in the outbox (anso's admin)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from anso.admin_tools import AuditTrailAdminMixin, LongListAdminMixin
 
+from ..attendance.links import site_url
 from .models import Mailing, MailingKind, MailingRecipient, RecipientList
+from .services import mailing_deliver_again
 
 
 @admin.register(Mailing)
@@ -33,9 +36,30 @@ class MailingAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
         "sent_at",
     ]
     readonly_fields = ["recipient_count", "tracking"]
+    actions = ["send_again"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_recipients=Count("recipients"))
+
+    def has_send_permission(self, request):
+        return request.user.has_perm("meetings.send_mailing")
+
+    @admin.action(description=_("Send again what never left"), permissions=["send"])
+    def send_again(self, request, queryset):
+        """A mailing the worker never wrote out (the queue was down when it was sent), or
+        whose reminders were never written: handed to the worker again. Mail already in the
+        outbox is not written twice; failed mail is sent again from the outbox."""
+        count = mailing_deliver_again(mailings=list(queryset), site_url=site_url(request))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d mailing handed to the worker again.",
+                "%(count)d mailings handed to the worker again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
 
     @admin.display(description=_("recipients"), ordering="_recipients")
     def recipient_count(self, obj):

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
@@ -218,6 +218,34 @@ def mailing_deliver(*, mailing_id: int, site_url: str) -> int:
     if mailing.sent_at is None:
         Mailing.objects.filter(pk=mailing.pk).update(sent_at=timezone.now())
     return written
+
+
+def mailing_deliver_again(*, mailings: Iterable[Mailing], site_url: str) -> int:
+    """Hand again to the worker the mailings that never left: not (or not wholly) written
+    out, or with reminders still to write. Safe while a delivery runs (`mailing_deliver`
+    skips the recipients another run holds). Returns how many mailings."""
+    ids = sorted({mailing.pk for mailing in mailings if mailing.sent_at is None})
+    ids += sorted(
+        set(
+            MailingRecipient.objects.filter(
+                mailing__in=[mailing.pk for mailing in mailings if mailing.sent_at is not None],
+                reminder_pending=True,
+            ).values_list("mailing_id", flat=True)
+        )
+    )
+    for mailing_id in ids:
+        _deliver_after_commit(mailing_id=mailing_id, site_url=site_url)
+    return len(ids)
+
+
+def mailings_unwritten_deliver(*, now: datetime.datetime | None = None) -> int:
+    """The upkeep's chore: mailings whose delivery was never queued (the queue was down at
+    commit) or whose worker stopped, `MAILING_STALE_SECONDS` after they were sent."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.MAILING_STALE_SECONDS)
+    stale = Mailing.objects.filter(created_at__lt=cutoff).filter(
+        Q(sent_at__isnull=True) | Q(recipients__reminder_pending=True)
+    )
+    return mailing_deliver_again(mailings=list(stale.distinct().only("pk", "sent_at")), site_url="")
 
 
 def invitation_reminders_queue(*, meeting: Meeting, site_url: str) -> int:

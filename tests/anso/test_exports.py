@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from anso.exports import export_files_delete
+from anso.exports import export_files_delete, export_jobs_recover
 from anso.models import ExportJob, ExportJobStatus
 from meetings.attendance.models import Participation
 from members.roles import SECRETARIAT_GROUP
@@ -287,3 +287,55 @@ def test_exports_list_queries_do_not_grow_with_rows(secretariat_client, secretar
     assert _exports_list_queries(secretariat_client, secretariat_user, 1) == (
         _exports_list_queries(secretariat_client, secretariat_user, 29)
     )
+
+
+@pytest.mark.django_db
+def test_upkeep_queues_again_an_export_whose_enqueue_was_lost_and_fails_one_whose_worker_died(
+    secretariat_client,
+    secretariat_user,
+    participations,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """A job still waiting long after it was asked for (the queue was down at commit) is
+    written by the upkeep's run; one left writing by a dead worker ends failed, with a message
+    on its page, instead of refreshing for good."""
+    settings.EXPORT_IN_REQUEST_MAX_ROWS = ROWS - 1
+    with django_capture_on_commit_callbacks(execute=False):  # the enqueue is lost
+        _post_xlsx_export(secretariat_client)
+    lost = ExportJob.objects.get()
+    stopped = ExportJob.objects.create(
+        created_by=secretariat_user,
+        model_label="meetings.participation",
+        file_format="xlsx",
+        file_name="participations.xlsx",
+        language="en",
+        status=ExportJobStatus.RUNNING,
+        started_at=timezone.now(),
+    )
+    later = timezone.now() + timedelta(seconds=settings.IMPORT_JOB_STALE_SECONDS + 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert export_jobs_recover(now=later) == 2
+
+    lost.refresh_from_db()
+    stopped.refresh_from_db()
+    assert lost.status == ExportJobStatus.DONE
+    assert lost.file
+    assert stopped.status == ExportJobStatus.FAILED
+    page = secretariat_client.get(stopped.get_absolute_url()).content.decode()
+    assert "The background worker stopped while writing the file." in page
+    assert "This page refreshes itself." not in page
+
+
+@pytest.mark.django_db
+def test_upkeep_leaves_an_export_queued_a_moment_ago_to_its_worker(
+    secretariat_client, participations, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_IN_REQUEST_MAX_ROWS = ROWS - 1
+    with django_capture_on_commit_callbacks(execute=False):
+        _post_xlsx_export(secretariat_client)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert export_jobs_recover() == 0
+    assert callbacks == []
+    assert ExportJob.objects.get().status == ExportJobStatus.QUEUED

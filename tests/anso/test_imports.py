@@ -204,3 +204,65 @@ def test_secretariat_sees_the_imports_in_the_admin(
     assert response.status_code == 200
     assert job.get_absolute_url() in response.content.decode()
     assert import_job_run(job_pk=job.pk) == ImportJobStatus.CHECKED  # nothing to run twice
+
+
+def participants_rows(meeting_slug: str, count: int) -> bytes:
+    lines = ["meeting,email,given_name,family_name,country"]
+    lines += [f"{meeting_slug},p{n}@example.org,Given{n},Family{n},KE" for n in range(count)]
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("n", (60, 200))
+@pytest.mark.django_db
+def test_import_renews_the_page_cache_tags_once_not_per_row(
+    settings, secretariat_user, django_capture_on_commit_callbacks, n
+):
+    """With the database cache (no Redis), each renewal of a page's tags is a write into its
+    table: 30,000 rows made 30,000 writes and the check took 528 s. The writes into the
+    cache's table do not grow with the rows; the pages are still renewed once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anso.cache_tags import ANY, clock, fresh
+    from anso.imports import import_job_confirm
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "versions": {"BACKEND": "anso.cache.FailSoftDatabaseCache", "LOCATION": "anso_versions_t"},
+    }
+    call_command("createcachetable", verbosity=0)
+    meeting = MeetingFactory(number=1)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = import_job_create(
+            user=secretariat_user,
+            model_label="meetings.participation",
+            resource_path="meetings.attendance.resources.ParticipantResource",
+            input_format="csv",
+            file_name="participants.csv",
+            data=participants_rows(meeting.slug, n),
+        )
+
+    def cache_writes(step) -> int:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            step()
+        return sum(
+            1
+            for query in queries.captured_queries
+            if "anso_versions_t" in query["sql"]
+            and query["sql"].lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+        )
+
+    assert cache_writes(lambda: import_job_run(job_pk=job.pk)) == 0  # the check saves nothing
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.CHECKED, job.errors
+    rendered_at = clock()
+    assert import_job_confirm(job_pk=job.pk, model_label="meetings.participation")
+    # One renewal of every page: a tick of the clock, and two tags (`all`, `any`).
+    assert cache_writes(lambda: import_job_run(job_pk=job.pk)) == 3
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.DONE, job.errors
+    assert Participation.objects.count() == n
+    assert not fresh([ANY], rendered_at)

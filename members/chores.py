@@ -1,0 +1,40 @@
+"""The upkeep's chores of members (anso/upkeep.py): sign-in links past their validity are
+taken out of the outbox's copies of the mails that carried them."""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.utils import timezone
+
+from anso.models import OutgoingMail, OutgoingMailStatus
+from anso.upkeep import chore_register
+
+#: How far back the chore looks: links older than this were scrubbed by earlier runs (or
+#: their mail's text is deleted after MAIL_BODY_DAYS).
+LOOK_BACK = datetime.timedelta(days=7)
+
+
+def sign_in_links_scrub(*, now: datetime.datetime | None = None) -> int:
+    """Take the token out of the sign-in links (django-sesame) in the outbox's copies of mails
+    sent more than SESAME_MAX_AGE ago: the links work no more, and a copy of the outbox holds
+    no credential. The rest of the mail stays readable. Returns how many mails it changed."""
+    now = now or timezone.now()
+    expired = now - datetime.timedelta(seconds=settings.SESAME_MAX_AGE)
+    parameter = f"{settings.SESAME_TOKEN_NAME}="
+    token = re.compile(rf"{re.escape(parameter)}[^&\s\"'<>]*&?")
+    mails = list(
+        OutgoingMail.objects.select_for_update(skip_locked=True)
+        .filter(created_at__lt=expired, created_at__gte=expired - LOOK_BACK)
+        .exclude(status=OutgoingMailStatus.QUEUED)
+        .filter(body__contains=parameter)
+        .only("pk", "body", "html")
+    )
+    for mail in mails:
+        mail.body = token.sub("", mail.body)
+        mail.html = token.sub("", mail.html)
+    OutgoingMail.objects.bulk_update(mails, ["body", "html"])
+    return len(mails)
+
+
+chore_register("members.sign_in_links_scrub", sign_in_links_scrub)
