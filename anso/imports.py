@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from import_export.results import RowResult
 from import_export.signals import post_import
 
+from .background import background
 from .models import ImportJob, ImportJobStatus
 from .spreadsheets.formats import CSV, XLSX
 
@@ -76,8 +77,6 @@ def import_job_confirm(*, job_pk: int, model_label: str) -> bool:
 
 
 def _enqueue_after_commit(job: ImportJob) -> None:
-    from .tasks import run_import_job
-
     transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
 
 
@@ -224,3 +223,9 @@ def import_job_run(*, job_pk: int) -> str:
     post_import.send(sender=None, model=apps.get_model(job.model_label))
     _finish(job, ImportJobStatus.DONE, **counts)
     return job.status
+
+
+@background
+def run_import_job(job_pk: int) -> str:
+    """The worker's task of a job's current step (`import_job_run`)."""
+    return import_job_run(job_pk=job_pk)

@@ -21,7 +21,7 @@ mail queued with its next attempt after the next wait of `settings.MAIL_RETRY_DE
 that cannot be reached ends the run (the rest waits too, nothing is lost). A permanent refusal
 (5xx) of every recipient fails the mail. When the server refuses some recipients only (Django's
 SMTP backend ignores this), the refused addresses and the answer are recorded on the mail,
-`mail.mail_refused` is sent for the permanent ones, and the temporary ones are tried again
+`mail_refused` is sent for the permanent ones, and the temporary ones are tried again
 alone.
 """
 
@@ -31,18 +31,27 @@ import email.policy
 import logging
 import smtplib
 import time
+from email.utils import make_msgid
 
+import django.dispatch
 from django.conf import settings
+from django.core.cache import caches
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import F, Q
 from django.tasks import default_task_backend
 from django.utils import timezone
 
+from .background import background
 from .models import OutgoingMail, OutgoingMailStatus
 from .ratelimit import rate_give_back, rate_take
 
 logger = logging.getLogger(__name__)
+
+#: Sent after the commit that records a refusal, with `addresses` (the addresses the server
+#: refused for good, as sent: "a@example.org"), `reply` (the server's answer) and `mail`.
+#: The apps connect to it as `anso.mail.mail_refused`.
+mail_refused = django.dispatch.Signal()
 
 RATE_SCOPE = "mail"
 RATE_PERIOD = 60
@@ -84,10 +93,6 @@ class _RecordingConnection:
 
 def dispatch_enqueue(*, run_after: datetime.datetime | None = None):
     """Enqueue a dispatcher run, now or at `run_after` (one waiting run per planned time)."""
-    from django.core.cache import caches
-
-    from .tasks import dispatch_mail
-
     if run_after is None:
         return dispatch_mail.enqueue()
     if not default_task_backend.supports_defer:
@@ -98,6 +103,10 @@ def dispatch_enqueue(*, run_after: datetime.datetime | None = None):
     if not caches["ratelimit"].add(f"mail:dispatch-at:{stamp}", 1, timeout=wait + 60):
         return None  # a run is already planned for then
     return dispatch_mail.using(run_after=run_after).enqueue()
+
+
+def message_id_new() -> str:
+    return make_msgid(domain=settings.MAIL_DOMAIN)
 
 
 def _message(mail: OutgoingMail) -> _Message:
@@ -199,8 +208,6 @@ def _send_batch(mails: list[OutgoingMail], notices: list) -> bool:
             fresh_id = not mail.message_id  # stored before Message-IDs were written
             try:
                 if fresh_id:
-                    from .mail import message_id_new
-
                     mail.message_id = message_id_new()
                 backend.send_messages([_message(mail)])
             except smtplib.SMTPRecipientsRefused as error:
@@ -269,8 +276,6 @@ def _due(now):
 
 
 def _announce(notices: list) -> None:
-    from .mail import mail_refused
-
     for mail, addresses, reply in notices:
         for receiver, result in mail_refused.send_robust(
             sender=OutgoingMail, addresses=addresses, reply=reply, mail=mail
@@ -328,3 +333,9 @@ def _plan_next(*, at: datetime.datetime | None = None) -> None:
         if at is None:
             return
     dispatch_enqueue(run_after=at)
+
+
+@background
+def dispatch_mail() -> int:
+    """The dispatcher's task: one run of `mail_dispatch`."""
+    return mail_dispatch()
