@@ -14,7 +14,10 @@ thousands) enqueues one `dispatch_mail` task. A run:
 4. repeats until nothing is due, the rate is used up or its time (`MAIL_DISPATCH_SECONDS`) is
    over, and then enqueues itself: at once (time over: other tasks get the worker meanwhile),
    at the next rate window, or at the next retry's time. A cache key per planned time keeps
-   this to one waiting run per time, however many runs ended.
+   this to one waiting run per time, however many runs ended. A planned time is a whole
+   second, rounded up (RQ rounds down: a run before the mail's time would send nothing), and
+   the planned run frees its key when it starts, so that a run the queue's clock started
+   early plans the next one again: mail waiting for its time always has a run planned.
 
 Failures: a mail server that does not answer, or answers "try again later" (4xx), leaves the
 mail queued with its next attempt after the next wait of `settings.MAIL_RETRY_DELAYS`; a server
@@ -29,6 +32,7 @@ import contextlib
 import datetime
 import email.policy
 import logging
+import math
 import smtplib
 import time
 from email.utils import make_msgid
@@ -91,6 +95,10 @@ class _RecordingConnection:
         return getattr(self._connection, name)
 
 
+def _planned_key(stamp: int) -> str:
+    return f"mail:dispatch-at:{stamp}"
+
+
 def dispatch_enqueue(*, run_after: datetime.datetime | None = None):
     """Enqueue a dispatcher run, now or at `run_after` (one waiting run per planned time)."""
     if run_after is None:
@@ -98,11 +106,15 @@ def dispatch_enqueue(*, run_after: datetime.datetime | None = None):
     if not default_task_backend.supports_defer:
         logger.warning("Queued mail waits: the task queue cannot defer the next mail run.")
         return None
-    stamp = int(run_after.timestamp())
+    # The next whole second: RQ keeps a planned time to the second, rounded down, and a run
+    # started before the mail it was planned for is due would find nothing to send.
+    stamp = math.ceil(run_after.timestamp())
     wait = max(0, stamp - int(time.time()))
-    if not caches["ratelimit"].add(f"mail:dispatch-at:{stamp}", 1, timeout=wait + 60):
+    if not caches["ratelimit"].add(_planned_key(stamp), 1, timeout=wait + 60):
         return None  # a run is already planned for then
-    return dispatch_mail.using(run_after=run_after).enqueue()
+    return dispatch_mail.using(
+        run_after=datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC)
+    ).enqueue(planned_for=stamp)
 
 
 def message_id_new() -> str:
@@ -284,8 +296,14 @@ def _announce(notices: list) -> None:
                 logger.error("Refusal of mail %s not recorded by %s: %r", mail.pk, receiver, result)
 
 
-def mail_dispatch() -> int:
-    """One dispatcher run (the worker's task). Returns how many mails it sent."""
+def mail_dispatch(*, planned_for: int | None = None) -> int:
+    """One dispatcher run (the worker's task). Returns how many mails it sent.
+
+    `planned_for`: the second this run was planned for, if it was. Its key is released first:
+    a run started early by the queue's clock, which finds the mail not yet due, plans the run
+    for that second again instead of finding it taken by itself."""
+    if planned_for is not None:
+        caches["ratelimit"].delete(_planned_key(planned_for))
     deadline = time.monotonic() + getattr(settings, "MAIL_DISPATCH_SECONDS", 60)
     rate = settings.MAIL_RATE_PER_MINUTE
     sent = 0
@@ -299,8 +317,9 @@ def mail_dispatch() -> int:
         notices: list = []
         reachable = True
         with transaction.atomic():
+            checked_at = timezone.now()
             # Locked while sending: two runs never send the same mail, nor wait for each other.
-            mails = list(_due(timezone.now()).select_for_update(skip_locked=True)[: taken.granted])
+            mails = list(_due(checked_at).select_for_update(skip_locked=True)[: taken.granted])
             if mails:
                 reachable = _send_batch(mails, notices)
                 _save(mails)
@@ -315,17 +334,19 @@ def mail_dispatch() -> int:
         if time.monotonic() > deadline:  # let other tasks have the worker, then go on
             dispatch_enqueue()
             return sent
-    _plan_next()
+    _plan_next(after=checked_at)
     return sent
 
 
-def _plan_next(*, at: datetime.datetime | None = None) -> None:
-    """Enqueue the run that takes the next mail waiting for its time (a retry)."""
+def _plan_next(
+    *, at: datetime.datetime | None = None, after: datetime.datetime | None = None
+) -> None:
+    """Enqueue the run that takes the next mail waiting for its time (a retry): the first
+    mail not yet due when this run last looked (`after`). A mail due since then is not
+    missed: it is after that time too."""
     if at is None:
         at = (
-            OutgoingMail.objects.filter(
-                status=OutgoingMailStatus.QUEUED, next_attempt_at__gt=timezone.now()
-            )
+            OutgoingMail.objects.filter(status=OutgoingMailStatus.QUEUED, next_attempt_at__gt=after)
             .order_by("next_attempt_at")
             .values_list("next_attempt_at", flat=True)
             .first()
@@ -336,6 +357,6 @@ def _plan_next(*, at: datetime.datetime | None = None) -> None:
 
 
 @background
-def dispatch_mail() -> int:
+def dispatch_mail(planned_for: int | None = None) -> int:
     """The dispatcher's task: one run of `mail_dispatch`."""
-    return mail_dispatch()
+    return mail_dispatch(planned_for=planned_for)
