@@ -27,7 +27,8 @@ def rq_queue(settings):
         pytest.skip("needs Redis at 127.0.0.1:6379")
     import django_rq
 
-    settings.RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}}
+    # The site's queue options (its timeout), on the suite's own Redis database.
+    settings.RQ_QUEUES = {"default": {**settings.RQ_QUEUES["default"], "URL": TEST_REDIS_URL}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     queue = django_rq.get_queue("default")
     queue.connection.flushdb()  # the suite's own Redis database: queue, registries, results
