@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .background import background
 from .models import ExportJob, ExportJobStatus
-from .tasks import background
 
 logger = logging.getLogger(__name__)
 

@@ -35,6 +35,7 @@ from import_export.results import RowResult
 from import_export.signals import post_import
 from simple_history.models import HistoricalRecords
 
+from .background import background
 from .cache_tags import renewed_once
 from .models import ImportJob, ImportJobStatus
 from .spreadsheets.formats import CSV, XLSX
@@ -152,8 +153,6 @@ def import_job_cancel(*, job_pk: int, model_label: str) -> bool:
 
 
 def _enqueue_after_commit(job: ImportJob) -> None:
-    from .tasks import run_import_job
-
     # Robust: a queue that is down at commit is logged, and the job waits for the upkeep,
     # which queues it again (`import_jobs_recover`).
     transaction.on_commit(lambda: run_import_job.enqueue(job.pk), robust=True)
@@ -410,3 +409,9 @@ def import_job_files_delete(*, now: datetime.datetime | None = None) -> int:
         .exclude(data=b"")
         .update(data=b"")
     )
+
+
+@background
+def run_import_job(job_pk: int) -> str:
+    """The worker's task of a job's current step (`import_job_run`)."""
+    return import_job_run(job_pk=job_pk)

@@ -18,19 +18,14 @@ carries addresses only). The Secretariat sees every mail in the admin and can se
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from email.utils import make_msgid
 
-import django.dispatch
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .mail_dispatch import dispatch_enqueue, message_id_new
+from .mail_dispatch import mail_refused as mail_refused  # for the apps: anso.mail.mail_refused
 from .models import OutgoingMail, OutgoingMailStatus
 from .text import has_control_characters, one_line
-
-#: Sent after the commit that records a refusal, with `addresses` (the addresses the server
-#: refused for good, as sent: "a@example.org"), `reply` (the server's answer) and `mail`.
-mail_refused = django.dispatch.Signal()
 
 
 @dataclass(frozen=True)
@@ -78,10 +73,6 @@ def mail_headers_clean(headers: Mapping[str, str] | None) -> dict[str, str]:
             raise ValueError(f"Mail header {name!r} must be one line of text.")
         cleaned[name] = value
     return cleaned
-
-
-def message_id_new() -> str:
-    return make_msgid(domain=settings.MAIL_DOMAIN)
 
 
 def _outgoing(mail: Mail, now) -> OutgoingMail:
@@ -141,8 +132,6 @@ def send_after_commit(
 
 def mail_dispatch_enqueue(*, run_after=None):
     """Start a dispatcher run now, or at `run_after` (see anso/mail_dispatch.py)."""
-    from .mail_dispatch import dispatch_enqueue
-
     return dispatch_enqueue(run_after=run_after)
 
 

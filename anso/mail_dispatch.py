@@ -14,14 +14,17 @@ thousands) enqueues one `dispatch_mail` task. A run:
 4. repeats until nothing is due, the rate is used up or its time (`MAIL_DISPATCH_SECONDS`) is
    over, and then enqueues itself: at once (time over: other tasks get the worker meanwhile),
    at the next rate window, or at the next retry's time. A cache key per planned time keeps
-   this to one waiting run per time, however many runs ended.
+   this to one waiting run per time, however many runs ended. A planned time is a whole
+   second, rounded up (RQ rounds down: a run before the mail's time would send nothing), and
+   the planned run frees its key when it starts, so that a run the queue's clock started
+   early plans the next one again: mail waiting for its time always has a run planned.
 
 Failures: a mail server that does not answer, or answers "try again later" (4xx), leaves the
 mail queued with its next attempt after the next wait of `settings.MAIL_RETRY_DELAYS`; a server
 that cannot be reached ends the run (the rest waits too, nothing is lost). A permanent refusal
 (5xx) of every recipient fails the mail. When the server refuses some recipients only (Django's
 SMTP backend ignores this), the refused addresses and the answer are recorded on the mail,
-`mail.mail_refused` is sent for the permanent ones, and the temporary ones are tried again
+`mail_refused` is sent for the permanent ones, and the temporary ones are tried again
 alone.
 """
 
@@ -29,20 +32,30 @@ import contextlib
 import datetime
 import email.policy
 import logging
+import math
 import smtplib
 import time
+from email.utils import make_msgid
 
+import django.dispatch
 from django.conf import settings
+from django.core.cache import caches
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import F, Q
 from django.tasks import default_task_backend
 from django.utils import timezone
 
+from .background import background
 from .models import OutgoingMail, OutgoingMailStatus
 from .ratelimit import rate_give_back, rate_take
 
 logger = logging.getLogger(__name__)
+
+#: Sent after the commit that records a refusal, with `addresses` (the addresses the server
+#: refused for good, as sent: "a@example.org"), `reply` (the server's answer) and `mail`.
+#: The apps connect to it as `anso.mail.mail_refused`.
+mail_refused = django.dispatch.Signal()
 
 RATE_SCOPE = "mail"
 RATE_PERIOD = 60
@@ -82,22 +95,30 @@ class _RecordingConnection:
         return getattr(self._connection, name)
 
 
+def _planned_key(stamp: int) -> str:
+    return f"mail:dispatch-at:{stamp}"
+
+
 def dispatch_enqueue(*, run_after: datetime.datetime | None = None):
     """Enqueue a dispatcher run, now or at `run_after` (one waiting run per planned time)."""
-    from django.core.cache import caches
-
-    from .tasks import dispatch_mail
-
     if run_after is None:
         return dispatch_mail.enqueue()
     if not default_task_backend.supports_defer:
         logger.warning("Queued mail waits: the task queue cannot defer the next mail run.")
         return None
-    stamp = int(run_after.timestamp())
+    # The next whole second: RQ keeps a planned time to the second, rounded down, and a run
+    # started before the mail it was planned for is due would find nothing to send.
+    stamp = math.ceil(run_after.timestamp())
     wait = max(0, stamp - int(time.time()))
-    if not caches["ratelimit"].add(f"mail:dispatch-at:{stamp}", 1, timeout=wait + 60):
+    if not caches["ratelimit"].add(_planned_key(stamp), 1, timeout=wait + 60):
         return None  # a run is already planned for then
-    return dispatch_mail.using(run_after=run_after).enqueue()
+    return dispatch_mail.using(
+        run_after=datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC)
+    ).enqueue(planned_for=stamp)
+
+
+def message_id_new() -> str:
+    return make_msgid(domain=settings.MAIL_DOMAIN)
 
 
 def _message(mail: OutgoingMail) -> _Message:
@@ -199,8 +220,6 @@ def _send_batch(mails: list[OutgoingMail], notices: list) -> bool:
             fresh_id = not mail.message_id  # stored before Message-IDs were written
             try:
                 if fresh_id:
-                    from .mail import message_id_new
-
                     mail.message_id = message_id_new()
                 backend.send_messages([_message(mail)])
             except smtplib.SMTPRecipientsRefused as error:
@@ -269,8 +288,6 @@ def _due(now):
 
 
 def _announce(notices: list) -> None:
-    from .mail import mail_refused
-
     for mail, addresses, reply in notices:
         for receiver, result in mail_refused.send_robust(
             sender=OutgoingMail, addresses=addresses, reply=reply, mail=mail
@@ -279,8 +296,14 @@ def _announce(notices: list) -> None:
                 logger.error("Refusal of mail %s not recorded by %s: %r", mail.pk, receiver, result)
 
 
-def mail_dispatch() -> int:
-    """One dispatcher run (the worker's task). Returns how many mails it sent."""
+def mail_dispatch(*, planned_for: int | None = None) -> int:
+    """One dispatcher run (the worker's task). Returns how many mails it sent.
+
+    `planned_for`: the second this run was planned for, if it was. Its key is released first:
+    a run started early by the queue's clock, which finds the mail not yet due, plans the run
+    for that second again instead of finding it taken by itself."""
+    if planned_for is not None:
+        caches["ratelimit"].delete(_planned_key(planned_for))
     deadline = time.monotonic() + getattr(settings, "MAIL_DISPATCH_SECONDS", 60)
     rate = settings.MAIL_RATE_PER_MINUTE
     sent = 0
@@ -294,8 +317,9 @@ def mail_dispatch() -> int:
         notices: list = []
         reachable = True
         with transaction.atomic():
+            checked_at = timezone.now()
             # Locked while sending: two runs never send the same mail, nor wait for each other.
-            mails = list(_due(timezone.now()).select_for_update(skip_locked=True)[: taken.granted])
+            mails = list(_due(checked_at).select_for_update(skip_locked=True)[: taken.granted])
             if mails:
                 reachable = _send_batch(mails, notices)
                 _save(mails)
@@ -310,17 +334,19 @@ def mail_dispatch() -> int:
         if time.monotonic() > deadline:  # let other tasks have the worker, then go on
             dispatch_enqueue()
             return sent
-    _plan_next()
+    _plan_next(after=checked_at)
     return sent
 
 
-def _plan_next(*, at: datetime.datetime | None = None) -> None:
-    """Enqueue the run that takes the next mail waiting for its time (a retry)."""
+def _plan_next(
+    *, at: datetime.datetime | None = None, after: datetime.datetime | None = None
+) -> None:
+    """Enqueue the run that takes the next mail waiting for its time (a retry): the first
+    mail not yet due when this run last looked (`after`). A mail due since then is not
+    missed: it is after that time too."""
     if at is None:
         at = (
-            OutgoingMail.objects.filter(
-                status=OutgoingMailStatus.QUEUED, next_attempt_at__gt=timezone.now()
-            )
+            OutgoingMail.objects.filter(status=OutgoingMailStatus.QUEUED, next_attempt_at__gt=after)
             .order_by("next_attempt_at")
             .values_list("next_attempt_at", flat=True)
             .first()
@@ -328,6 +354,12 @@ def _plan_next(*, at: datetime.datetime | None = None) -> None:
         if at is None:
             return
     dispatch_enqueue(run_after=at)
+
+
+@background
+def dispatch_mail(planned_for: int | None = None) -> int:
+    """The dispatcher's task: one run of `mail_dispatch`."""
+    return mail_dispatch(planned_for=planned_for)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,7 +378,7 @@ def mail_due_dispatch(*, now: datetime.datetime | None = None) -> int:
     waiting = _due(now - datetime.timedelta(seconds=DUE_GRACE_SECONDS)).count()
     if waiting:
         transaction.on_commit(dispatch_enqueue, robust=True)
-    transaction.on_commit(_plan_next, robust=True)
+    transaction.on_commit(lambda: _plan_next(after=now), robust=True)
     return waiting
 
 

@@ -1,7 +1,7 @@
 """Records of background work: the mail the site sends and the spreadsheet imports it runs.
 
-Both are written by the web process and read and updated by the worker (anso/tasks.py), so
-they live in the database every process shares.
+Both are written by the web process and read and updated by the worker (the tasks of
+anso/mail_dispatch.py and anso/imports.py), so they live in the database every process shares.
 """
 
 from django.conf import settings

@@ -318,7 +318,17 @@ else:
 # (`manage.py rqworker default --with-scheduler --job-class django_tasks_rq.backend.Job`).
 # TASKS_REDIS_URL overrides REDIS_URL for the queue alone. See docs/deployment.md.
 TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", REDIS_URL)
-RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0"}}
+#: Seconds a task may run on RQ before the worker stops it. RQ's own default is 180, less than
+#: the long tasks take (an import of 50,000 rows: about 4 minutes on PostgreSQL; a mailing to
+#: thousands; a dispatcher run on a slow mail server), and django_tasks_rq passes no timeout
+#: of its own for a task: the queue's DEFAULT_TIMEOUT holds for every task on it.
+TASKS_TIMEOUT = int(os.environ.get("TASKS_TIMEOUT", "3600"))
+RQ_QUEUES = {
+    "default": {
+        "URL": TASKS_REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": TASKS_TIMEOUT,
+    }
+}
 TASKS = {
     "default": (
         {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}

@@ -1,38 +1,21 @@
-"""The background tasks (django.tasks): each is a thin call into the code that owns the work.
+"""The dotted paths of the tasks that lived here, for what is still queued under them.
 
-Run by `manage.py db_worker` (the database queue) or `manage.py rqworker` (Redis); see
-docs/deployment.md.
+A queue stores a task by its path (django_tasks_db's `task_path`, the RQ job's function name)
+and the worker imports that path when the task runs; neither checks that the task found there
+still has that path. Each task is now defined beside its work, and a task queued as
+`anso.tasks.<name>` before a deploy still runs here after it. Nothing of the site imports this
+module (tests/test_architecture.py checks it): new code takes `background` from
+anso/background.py and a task from the module of its work.
 """
 
-from django.tasks import Task
+from .background import background
+from .imports import run_import_job
+from .mail_dispatch import dispatch_mail, mail_dispatch
 
-
-def background(func) -> Task:
-    """Like `@django.tasks.task`, but always Django's own Task class. `@task` takes the class
-    of the backend configured when the module is first imported, and the RQ backend's class
-    (from the django-tasks backport) is refused by the database worker; Django's class is
-    accepted by both."""
-    return Task(func=func)
-
-
-@background
-def dispatch_mail() -> int:
-    """Send the queued mail that is due, within the rate (anso/mail_dispatch.py)."""
-    from .mail_dispatch import mail_dispatch
-
-    return mail_dispatch()
+__all__ = ["background", "dispatch_mail", "run_import_job", "send_mail"]
 
 
 @background
 def send_mail(mail_id: int) -> int:
     """A task of one mail, as queued before the dispatcher: a dispatcher run sends it."""
-    from .mail_dispatch import mail_dispatch
-
     return mail_dispatch()
-
-
-@background
-def run_import_job(job_pk: int) -> str:
-    from .imports import import_job_run
-
-    return import_job_run(job_pk=job_pk)

@@ -1,5 +1,5 @@
 """A version's preview (a thumbnail of an image, the first page of a PDF), made by the worker
-(`tasks.make_preview`) and stored beside the file. A failure is recorded on the version and
+(`make_preview`, below) and stored beside the file. A failure is recorded on the version and
 the pages show the document without a preview; nothing is raised to the worker."""
 
 import logging
@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 
+from anso.background import background
 from anso.previews import PreviewError, render_preview
 
 from .models import DocumentVersion, PreviewState
@@ -33,3 +34,9 @@ def version_preview_make(*, version_pk: int) -> str:
     version.preview_error = ""
     version.save(update_fields=["preview", "preview_state", "preview_error"])
     return "ready"
+
+
+@background
+def make_preview(version_pk: int) -> str:
+    """The worker's task of a version's preview, enqueued after the upload commits."""
+    return version_preview_make(version_pk=version_pk)

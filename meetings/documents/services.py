@@ -22,7 +22,7 @@ from .models import (
     PreviewState,
     Visibility,
 )
-from .tasks import make_preview
+from .previews import make_preview
 
 #: The fields `document_update` may change (the title by its column in each language).
 UPDATABLE = frozenset(

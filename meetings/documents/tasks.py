@@ -1,10 +1,7 @@
-"""The documents' background work: previews, made by the worker after an upload commits."""
+"""The dotted path of the preview task before it moved beside its work (previews.py), for
+previews still queued under it: the worker imports the path the queue stored. Nothing of the
+site imports this module."""
 
-from anso.tasks import background
+from .previews import make_preview
 
-
-@background
-def make_preview(version_pk: int) -> str:
-    from .previews import version_preview_make
-
-    return version_preview_make(version_pk=version_pk)
+__all__ = ["make_preview"]

@@ -2,7 +2,7 @@
 side), reminders, and a recipient declining.
 
 The request that sends a mailing does only fast work: it stores the mailing and its
-recipients (one bulk insert) and enqueues one task (`tasks.deliver_mailing`). The worker
+recipients (one bulk insert) and enqueues one task (`deliver_mailing`, below). The worker
 writes each recipient's mail in their language and hands them to the outbox
 (`anso.mail.mails_queue`), which sends them at the configured rate, with retries.
 
@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
+from anso.background import background
 from anso.dates import date_range
 from anso.mail import Mail, mails_queue
 from anso.text import one_line
@@ -111,8 +112,6 @@ def mailing_send(
 
 
 def _deliver_after_commit(*, mailing_id: int, site_url: str) -> None:
-    from .tasks import deliver_mailing
-
     transaction.on_commit(
         lambda: deliver_mailing.enqueue(mailing_id=mailing_id, site_url=site_url), robust=True
     )
@@ -218,6 +217,12 @@ def mailing_deliver(*, mailing_id: int, site_url: str) -> int:
     if mailing.sent_at is None:
         Mailing.objects.filter(pk=mailing.pk).update(sent_at=timezone.now())
     return written
+
+
+@background
+def deliver_mailing(mailing_id: int, site_url: str) -> int:
+    """The worker's task of a mailing, enqueued after the commit of `mailing_send`."""
+    return mailing_deliver(mailing_id=mailing_id, site_url=site_url)
 
 
 def mailing_deliver_again(*, mailings: Iterable[Mailing], site_url: str) -> int:

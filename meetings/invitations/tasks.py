@@ -1,12 +1,7 @@
-"""The background task of mailings. The worker imports it by its dotted path
-(`meetings.invitations.tasks.deliver_mailing`), which the queue stores with each job; `anso`
-never imports it."""
+"""The dotted path of the mailings' task before it moved beside its work (services.py), for
+mailings still queued under it: the worker imports the path the queue stored. Nothing of the
+site imports this module."""
 
-from anso.tasks import background
+from .services import deliver_mailing
 
-
-@background
-def deliver_mailing(mailing_id: int, site_url: str) -> int:
-    from .services import mailing_deliver
-
-    return mailing_deliver(mailing_id=mailing_id, site_url=site_url)
+__all__ = ["deliver_mailing"]

@@ -1,48 +1,38 @@
 """An import longer than RQ's default job timeout (180 s) is not killed by RQ: the queue's
 timeout is the project's (RQ_QUEUES' DEFAULT_TIMEOUT), not RQ's; docs/performance.md
 reports 244 s for 50,000 rows on PostgreSQL. Here RQ's default is made 1 s and the import
-takes longer, with a real RQ worker.
-
-While the project sets no timeout, both tests are expected to fail: the first always; the
-second usually (RQ's in-process alarm is sometimes swallowed by a garbage collection)."""
+takes longer, with a real RQ worker."""
 
 import time
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 from rq.queue import Queue
 
+from anso.imports import run_import_job
 from anso.models import ImportJob, ImportJobStatus
-from anso.tasks import run_import_job
 from meetings.attendance.models import Participation
+from tests.redis_server import require_redis
 
 from ..factories import MeetingFactory
 from .test_imports import participants_rows
-from .test_worker import TEST_REDIS_URL, redis_available
+from .test_worker import TEST_REDIS_DB
 
 #: Rows enough for the import to run past the shortened default.
 ROWS = 1500
 SHORT_DEFAULT = 1
 
-#: The project's timeout of the default queue; None: RQ's default applies.
-PROJECT_TIMEOUT = django_settings.RQ_QUEUES["default"].get("DEFAULT_TIMEOUT")
-
-
-NO_TIMEOUT = "RQ_QUEUES sets no DEFAULT_TIMEOUT: RQ's default applies to long imports"
-
 
 @pytest.fixture
 def short_rq_default(settings, monkeypatch):
     """The project's queues on the suite's Redis database, with RQ's default at 1 s."""
-    if not redis_available():
-        pytest.skip("needs Redis at 127.0.0.1:6379")
+    url = require_redis(TEST_REDIS_DB)
     import django_rq
 
     monkeypatch.setattr(Queue, "DEFAULT_TIMEOUT", SHORT_DEFAULT)
     settings.RQ_QUEUES = {
-        name: {**options, "URL": TEST_REDIS_URL} for name, options in settings.RQ_QUEUES.items()
+        name: {**options, "URL": url} for name, options in settings.RQ_QUEUES.items()
     }
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     queue = django_rq.get_queue("default")
@@ -51,7 +41,6 @@ def short_rq_default(settings, monkeypatch):
     queue.connection.flushdb()
 
 
-@pytest.mark.xfail(PROJECT_TIMEOUT is None, strict=True, reason=NO_TIMEOUT)
 def test_import_is_queued_with_a_timeout_longer_than_the_longest_import_measured(
     short_rq_default,
 ):
@@ -60,7 +49,6 @@ def test_import_is_queued_with_a_timeout_longer_than_the_longest_import_measured
     assert timeout == -1 or timeout >= 600  # no limit, or 2.5 times 244 s
 
 
-@pytest.mark.xfail(PROJECT_TIMEOUT is None, strict=False, reason=NO_TIMEOUT)
 @pytest.mark.django_db(transaction=True)
 def test_import_runs_past_rqs_default_timeout(short_rq_default, secretariat_user):
     meeting = MeetingFactory(number=1)

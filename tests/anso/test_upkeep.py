@@ -21,7 +21,7 @@ from anso.imports import (
     import_jobs_recover,
 )
 from anso.mail import Mail, mails_queue
-from anso.mail_dispatch import mail_bodies_delete, mail_due_dispatch
+from anso.mail_dispatch import dispatch_mail, mail_bodies_delete, mail_due_dispatch
 from anso.models import ImportJob, ImportJobStatus, OutgoingMail, OutgoingMailStatus
 from members.models import Organization
 
@@ -333,7 +333,7 @@ def test_due_mail_without_a_run_gets_one(settings, mailoutbox):
 
     with transaction.atomic():
         assert mail_due_dispatch(now=timezone.now() + LATER) == 1
-    assert DBTaskResult.objects.filter(task_path="anso.tasks.dispatch_mail").count() == 1
+    assert DBTaskResult.objects.filter(task_path=dispatch_mail.module_path).count() == 1
     call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0)
     assert OutgoingMail.objects.get().status == OutgoingMailStatus.SENT
     assert [message.subject for message in mailoutbox] == ["Waited"]

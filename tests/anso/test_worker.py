@@ -18,7 +18,8 @@ def rq_queue(settings):
     url = require_redis(TEST_REDIS_DB)
     import django_rq
 
-    settings.RQ_QUEUES = {"default": {"URL": url}}
+    # The site's queue options (its timeout), on the suite's own Redis database.
+    settings.RQ_QUEUES = {"default": {**settings.RQ_QUEUES["default"], "URL": url}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     queue = django_rq.get_queue("default")
     queue.connection.flushdb()  # the suite's own Redis database: queue, registries, results

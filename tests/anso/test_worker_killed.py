@@ -23,9 +23,10 @@ from anso.models import ImportJob, ImportJobStatus
 from anso.upkeep import upkeep_run
 from meetings.attendance.models import Participation
 from members.models import Person
+from tests.redis_server import redis_url
 
 from ..factories import MeetingFactory
-from .test_worker import TEST_REDIS_URL, rq_queue  # noqa: F401 (a fixture)
+from .test_worker import TEST_REDIS_DB, rq_queue  # noqa: F401 (a fixture)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -64,7 +65,7 @@ def worker_env(tmp_path, queue: str) -> dict:
         DJANGO_PROGRESS_DIR=str(tmp_path / "progress"),
     )
     if queue == "rq":
-        env["TASKS_REDIS_URL"] = TEST_REDIS_URL
+        env["TASKS_REDIS_URL"] = redis_url(TEST_REDIS_DB)
     return env
 
 
@@ -133,7 +134,7 @@ def import_killed_in_the_middle(tmp_path, queue: str, secretariat_user) -> Impor
             queued_at=timezone.now(),
             attempts=1,
         )
-        from anso.tasks import run_import_job
+        from anso.imports import run_import_job
 
         transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
 
