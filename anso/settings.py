@@ -101,9 +101,10 @@ MIDDLEWARE = [
     "anso.resilience.DatabaseUnavailableMiddleware",
     "anso.bad_requests.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and the language: a cached page is answered without them.
+    "anso.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "anso.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
