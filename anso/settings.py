@@ -329,7 +329,9 @@ MAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 60 * 60]
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 #: Paths never cached (prefixes). Forms are excluded by what they do (CSRF cookie, Set-Cookie).
-PAGE_CACHE_EXCLUDE = ["/admin/", "/account/", "/healthz"]
+PAGE_CACHE_EXCLUDE = ["/admin/", "/account/", "/healthz", "/bench/"]
+#: `/bench/floor` answers (a bare view, bench/run.py's floor) only when this is on.
+BENCH_FLOOR = env_bool("DJANGO_BENCH_FLOOR", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Login brute force: 5 failures for a username from one address lock it out for an hour.
