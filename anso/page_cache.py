@@ -156,10 +156,45 @@ def _entry(request, response, rendered_at: int, key: str) -> dict:
     }
 
 
-def _is_fresh(entry) -> bool:
+def _is_fresh(entry, renewed: dict[str, int] | None = None) -> bool:
     return time.time() - entry["stored_at"] < settings.PAGE_CACHE_SECONDS and cache_tags.fresh(
-        entry["tags"], entry["rendered_at"]
+        entry["tags"], entry["rendered_at"], renewed
     )
+
+
+#: The tags of the pages this process has stored or served (cache key -> tags), so that a hit
+#: reads the page and its tags' renewal times in one round trip to the cache. A page stored by
+#: another worker with other tags costs a second read; the memo is emptied when it grows past
+#: `_KNOWN_TAGS_MAX` keys (query strings make keys without end).
+_known_tags: dict[str, list[str]] = {}
+_KNOWN_TAGS_MAX = 10_000
+
+
+def _remember_tags(key: str, tags: list[str]) -> None:
+    if len(_known_tags) >= _KNOWN_TAGS_MAX:
+        _known_tags.clear()
+    _known_tags[key] = tags
+
+
+def _read(key: str) -> tuple[dict | None, bool]:
+    """The entry of `key` and whether it is fresh. Where the tags' renewal times live in the
+    same cache as the pages (Redis), one `get_many` reads both."""
+    tags = _known_tags.get(key)
+    if tags is None or settings.CACHES.get("versions") != settings.CACHES.get("default"):
+        entry = cache.get(PAGE_PREFIX + key)
+        if entry is None:
+            return None, False
+        _remember_tags(key, entry["tags"])
+        return entry, _is_fresh(entry)
+    tag_keys = {cache_tags.tag_key(tag): tag for tag in tags}
+    found = cache.get_many([PAGE_PREFIX + key, *tag_keys])
+    entry = found.pop(PAGE_PREFIX + key, None)
+    if entry is None:
+        return None, False
+    if entry["tags"] != tags:  # stored by another worker, showing other records
+        _remember_tags(key, entry["tags"])
+        return entry, _is_fresh(entry)
+    return entry, _is_fresh(entry, {tag_keys[name]: value for name, value in found.items()})
 
 
 def _served(request, entry, how: str) -> HttpResponse:
@@ -202,10 +237,10 @@ class PublicPageCacheMiddleware:
         if not settings.PAGE_CACHE_ENABLED:
             return self._uncached(request)
         key = _key(request)
-        entry = cache.get(PAGE_PREFIX + key)
+        entry, fresh = _read(key)
         lock = None
         if entry is not None:
-            if _is_fresh(entry):
+            if fresh:
                 return _served(request, entry, "hit")
             if cache.add(LOCK_PREFIX + key, 1, timeout=RENEW_SECONDS):
                 lock = LOCK_PREFIX + key
@@ -237,6 +272,7 @@ class PublicPageCacheMiddleware:
         entry = _entry(request, response, rendered_at, key)
         cache_tags.remember(entry["tags"], rendered_at)
         cache.set(PAGE_PREFIX + key, entry, STALE_SECONDS)
+        _remember_tags(key, entry["tags"])
         page = _served(request, entry, "miss")
         page.page_tags = entry["tags"]  # for tests: what the page declared
         return page
