@@ -862,6 +862,13 @@ def main(argv=None):
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: conf)")
     parser.add_argument("--port", type=int, default=8710)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="split each page's --duration into this many turns, taken in turn with the "
+        "other pages, so that a change of the machine's load falls on every page alike",
+    )
     parser.add_argument("--redis", default="", help="REDIS_URL for the cache (default: none)")
     parser.add_argument("--no-page-cache", action="store_true", help="measure raw renders")
     parser.add_argument("--no-admin", action="store_true", help="skip admin changelists")
@@ -970,21 +977,29 @@ def main(argv=None):
                 registration=registration,
                 edit=edit,
             )
-        for label, path in [] if args.mixed else public + changelists:
-            is_admin = path.startswith("/admin/")
-            print(f"  {label}: {path}", flush=True)
-            result = drive(
-                args.port,
-                label,
-                path,
-                duration=args.duration,
-                concurrency=args.concurrency,
-                max_requests=args.max_requests,
-                cookie=cookie if is_admin else "",
-            )
-            result.queries = queries.get(path)
-            result.admin = is_admin
-            results.append(result)
+        measured: dict[str, Result] = {}
+        for round_number in range(1, args.rounds + 1):
+            for label, path in [] if args.mixed else public + changelists:
+                is_admin = path.startswith("/admin/")
+                print(f"  {label}: {path} (round {round_number})", flush=True)
+                part = drive(
+                    args.port,
+                    label,
+                    path,
+                    duration=args.duration / args.rounds,
+                    concurrency=args.concurrency,
+                    max_requests=args.max_requests // args.rounds,
+                    cookie=cookie if is_admin else "",
+                )
+                result = measured.setdefault(path, Result(label=label, path=path))
+                result.latencies += part.latencies
+                result.errors += part.errors
+                for status, count in part.statuses.items():
+                    result.statuses[status] = result.statuses.get(status, 0) + count
+                result.elapsed += part.elapsed
+                result.queries = queries.get(path)
+                result.admin = is_admin
+        results = list(measured.values())
         soak_report = None
         if args.soak:
             writers = writer_targets()
