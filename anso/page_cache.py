@@ -119,15 +119,16 @@ def _key(request) -> str:
 def accepted_encoding(request) -> str | None:
     """The stored encoding to send: Brotli, else gzip, where `Accept-Encoding` accepts it
     (`q=0` refuses); None for the page as rendered."""
-    accepted = set()
+    accepted, refused = set(), set()
     for part in request.headers.get("Accept-Encoding", "").lower().split(","):
         name, _, params = part.partition(";")
         quality = params.strip().removeprefix("q=")
         if params and quality.replace(".", "", 1).isdigit() and float(quality) == 0:
-            continue
-        accepted.add(name.strip())
+            refused.add(name.strip())
+        else:
+            accepted.add(name.strip())
     for encoding in ENCODINGS:
-        if encoding in accepted or ("*" in accepted and encoding not in accepted):
+        if encoding in accepted or ("*" in accepted and encoding not in refused):
             return encoding
     return None
 

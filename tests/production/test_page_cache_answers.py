@@ -44,6 +44,8 @@ def _get(client, url, accept_encoding, **extra):
         ("gzip", "gzip"),
         ("br;q=0, gzip;q=1.0", "gzip"),
         ("*", "br"),
+        ("*, br;q=0", "gzip"),
+        ("gzip;q=0, br;q=0", None),
         ("identity", None),
         (None, None),
     ],
