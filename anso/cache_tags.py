@@ -81,12 +81,14 @@ def _clock_start() -> int:
     return time.time_ns() // 1000
 
 
-def _settle_lost() -> None:
+def _settle_lost() -> bool:
     """A renewal lost while the versions cache was unreachable renews everything, once it is
-    reachable again: it may have come back with the tags of before."""
+    reachable again: it may have come back with the tags of before. True when it did."""
     if _lost["pending"] and cache_reachable(_versions()):
         _lost["pending"] = False
         bump_everything()
+        return True
+    return False
 
 
 def clock() -> int:
@@ -119,11 +121,18 @@ def tag_versions(tags: Iterable[str]) -> dict[str, int]:
     return {keys[key]: value for key, value in found.items()}
 
 
-def fresh(tags: Iterable[str], rendered_at: int) -> bool:
-    """Whether a page rendered at clock `rendered_at` and showing `tags` is still fresh."""
-    _settle_lost()
+def tag_key(tag: str) -> str:
+    """The key of a tag's renewal time in the versions cache."""
+    return TAG_PREFIX + tag
+
+
+def fresh(tags: Iterable[str], rendered_at: int, renewed: dict[str, int] | None = None) -> bool:
+    """Whether a page rendered at clock `rendered_at` and showing `tags` is still fresh.
+    `renewed`: the tags' renewal times, when the caller has read them already
+    (`tag_versions`, or `tag_key` in the same read as the page)."""
     tags = set(tags)
-    renewed = tag_versions(tags)
+    if _settle_lost() or renewed is None:  # times read before everything was renewed are old
+        renewed = tag_versions(tags)
     return len(renewed) == len(tags) and all(value <= rendered_at for value in renewed.values())
 
 

@@ -102,9 +102,10 @@ MIDDLEWARE = [
     "anso.resilience.DatabaseUnavailableMiddleware",
     "anso.bad_requests.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and the language: a cached page is answered without them.
+    "anso.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "anso.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -369,7 +370,9 @@ MAILING_STALE_SECONDS = int(os.environ.get("MAILING_STALE_SECONDS", "600"))
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 #: Paths never cached (prefixes). Forms are excluded by what they do (CSRF cookie, Set-Cookie).
-PAGE_CACHE_EXCLUDE = ["/admin/", "/account/", "/healthz"]
+PAGE_CACHE_EXCLUDE = ["/admin/", "/account/", "/healthz", "/bench/"]
+#: `/bench/floor` answers (a bare view, bench/run.py's floor) only when this is on.
+BENCH_FLOOR = env_bool("DJANGO_BENCH_FLOOR", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Login brute force: 5 failures for a username from one address lock it out for an hour.

@@ -1,7 +1,8 @@
 """Project-level views that belong to no domain app."""
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -22,6 +23,14 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bench_floor(request):
+    """The least a Django answer costs through the site's middleware, with no page cache and no
+    query: the floor of bench/run.py (docs/performance.md). Off unless `DJANGO_BENCH_FLOOR`."""
+    if not settings.BENCH_FLOOR:
+        raise Http404
+    return HttpResponse(b"ok", content_type="text/plain")
 
 
 @require_safe

@@ -1,5 +1,6 @@
 """Benchmark the site as it runs in production: gunicorn + PostgreSQL, public pages and admin
-changelists under concurrent load, with /healthz as the floor. See docs/performance.md.
+changelists under concurrent load, beside a bare Django view as the floor. See
+docs/performance.md.
 
     .venv/bin/python bench/run.py --database-url postgres://postgres@127.0.0.1:5432/anso_bench \
         --generate --scale 1
@@ -7,7 +8,9 @@ changelists under concurrent load, with /healthz as the floor. See docs/performa
 Everything stays on 127.0.0.1; each page is driven for a fixed time with a bounded number of
 requests. Prints per page: requests/s, p50/p95/p99 latency, errors, SQL queries per request
 (an uncached render, measured in-process with CaptureQueriesContext) and the throughput as a
-ratio to /healthz; then the peak memory (VmHWM) of a gunicorn worker. `--soak 120` adds a
+ratio to the floor (a view that returns two bytes through the same middleware, gunicorn
+and WSGI: `/bench/floor`, on with `DJANGO_BENCH_FLOOR`); then the bytes each page travels in
+each encoding and the peak memory (VmHWM) of a gunicorn worker. `--soak 120` adds a
 two-minute mixed run: readers plus writers submitting the public forms that exist.
 """
 
@@ -85,6 +88,7 @@ def production_env(args) -> dict[str, str]:
         DJANGO_LOG_LEVEL="WARNING",
         DJANGO_EMAIL="console",  # no SMTP server here; mail goes to the server log
         DJANGO_PAGE_CACHE="false" if args.no_page_cache else "true",
+        DJANGO_BENCH_FLOOR="true",
         GUNICORN_MAX_REQUESTS="100000000",  # no recycling: measure a worker's real peak
         GUNICORN_LOG_LEVEL="warning",
         GUNICORN_ACCESS_LOG="",
@@ -113,7 +117,8 @@ def discover_targets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     from meetings.models import Meeting
     from members.models import Organization, Person
 
-    public: list[tuple[str, str]] = [("/healthz (floor)", reverse("healthz"))]
+    public: list[tuple[str, str]] = [("floor (bare view)", reverse("bench_floor"))]
+    public.append(("/healthz", reverse("healthz")))
 
     def add(label, name, *args, query=""):
         try:
@@ -298,10 +303,14 @@ def peak_memory_kb(pids) -> int:
 # --- load generation
 
 
+#: What the load generator accepts, as a browser does (`--accept-encoding`).
+ACCEPT_ENCODING = {"value": "gzip, deflate, br"}
+
+
 def request(port, path, *, method="GET", cookie="", body=None, headers=None, timeout=30):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        all_headers = {"Host": "127.0.0.1", "Accept-Encoding": "gzip"}
+        all_headers = {"Host": "127.0.0.1", "Accept-Encoding": ACCEPT_ENCODING["value"]}
         if cookie:
             all_headers["Cookie"] = cookie
         all_headers.update(headers or {})
@@ -706,12 +715,25 @@ def check_accepted(accepted: dict[str, list[str]]) -> dict[str, tuple[int, int]]
 # --- main
 
 
-def print_table(results, floor_rps, peak_kb, markdown):
-    header = ["page", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "queries", "x healthz"]
+def mean_latency(result: Result) -> float:
+    return sum(result.latencies) / len(result.latencies) if result.latencies else 0.0
+
+
+def print_table(results, floor: Result | None, peak_kb, markdown, *, mixed=False):
+    """One row per page. "x floor" is the page's rate as a share of the floor's, measured in
+    the same run: requests/s when each page is driven alone; in the mixed run, where readers
+    pick pages at random and every page gets about as many requests, the inverse of the mean
+    latency (the rate one reader would reach on that page under the same load)."""
+    header = ["page", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "queries", "x floor"]
     rows = []
     for r in results:
         queries = "?" if r.queries is None else ("-" if r.queries < 0 else str(r.queries))
-        ratio = r.rps / floor_rps if floor_rps else 0
+        if floor is None:
+            ratio = 0.0
+        elif mixed:
+            ratio = mean_latency(floor) / mean_latency(r) if mean_latency(r) else 0.0
+        else:
+            ratio = r.rps / floor.rps if floor.rps else 0.0
         target = ADMIN_TARGET_P95_MS if r.admin else PUBLIC_TARGET_P95_MS
         flag = "" if r.percentile(95) <= target and not r.errors else " !"
         rows.append(
@@ -740,11 +762,54 @@ def print_table(results, floor_rps, peak_kb, markdown):
                     for i, (cell, w) in enumerate(zip(row, widths, strict=True))
                 )
             )
-    print(f"\npeak memory of a gunicorn worker (VmHWM): {peak_kb / 1024:.0f} MiB")
+    if peak_kb:
+        print(f"\npeak memory of a gunicorn worker (VmHWM): {peak_kb / 1024:.0f} MiB")
     print(
         f"'!' marks a page over its p95 target ({PUBLIC_TARGET_P95_MS} ms public, "
         f"{ADMIN_TARGET_P95_MS} ms admin) or with errors."
     )
+
+
+#: The encodings whose bytes are reported, as a client asks for each.
+SIZE_ENCODINGS = {"br": "br", "gzip": "gzip", "none": "identity"}
+
+
+def measure_sizes(port, targets) -> list[tuple[str, dict[str, int]]]:
+    """The bytes of each page's body in each encoding (the second request: from the cache when
+    it is on), and the Content-Encoding the server chose."""
+    sizes = []
+    for label, path in targets:
+        row = {}
+        for name, accept in SIZE_ENCODINGS.items():
+            request(port, path, headers={"Accept-Encoding": accept})
+            status, response = request(port, path, headers={"Accept-Encoding": accept})
+            sent = response.getheader("Content-Encoding") or "none"
+            row[name] = len(response.payload) if status == 200 and sent == name else -1
+        sizes.append((label, row))
+    return sizes
+
+
+def print_sizes(sizes, markdown) -> None:
+    header = ["page", *(f"{name} bytes" for name in SIZE_ENCODINGS)]
+    rows = [
+        [label, *(f"{row[name]:,}" if row[name] >= 0 else "-" for name in SIZE_ENCODINGS)]
+        for label, row in sizes
+    ]
+    print("\nbytes each page travels, per Content-Encoding ('-': not sent in that encoding):")
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        return
+    widths = [max(len(x) for x in column) for column in zip(header, *rows, strict=True)]
+    for row in [header, *rows]:
+        print(
+            "  ".join(
+                cell.ljust(w) if i == 0 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
 
 
 def print_mixed(report: MixedReport, queries, peak_kb, markdown) -> int:
@@ -754,7 +819,7 @@ def print_mixed(report: MixedReport, queries, peak_kb, markdown) -> int:
     for result in results:
         result.queries = queries.get(result.path)
     print()
-    print_table(results, 0, peak_kb, markdown)
+    print_table(results, results[0] if results else None, peak_kb, markdown, mixed=True)
     failed = any(r.errors for r in results)
     for kind, statuses in report.writes.items():
         print(f"mixed: {kind}: statuses {dict(sorted(statuses.items()))}")
@@ -793,6 +858,13 @@ def main(argv=None):
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: conf)")
     parser.add_argument("--port", type=int, default=8710)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="split each page's --duration into this many turns, taken in turn with the "
+        "other pages, so that a change of the machine's load falls on every page alike",
+    )
     parser.add_argument("--redis", default="", help="REDIS_URL for the cache (default: none)")
     parser.add_argument("--no-page-cache", action="store_true", help="measure raw renders")
     parser.add_argument("--no-admin", action="store_true", help="skip admin changelists")
@@ -806,7 +878,8 @@ def main(argv=None):
         action="append",
         default=[],
         metavar="TEXT",
-        help="measure only the pages whose label contains TEXT (repeatable; /healthz always)",
+        help="measure only the pages whose label contains TEXT (repeatable; the floor and /healthz "
+        "always)",
     )
     parser.add_argument("--soak", type=float, default=0, help="seconds of mixed read/write load")
     parser.add_argument(
@@ -820,6 +893,11 @@ def main(argv=None):
     parser.add_argument(
         "--server-log", default=os.path.join(tempfile.gettempdir(), "anso-bench-gunicorn.log")
     )
+    parser.add_argument(
+        "--accept-encoding",
+        default=ACCEPT_ENCODING["value"],
+        help="the Accept-Encoding header of every request (default: as a browser sends)",
+    )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -827,6 +905,7 @@ def main(argv=None):
     if "127.0.0.1" not in args.database_url and "localhost" not in args.database_url:
         parser.error("the benchmark only talks to 127.0.0.1")
     args.soak = min(args.soak, 600)
+    ACCEPT_ENCODING["value"] = args.accept_encoding
     args.mixed = min(args.mixed, 600)
 
     env = production_env(args)
@@ -850,7 +929,7 @@ def main(argv=None):
         def chosen(label):
             return any(text in label.lower() for text in wanted)
 
-        public = public[:1] + [(label, path) for label, path in public[1:] if chosen(label)]
+        public = public[:2] + [(label, path) for label, path in public[2:] if chosen(label)]
         changelists = [(label, path) for label, path in changelists if chosen(label)]
     session_key, _user = bench_user_session()
     from django.conf import settings
@@ -874,7 +953,9 @@ def main(argv=None):
     watcher.start()
     results = []
     mixed_report = None
+    sizes = []
     try:
+        sizes = measure_sizes(args.port, public[2:])
         if args.mixed:
             check_in, registration, edit = mixed_writers(args.port, session_key)
             print(
@@ -885,28 +966,36 @@ def main(argv=None):
             )
             mixed_report = mixed(
                 args.port,
-                [(label, path) for label, path in public[1:]],
+                public,
                 duration=args.mixed,
                 readers=args.concurrency,
                 check_in=check_in,
                 registration=registration,
                 edit=edit,
             )
-        for label, path in [] if args.mixed else public + changelists:
-            is_admin = path.startswith("/admin/")
-            print(f"  {label}: {path}", flush=True)
-            result = drive(
-                args.port,
-                label,
-                path,
-                duration=args.duration,
-                concurrency=args.concurrency,
-                max_requests=args.max_requests,
-                cookie=cookie if is_admin else "",
-            )
-            result.queries = queries.get(path)
-            result.admin = is_admin
-            results.append(result)
+        measured: dict[str, Result] = {}
+        for round_number in range(1, args.rounds + 1):
+            for label, path in [] if args.mixed else public + changelists:
+                is_admin = path.startswith("/admin/")
+                print(f"  {label}: {path} (round {round_number})", flush=True)
+                part = drive(
+                    args.port,
+                    label,
+                    path,
+                    duration=args.duration / args.rounds,
+                    concurrency=args.concurrency,
+                    max_requests=args.max_requests // args.rounds,
+                    cookie=cookie if is_admin else "",
+                )
+                result = measured.setdefault(path, Result(label=label, path=path))
+                result.latencies += part.latencies
+                result.errors += part.errors
+                for status, count in part.statuses.items():
+                    result.statuses[status] = result.statuses.get(status, 0) + count
+                result.elapsed += part.elapsed
+                result.queries = queries.get(path)
+                result.admin = is_admin
+        results = list(measured.values())
         soak_report = None
         if args.soak:
             writers = writer_targets()
@@ -932,9 +1021,10 @@ def main(argv=None):
 
     if mixed_report:
         return print_mixed(mixed_report, queries, peak["kb"], args.markdown)
-    floor = results[0].rps if results else 0
     print()
-    print_table(results, floor, peak["kb"], args.markdown)
+    print_table(results, results[0] if results else None, peak["kb"], args.markdown)
+    if sizes:
+        print_sizes(sizes, args.markdown)
     failed = any(r.errors for r in results)
     if soak_report:
         statuses, accepted, found = soak_report

@@ -176,10 +176,11 @@ def action_list(*, audience: Audience = Audience.PUBLIC) -> list[Action]:
     (`presentation_files`: the files on the action or on the agenda items that presented it, as
     `meetings.documents.listing` rows) and how many there are (`presentation_files_count`).
 
-    Four queries: the actions, then the latest presentations ranked and counted per action in
-    one pass over the agenda items with an action (window functions), which the plan needs
-    anyway to count them; they are read as plain rows of the fields the page shows. Then the
-    documents, ranked and counted the same way, and their versions."""
+    Five queries: the actions, then the latest presentations ranked and counted per action in
+    one pass over the agenda items with an action (window functions, on their ids alone),
+    which the plan needs anyway to count them, then the fields the page shows of those
+    ranked first, as plain rows. Then the documents, ranked and counted the same way, and
+    their versions."""
     actions = list(Action.objects.select_related("endorsed_by__meeting", "endorsed_at"))
     by_action = {action.pk: action for action in actions}
     documents, documents_count = action_presentations(audience=audience) if actions else ({}, {})
@@ -191,7 +192,9 @@ def action_list(*, audience: Audience = Audience.PUBLIC) -> list[Action]:
     titles = language_columns("title")
     shown, n = language_picker(), len(titles)
     meeting_url = url_builder("meetings:meeting_detail", "year", "slug")
-    latest = (
+    # Ranked and counted on narrow rows (ids and sort keys): the window runs over every agenda
+    # item with an action, and sorting their titles too made it take twice as long.
+    ranked = list(
         AgendaItem.objects.filter(session__meeting__is_published=True, action__isnull=False)
         .annotate(
             rank=Window(
@@ -207,11 +210,16 @@ def action_list(*, audience: Audience = Audience.PUBLIC) -> list[Action]:
         )
         .filter(rank__lte=LATEST_PRESENTATIONS)
         .order_by("action_id", "rank")
-        .values_list("action_id", "pk", "total", "session__meeting__start_date",
-                     "session__meeting__slug",
+        .values_list("action_id", "pk", "total")
+    )
+    shown_items = (
+        AgendaItem.objects.filter(pk__in=[pk for _action_id, pk, _total in ranked])
+        .values_list("pk", "session__meeting__start_date", "session__meeting__slug",
                      *(f"session__meeting__{column}" for column in titles), *titles)
-    )  # fmt: skip
-    for action_id, pk, total, start, slug, *texts in latest:
+    ) if ranked else ()  # fmt: skip
+    fields = {pk: rest for pk, *rest in shown_items}
+    for action_id, pk, total in ranked:
+        start, slug, *texts = fields[pk]
         meeting_title, meeting_lang = shown(texts[:n])
         title, lang = shown(texts[n:])
         action = by_action[action_id]

@@ -102,6 +102,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:meeting_calendar": everyone(200),
     "sitemap": everyone(200),
     "healthz": everyone(200),
+    # The benchmark's floor: on only with DJANGO_BENCH_FLOOR, which the benchmark sets.
+    "bench_floor": everyone(404),
     "robots_txt": everyone(200),
     "favicon": everyone(302),  # to the static file
     # Changes the interface language on POST; a GET changes nothing and goes back to the site.

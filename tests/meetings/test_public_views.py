@@ -379,8 +379,9 @@ def test_action_list_queries_flat(client, django_assert_num_queries, n):
     for _ in range(n):
         action = ActionFactory(endorsed_by=decision, endorsed_at=meeting)
         AgendaItemFactory(action=action, session__meeting=meeting)
-    # actions, presentations (agenda items), presentation files (none: no versions to read)
-    with django_assert_num_queries(3):
+    # actions, presentations ranked (agenda items), their fields, presentation files (none: no
+    # versions to read)
+    with django_assert_num_queries(4):
         response = client.get(reverse("meetings:action_list"))
     assert len(response.context["actions"]) == n
 

@@ -74,3 +74,32 @@ def test_mixed_report_counts_cache_hits_and_fails_on_a_5xx_write(capsys):
     assert "reads within 2 s after an admin edit: 1, p50 200.0 ms" in out
     report.writes["registration"] = {302: 1, 500: 1}
     assert bench.print_mixed(report, {}, 0, markdown=False) == 1
+
+
+@pytest.mark.django_db
+def test_mixed_report_gives_each_page_its_rate_as_a_share_of_the_floor(capsys):
+    """In the mixed run every page gets about as many requests, so the share is that of the
+    mean latencies: a page twice as slow as the floor is at 0.50 (it printed 0.00)."""
+    floor = bench.Result(label="floor", path="/bench/floor", latencies=[0.01] * 4, elapsed=1.0)
+    page = bench.Result(label="home", path="/", latencies=[0.02] * 4, elapsed=1.0)
+    report = bench.MixedReport(
+        results={floor.path: floor, page.path: page},
+        cache={"hit": 4},
+        writes={},
+        accepted={},
+        reads=[],
+        edits=[],
+    )
+    assert bench.print_mixed(report, {}, 0, markdown=True) == 0
+    rows = {line.split(" | ")[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert rows["| floor"].endswith("| 1.00 |")
+    assert rows["| home"].endswith("| 0.50 |")
+
+
+def test_the_floor_answers_only_when_the_benchmark_turns_it_on(client, settings):
+    assert client.get("/bench/floor").status_code == 404
+    settings.BENCH_FLOOR = True
+    response = client.get("/bench/floor")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "X-Page-Cache" not in response

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from anso.cache_tags import ANY, bump, tag_versions
+from anso.cache_tags import ANY, bump, remember, tag_versions
 from anso.page_cache import _storable
 from tests.factories import MeetingFactory, OrganizationFactory
 from tests.redis_server import require_redis
@@ -182,6 +182,47 @@ def test_invalidation_with_redis(client, settings):
         assert fresh["X-Page-Cache"] == "miss"
     finally:
         # Only this test's keys: the Redis server may be shared.
+        import redis
+
+        server = redis.Redis.from_url(redis_cache["LOCATION"])
+        for key in server.scan_iter(match=f"{redis_cache['KEY_PREFIX']}:*"):
+            server.delete(key)
+
+
+@pytest.mark.skipif(_redis_answers() is None, reason="no Redis server answers on 127.0.0.1:6379")
+def test_with_redis_a_page_is_judged_by_the_tags_it_was_stored_with(client, settings):
+    """A hit reads the page with the renewal times of the tags this process last saw it
+    with; a page stored meanwhile by another worker, showing other records, is judged by its
+    own tags."""
+    from anso import page_cache
+
+    redis_cache = {
+        "BACKEND": "anso.cache.FailSoftRedisCache",
+        "LOCATION": _redis_answers(),
+        "KEY_PREFIX": f"anso-test-{uuid.uuid4().hex}",
+    }
+    settings.CACHES = {"default": redis_cache, "versions": redis_cache}
+    settings.PAGE_CACHE_ENABLED = True
+    try:
+        organization = OrganizationFactory(name="Redis Old Name")
+        url = organization.get_absolute_url()
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        # As if another worker had stored the page since, showing other records: as many
+        # tags, none of them the organization's, none renewed by its save.
+        for key, tags in page_cache._known_tags.items():
+            others = [f"unrelated:{n}" for n in range(len(tags))]
+            remember(others, 0)
+            page_cache._known_tags[key] = [
+                other if "organization" in tag else tag
+                for tag, other in zip(tags, others, strict=True)
+            ]
+        organization.name = "Redis New Name"
+        organization.save()
+        fresh = client.get(url)
+        assert fresh["X-Page-Cache"] == "miss"
+        assert b"Redis New Name" in fresh.content
+    finally:
         import redis
 
         server = redis.Redis.from_url(redis_cache["LOCATION"])
