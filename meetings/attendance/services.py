@@ -173,7 +173,6 @@ def registration_submit(
     meeting: Meeting,
     details: RegistrantDetails,
     invitation: str = "",
-    site_url: str = "",
     language: str = "",
     now: datetime.datetime | None = None,
 ) -> RegistrationResult:
@@ -205,9 +204,7 @@ def registration_submit(
                 raise
             full, status = error, ""
         if existing is not None:
-            registration_mail_after_commit(
-                participation=existing, template="registration_exists", site_url=site_url
-            )
+            registration_mail_after_commit(participation=existing, template="registration_exists")
             participation = existing
         else:
             participation = Participation(
@@ -223,10 +220,9 @@ def registration_submit(
                 by=None,
                 note=_("registration form"),
                 now=now,
-                site_url=site_url,
             )
             registration_mail_after_commit(
-                participation=participation, template="registration_confirmation", site_url=site_url
+                participation=participation, template="registration_confirmation"
             )
     if full is not None:
         raise full
@@ -255,7 +251,7 @@ def registration_change(
 
 
 def registration_resume(
-    *, participation: Participation, site_url: str = "", now: datetime.datetime | None = None
+    *, participation: Participation, now: datetime.datetime | None = None
 ) -> Participation:
     """Register again, through the link, after cancelling: a seat if one is left, else the
     waiting list, else RegistrationFull; only while registration is open. The link stands in
@@ -282,15 +278,14 @@ def registration_resume(
             note=_("registered again through the link"),
             from_statuses=[ParticipationStatus.CANCELLED],
             now=now,
-            site_url=site_url,
         )
         registration_mail_after_commit(
-            participation=participation, template="registration_confirmation", site_url=site_url
+            participation=participation, template="registration_confirmation"
         )
     return participation
 
 
-def registration_link_renew(*, meeting: Meeting, email: str, site_url: str = "") -> None:
+def registration_link_renew(*, meeting: Meeting, email: str) -> None:
     """Mail a new link to the registration of `email` for `meeting`, if there is one; the
     earlier link stops working. Says nothing either way: the visitor's answer must not reveal
     whether the address is registered. Nothing is sent once links have expired."""
@@ -310,12 +305,12 @@ def registration_link_renew(*, meeting: Meeting, email: str, site_url: str = "")
         participation._change_reason = _("new link requested")
         participation.save(update_fields=["manage_key", "updated_at"])
         registration_mail_after_commit(
-            participation=participation, template="registration_link_new", site_url=site_url
+            participation=participation, template="registration_link_new"
         )
 
 
 def registration_cancel(
-    *, participation: Participation, by: AbstractBaseUser | None = None, site_url: str = ""
+    *, participation: Participation, by: AbstractBaseUser | None = None
 ) -> Participation:
     """Cancel a registration. A seat freed goes to the first person on the waiting list, who
     is told by mail."""
@@ -326,14 +321,13 @@ def registration_cancel(
             by=by,
             note=_("cancelled"),
             from_statuses=_CANCELLABLE,
-            site_url=site_url,
         )
         participation = Participation.objects.select_related("person", "meeting").get(
             pk=participation.pk
         )
         if changes.changed:
             registration_mail_after_commit(
-                participation=participation, template="registration_cancelled", site_url=site_url
+                participation=participation, template="registration_cancelled"
             )
     return participation
 

@@ -123,7 +123,6 @@ class RegistrationCreateView(PublishedMeetingMixin, View):
                 meeting=self.meeting,
                 details=form.details(),
                 invitation=self.invitation,
-                site_url=links.site_url(request),
                 language=request.LANGUAGE_CODE,
             )
         except services.RegistrationFull as error:
@@ -213,9 +212,7 @@ class RegistrationManageView(PublishedMeetingMixin, View):
                 messages.info(request, _("Nothing was changed."))
         elif "register_again" in request.POST:
             try:
-                participation = services.registration_resume(
-                    participation=participation, site_url=links.site_url(request)
-                )
+                participation = services.registration_resume(participation=participation)
             except services.RegistrationError as error:
                 messages.error(request, error.message)
             else:
@@ -231,9 +228,7 @@ class RegistrationManageView(PublishedMeetingMixin, View):
             elif participation.status == ParticipationStatus.CANCELLED:
                 messages.info(request, _("This registration was already cancelled."))
             else:
-                services.registration_cancel(
-                    participation=participation, site_url=links.site_url(request)
-                )
+                services.registration_cancel(participation=participation)
                 messages.success(request, _("Your registration is cancelled."))
         else:
             return HttpResponseBadRequest(_("Unknown action."))
@@ -283,7 +278,6 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
         services.registration_link_renew(
             meeting=self.meeting,
             email=form.cleaned_data["email"],
-            site_url=links.site_url(request),
         )
         messages.success(
             request,

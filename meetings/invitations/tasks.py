@@ -6,7 +6,9 @@ from anso.tasks import background
 
 
 @background
-def deliver_mailing(mailing_id: int, site_url: str) -> int:
+def deliver_mailing(mailing_id: int, **_queued_before) -> int:
+    """`_queued_before`: a job queued before links were made from SITE_URL also carries the
+    site's address, now unused."""
     from .services import mailing_deliver
 
-    return mailing_deliver(mailing_id=mailing_id, site_url=site_url)
+    return mailing_deliver(mailing_id=mailing_id)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from sesame.backends import ModelBackend as SesameBackend
 from sesame.utils import get_token
 
+from anso.links import absolute_url
 from anso.mail import send_after_commit
 from anso.text import one_line
 
@@ -69,7 +70,7 @@ def member_account(*, person: Person) -> AbstractBaseUser | None:
         return user
 
 
-def sign_in_link_send(*, email: str, language: str, site_url: str, next_url: str = "") -> None:
+def sign_in_link_send(*, email: str, language: str, next_url: str = "") -> None:
     """Mail a sign-in link to `email` if it is the address of a member (a contact person of a
     member organization today). Says nothing either way: the visitor's answer must not reveal
     who is a member. `next_url` must already be a safe path."""
@@ -90,9 +91,9 @@ def sign_in_link_send(*, email: str, language: str, site_url: str, next_url: str
             query["next"] = next_url
         context = {
             "person": person,
-            "link": f"{site_url}{reverse('members:member_sign_in_link')}?{urlencode(query)}",
+            "link": absolute_url(f"{reverse('members:member_sign_in_link')}?{urlencode(query)}"),
             "minutes": max(1, settings.SESAME_MAX_AGE // 60),
-            "sign_in_url": site_url + reverse("members:member_sign_in"),
+            "sign_in_url": absolute_url(reverse("members:member_sign_in")),
             "SITE_NAME": gettext(settings.SITE_NAME),
         }
         subject = one_line(render_to_string("members/email/sign_in_link_subject.txt", context))

@@ -82,7 +82,6 @@ def member_sign_in(request):
     services.sign_in_link_send(
         email=email,
         language=request.LANGUAGE_CODE,
-        site_url=request.build_absolute_uri("/").rstrip("/"),
         next_url=next_url,
     )
     messages.success(
