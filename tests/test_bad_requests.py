@@ -95,3 +95,18 @@ def test_nul_in_any_query_string_or_form_is_a_400(client, path):
     client.raise_request_exception = False
     assert client.get(f"{path}?page=%00").status_code == 400
     assert client.post(path, {"username": "a\x00b", "password": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/en/sign-in/", "/healthz", "/en/", "/robots.txt"])
+@pytest.mark.parametrize("host", ["evil.example", "", "127.0.0.1:abc"])
+def test_a_host_the_site_does_not_serve_is_a_400(client, settings, path, host):
+    """In production (debug off, ALLOWED_HOSTS set) a foreign, empty or malformed Host header
+    is answered with the site's own 400 page, which itself asks nothing of the Host."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["anso.example.org"]
+    settings.SECURE_SSL_REDIRECT = False
+    client.raise_request_exception = False
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
+    assert client.get(path, HTTP_HOST="anso.example.org").status_code in (200, 302)
