@@ -201,7 +201,32 @@ def test_registration_new_link_requests_are_rate_limited(client):
         assert client.post(url, {"email": f"p{n}@example.org"}).status_code == 302
     response = client.post(url, {"email": "one-more@example.org"})
     assert response.status_code == 429
-    assert b"Too many requests" in response.content
+    assert b"Too many new links were asked for" in response.content
+
+
+def test_registration_new_links_for_one_address_are_limited_whoever_asks(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Each new link kills the one before: five clients asking for one registrant's link in a
+    minute send three mails, then the address waits; another address is not held up."""
+    participation = registered()
+    url = request_url(participation.meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [
+            client.post(
+                url, {"email": "Amina@example.org"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+            ).status_code
+            for n in range(1, 6)
+        ]
+    assert statuses == [302] * views.REGISTRATION_LINK_REQUESTS_PER_EMAIL_PER_HOUR + [429, 429]
+    assert [m.to for m in mailoutbox] == [["amina@example.org"]] * 3
+    refused = client.post(url, {"email": "amina@example.org"}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert b"Too many new links were asked for" in refused.content
+    assert refused.context["form"]["email"].value() == "amina@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        other = client.post(url, {"email": "li@example.org"}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert other.status_code == 302
+    assert len(mailoutbox) == 3
 
 
 def test_registration_new_link_with_a_bad_email_is_400(client):
