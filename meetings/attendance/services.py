@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anso.tasks import background
 from members.models import Organization, Person
 
 from ..models import Meeting
@@ -283,6 +284,26 @@ def registration_resume(
             participation=participation, template="registration_confirmation"
         )
     return participation
+
+
+def registration_link_request(*, meeting: Meeting, email: str) -> None:
+    """ "Lost your link?": hand the typed address to the worker, whatever it is. The request
+    does the same work for an address that is registered and for one that is not (it queues
+    one task), so that its answer takes no longer for either; the worker looks the address
+    up and mails its registrant only (`registration_link_renew`)."""
+    meeting_id, email = meeting.pk, email.strip().lower()
+    transaction.on_commit(
+        lambda: registration_link_renew_task.enqueue(meeting_id=meeting_id, email=email),
+        robust=True,
+    )
+
+
+@background
+def registration_link_renew_task(meeting_id: int, email: str) -> None:
+    """The worker's side of `registration_link_request`."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is not None:
+        registration_link_renew(meeting=meeting, email=email)
 
 
 def registration_link_renew(*, meeting: Meeting, email: str) -> None:

@@ -295,7 +295,7 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
         email = form.cleaned_data["email"]
         if registration_link_email_rate_exceeded(email):
             return self.render(form, status=429, error=too_many)
-        services.registration_link_renew(meeting=self.meeting, email=email)
+        services.registration_link_request(meeting=self.meeting, email=email)
         messages.success(
             request,
             _(

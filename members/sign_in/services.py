@@ -22,6 +22,7 @@ from sesame.utils import get_token
 
 from anso.links import absolute_url
 from anso.mail import send_after_commit
+from anso.tasks import background
 from anso.text import one_line
 
 from ..access import contact_persons_on, member_person
@@ -68,6 +69,23 @@ def member_account(*, person: Person) -> AbstractBaseUser | None:
         person.user = user
         person.save(update_fields=["user"])
         return user
+
+
+def sign_in_link_request(*, email: str, language: str, next_url: str = "") -> None:
+    """Hand the typed address to the worker, whatever it is: the request does the same work
+    for a member's address and for any other (it queues one task), so that its answer takes
+    no longer for either. The worker looks the address up and mails a member only
+    (`sign_in_link_send`). `next_url` must already be a safe path."""
+    transaction.on_commit(
+        lambda: sign_in_link_send_task.enqueue(email=email, language=language, next_url=next_url),
+        robust=True,
+    )
+
+
+@background
+def sign_in_link_send_task(email: str, language: str, next_url: str = "") -> None:
+    """The worker's side of `sign_in_link_request`."""
+    sign_in_link_send(email=email, language=language, next_url=next_url)
 
 
 def sign_in_link_send(*, email: str, language: str, next_url: str = "") -> None:

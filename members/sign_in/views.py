@@ -79,7 +79,7 @@ def member_sign_in(request):
         )
         response["Retry-After"] = str(retry_after)
         return response
-    services.sign_in_link_send(
+    services.sign_in_link_request(
         email=email,
         language=request.LANGUAGE_CODE,
         next_url=next_url,

@@ -7,10 +7,14 @@ import datetime
 import re
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from meetings.attendance import links, views
+from meetings.attendance import links, services, views
 from meetings.attendance.models import ParticipationEvent, ParticipationStatus
 
 from ..factories import MeetingFactory, ParticipationFactory, RegistrationWindowFactory
@@ -244,3 +248,34 @@ def test_registration_link_request_page_queries_flat(client, django_assert_num_q
     ParticipationFactory.create_batch(n, meeting=meeting)
     with django_assert_num_queries(1):
         assert client.get(request_url(meeting)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration_new_link_request_does_the_same_work_for_any_address(
+    client, mailoutbox, settings
+):
+    """The answer takes no longer for a registered address: the request queues one task
+    whatever was typed, and the worker looks the address up and mails its registrant only."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    participation = registered()
+    url = request_url(participation.meeting)
+    client.post(url, {"email": "first@example.org"})  # what a first request does once
+    queries = {}
+    for email in ("amina@example.org", "nobody@example.org"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(url, {"email": email}).status_code == 302
+        queries[email] = len(captured)
+    assert queries["amina@example.org"] == queries["nobody@example.org"]
+    queued = DBTaskResult.objects.filter(
+        task_path=services.registration_link_renew_task.module_path
+    )
+    assert sorted(task.args_kwargs["kwargs"]["email"] for task in queued) == [
+        "amina@example.org",
+        "first@example.org",
+        "nobody@example.org",
+    ]
+    assert mailoutbox == []
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0)
+    assert [mail.to for mail in mailoutbox] == [["amina@example.org"]]
+    assert client.get(manage_url(participation)).status_code == 404  # replaced by the new one
