@@ -24,6 +24,8 @@ from tests.meetings.invitations.helpers import (
     remind_url,
     working_group,
 )
+from tests.meetings.test_registration import form_data as registration_form_data
+from tests.members.test_nomination_views import form_data as nomination_form
 
 SITE = "https://anso.example.org"
 #: The host the visitors' requests name: never the one in the links.
@@ -55,39 +57,7 @@ def links_of(message) -> tuple[list[str], list[str]]:
 
 
 def registration_form(email: str, given_name: str) -> dict:
-    return {
-        "honorific": "Dr.",
-        "given_name": given_name,
-        "family_name": "Sample",
-        "email": email,
-        "phone": "",
-        "organization": "",
-        "organization_name": "Sample Institute",
-        "country": "KE",
-        "capacity": "guest",
-        "listed_publicly": "on",
-    }
-
-
-def nomination_form(organization) -> dict:
-    return {
-        "organization": str(organization.pk),
-        "kind": "contact_person",
-        "honorific": "Prof.",
-        "given_name": "Amina",
-        "family_name": "Otieno",
-        "name_order": "given_first",
-        "email": "amina.otieno@example.org",
-        "job_title": "Director of Research",
-        "country": "KE",
-        "phone": "",
-        "replaces": "",
-        "consent_to_publish": "on",
-        "submitter_name": "Joseph Kamau",
-        "submitter_email": "joseph@example.org",
-        "submitter_role": "Representative",
-        "website": "",
-    }
+    return registration_form_data(email=email, given_name=given_name)
 
 
 def test_every_mail_links_absolutely_to_site_url(settings, secretariat_user):
@@ -163,7 +133,8 @@ def test_every_mail_links_absolutely_to_site_url(settings, secretariat_user):
         mails_of(
             "nomination to confirm",
             lambda: visitor.post(
-                reverse("members:nomination_create"), nomination_form(organization)
+                reverse("members:nomination_create"),
+                nomination_form(organization),
             ),
         )
         mails_of(
