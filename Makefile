@@ -15,7 +15,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	@command -v redis-server >/dev/null 2>&1 || echo "redis-server is not installed:" \
+	    "the Redis tests are skipped (apt-get install redis-server)" >&2
 
+# The development server, with debug on (the settings default to off).
+run: export DJANGO_DEBUG = true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
@@ -55,7 +59,7 @@ format: install
 	$(BIN)/ruff format .
 
 migrations-check: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 deploy-check: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \

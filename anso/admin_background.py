@@ -1,5 +1,5 @@
 """The records of background work in the admin, read-only: the outbox (every mail the site
-stored, sent or not, with "send again"), and the spreadsheet imports."""
+stored, sent or not, with "send again"), and the spreadsheet imports and large exports."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
@@ -9,7 +9,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from .admin_tools import LongListAdminMixin
 from .mail import outgoing_mail_send_again
-from .models import ImportJob, OutgoingMail
+from .models import ExportJob, ExportJobStatus, ImportJob, OutgoingMail
 
 
 class RefusedFilter(admin.SimpleListFilter):
@@ -162,6 +162,24 @@ class ImportJobAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("result"))
     def result_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    """Each staff member's own large exports, newest first, with the link to each file."""
+
+    list_display = ["created_at", "file_name", "model_label", "status", "total_rows", "file_link"]
+    list_filter = ["status", "model_label"]
+    exclude = ["file", "query_string", "form_data"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(created_by=request.user)
+
+    @admin.display(description=_("file"))
+    def file_link(self, obj):
+        if obj.status == ExportJobStatus.DONE and obj.file:
+            return format_html('<a href="{}">{}</a>', obj.get_download_url(), _("download"))
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
 
 

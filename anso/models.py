@@ -120,3 +120,64 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {ImportJobStatus.CHECKING, ImportJobStatus.IMPORTING}
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("writing the file")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class ExportJob(models.Model):
+    """An admin export too large to write in the request (anso/exports.py): the worker writes
+    the file into the default storage, its creator downloads it from the job's page, and the
+    file is deleted some days after (`export_files_delete`)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    model_label = models.CharField(_("records"), max_length=100)
+    #: The export page's query string (the list's filters and search) and its form, as posted:
+    #: the worker runs the admin's own export with them.
+    query_string = models.TextField(_("filters"), blank=True)
+    form_data = models.JSONField(_("choices"), default=dict, blank=True)
+    file_format = models.CharField(_("format"), max_length=10)
+    language = models.CharField(_("language"), max_length=10)
+    file_name = models.CharField(_("file"), max_length=255)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True, max_length=255)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportJobStatus, default=ExportJobStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("spreadsheet export")
+        verbose_name_plural = _("spreadsheet exports")
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"], name="exportjob_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        app_label, model_name = self.model_label.split(".")
+        return reverse(f"admin:{app_label}_{model_name}_export_job", args=[self.pk])
+
+    def get_download_url(self):
+        app_label, model_name = self.model_label.split(".")
+        return reverse(f"admin:{app_label}_{model_name}_export_job_download", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ExportJobStatus.QUEUED, ExportJobStatus.RUNNING}

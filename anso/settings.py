@@ -1,9 +1,9 @@
 """Settings for the ANSO working-group site.
 
 Every value that differs between a laptop and production comes from the environment.
-The defaults are safe for a first local run: SQLite, DEBUG on, mail printed to the console.
-With DJANGO_DEBUG off, start-up stops unless DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and SITE_URL
-are set.
+With nothing set the settings fail closed: DEBUG is off, and start-up stops unless
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and SITE_URL are set. `make run` and the tests turn
+debug on (DJANGO_DEBUG=true): SQLite, a local-only key, mail printed to the console.
 """
 
 import email.utils
@@ -55,7 +55,7 @@ def site_url_clean(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
@@ -64,7 +64,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 #: request's Host.
 SITE_URL = os.environ.get("SITE_URL", "").strip() or ("http://127.0.0.1:8000" if DEBUG else "")
 if DEBUG:
-    # A throw-away key for local runs only; production must set its own.
+    # A public key for local runs only (debug on); production must set its own.
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-key-not-for-production"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
@@ -79,9 +79,9 @@ else:
     ]
     if missing:
         raise ImproperlyConfigured(
-            "DJANGO_DEBUG is off, so these environment variables must be set: "
+            "DJANGO_DEBUG is off (the default), so these environment variables must be set: "
             + ", ".join(missing)
-            + ". See docs/deployment.md."
+            + ". See docs/deployment.md; for a local run, set DJANGO_DEBUG=true (`make run`)."
         )
 
 SITE_URL = site_url_clean(SITE_URL)
@@ -172,6 +172,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The site and the worker share the file (`make run`). A transaction takes the write lock
+    # when it begins (IMMEDIATE), so a reader never has to upgrade to a writer while another
+    # writes, which SQLite answers at once with "database is locked"; a writer waits up to
+    # 20 s for the lock, and WAL lets readers go on beside it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -283,6 +295,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's own configuration gives "django" a console handler (debug only) besides the
+    # root's: each "django.*" record (the worker's tasks) printed twice. Here it has none.
+    "loggers": {"django": {"handlers": [], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")}},
 }
 
 # Caches: local memory in one process by default, Redis (shared by all workers) when REDIS_URL is
@@ -372,6 +387,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# No start-up banner: every process (each command, the reloader's too) printed it.
+AXES_VERBOSE = False
 
 # The client address (anso/client.py), for the login lockout, rate limits, stored hashes and
 # logs. Behind nginx every request comes from the proxy: the client is then the right-most
@@ -432,6 +449,11 @@ SECURE_CSP = {
 # (anso/spreadsheets/formats.py): the library's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a
 # leading "=" (leaving "+", "-", "@" live) and turns numbers into text.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# An admin export of more rows than this is written by the worker (anso/exports.py): the request
+# answers with the job's page, which links to the file when it is ready. Its file is deleted
+# EXPORT_FILES_KEEP_DAYS after it was written (`anso.exports.export_files_delete`).
+EXPORT_IN_REQUEST_MAX_ROWS = int(os.environ.get("EXPORT_IN_REQUEST_MAX_ROWS", "5000"))
+EXPORT_FILES_KEEP_DAYS = int(os.environ.get("EXPORT_FILES_KEEP_DAYS", "7"))
 
 # Uploaded documents (anso/uploads.py): the largest file accepted, in bytes (50 MB by default).
 # The web server's own limit must be at least this (nginx: client_max_body_size). Files above

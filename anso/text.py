@@ -3,13 +3,16 @@ mail header.
 
 Public text fields refuse control characters (they break spreadsheet exports and mail headers
 and are never typed on purpose); one-line fields (names, emails, anything not a text area)
-refuse line breaks too. `CleanTextFormMixin` applies both rules to every text field of a form.
+refuse line breaks too. `CleanTextFormMixin` applies both rules to every text field of a form;
+`OneLineCharField` gives the one-line rule to a model's field, so that every way in (the admin,
+a model form, an import that validates its rows) refuses what the public forms refuse.
 """
 
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 #: Control characters (Unicode category Cc) other than tab and the line breaks of a text area.
@@ -60,3 +63,18 @@ class CleanTextFormMixin:
                 field.validators.append(
                     no_control_characters if multi_line else no_control_characters_one_line
                 )
+
+
+class OneLineCharField(models.CharField):
+    """A model's field for one line that a person types (a name, a title, an address, a
+    subject): control characters and line breaks are refused by its validator, so that a
+    model form (the admin's too) shows a field error and saves nothing.
+
+    To the database and the migrations it is a plain `CharField` (`deconstruct`): the rule is
+    validation, not a column's type, and migrations do not depend on where this class lives."""
+
+    default_validators = [no_control_characters_one_line]
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs

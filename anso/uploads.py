@@ -69,6 +69,9 @@ PREVIEW_TYPES = frozenset({PDF, *IMAGE_TYPES})
 #: In an OOXML package, the folder of the main part tells the document.
 _OOXML_FOLDERS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 _ODF_TYPES = {ODT, ODS, ODP}
+#: The most an OpenDocument's `mimetype` entry holds (its type, with room to spare): a larger
+#: entry is not one, and is never inflated to find out.
+_MIMETYPE_MAX_BYTES = 100
 #: In an OLE container (old office formats), the stream that holds the document, by its name
 #: as the container's directory writes it (UTF-16LE).
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -174,10 +177,9 @@ def _zipped_document(upload) -> str:
     try:
         with zipfile.ZipFile(upload) as archive:
             names = archive.namelist()
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                if mimetype in _ODF_TYPES:
-                    return mimetype
+            mimetype = _odf_mimetype(archive) if "mimetype" in names else ""
+            if mimetype in _ODF_TYPES:
+                return mimetype
             if "[Content_Types].xml" in names:
                 for folder, content_type in _OOXML_FOLDERS.items():
                     if any(name.startswith(folder) for name in names):
@@ -187,6 +189,17 @@ def _zipped_document(upload) -> str:
     finally:
         upload.seek(0)
     raise _refused_container()
+
+
+def _odf_mimetype(archive: zipfile.ZipFile) -> str:
+    """The type an OpenDocument's `mimetype` entry names, reading at most
+    `_MIMETYPE_MAX_BYTES` of it: an entry that says it is larger is not read at all, and one
+    that inflates to more than it says is not read past that (a zip bomb is not inflated)."""
+    info = archive.getinfo("mimetype")
+    if info.file_size > _MIMETYPE_MAX_BYTES:
+        return ""
+    with archive.open(info) as entry:
+        return entry.read(_MIMETYPE_MAX_BYTES).decode("ascii", "replace").strip()
 
 
 def _ole_document(upload) -> str:

@@ -39,6 +39,7 @@ HEADERS = [
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anso.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "true")  # a local run (the settings default to off)
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     import django
 

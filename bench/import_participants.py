@@ -18,6 +18,7 @@ if "DATABASE_URL" not in os.environ:
     scratch = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)  # noqa: SIM115
     os.environ["DATABASE_URL"] = f"sqlite:///{scratch.name}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anso.settings")
+os.environ.setdefault("DJANGO_DEBUG", "true")  # a local run (the settings default to off)
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402

@@ -175,6 +175,7 @@ if __name__ == "__main__":
         scratch = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)  # noqa: SIM115
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch.name}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anso.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "true")  # a local run (the settings default to off)
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     os.environ.pop("REDIS_URL", None)
     import django

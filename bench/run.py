@@ -674,15 +674,11 @@ def writer_targets() -> list[tuple[str, str]]:
 
 
 def open_registration(meeting) -> None:
-    """Where meetings take registrations through a registration window, open one for the
-    soak's meeting (in the benchmark database only)."""
+    """Open a registration window for the soak's meeting (in the benchmark database only)."""
     from django.apps import apps
     from django.utils import timezone
 
-    try:
-        window_model = apps.get_model("meetings", "RegistrationWindow")
-    except LookupError:
-        return
+    window_model = apps.get_model("meetings", "RegistrationWindow")
     now = timezone.now()
     window_model.objects.update_or_create(
         meeting=meeting,

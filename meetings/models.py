@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from anso.languages import SavedInEnglish
 from anso.slugs import unique_slug
+from anso.text import OneLineCharField
 from members.models import Body, BodyKind, Person
 
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
@@ -101,7 +102,7 @@ class Meeting(SavedInEnglish, models.Model):
     number = models.PositiveSmallIntegerField(
         _("number"), help_text=_("1 for the 1st meeting of this body, and so on.")
     )
-    title = models.CharField(
+    title = OneLineCharField(
         _("title"),
         max_length=200,
         editable=False,
@@ -110,8 +111,8 @@ class Meeting(SavedInEnglish, models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    venue = models.CharField(_("venue"), max_length=200, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    venue = OneLineCharField(_("venue"), max_length=200, blank=True)
+    city = OneLineCharField(_("city"), max_length=100, blank=True)
     country = CountryField(_("country or region"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
     reported_attendance = models.TextField(
@@ -197,7 +198,7 @@ class Session(SavedInEnglish, models.Model):
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="sessions"
     )
     order = models.PositiveSmallIntegerField(_("order"))
-    title = models.CharField(_("title"), max_length=200)
+    title = OneLineCharField(_("title"), max_length=200)
     kind = models.CharField(
         _("kind"), max_length=16, choices=SessionKind, default=SessionKind.WORKING
     )
@@ -212,7 +213,7 @@ class Session(SavedInEnglish, models.Model):
         blank=True,
         related_name="sessions_chaired",
     )
-    chair_capacity = models.CharField(
+    chair_capacity = OneLineCharField(
         _("chair's capacity"),
         max_length=200,
         blank=True,
@@ -297,7 +298,7 @@ class Action(SavedInEnglish, models.Model):
     """An item of the action plan ("the ANSO future actions")."""
 
     order = models.PositiveSmallIntegerField(_("order"), default=1)
-    title = models.CharField(_("title"), max_length=200, unique=True)
+    title = OneLineCharField(_("title"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
@@ -357,7 +358,7 @@ class AgendaItem(SavedInEnglish, models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=AgendaItemKind, default=AgendaItemKind.PRESENTATION
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = OneLineCharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     action = models.ForeignKey(
         Action,
@@ -405,7 +406,7 @@ class Speaker(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="talks"
     )
-    capacity = models.CharField(
+    capacity = OneLineCharField(
         _("capacity"), max_length=200, blank=True, help_text=_("e.g. ANSO Vice-President")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=1)

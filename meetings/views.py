@@ -1,5 +1,7 @@
 """The public meeting pages: the list, a meeting with its programme, decisions and attendance,
-the calendar feeds, the action plan and the home page."""
+the calendar feeds, the action plan and the home page; and the mixins the meeting's pages in
+the sub-packages share (attendance, invitations): the published meeting of the URL, and the
+Secretariat's access to a meeting's staff pages."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 from anso.links import absolute_url
 from anso.page_cache import page_shows
 from anso.pagination import paginate
-from anso.staff import signed_in_staff
+from anso.staff import StaffRequiredMixin, signed_in_staff
 from members.access import sign_in_url
 from members.cache_tags import BODIES, ORGANIZATIONS, ROSTER
 from members.selectors import key_figures
@@ -22,6 +24,34 @@ from .documents import listing as document_listing
 from .documents.access import audience_of
 from .filters import MeetingFilter
 from .models import Meeting
+
+
+class PublishedMeetingMixin:
+    """The published meeting named by the URL; anything else is a 404."""
+
+    def get_meeting(self) -> Meeting:
+        meeting = get_object_or_404(
+            Meeting.objects.published().select_related("body"),
+            start_date__year=self.kwargs["year"],
+            slug=self.kwargs["slug"],
+        )
+        # What a cached page of these shows: the meeting and its registration.
+        page_shows(self.request, MEETINGS, BODIES, meeting_tag(meeting.pk))
+        return meeting
+
+
+class SecretariatMixin(StaffRequiredMixin):
+    """Staff fully signed in (the admin's rule, second factor included) with the permission."""
+
+    permission_required = "meetings.change_participation"
+
+    def get_meeting(self) -> Meeting:
+        return get_object_or_404(
+            Meeting.objects.select_related("body"),
+            start_date__year=self.kwargs["year"],
+            slug=self.kwargs["slug"],
+        )
+
 
 MEETINGS_PER_PAGE = 20
 #: Upcoming meetings listed above the past ones; the year filter finds later ones.

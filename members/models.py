@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from anso.languages import SavedInEnglish
 from anso.slugs import unique_slug
+from anso.text import OneLineCharField
 
 from .names import NameOrder, PersonName
 from .nominations.models import Nomination, NominationEvent
@@ -71,8 +72,8 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class Organization(SavedInEnglish, models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    name = OneLineCharField(_("name"), max_length=200, unique=True)
+    short_name = OneLineCharField(_("short name"), max_length=50, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     kind = models.CharField(
         _("kind"), max_length=32, choices=OrganizationKind, default=OrganizationKind.OTHER
@@ -171,7 +172,7 @@ class Organization(SavedInEnglish, models.Model):
 class Person(PersonName):
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = OneLineCharField(_("phone"), max_length=40, blank=True)
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organization"),
@@ -298,7 +299,7 @@ class Body(SavedInEnglish, models.Model):
         help_text=_("The alliance this body belongs to."),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=BodyKind)
-    name = models.CharField(_("name"), max_length=120, help_text=_("e.g. ANSO Working Group"))
+    name = OneLineCharField(_("name"), max_length=120, help_text=_("e.g. ANSO Working Group"))
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -369,7 +370,7 @@ class Position(models.Model):
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions"
     )
     role = models.CharField(_("role"), max_length=32, choices=Role)
-    title = models.CharField(
+    title = OneLineCharField(
         _("title"),
         max_length=200,
         blank=True,

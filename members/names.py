@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from anso.text import OneLineCharField
+
 
 class NameOrder(models.TextChoices):
     GIVEN_FIRST = "given_first", _("given name first (Yin Li)")
@@ -48,11 +50,11 @@ class PersonName(models.Model):
     """Honorific, given and family name, the order the names are written in, and the name in
     the person's own script."""
 
-    honorific = models.CharField(
+    honorific = OneLineCharField(
         _("honorific"), max_length=20, blank=True, help_text=_("e.g. Prof., Dr., Ms.")
     )
-    given_name = models.CharField(_("given name"), max_length=100, blank=True)
-    family_name = models.CharField(
+    given_name = OneLineCharField(_("given name"), max_length=100, blank=True)
+    family_name = OneLineCharField(
         _("family name"),
         max_length=100,
         help_text=_("For a person known by one name only, put it here."),
@@ -60,7 +62,7 @@ class PersonName(models.Model):
     name_order = models.CharField(
         _("name order"), max_length=16, choices=NameOrder, default=NameOrder.GIVEN_FIRST
     )
-    name_original = models.CharField(
+    name_original = OneLineCharField(
         _("name in original script"),
         max_length=100,
         blank=True,

@@ -55,6 +55,8 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # spreadsheet imports; both are written by the site only.
         "outgoingmail": ("view", "change"),
         "importjob": ("view",),
+        # Their own large exports (anso/exports.py), written by the worker.
+        "exportjob": ("view",),
     },
 }
 

@@ -97,6 +97,25 @@ def test_nul_in_any_query_string_or_form_is_a_400(client, path):
     assert client.post(path, {"username": "a\x00b", "password": "x"}).status_code == 400
 
 
+@pytest.mark.parametrize("debug", [True, False], ids=["make run", "production"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_more_fields_than_allowed_is_a_400_in_debug_and_in_production(
+    client, settings, debug, method
+):
+    """More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS (a query string of 2,000 parameters) is
+    a 400 with the site's page. Under debug, Django's error page read the fields again and
+    answered 500."""
+    settings.DEBUG = debug
+    client.raise_request_exception = False
+    fields = {f"p{i}": "1" for i in range(2000)}
+    if method == "get":
+        response = client.get("/en/", fields)
+    else:
+        response = client.post("/en/meetings/", fields)
+    assert response.status_code == 400
+    assert b"too many fields (at most 1000)" in response.content
+
+
 @pytest.mark.parametrize("path", ["/en/sign-in/", "/healthz", "/en/", "/robots.txt"])
 @pytest.mark.parametrize("host", ["evil.example", "", "127.0.0.1:abc"])
 def test_a_host_the_site_does_not_serve_is_a_400(client, settings, path, host):

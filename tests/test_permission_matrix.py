@@ -27,12 +27,13 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-from anso.models import ImportJob, OutgoingMail
+from anso.models import ExportJob, ExportJobStatus, ImportJob, OutgoingMail
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from members.nominations.models import NominationEvent
@@ -204,13 +205,37 @@ EXPECTED: dict[str, dict[str, int]] = {
         f"admin:{model}_import_job": {**staff_only(404), "outsider": 403}
         for model in ("members_organization", "members_person")
     },
+    # A large export's page and file: its creator's alone (the sample is a Secretariat
+    # member's export of participants), never someone else's, even a superuser's.
+    **{
+        f"admin:meetings_participation_{page}": {
+            **staff_only(200),
+            "outsider": 403,
+            "superuser": 404,
+        }
+        for page in ("export_job", "export_job_download")
+    },
+    **{
+        f"admin:{model}_{page}": {**staff_only(404), "outsider": 403}
+        for model in ("members_organization", "members_person")
+        for page in ("export_job", "export_job_download")
+    },
+    # The list of exports shows each their own: another's is "not found" (the admin's
+    # redirect to its index), for a superuser too.
+    "admin:anso_exportjob_change": {**staff_only(302), "outsider": 403, "secretariat": 200},
+    "admin:anso_exportjob_history": {**staff_only(302), "secretariat": 200},
     # The status-change log is written by the services only, even superusers only read it.
     "admin:meetings_participationevent_add": superuser_only(403),
     "admin:meetings_participationevent_delete": superuser_only(403),
     # Records of background work are written by the site and the worker only.
     **{
         f"admin:{model}_{step}": superuser_only(403)
-        for model in ("anso_outgoingmail", "anso_importjob", "django_tasks_database_dbtaskresult")
+        for model in (
+            "anso_outgoingmail",
+            "anso_importjob",
+            "anso_exportjob",
+            "django_tasks_database_dbtaskresult",
+        )
         for step in ("add", "delete")
     },
     # django-axes' records cannot be added by hand, even by superusers.
@@ -292,8 +317,21 @@ def expected_for(name) -> dict[str, int] | None:
     }
 
 
+def _export_job(user) -> ExportJob:
+    job = ExportJob(
+        created_by=user,
+        model_label="meetings.participation",
+        file_format="csv",
+        file_name="participants.csv",
+        language="en",
+        status=ExportJobStatus.DONE,
+    )
+    job.file.save("participants.csv", ContentFile(b"email\n"))
+    return job
+
+
 @pytest.fixture
-def samples(superuser):
+def samples(superuser, secretariat_user):
     """One object of every model whose pages take an object."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -348,6 +386,7 @@ def samples(superuser):
             **attempt, http_accept="", path_info="/"
         ),
         "anso.outgoingmail": OutgoingMail.objects.create(to=["a@example.org"], subject="S"),
+        "anso.exportjob": _export_job(secretariat_user),
         "anso.importjob": ImportJob.objects.create(
             model_label="meetings.participation",
             resource_path="meetings.attendance.resources.ParticipantResource",
@@ -371,6 +410,8 @@ def url_for(name, pattern, samples) -> str:
     params = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
     if name.endswith("_import_job"):  # an admin page of a model, with an import job's pk
         return reverse(name, kwargs={"job_pk": samples["anso.importjob"].pk})
+    if name.endswith(("_export_job", "_export_job_download")):  # with an export job's pk
+        return reverse(name, kwargs={"job_pk": samples["anso.exportjob"].pk})
     model, suffix = admin_model_for(name)
     if model is not None:
         key = f"{model._meta.app_label}.{model._meta.model_name}"

@@ -258,3 +258,39 @@ def test_hand_made_export_parameters_are_a_400(secretariat_client, model_admin, 
     response = secretariat_client.post(_urls(model_admin, "export"), data)
     assert response.status_code == 400
     assert "is not a" in response.content.decode()
+
+
+#: `format` and `resource` values no page offers: out of range, negative, not a number, a
+#: digit Python's isdigit() accepts and int() refuses, a full-width digit, a blank.
+BAD_CHOICES = ["99", "abc", "-1", "1.0", "²", "\uff11", " 0", "0" * 30]
+
+
+@pytest.mark.parametrize("model_admin", _admins((ExportMixin, ImportMixin)))
+@pytest.mark.parametrize("action", ["export", "import"])
+@pytest.mark.parametrize("name", ["format", "resource"])
+def test_hand_made_choices_never_answer_500(secretariat_client, model_admin, action, name):
+    """/admin/members/organization/export/?format=99 answered 500: the library checked the
+    format of a POST only, and read the query string as the list's filters."""
+    if not isinstance(model_admin, ExportMixin if action == "export" else ImportMixin):
+        pytest.skip(f"no {action} on this admin")
+    url = _urls(model_admin, action)
+    for value in BAD_CHOICES:
+        assert secretariat_client.get(url, {name: value}).status_code == 400, value
+        posted = secretariat_client.post(url, {"format": "0", name: value})
+        assert posted.status_code == 400, value
+        both = secretariat_client.post(f"{url}?{name}=0", {name: value})
+        assert both.status_code == 400, value
+
+
+@pytest.mark.parametrize("model_admin", _admins(ExportMixin))
+def test_export_with_a_filter_the_list_does_not_have_is_a_400(secretariat_client, model_admin):
+    response = secretariat_client.get(_urls(model_admin, "export"), {"no_such_field": "1"})
+    assert response.status_code == 400
+    assert "filter" in response.content.decode()
+
+
+@pytest.mark.parametrize("model_admin", _admins(ExportMixin))
+def test_export_keeps_the_lists_filters(secretariat_client, model_admin):
+    """The export page is reached from a filtered list, with the list's query string."""
+    response = secretariat_client.get(_urls(model_admin, "export"), {"q": "x"})
+    assert response.status_code == 200

@@ -5,17 +5,24 @@ import importlib
 import inspect
 
 import pytest
+import tablib
 from django import forms
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models as dj_models
 from django.urls import reverse
 
-from anso.text import CleanTextFormMixin, one_line
+from anso.text import CleanTextFormMixin, OneLineCharField, one_line
 from meetings.attendance import services as meeting_services
 from meetings.attendance.forms import RegistrationForm, ReportForm, WalkInForm
 from meetings.attendance.models import Participation
 from meetings.models import Meeting
+from members.models import Person
 from members.nominations import services as member_services
 from members.nominations.forms import NominationForm, NominationRejectForm
+from members.resources import PersonResource
 
+from .admin_helpers import admin_post, form_errors
 from .factories import OrganizationFactory, RegistrationWindowFactory
 from .members.test_nomination_services import submit_data
 
@@ -134,3 +141,75 @@ def test_registration_mail_subject_is_one_line_whatever_the_meeting_title(
     (mail,) = mailoutbox
     assert "\n" not in mail.subject and "\x0b" not in mail.subject
     assert mail.subject.endswith("Third meeting of the group")
+
+
+# The model's fields: every way in ------------------------------------------------------------
+
+#: Text the site writes itself (keys, hashes, file facts, the services' notes), or with rules
+#: of its own (email, URL, slug, choices): not the one-line rule of what a person types.
+WRITTEN_BY_THE_SITE = {
+    "Nomination.submitter_ip_hash",
+    "NominationEvent.note",
+    "ParticipationEvent.note",
+    "Participation.manage_key",
+    "RegistrationWindow.invitation_token",
+    "DocumentVersion.filename",
+    "DocumentVersion.content_type",
+    "DocumentVersion.sha256",
+    "DocumentVersion.preview_error",
+    "Mailing.recipients_label",
+    "Mailing.submission_key",
+    "MailingRecipient.key",
+}
+
+
+def _typed_text_fields():
+    for model in apps.get_models():
+        if model._meta.app_label not in ("members", "meetings") or model.__name__.startswith(
+            "Historical"
+        ):
+            continue
+        for field in model._meta.concrete_fields:
+            if (
+                type(field) in (dj_models.CharField, OneLineCharField)
+                or isinstance(field, OneLineCharField)
+            ) and not field.choices:
+                name = f"{model.__name__}.{field.name}"
+                if name not in WRITTEN_BY_THE_SITE:
+                    yield pytest.param(field, id=name)
+
+
+@pytest.mark.parametrize("field", list(_typed_text_fields()))
+def test_every_typed_one_line_field_of_the_models_refuses_line_breaks(field):
+    """Names, titles, addresses, subjects: the rule is the field's, so the admin, model forms
+    and imports all get it, not only the public forms."""
+    assert isinstance(field, OneLineCharField)
+    with pytest.raises(ValidationError):
+        field.run_validators("Eve\r\nBcc: x")
+
+
+def test_the_admins_person_form_refuses_a_name_with_a_line_break(secretariat_client):
+    data = {
+        "honorific": "",
+        "given_name": "Eve\r\nBcc: evil@example.org",
+        "family_name": "Sample",
+        "name_order": "given_first",
+        "slug": "",
+        "email": "",
+        "phone": "",
+        "organization": "",
+        "country": "",
+    }
+    response = admin_post(secretariat_client, reverse("admin:members_person_add"), data)
+    assert form_errors(response)["given_name"] == [
+        "Enter one line of plain text, without line breaks or invisible characters."
+    ]
+    assert not Person.objects.exists()
+
+
+def test_an_import_row_with_a_line_break_in_a_name_is_refused():
+    data = tablib.Dataset(headers=["honorific", "given_name", "family_name", "email", "country"])
+    data.append(["", "Eve\r\nBcc: x", "Sample", "eve@example.org", "KE"])
+    result = PersonResource().import_data(data, dry_run=False)
+    assert result.has_errors() or result.has_validation_errors()
+    assert not Person.objects.exists()

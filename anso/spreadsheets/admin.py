@@ -2,7 +2,9 @@
 admin its import (through an import job in the worker, anso/imports.py) and export screens.
 Parameters no page of the admin offers are a 400 with a message, never a 500."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -14,49 +16,65 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
 from ..bad_requests import bad_request
+from ..exports import export_job_create
+from ..files import file_download_response
 from ..imports import import_job_confirm, import_job_create, import_job_progress
-from ..models import ImportJob, ImportJobStatus
+from ..models import ExportJob, ExportJobStatus, ImportJob, ImportJobStatus
 from .formats import FORMATS
 
 
 class SpreadsheetParametersMixin:
     """For an import/export admin: parameters no page of the admin offers are a 400 with a
-    message, never a 500."""
+    message, never a 500. The library checks the `format` of a POST only, and reads the export
+    page's query string as the list's filters (a stray `?format=99` raised
+    IncorrectLookupParameters)."""
 
     formats = FORMATS
 
     def import_action(self, request, **kwargs):
-        if request.method == "POST" and self.has_import_permission(request):
-            problem = _choice_problem(
-                request.POST, self.get_import_formats(), self.get_import_resource_classes(request)
+        if self.has_import_permission(request):
+            problem = _choices_problem(
+                request, self.get_import_formats(), self.get_import_resource_classes(request)
             )
             if problem:
                 return bad_request(request, problem)
         return super().import_action(request, **kwargs)
 
     def export_action(self, request):
-        if request.method == "POST" and self.has_export_permission(request):
-            problem = _choice_problem(
-                request.POST, self.get_export_formats(), self.get_export_resource_classes(request)
+        if self.has_export_permission(request):
+            problem = _choices_problem(
+                request, self.get_export_formats(), self.get_export_resource_classes(request)
             )
             if problem:
                 return bad_request(request, problem)
-        return super().export_action(request)
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            return bad_request(
+                request,
+                _(
+                    "The address holds a filter this list does not have. Open the export from "
+                    "the list's page."
+                ),
+            )
 
 
-def _choice_problem(data, formats, resources) -> str:
-    """What is wrong with the `format` and `resource` parameters, if anything."""
-    for name, choices in (("format", formats), ("resource", resources)):
-        value = data.get(name, "")
-        if value == "":
-            continue  # not chosen: the form asks for it; the only resource: not asked
-        if not (value.isdigit() and int(value) < len(choices)):
-            return _(
-                "“%(value)s” is not a %(name)s this page offers. Choose one from the list."
-            ) % {
-                "value": value[:20],
-                "name": name,
-            }
+def _choices_problem(request, formats, resources) -> str:
+    """What is wrong with the `format` and `resource` parameters of the query string or the
+    form, if anything. Only the list's own numbers are choices: not "-1", a full-width digit
+    or "²"."""
+    for data in (request.GET, request.POST):
+        for name, choices in (("format", formats), ("resource", resources)):
+            value = data.get(name, "")
+            if value == "":
+                continue  # not chosen: the form asks for it; the only resource: not asked
+            if value not in {str(index) for index in range(len(choices))}:
+                return _(
+                    "“%(value)s” is not a %(name)s this page offers. Choose one from the list."
+                ) % {
+                    "value": value[:20],
+                    "name": name,
+                }
     return ""
 
 
@@ -107,7 +125,9 @@ class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
     escaped in exports (formats.py) and hand-made parameters are a 400.
 
     An upload becomes an `ImportJob` that the worker checks and, once confirmed, imports
-    (anso/imports.py); its page shows the progress, then the rows saved or why none were."""
+    (anso/imports.py); its page shows the progress, then the rows saved or why none were.
+    An export of more than EXPORT_IN_REQUEST_MAX_ROWS rows becomes an `ExportJob` that the
+    worker writes (anso/exports.py); its page links to the file when it is ready."""
 
     import_form_class = SpreadsheetImportForm
 
@@ -119,14 +139,78 @@ class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
         return self.has_view_permission(request)
 
     def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path(
                 "import/<int:job_pk>/",
                 self.admin_site.admin_view(self.import_job_view),
-                name=f"{self.opts.app_label}_{self.opts.model_name}_import_job",
+                name=f"{info}_import_job",
+            ),
+            path(
+                "export/<int:job_pk>/",
+                self.admin_site.admin_view(self.export_job_view),
+                name=f"{info}_export_job",
+            ),
+            path(
+                "export/<int:job_pk>/download/",
+                self.admin_site.admin_view(self.export_job_download),
+                name=f"{info}_export_job_download",
             ),
             *super().get_urls(),
         ]
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """An export of the form with more rows than EXPORT_IN_REQUEST_MAX_ROWS is written by
+        the worker, with the same query string and form; the rest is written here."""
+        rows = queryset.count() if export_form is not None else 0
+        if rows <= settings.EXPORT_IN_REQUEST_MAX_ROWS:
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        job = export_job_create(
+            user=request.user,
+            model_label=self.opts.label_lower,
+            query_string=request.GET.urlencode(),
+            form_data={
+                name: values
+                for name, values in request.POST.lists()
+                if name != "csrfmiddlewaretoken"
+            },
+            file_format=file_format.get_title(),
+            file_name=self.get_export_filename(request, queryset, file_format),
+            total_rows=rows,
+            language=request.LANGUAGE_CODE,
+        )
+        return redirect(job.get_absolute_url())
+
+    def _export_job(self, request, job_pk: int) -> ExportJob:
+        """The requesting user's own export job of this list."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(
+            ExportJob, pk=job_pk, model_label=self.opts.label_lower, created_by=request.user
+        )
+
+    def export_job_view(self, request, job_pk: int):
+        """The job's page: waiting while the worker writes the file, then its link."""
+        job = self._export_job(request, job_pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Export %(file)s") % {"file": job.file_name},
+            "opts": self.opts,
+            "job": job,
+            "statuses": ExportJobStatus,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/export_job.html", context)
+
+    def export_job_download(self, request, job_pk: int):
+        job = self._export_job(request, job_pk)
+        formats = {format_class().get_title(): format_class for format_class in self.formats}
+        if job.status != ExportJobStatus.DONE or not job.file or job.file_format not in formats:
+            raise Http404
+        content_type = formats[job.file_format]().get_content_type()
+        return file_download_response(
+            request, job.file, filename=job.file_name, content_type=content_type
+        )
 
     def import_action(self, request, **kwargs):
         """A valid upload is stored as a job for the worker; the rest (the empty form, a

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from anso.text import OneLineCharField
 from members.models import Organization, Person
 
 
@@ -125,7 +126,7 @@ class Participation(models.Model):
         default=False,
         help_text=_("The participant agreed to appear in the public participant list."),
     )
-    organization_name = models.CharField(
+    organization_name = OneLineCharField(
         _("organization (as typed)"),
         max_length=200,
         blank=True,

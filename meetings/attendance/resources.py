@@ -14,10 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
-from simple_history.utils import bulk_create_with_history
 
-from anso import cache_tags
-from anso.slugs import readable_slug
 from anso.spreadsheets.widgets import (
     AllOrNothingMixin,
     ChoiceWidget,
@@ -29,6 +26,7 @@ from anso.spreadsheets.widgets import (
 )
 from members.models import Person
 from members.resources import OrganizationLookup
+from members.services import PersonDetails, people_find_or_create
 
 from ..models import Meeting
 from .models import Capacity, Participation, ParticipationStatus
@@ -185,26 +183,21 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
         self.user = kwargs.get("user")
 
     def _people_for(self, dataset) -> dict[str, Person]:
-        emails = {}
-        headers = dataset.headers
+        """The people of the file by email: found, their blank fields filled, or created
+        (`members.services.people_find_or_create`)."""
+        people = []
+        country = CountryWidget()
         for values in dataset:
-            row = dict(zip(headers, values, strict=False))
+            row = dict(zip(dataset.headers, values, strict=False))
             email = _text(row.get("email")).lower()
-            if "@" in email and _text(row.get("family_name")) and email not in emails:
-                emails[email] = row
-        people = {p.email: p for p in Person.objects.filter(email__in=list(emails))}
-        new = [email for email in emails if email not in people]
-        if new:
-            taken = set(Person.objects.values_list("slug", flat=True))
-            country = CountryWidget()
-            created = []
-            for email in new:
-                row = emails[email]
-                try:
-                    country_code = country.clean(row.get("country"))
-                except ValueError:
-                    country_code = ""  # the row itself reports the country
-                person = Person(
+            if "@" not in email or not _text(row.get("family_name")):
+                continue  # the row itself reports it
+            try:
+                country_code = country.clean(row.get("country"))
+            except ValueError:
+                country_code = ""  # the row itself reports the country
+            people.append(
+                PersonDetails(
                     honorific=_text(row.get("honorific"))[:20],
                     given_name=_text(row.get("given_name"))[:100],
                     family_name=_text(row.get("family_name"))[:100],
@@ -213,24 +206,8 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
                     organization=self.organizations.find(row.get("organization")),
                     country=country_code,
                 )
-                person.slug = self._free_slug(person.full_name or person.name_original, taken)
-                created.append(person)
-            for person in bulk_create_with_history(created, Person, batch_size=500):
-                people[person.email] = person
-            # A bulk insert sends no signals (anso/cache_tags.py).
-            cache_tags.changed(Person, created, created=True)
-            cache_tags.changed(Person.history.model)
-        return people
-
-    @staticmethod
-    def _free_slug(name: str, taken: set[str]) -> str:
-        base = readable_slug(name, max_length=74) or "person"
-        candidate, n = base, 2
-        while candidate in taken:
-            candidate = f"{base}-{n}"
-            n += 1
-        taken.add(candidate)
-        return candidate
+            )
+        return people_find_or_create(people=people, reason=_("imported"))
 
     def before_import_row(self, row, **kwargs):
         email = _text(row.get("email")).lower()

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anso.tasks import background
-from members.models import Organization, Person
+from members.models import Organization
+from members.services import PersonDetails, person_find_or_create
 
 from ..models import Meeting
 from . import selectors
@@ -85,35 +86,6 @@ class RegistrationResult:
     @property
     def waitlisted(self) -> bool:
         return self.status == ParticipationStatus.WAITLISTED
-
-
-def _person_for(*, details: RegistrantDetails, complete: bool = True) -> Person:
-    """The person with this email, or a new one. An existing record is never overwritten: the
-    email alone does not prove who is typing. With `complete` (the Secretariat at the door)
-    its blank fields are filled; the public form leaves it as it is."""
-    email = details.email.strip().lower()
-    person = Person.objects.filter(email__iexact=email).first() if email else None
-    if person is not None and not complete:
-        return person
-    if person is None:
-        return Person.objects.create(
-            honorific=details.honorific,
-            given_name=details.given_name,
-            family_name=details.family_name,
-            email=email,
-            phone=details.phone,
-            organization=details.organization,
-            country=details.country,
-        )
-    changed = []
-    for field in ("honorific", "given_name", "phone", "country", "organization"):
-        value = getattr(details, field)
-        if value and not getattr(person, field):
-            setattr(person, field, value)
-            changed.append(field)
-    if changed:
-        person.save(update_fields=changed)
-    return person
 
 
 def _apply_details(*, participation: Participation, details: RegistrantDetails) -> None:
@@ -210,7 +182,12 @@ def registration_submit(
         else:
             participation = Participation(
                 meeting=meeting,
-                person=_person_for(details=details, complete=False),
+                # The email alone does not prove who is typing: the record is left as it is.
+                person=person_find_or_create(
+                    details=PersonDetails.of(details),
+                    fill_blanks=False,
+                    reason=_("registration form"),
+                ),
                 status=status,
                 registered_at=now,
                 language=language or settings.LANGUAGE_CODE,
@@ -394,18 +371,7 @@ def participation_walk_in_add(
     not applied: the person is already in the room."""
     now = timezone.now()
     with transaction.atomic():
-        person = (
-            _person_for(details=details)
-            if details.email
-            else Person.objects.create(
-                honorific=details.honorific,
-                given_name=details.given_name,
-                family_name=details.family_name,
-                phone=details.phone,
-                organization=details.organization,
-                country=details.country,
-            )
-        )
+        person = person_find_or_create(details=PersonDetails.of(details), reason=_("walk-in"))
         participation = Participation.objects.filter(meeting=meeting, person=person).first()
         if participation is None:
             participation = Participation(meeting=meeting, person=person, registered_at=now)

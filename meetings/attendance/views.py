@@ -3,7 +3,7 @@ registration and the request for a new one; for the Secretariat, check-in, the r
 statistics dashboard."""
 
 from django.contrib import messages
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,14 +11,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from anso.page_cache import page_shows
 from anso.ratelimit import rate_limit_hit, rate_limit_hit_for
-from anso.staff import StaffRequiredMixin
-from members.cache_tags import BODIES
 
-from ..cache_tags import MEETINGS, meeting_tag
-from ..models import Meeting
 from ..services import meeting_summary_publish
+from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import links, selectors, services
 from .forms import (
     RegistrationChangeForm,
@@ -53,18 +49,18 @@ def registration_rate_exceeded(request) -> bool:
     ).allowed
 
 
-class PublishedMeetingMixin:
-    """The published meeting named by the URL; anything else is a 404."""
-
-    def get_meeting(self) -> Meeting:
-        meeting = get_object_or_404(
-            Meeting.objects.published().select_related("body"),
-            start_date__year=self.kwargs["year"],
-            slug=self.kwargs["slug"],
-        )
-        # What a cached page of these shows: the meeting and its registration.
-        page_shows(self.request, MEETINGS, BODIES, meeting_tag(meeting.pk))
-        return meeting
+def registration_rate_limited(request, *, form, render) -> HttpResponse | None:
+    """The answer of both registration forms (the public one and the invitation's link) once
+    the visitor's network has posted `REGISTRATION_POSTS_PER_HOUR` in the last hour: the form
+    again with what the visitor typed (`form`, bound), the message, status 429; `render` is
+    the view's `render(form, *, status)`. None while under the limit."""
+    if not registration_rate_exceeded(request):
+        return None
+    messages.error(
+        request,
+        _("Too many registrations from your network in the last hour. Please try again later."),
+    )
+    return render(form, status=429)
 
 
 class RegistrationCreateView(PublishedMeetingMixin, View):
@@ -97,21 +93,11 @@ class RegistrationCreateView(PublishedMeetingMixin, View):
         return self.render(RegistrationForm(), closed_message=self.closed_message())
 
     def post(self, request, *args, **kwargs):
-        if registration_rate_exceeded(request):
-            return render(
-                request,
-                "meetings/registration_form.html",
-                {
-                    "meeting": self.meeting,
-                    "window": self.window,
-                    "form": RegistrationForm(request.POST),
-                    "closed_message": _(
-                        "Too many registrations from your network in the last hour. "
-                        "Please try again later."
-                    ),
-                },
-                status=429,
-            )
+        limited = registration_rate_limited(
+            request, form=RegistrationForm(request.POST), render=self.render
+        )
+        if limited is not None:
+            return limited
         closed = self.closed_message()
         if closed:
             return self.render(RegistrationForm(), status=403, closed_message=closed)
@@ -307,19 +293,6 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
 
 
 # --- Secretariat: check-in, report, statistics -------------------------------------------------
-
-
-class SecretariatMixin(StaffRequiredMixin):
-    """Staff fully signed in (the admin's rule, second factor included) with the permission."""
-
-    permission_required = "meetings.change_participation"
-
-    def get_meeting(self) -> Meeting:
-        return get_object_or_404(
-            Meeting.objects.select_related("body"),
-            start_date__year=self.kwargs["year"],
-            slug=self.kwargs["slug"],
-        )
 
 
 class CheckInView(SecretariatMixin, View):

@@ -78,6 +78,16 @@ class DocumentAdmin(TranslationAdmin, SimpleHistoryAdmin):
     def version_count(self, document):
         return document.version_total
 
+    def get_deleted_objects(self, objs, request):
+        """A document's versions are part of it: deleting the document deletes them, and their
+        files once the delete commits (django-cleanup), although nobody deletes a version on
+        its own (`DocumentVersionAdmin`). Deleting a document asks only for the permission to
+        delete documents."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        versions = str(DocumentVersion._meta.verbose_name)
+        perms_needed = {name for name in perms_needed if str(name) != versions}
+        return deleted, counts, perms_needed, protected
+
     def save_model(self, request, obj, form, change):
         files = form.cleaned_data.get("files") or []
         if change:

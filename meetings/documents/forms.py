@@ -12,7 +12,9 @@ from .models import Document
 class DocumentAdminForm(forms.ModelForm):
     """On a new document, each file chosen (or dropped) becomes a document of its own with the
     same description (one file: this document); on an existing one, the files become its next
-    versions, the last one chosen its latest."""
+    versions, the last one chosen its latest. The meeting and session follow from the agenda
+    item (or the session) chosen, so that choosing the finest target is enough: the model's
+    `clean` places the document (`Document.place`)."""
 
     files = CheckedFilesField(label=_("files"), required=False)
 
@@ -48,21 +50,3 @@ class DocumentAdminForm(forms.ModelForm):
                 "documents or images, up to %(limit)s each."
             )
         ) % {"limit": filesizeformat(max_upload_bytes())}
-
-    def clean(self):
-        """The meeting and session follow from the agenda item (or the session) chosen, so
-        that choosing the finest target is enough."""
-        cleaned = super().clean()
-        item, session = cleaned.get("agenda_item"), cleaned.get("session")
-        if item is not None:
-            if session is not None and session.pk != item.session_id:
-                self.add_error("agenda_item", _("This agenda item is not in the chosen session."))
-                return cleaned
-            cleaned["session"] = session = item.session
-        if session is not None:
-            meeting = cleaned.get("meeting")
-            if meeting is not None and meeting.pk != session.meeting_id:
-                self.add_error("session", _("This session is not part of the chosen meeting."))
-                return cleaned
-            cleaned["meeting"] = session.meeting
-        return cleaned

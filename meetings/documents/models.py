@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from anso.languages import SavedInEnglish
+from anso.text import OneLineCharField
 
 
 class DocumentKind(models.TextChoices):
@@ -82,8 +83,9 @@ class Document(SavedInEnglish, models.Model):
     """A paper of a meeting (on the meeting itself, a session or an agenda item) or of an action
     of the plan. `meeting` is always filled for the first three and `session` for an agenda
     item's document, so that a meeting's documents are one filter; an action's own documents
-    have no meeting. Which session and item belong to which meeting is checked in `clean()` and
-    by `services.document_create` (SQL cannot check it)."""
+    have no meeting. Which session and item belong to which meeting is decided by `place()`,
+    which `clean()` calls (the admin's form, the services); SQL cannot check it, the
+    constraints check that the coarser targets are filled."""
 
     meeting = models.ForeignKey(
         "meetings.Meeting",
@@ -121,7 +123,7 @@ class Document(SavedInEnglish, models.Model):
             "belongs to its agenda item, which names the action."
         ),
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = OneLineCharField(_("title"), max_length=300)
     kind = models.CharField(
         _("kind"), max_length=16, choices=DocumentKind, default=DocumentKind.PRESENTATION
     )
@@ -215,24 +217,44 @@ class Document(SavedInEnglish, models.Model):
         """What the document is on: the agenda item, else the session, the meeting, the action."""
         return self.agenda_item or self.session or self.meeting or self.action
 
-    def clean(self):
+    def place(self) -> None:
+        """Fill the meeting and session from the finest target given (the agenda item, else
+        the session): an agenda item belongs to its session, a session to its meeting.
+        `ValidationError` on the finer field when a coarser one given does not belong to it;
+        the coarser targets are filled all the same where they can be, so that the database's
+        constraints add nothing to the message."""
         errors = {}
-        item = self.agenda_item if self.agenda_item_id else None
-        session = self.session if self.session_id else None
-        if item is not None and session is not None and item.session_id != session.pk:
-            errors["agenda_item"] = _("This agenda item is not in the chosen session.")
-        session = session or (item.session if item is not None else None)
-        if session is not None and self.meeting_id and session.meeting_id != self.meeting_id:
-            errors["session"] = _("This session is not part of the chosen meeting.")
-        if not (self.meeting_id or session or self.action_id):
-            errors["meeting"] = _("Choose the meeting, session, agenda item or action.")
-        elif self.action_id and (self.meeting_id or session):
-            errors["action"] = _(
-                "A document belongs to a meeting (or its session or agenda item) or to an "
-                "action, not both."
-            )
+        if self.agenda_item_id:
+            item = self.agenda_item
+            if self.session_id and self.session_id != item.session_id:
+                errors["agenda_item"] = _("This agenda item is not in the chosen session.")
+            else:
+                self.session = item.session
+        if self.session_id:
+            session = self.session
+            if self.meeting_id and self.meeting_id != session.meeting_id:
+                errors["session"] = _("This session is not part of the chosen meeting.")
+            else:
+                self.meeting = session.meeting
         if errors:
             raise ValidationError(errors)
+
+    def clean(self):
+        """Placed (`place()`), then on a meeting or an action, not both."""
+        self.place()
+        if not (self.meeting_id or self.action_id):
+            raise ValidationError(
+                {"meeting": _("Choose the meeting, session, agenda item or action.")}
+            )
+        if self.action_id and self.meeting_id:
+            raise ValidationError(
+                {
+                    "action": _(
+                        "A document belongs to a meeting (or its session or agenda item) or to "
+                        "an action, not both."
+                    )
+                }
+            )
 
 
 def version_upload_to(version: "DocumentVersion", filename: str) -> str:

@@ -43,25 +43,6 @@ UPDATABLE = frozenset(
 )
 
 
-def _place(document: Document) -> None:
-    """Fill the meeting and session from the finest target (the agenda item, else the
-    session), refusing ones given that do not belong to it, and check the rest
-    (`Document.clean`)."""
-    if document.agenda_item_id:
-        item = document.agenda_item
-        if document.session_id and document.session_id != item.session_id:
-            raise ValidationError(
-                {"agenda_item": _("This agenda item is not in the chosen session.")}
-            )
-        document.session = item.session
-    if document.session_id:
-        session = document.session
-        if document.meeting_id and document.meeting_id != session.meeting_id:
-            raise ValidationError({"session": _("This session is not part of the chosen meeting.")})
-        document.meeting = session.meeting
-    document.clean()
-
-
 def _default_presenter(document: Document) -> None:
     """A presentation on an agenda item is given by the item's first speaker, unless said."""
     if document.presented_by_id or not document.agenda_item_id:
@@ -109,7 +90,7 @@ def document_create(
         presented_by=presented_by,
         order=order,
     )
-    _place(document)
+    document.place()
     _default_presenter(document)
     if document.date is None and document.meeting_id:
         session_date = document.session.date if document.session_id else None
@@ -135,8 +116,7 @@ def document_update(*, document: Document, **changes) -> Document:
         document.session = None
     if {"agenda_item", "session"} & set(changes) and "meeting" not in changes:
         document.meeting = None
-    _place(document)
-    document.full_clean(exclude=["latest_version"])
+    document.full_clean(exclude=["latest_version"])  # places it (`Document.place`)
     document.save()
     return document
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anso.text import OneLineCharField
 from members.models import Person
 
 
@@ -51,9 +52,9 @@ class Mailing(models.Model):
         related_name="mailings",
         help_text=_("Required for an invitation; optional for an announcement."),
     )
-    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    subject_en = OneLineCharField(_("subject (English)"), max_length=200)
     body_en = models.TextField(_("text (English)"))
-    subject_zh_hans = models.CharField(_("subject (Chinese)"), max_length=200, blank=True)
+    subject_zh_hans = OneLineCharField(_("subject (Chinese)"), max_length=200, blank=True)
     body_zh_hans = models.TextField(_("text (Chinese)"), blank=True)
     recipients_label = models.CharField(_("recipients"), max_length=200, blank=True)
     created_by = models.ForeignKey(
@@ -174,7 +175,7 @@ class MailingRecipient(models.Model):
 class RecipientList(models.Model):
     """A saved list of people the Secretariat writes to now and then."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = OneLineCharField(_("name"), max_length=120, unique=True)
     people = models.ManyToManyField(
         Person, verbose_name=_("people"), related_name="recipient_lists", blank=True
     )

@@ -18,12 +18,9 @@ from anso.pagination import paginate
 
 from ..attendance import services as attendance
 from ..attendance.models import Participation, ParticipationStatus, RegistrationWindow
-from ..attendance.views import (
-    PublishedMeetingMixin,
-    SecretariatMixin,
-    registration_rate_exceeded,
-)
+from ..attendance.views import registration_rate_limited
 from ..models import Meeting
+from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import selectors, services
 from .defaults import default_templates
 from .forms import ComposerForm, InvitationRegistrationForm
@@ -291,18 +288,12 @@ class InvitationRespondView(PublishedMeetingMixin, View):
                 request, _("Thank you for letting us know. We are sorry you cannot come.")
             )
             return HttpResponseRedirect(request.path)
-        if registration_rate_exceeded(request):
-            messages.error(request, _("Too many registrations from your network in the last hour."))
-            # What the visitor typed comes back with the message, as on the public form.
-            return self.render(
-                InvitationRegistrationForm(
-                    request.POST, person=self.person, address=self.recipient.address
-                ),
-                status=429,
-            )
         form = InvitationRegistrationForm(
             request.POST, person=self.person, address=self.recipient.address
         )
+        limited = registration_rate_limited(request, form=form, render=self.render)
+        if limited is not None:
+            return limited
         if not form.is_valid():
             return self.render(form, status=400)
         try:

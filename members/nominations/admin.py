@@ -19,26 +19,16 @@ from .forms import NominationRejectForm
 from .models import Nomination, NominationEvent, NominationStatus
 
 
-class NominationEventInline(admin.TabularInline):
+class NominationEventInline(AuditTrailAdminMixin, admin.TabularInline):
     model = NominationEvent
     fields = ["at", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
     show_change_link = False
     verbose_name_plural = gettext_lazy("Audit trail")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Nomination)

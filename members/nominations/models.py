@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from anso.text import OneLineCharField
+
 from ..names import PersonName
 
 
@@ -67,13 +69,13 @@ class Nomination(PersonName):
     )
     # The nominee (and the name fields of PersonName).
     email = models.EmailField(_("email"), max_length=254)
-    job_title = models.CharField(
+    job_title = OneLineCharField(
         _("position in the organization"),
         max_length=200,
         help_text=_("e.g. Deputy Director, Department of International Cooperation"),
     )
     country = CountryField(_("country or region"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = OneLineCharField(_("phone"), max_length=40, blank=True)
     replaces = models.ForeignKey(
         "members.Person",
         verbose_name=_("replaces"),
@@ -89,9 +91,9 @@ class Nomination(PersonName):
         help_text=_("The nominee agrees that their name and organization appear on this site."),
     )
     # The person who submitted the form.
-    submitter_name = models.CharField(_("submitted by"), max_length=200)
+    submitter_name = OneLineCharField(_("submitted by"), max_length=200)
     submitter_email = models.EmailField(_("submitter's email"), max_length=254)
-    submitter_role = models.CharField(
+    submitter_role = OneLineCharField(
         _("submitter's role in the organization"),
         max_length=200,
         help_text=_("e.g. the representative of the organization who appoints"),

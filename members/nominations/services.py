@@ -25,6 +25,7 @@ from anso.signed_links import LinkSigner
 from ..models import Body, BodyKind, Organization, Person, Position, Role
 from ..names import NameOrder
 from ..roles import SECRETARIAT_GROUP
+from ..services import PersonDetails, person_find_or_create
 from .models import Nomination, NominationEvent, NominationKind, NominationStatus
 
 #: How long the confirmation link in the submitter's mail confirms a nomination.
@@ -331,29 +332,10 @@ def nomination_approve(
             Role.CONTACT_PERSON if nomination.kind == NominationKind.CONTACT_PERSON else Role.EXPERT
         )
 
-        person, created = Person.objects.get_or_create(
-            email__iexact=nomination.email,
-            defaults={
-                "email": nomination.email,
-                "honorific": nomination.honorific,
-                "given_name": nomination.given_name,
-                "family_name": nomination.family_name,
-                "name_order": nomination.name_order,
-                "name_original": nomination.name_original,
-                "phone": nomination.phone,
-                "organization": nomination.organization,
-                "country": nomination.country,
-            },
+        # Fill in what the record lacks; never overwrite what the Secretariat entered.
+        person = person_find_or_create(
+            details=PersonDetails.of(nomination), reason=_("nomination approved")
         )
-        if not created:
-            # Fill in what the record lacks; never overwrite what the Secretariat entered.
-            changed = []
-            for field in ("phone", "country", "organization"):
-                if not getattr(person, field) and getattr(nomination, field):
-                    setattr(person, field, getattr(nomination, field))
-                    changed.append(field)
-            if changed:
-                person.save(update_fields=changed)
 
         already = (
             Position.objects.held_on(on)

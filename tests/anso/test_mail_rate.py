@@ -2,6 +2,7 @@
 the database cache, and a window never grants more than the limit."""
 
 import threading
+import uuid
 
 import pytest
 from django.core.cache import caches
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from anso.ratelimit import rate_give_back, rate_take
+from tests.redis_server import require_redis
 
 DATABASE_RATELIMIT_CACHE = {
     "BACKEND": "anso.cache.FailSoftDatabaseCache",
@@ -17,21 +19,35 @@ DATABASE_RATELIMIT_CACHE = {
 }
 
 
-@pytest.fixture
-def database_counter(settings):
-    """The rate's counter in the database cache, as without Redis in production."""
-    settings.CACHES = {**settings.CACHES, "ratelimit": DATABASE_RATELIMIT_CACHE}
-    settings.CACHES.pop("ratelimit-fallback", None)
+@pytest.fixture(params=["database", "redis"])
+def counter(request, settings):
+    """The rate's counter in the database cache, as without Redis in production, and in Redis
+    (with the database as its fallback), as with REDIS_URL set."""
+    if request.param == "database":
+        settings.CACHES = {**settings.CACHES, "ratelimit": DATABASE_RATELIMIT_CACHE}
+        settings.CACHES.pop("ratelimit-fallback", None)
+    else:
+        settings.CACHES = {
+            **settings.CACHES,
+            "ratelimit": {
+                "BACKEND": "anso.cache.FailSoftRedisCache",
+                "LOCATION": require_redis(0),
+                "KEY_PREFIX": f"anso-test-{uuid.uuid4().hex}",  # the server may be shared
+            },
+            "ratelimit-fallback": DATABASE_RATELIMIT_CACHE,
+        }
     call_command("createcachetable", verbosity=0)
-    yield
-    caches["ratelimit"].clear()
+    yield request.param
+    if request.param == "database":
+        caches["ratelimit"].clear()
+    # In Redis the test's keys expire with their window (clear() would empty the database).
 
 
 @pytest.mark.django_db(transaction=True)
-def test_workers_taking_at_once_never_get_more_than_the_limit(database_counter, fresh_rate_window):
+def test_workers_taking_at_once_never_get_more_than_the_limit(counter, fresh_rate_window):
     """Eight workers (threads, each with its own database connection) take 5 at a time from a
     limit of 100 until the window is used up: together they get exactly 100."""
-    if connection.vendor == "sqlite":
+    if counter == "database" and connection.vendor == "sqlite":
         pytest.skip("SQLite locks the table for concurrent writers (production is PostgreSQL)")
     granted = []
 
@@ -54,7 +70,7 @@ def test_workers_taking_at_once_never_get_more_than_the_limit(database_counter, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_unused_hits_go_back_for_the_next_taker(database_counter, fresh_rate_window):
+def test_unused_hits_go_back_for_the_next_taker(counter, fresh_rate_window):
     first = rate_take(scope="mail-test", wanted=8, limit=10, period=60)
     assert first.granted == 8
     rate_give_back(scope="mail-test", taken=first, count=5)  # only 3 mails were due

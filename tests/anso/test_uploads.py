@@ -1,6 +1,9 @@
 """The upload check (anso/uploads.py): the type from the content, the allow-list, the size
 limit and the cleaned name."""
 
+import io
+import zipfile
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -113,3 +116,47 @@ def test_a_long_name_is_cut_keeping_the_extension():
 def test_a_300_character_name_with_a_path_is_accepted_and_cleaned():
     checked = check_upload(files.upload("../" * 20 + "a" * 300 + ".pdf", files.pdf_bytes()))
     assert checked.filename == "a" * 96 + ".pdf"
+
+
+class _CountingFile(io.BytesIO):
+    """A file that counts the bytes read from it."""
+
+    read_bytes = 0
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+def _zip_with_a_large_mimetype_entry(*, inflated: int, folders: tuple[str, ...]) -> bytes:
+    """A zip whose `mimetype` entry inflates to `inflated` bytes of zeros (about a thousandth of
+    that compressed), written a mebibyte at a time."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as entry:
+            for _ in range(inflated >> 20):
+                entry.write(bytes(1 << 20))
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for folder in folders:
+            archive.writestr(f"{folder}document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("folders", "content_type"), [(("word/",), uploads.DOCX), ((), None)], ids=["docx", "zip"]
+)
+def test_a_zip_entry_that_inflates_hugely_is_not_inflated(folders, content_type):
+    """A `mimetype` entry larger than an OpenDocument's is not read: the check reads the
+    archive's directory, not the entry (16 MiB inflated, 16 KB compressed, here)."""
+    data = _zip_with_a_large_mimetype_entry(inflated=16 << 20, folders=folders)
+    upload = _CountingFile(data)
+    head = upload.read(uploads.HEAD_BYTES)
+    upload.read_bytes = 0
+    if content_type is None:
+        with pytest.raises(ValidationError):
+            uploads.detect_content_type(upload, head)
+    else:
+        assert uploads.detect_content_type(upload, head) == content_type
+    assert len(data) > 16_000
+    assert upload.read_bytes < 2_000

@@ -7,27 +7,18 @@ from django.core.management import call_command
 
 from anso.mail import send_after_commit
 from anso.models import OutgoingMail, OutgoingMailStatus
+from tests.redis_server import require_redis
 
 #: A Redis database of the test suite's own, away from the site's cache and queue.
-TEST_REDIS_URL = "redis://127.0.0.1:6379/11"
-
-
-def redis_available() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.exceptions.ConnectionError:
-        return False
+TEST_REDIS_DB = 11
 
 
 @pytest.fixture
 def rq_queue(settings):
-    if not redis_available():
-        pytest.skip("needs Redis at 127.0.0.1:6379")
+    url = require_redis(TEST_REDIS_DB)
     import django_rq
 
-    settings.RQ_QUEUES = {"default": {"URL": TEST_REDIS_URL}}
+    settings.RQ_QUEUES = {"default": {"URL": url}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     queue = django_rq.get_queue("default")
     queue.connection.flushdb()  # the suite's own Redis database: queue, registries, results

@@ -35,6 +35,7 @@ from tests.meetings.test_imports import dataset
 from tests.meetings.test_registration import form_data as registration_data
 from tests.meetings.test_registration import register_url
 from tests.members.test_nomination_views import form_data as nomination_data
+from tests.redis_server import require_redis
 from tests.test_permission_matrix import requests_to_make, samples  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -301,12 +302,9 @@ def test_while_one_worker_renews_a_page_the_others_serve_the_previous_copy(allia
 def test_a_renewal_never_moves_a_tag_back_in_redis(settings):
     """Two workers renew the same tag; the slower one, with the earlier time, must not
     overwrite the later renewal (the Redis cache of production, atomically)."""
-    from tests.production.test_page_cache import _redis_answers
-
-    url = _redis_answers()
-    if url is None:
-        pytest.skip("no Redis server answers on 127.0.0.1:6379")
     import uuid
+
+    url = require_redis(0)
 
     from django.core.cache import caches
 

@@ -2,29 +2,24 @@
 submission into an error page: the mail stays queued with the error, and the record stays."""
 
 import pytest
-from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from anso.models import OutgoingMail, OutgoingMailStatus
 from meetings.attendance.models import Participation
 from members.nominations.models import Nomination
 
+from ..anso.smtp import free_port, smtp_mailers
 from ..factories import OrganizationFactory, RegistrationWindowFactory
 from ..meetings.test_registration import form_data as registration_data
 from ..meetings.test_registration import register_url
 from ..members.test_nomination_views import form_data as nomination_data
 
 
-class RefusingBackend(BaseEmailBackend):
-    """Behaves like SMTP with no server answering."""
-
-    def send_messages(self, email_messages):
-        raise ConnectionRefusedError(111, "Connection refused")
-
-
 @pytest.fixture
 def refusing_mail(settings):
-    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    """Django's SMTP backend pointed at a port where no server listens: the connection is
+    refused, as when the mail server is down."""
+    settings.MAILERS = smtp_mailers(free_port())
 
 
 def _mail_kept_for_a_retry() -> bool:

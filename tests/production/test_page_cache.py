@@ -12,6 +12,7 @@ from django.urls import reverse
 from anso.cache_tags import ANY, bump, tag_versions
 from anso.page_cache import _storable
 from tests.factories import MeetingFactory, OrganizationFactory
+from tests.redis_server import require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -156,24 +157,12 @@ def test_a_rolled_back_transaction_does_not_stop_later_bumps():
     assert _renewed(ANY) > inside
 
 
-def _redis_answers() -> str | None:
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-    except Exception:
-        return None
-    return url
-
-
-@pytest.mark.skipif(_redis_answers() is None, reason="no Redis server answers on 127.0.0.1:6379")
 def test_invalidation_with_redis(client, settings):
     """The same invalidation with the cache in Redis, as with REDIS_URL set (shared by all
     gunicorn workers)."""
     redis_cache = {
         "BACKEND": "anso.cache.FailSoftRedisCache",
-        "LOCATION": _redis_answers(),
+        "LOCATION": require_redis(0),
         "KEY_PREFIX": f"anso-test-{uuid.uuid4().hex}",
     }
     settings.CACHES = {"default": redis_cache, "versions": redis_cache}

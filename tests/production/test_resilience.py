@@ -33,6 +33,7 @@ from tests.factories import OrganizationFactory, RegistrationWindowFactory, User
 from tests.meetings.test_registration import form_data as registration_data
 from tests.meetings.test_registration import register_url
 from tests.members.test_nomination_views import form_data as nomination_data
+from tests.redis_server import without_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ class RedisServer:
 @pytest.fixture
 def redis_server(tmp_path):
     if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed: the Redis outage cannot be reproduced")
+        without_redis("redis-server is not installed: the Redis outage cannot be reproduced")
     server = RedisServer(tmp_path)
     server.start()
     yield server

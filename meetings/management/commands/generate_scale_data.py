@@ -17,7 +17,6 @@ import datetime
 import random
 import time
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Max
@@ -35,6 +34,7 @@ from members.models import (
     Position,
     Role,
 )
+from members.nominations.models import Nomination
 
 from ...attendance.models import Capacity, Participation, ParticipationStatus
 from ...models import (
@@ -376,10 +376,6 @@ class Command(BaseCommand):
         return n_items, n_speakers
 
     def _nominations(self, organizations) -> int:
-        try:
-            Nomination = apps.get_model("members", "Nomination")
-        except LookupError:
-            return 0
         rng = self.rng
         # Approved nominations need a person and a position; the others stand on their own.
         statuses = [

@@ -2,6 +2,7 @@
 refused file told on the field (never a 500), the drop zone, and the versions read-only."""
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -204,3 +205,25 @@ def test_a_documents_page_queries_do_not_grow_with_versions(secretariat_client):
     small = _queries(secretariat_client, url)
     DocumentVersionFactory.create_batch(20, document=document)
     assert _queries(secretariat_client, url) == small
+
+
+def test_a_document_with_files_is_deleted_with_its_versions_and_files(
+    secretariat_client, django_capture_on_commit_callbacks
+):
+    """The versions' admin refuses to delete a version on its own; deleting the document
+    deletes its versions and, once the delete commits, their files (docs/documents.md)."""
+    document = document_create(
+        title="Minutes", meeting=AgendaItemFactory().session.meeting, files=[files.pdf_upload()]
+    )
+    name = document.latest_version.file.name
+    assert default_storage.exists(name)
+    url = reverse("admin:meetings_document_delete", args=[document.pk])
+    confirmation = secretariat_client.get(url)
+    assert confirmation.status_code == 200
+    assert not confirmation.context["perms_lacking"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Document.objects.exists()
+    assert not DocumentVersion.objects.exists()
+    assert not default_storage.exists(name)

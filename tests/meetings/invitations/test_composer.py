@@ -2,6 +2,7 @@
 recipients and one task; and the invitation page, whose queries do not grow with the list."""
 
 import pytest
+from django.tasks import task_backends
 from django.urls import reverse
 
 from anso.models import OutgoingMail
@@ -88,16 +89,29 @@ def test_preview_shows_recipients_skipped_and_the_mail_for_the_chosen_person(sec
 def test_send_stores_the_recipients_and_leaves_the_mail_to_the_worker(
     secretariat_client, settings, django_capture_on_commit_callbacks
 ):
+    """The request stores the mailing and queues one task once it commits; the mails are
+    written by that task, in the worker (here the queue only keeps what is queued)."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     meeting = open_meeting()
     people = working_group(3)
-    response = secretariat_client.post(compose_url(meeting), composer_data(send="1"), follow=True)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = secretariat_client.post(
+            compose_url(meeting), composer_data(send="1"), follow=True
+        )
+    assert callbacks  # the hand-over waits for the commit
     assert response.status_code == 200
     assert "The mailing to 3 people is queued" in response.content.decode()
     mailing = Mailing.objects.get()
     assert mailing.kind == MailingKind.INVITATION and mailing.created_by.username == "secretariat"
     assert set(mailing.recipients.values_list("person", flat=True)) == {p.pk for p in people}
-    assert not OutgoingMail.objects.exists()  # nothing written in the request
+    assert not OutgoingMail.objects.exists()  # nothing written in the request, nor at commit
+    [queued] = task_backends["default"].results
+    assert queued.kwargs["mailing_id"] == mailing.pk
+    # What the worker does with it: one mail for each recipient.
+    queued.task.call(*queued.args, **queued.kwargs)
+    assert sorted(address for mail in OutgoingMail.objects.all() for address in mail.to) == sorted(
+        person.email for person in people
+    )
     # Sent again: everyone is already invited, nobody to send to.
     response = secretariat_client.post(compose_url(meeting), composer_data(send="1"))
     assert response.status_code == 400
