@@ -24,7 +24,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_demo_login --url http://$(HOST):$(PORT)/admin/
-	scripts/run $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" scripts/run $(HOST):$(PORT)
 
 # Production setup: DEBUG off, WhiteNoise, gunicorn (docs/deployment.md).
 serve: install
@@ -63,7 +63,7 @@ migrations-check: install
 
 deploy-check: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	DJANGO_ALLOWED_HOSTS=anso.example.org \
+	DJANGO_ALLOWED_HOSTS=anso.example.org SITE_URL=https://anso.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

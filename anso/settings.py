@@ -2,14 +2,15 @@
 
 Every value that differs between a laptop and production comes from the environment.
 With nothing set the settings fail closed: DEBUG is off, and start-up stops unless
-DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are set. `make run` and the tests turn debug on
-(DJANGO_DEBUG=true): SQLite, a local-only key, mail printed to the console.
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and SITE_URL are set. `make run` and the tests turn
+debug on (DJANGO_DEBUG=true): SQLite, a local-only key, mail printed to the console.
 """
 
 import email.utils
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -36,10 +37,32 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def site_url_clean(value: str) -> str:
+    """The site's address as `anso.links.absolute_url` joins paths to it: a scheme and a host
+    (and a port), no trailing slash. Anything else stops the start-up."""
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's address, such as https://anso.example.org; got {value!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+#: The site's address as visitors reach it: every absolute link (mails, canonical addresses,
+#: the sitemap, robots.txt, calendar feeds) is a path on it (anso/links.py), never on the
+#: request's Host.
+SITE_URL = os.environ.get("SITE_URL", "").strip() or ("http://127.0.0.1:8000" if DEBUG else "")
 if DEBUG:
     # A public key for local runs only (debug on); production must set its own.
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-key-not-for-production"
@@ -50,6 +73,7 @@ else:
         for name, value in (
             ("DJANGO_SECRET_KEY", SECRET_KEY),
             ("DJANGO_ALLOWED_HOSTS", ALLOWED_HOSTS),
+            ("SITE_URL", SITE_URL),
         )
         if not value
     ]
@@ -59,6 +83,8 @@ else:
             + ", ".join(missing)
             + ". See docs/deployment.md; for a local run, set DJANGO_DEBUG=true (`make run`)."
         )
+
+SITE_URL = site_url_clean(SITE_URL)
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

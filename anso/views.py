@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from .links import absolute_url
 from .page_cache import page_shows
 
 
@@ -41,7 +42,7 @@ def robots_txt(request):
     return render(
         request,
         "robots.txt",
-        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        {"sitemap_url": absolute_url(reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )
 

@@ -60,6 +60,7 @@ def worker_env(args, port: int) -> dict[str, str]:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL="http://127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="false",
         DATABASE_URL=args.database_url,
         DJANGO_LOG_LEVEL="WARNING",

@@ -44,6 +44,7 @@ def main(argv=None):
         DJANGO_DEBUG="false",
         DJANGO_PAGE_CACHE="false",
         DJANGO_ALLOWED_HOSTS="testserver",
+        SITE_URL="http://testserver",
         DJANGO_SECURE_SSL_REDIRECT="false",
         DJANGO_LOG_LEVEL="WARNING",
         DJANGO_CONN_MAX_AGE="60",

@@ -82,6 +82,7 @@ def production_env(args) -> dict[str, str]:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SITE_URL=env.get("SITE_URL") or "http://127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="false",
         DATABASE_URL=args.database_url,
         DJANGO_CONN_MAX_AGE="60",

@@ -19,7 +19,7 @@ from members import admin as members_admin
 from members.models import Position
 
 from .admin_filters import HeldAtMeetingFilter, MeetingListFilter
-from .attendance import links, status
+from .attendance import status
 from .attendance.admin import (
     PARTICIPATION_FIELDS,
     ParticipationInline,
@@ -149,22 +149,18 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
             status.participations_delete(
                 participations=formset.deleted_objects,
                 by=request.user,
-                site_url=links.site_url(request),
             )
             status.participations_save(
                 participations=instances,
                 fields=[name for name in formset.form.base_fields if name in PARTICIPATION_FIELDS],
                 by=request.user,
                 note=_("edited in the admin"),
-                site_url=links.site_url(request),
             )
         else:
             for obj in formset.deleted_objects:
                 obj.delete()
             for window in instances:
-                status.registration_window_save(
-                    window=window, by=request.user, site_url=links.site_url(request)
-                )
+                status.registration_window_save(window=window, by=request.user)
         formset.save_m2m()
         return None
 

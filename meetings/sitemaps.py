@@ -1,10 +1,11 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from anso.links import SiteSitemap
 
 from .models import Action, Meeting
 
 
-class MeetingSitemap(Sitemap):
+class MeetingSitemap(SiteSitemap):
     changefreq = "monthly"
     i18n = True
     alternates = True
@@ -17,7 +18,7 @@ class MeetingSitemap(Sitemap):
         return meeting.end_date
 
 
-class ActionSitemap(Sitemap):
+class ActionSitemap(SiteSitemap):
     changefreq = "monthly"
     i18n = True
     alternates = True
@@ -27,7 +28,7 @@ class ActionSitemap(Sitemap):
         return Action.objects.order_by("order", "title")
 
 
-class StaticViewSitemap(Sitemap):
+class StaticViewSitemap(SiteSitemap):
     changefreq = "weekly"
     i18n = True
     alternates = True

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anso.links import absolute_url
 from anso.page_cache import page_shows
 from anso.pagination import paginate
 from anso.staff import StaffRequiredMixin, signed_in_staff
@@ -138,7 +139,7 @@ def meeting_ical(request, year: int, slug: str):
     page_shows(request, MEETINGS, BODIES)  # the meeting's own row, not its attendance
     content = calendar_bytes(
         [meeting],
-        url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
+        url_for=lambda m: absolute_url(m.get_absolute_url()),
         name=meeting.title,
     )
     return _calendar_response(content, f"{meeting.slug}.ics")
@@ -149,9 +150,8 @@ def meeting_calendar(request):
     nearest first: `selectors.calendar_meetings`) as one calendar feed to subscribe to."""
     page_shows(request, MEETINGS, BODIES)
     meetings = selectors.calendar_meetings(today=timezone.localdate())
-    site = request.build_absolute_uri("/").removesuffix("/")
     content = calendar_bytes(
-        meetings, url_for=lambda m: site + m.get_absolute_url(), name=_("ANSO meetings")
+        meetings, url_for=lambda m: absolute_url(m.get_absolute_url()), name=_("ANSO meetings")
     )
     return _calendar_response(content, "anso-meetings.ics")
 

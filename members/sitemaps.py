@@ -1,9 +1,9 @@
-from django.contrib.sitemaps import Sitemap
+from anso.links import SiteSitemap
 
 from .models import Organization
 
 
-class OrganizationSitemap(Sitemap):
+class OrganizationSitemap(SiteSitemap):
     changefreq = "monthly"
     i18n = True
     alternates = True

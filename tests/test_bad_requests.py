@@ -114,3 +114,18 @@ def test_more_fields_than_allowed_is_a_400_in_debug_and_in_production(
         response = client.post("/en/meetings/", fields)
     assert response.status_code == 400
     assert b"too many fields (at most 1000)" in response.content
+
+
+@pytest.mark.parametrize("path", ["/en/sign-in/", "/healthz", "/en/", "/robots.txt"])
+@pytest.mark.parametrize("host", ["evil.example", "", "127.0.0.1:abc"])
+def test_a_host_the_site_does_not_serve_is_a_400(client, settings, path, host):
+    """In production (debug off, ALLOWED_HOSTS set) a foreign, empty or malformed Host header
+    is answered with the site's own 400 page, which itself asks nothing of the Host."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["anso.example.org"]
+    settings.SECURE_SSL_REDIRECT = False
+    client.raise_request_exception = False
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
+    assert client.get(path, HTTP_HOST="anso.example.org").status_code in (200, 302)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
@@ -37,7 +38,7 @@ def test_robots_txt_keeps_crawlers_out_of_private_forms_and_token_links(client):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     text = response.content.decode()
     assert "User-agent: *" in text.splitlines()
-    assert "Sitemap: http://testserver/sitemap.xml" in text.splitlines()
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text.splitlines()
     patterns = rules(text)
     private = [
         reverse("admin:index"),
@@ -80,7 +81,7 @@ def test_robots_txt_is_served_from_the_page_cache_like_a_page(client, page_cache
     cached = client.get("/robots.txt")
     assert cached["X-Page-Cache"] == "hit"
     assert cached["Content-Type"] == "text/plain; charset=utf-8"
-    assert b"Sitemap: http://testserver/sitemap.xml" in cached.content
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml".encode() in cached.content
 
 
 def test_favicon_ico_leads_to_the_static_icon(client, page_cache):

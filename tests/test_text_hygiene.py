@@ -115,9 +115,7 @@ def test_nomination_mail_subject_is_one_line_whatever_the_stored_name(
     """A name stored before control characters were refused still gets its mail."""
     data = submit_data(OrganizationFactory(), given_name="Amina\x0b", family_name="Otieno\nX")
     with django_capture_on_commit_callbacks(execute=True):
-        member_services.nomination_submit(
-            details=data, client_address="203.0.113.9", site_url="https://anso.example.org/"
-        )
+        member_services.nomination_submit(details=data, client_address="203.0.113.9")
     (mail,) = mailoutbox
     assert mail.subject == "Please confirm the nomination of Prof. Amina Otieno X"
     mail.message().as_bytes()

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
+from anso.links import absolute_url
+
 register = template.Library()
 
 
@@ -20,7 +22,7 @@ register = template.Library()
 class Alternate:
     code: str
     name: str  # in its own language ("简体中文")
-    url: str  # absolute; "" when the page has no address of its own in that language
+    url: str  # absolute, on SITE_URL; "" when the page has no address of its own in that language
 
 
 def _alternates(request) -> list[Alternate]:
@@ -31,7 +33,7 @@ def _alternates(request) -> list[Alternate]:
         Alternate(
             code=code,
             name=get_language_info(code)["name_local"],
-            url=request.build_absolute_uri(url) if prefixed else "",
+            url=absolute_url(url) if prefixed else "",
         )
         for code, url in found
     ]
@@ -56,5 +58,5 @@ def x_default_url(context) -> str:
         if alternate.code == settings.LANGUAGE_CODE and alternate.url:
             prefix = f"/{alternate.code}/"
             path = translate_url(request.path, alternate.code)
-            return request.build_absolute_uri("/" + path.removeprefix(prefix))
+            return absolute_url("/" + path.removeprefix(prefix))
     return ""

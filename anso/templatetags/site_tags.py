@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from anso import dates
 from anso.languages import english_lang, fallback_lang, lang_attribute
+from anso.links import absolute_url
 
 register = template.Library()
 
@@ -99,12 +100,11 @@ def main_nav(context) -> dict:
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context, obj=None) -> str:
-    """The absolute URL of the page without its query string (or of `obj`)."""
+    """The absolute URL of the page without its query string (or of `obj`), on SITE_URL."""
+    if obj is not None:
+        return absolute_url(obj.get_absolute_url())
     request = context.get("request")
-    if request is None:
-        return ""
-    path = obj.get_absolute_url() if obj is not None else request.path
-    return request.build_absolute_uri(path)
+    return absolute_url(request.path) if request is not None else ""
 
 
 @register.simple_tag

@@ -17,7 +17,7 @@ from anso.admin_tools import (
 from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
 from ..admin_filters import MeetingListFilter
-from . import links, status
+from . import status
 from .models import Participation, ParticipationEvent, ParticipationStatus, RegistrationWindow
 from .resources import ParticipantResource
 
@@ -98,19 +98,14 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
             fields=[name for name in form.fields if name in PARTICIPATION_FIELDS],
             by=request.user,
             note=_("edited in the admin"),
-            site_url=links.site_url(request),
         )
 
     def delete_model(self, request, obj):
-        status.participations_delete(
-            participations=[obj], by=request.user, site_url=links.site_url(request)
-        )
+        status.participations_delete(participations=[obj], by=request.user)
 
     def delete_queryset(self, request, queryset):
         """A seat freed by deleting goes to the waiting list, as when one is cancelled."""
-        status.participations_delete(
-            participations=queryset, by=request.user, site_url=links.site_url(request)
-        )
+        status.participations_delete(participations=queryset, by=request.user)
 
     @admin.action(description=_("Mark selected participants attended"), permissions=["change"])
     def mark_attended(self, request, queryset):
@@ -120,7 +115,6 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
             to_status=ParticipationStatus.ATTENDED,
             by=request.user,
             note=_("marked attended in bulk"),
-            site_url=links.site_url(request),
         )
         marked, already = len(changes.changed), len(changes.unchanged)
         message = ngettext(
@@ -148,9 +142,7 @@ class RegistrationWindowAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         """A capacity raised or removed moves the waiting list up at once."""
-        status.registration_window_save(
-            window=obj, by=request.user, site_url=links.site_url(request)
-        )
+        status.registration_window_save(window=obj, by=request.user)
 
 
 @admin.register(ParticipationEvent)

@@ -8,12 +8,12 @@ The link is opaque: the participation's random key, signed with the site's secre
 import datetime
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from anso.links import absolute_url
 from anso.mail import send_after_commit
 from anso.signed_links import LinkSigner
 from anso.text import one_line
@@ -73,35 +73,23 @@ def registration_manage_url(*, participation: Participation) -> str:
     )
 
 
-def site_url(request: HttpRequest | None) -> str:
-    """The site's address ("https://example.org"), for the links in the mails: taken from
-    the request that causes them; "" without one."""
-    return request.build_absolute_uri("/").rstrip("/") if request is not None else ""
-
-
-def registration_mail_after_commit(
-    *, participation: Participation, template: str, site_url: str
-) -> None:
+def registration_mail_after_commit(*, participation: Participation, template: str) -> None:
     """Send one of the registration mails once the transaction has committed, in the
     language the participant registered in (links included: /zh-hans/... for a Chinese one)."""
     if not participation.person.email:
         return
     with translation.override(participation.language or settings.LANGUAGE_CODE):
-        subject, body = _registration_mail(
-            participation=participation, template=template, site_url=site_url
-        )
+        subject, body = _registration_mail(participation=participation, template=template)
     send_after_commit(subject=subject, body=body, to=[participation.person.email])
 
 
-def _registration_mail(
-    *, participation: Participation, template: str, site_url: str
-) -> tuple[str, str]:
+def _registration_mail(*, participation: Participation, template: str) -> tuple[str, str]:
     context = {
         "participation": participation,
         "meeting": participation.meeting,
         "person": participation.person,
-        "manage_url": site_url + registration_manage_url(participation=participation),
-        "meeting_url": site_url + participation.meeting.get_absolute_url(),
+        "manage_url": absolute_url(registration_manage_url(participation=participation)),
+        "meeting_url": absolute_url(participation.meeting.get_absolute_url()),
         "SITE_NAME": gettext(settings.SITE_NAME),  # the default name is a message
     }
     subject = one_line(render_to_string(f"meetings/email/{template}_subject.txt", context))

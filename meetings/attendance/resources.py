@@ -29,7 +29,6 @@ from members.resources import OrganizationLookup
 from members.services import PersonDetails, people_find_or_create
 
 from ..models import Meeting
-from .links import site_url
 from .models import Capacity, Participation, ParticipationStatus
 from .status import participations_save
 
@@ -180,10 +179,8 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
             )
         }
         self.seen: set[tuple[int, str]] = set()
-        # Who imports, and the site's address for the mails of those moved up a waiting list.
+        # Who imports: the status events and history of the rows name them.
         self.user = kwargs.get("user")
-        request = kwargs.get("request")
-        self.site_url = kwargs.get("site_url") or site_url(request)
 
     def _people_for(self, dataset) -> dict[str, Person]:
         """The people of the file by email: found, their blank fields filled, or created
@@ -252,7 +249,6 @@ class ParticipantResource(AllOrNothingMixin, resources.ModelResource):
                 fields=fields,
                 by=getattr(self, "user", None),
                 note=_("imported"),
-                site_url=getattr(self, "site_url", ""),
             )
         except Exception as error:  # reported as an import error, never a 500
             self.handle_import_error(result, error, raise_errors)

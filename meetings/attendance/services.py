@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anso.background import background
 from members.models import Organization
 from members.services import PersonDetails, person_find_or_create
 
@@ -145,7 +146,6 @@ def registration_submit(
     meeting: Meeting,
     details: RegistrantDetails,
     invitation: str = "",
-    site_url: str = "",
     language: str = "",
     now: datetime.datetime | None = None,
 ) -> RegistrationResult:
@@ -177,9 +177,7 @@ def registration_submit(
                 raise
             full, status = error, ""
         if existing is not None:
-            registration_mail_after_commit(
-                participation=existing, template="registration_exists", site_url=site_url
-            )
+            registration_mail_after_commit(participation=existing, template="registration_exists")
             participation = existing
         else:
             participation = Participation(
@@ -200,10 +198,9 @@ def registration_submit(
                 by=None,
                 note=_("registration form"),
                 now=now,
-                site_url=site_url,
             )
             registration_mail_after_commit(
-                participation=participation, template="registration_confirmation", site_url=site_url
+                participation=participation, template="registration_confirmation"
             )
     if full is not None:
         raise full
@@ -232,7 +229,7 @@ def registration_change(
 
 
 def registration_resume(
-    *, participation: Participation, site_url: str = "", now: datetime.datetime | None = None
+    *, participation: Participation, now: datetime.datetime | None = None
 ) -> Participation:
     """Register again, through the link, after cancelling: a seat if one is left, else the
     waiting list, else RegistrationFull; only while registration is open. The link stands in
@@ -259,15 +256,34 @@ def registration_resume(
             note=_("registered again through the link"),
             from_statuses=[ParticipationStatus.CANCELLED],
             now=now,
-            site_url=site_url,
         )
         registration_mail_after_commit(
-            participation=participation, template="registration_confirmation", site_url=site_url
+            participation=participation, template="registration_confirmation"
         )
     return participation
 
 
-def registration_link_renew(*, meeting: Meeting, email: str, site_url: str = "") -> None:
+def registration_link_request(*, meeting: Meeting, email: str) -> None:
+    """ "Lost your link?": hand the typed address to the worker, whatever it is. The request
+    does the same work for an address that is registered and for one that is not (it queues
+    one task), so that its answer takes no longer for either; the worker looks the address
+    up and mails its registrant only (`registration_link_renew`)."""
+    meeting_id, email = meeting.pk, email.strip().lower()
+    transaction.on_commit(
+        lambda: registration_link_renew_task.enqueue(meeting_id=meeting_id, email=email),
+        robust=True,
+    )
+
+
+@background
+def registration_link_renew_task(meeting_id: int, email: str) -> None:
+    """The worker's side of `registration_link_request`."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is not None:
+        registration_link_renew(meeting=meeting, email=email)
+
+
+def registration_link_renew(*, meeting: Meeting, email: str) -> None:
     """Mail a new link to the registration of `email` for `meeting`, if there is one; the
     earlier link stops working. Says nothing either way: the visitor's answer must not reveal
     whether the address is registered. Nothing is sent once links have expired."""
@@ -287,12 +303,12 @@ def registration_link_renew(*, meeting: Meeting, email: str, site_url: str = "")
         participation._change_reason = _("new link requested")
         participation.save(update_fields=["manage_key", "updated_at"])
         registration_mail_after_commit(
-            participation=participation, template="registration_link_new", site_url=site_url
+            participation=participation, template="registration_link_new"
         )
 
 
 def registration_cancel(
-    *, participation: Participation, by: AbstractBaseUser | None = None, site_url: str = ""
+    *, participation: Participation, by: AbstractBaseUser | None = None
 ) -> Participation:
     """Cancel a registration. A seat freed goes to the first person on the waiting list, who
     is told by mail."""
@@ -303,14 +319,13 @@ def registration_cancel(
             by=by,
             note=_("cancelled"),
             from_statuses=_CANCELLABLE,
-            site_url=site_url,
         )
         participation = Participation.objects.select_related("person", "meeting").get(
             pk=participation.pk
         )
         if changes.changed:
             registration_mail_after_commit(
-                participation=participation, template="registration_cancelled", site_url=site_url
+                participation=participation, template="registration_cancelled"
             )
     return participation
 

@@ -71,7 +71,6 @@ def participations_save(
     note: str = "",
     from_statuses: Collection[str] | None = None,
     now: datetime.datetime | None = None,
-    site_url: str = "",
 ) -> StatusChanges:
     """Save participations whose `status` holds the status they should have: new ones (no
     primary key) are created, existing ones get their status and the given `fields` written.
@@ -172,7 +171,6 @@ def participations_save(
                 by=by,
                 exclude=[p.pk for p in changed],
                 now=now,
-                site_url=site_url,
             )
     return StatusChanges(changed=changed, unchanged=unchanged, promoted=promoted)
 
@@ -185,7 +183,6 @@ def participations_status_change(
     note: str = "",
     from_statuses: Collection[str] | None = None,
     now: datetime.datetime | None = None,
-    site_url: str = "",
 ) -> StatusChanges:
     """Give many participations the same status (see `participations_save`), in a fixed
     number of queries."""
@@ -204,7 +201,6 @@ def participations_status_change(
             note=note,
             from_statuses=from_statuses,
             now=now,
-            site_url=site_url,
         )
 
 
@@ -216,7 +212,6 @@ def participation_status_change(
     note: str = "",
     from_statuses: Collection[str] | None = None,
     now: datetime.datetime | None = None,
-    site_url: str = "",
 ) -> Participation:
     """Change one participation's status (see `participations_save`); returns it as stored."""
     changes = participations_status_change(
@@ -226,7 +221,6 @@ def participation_status_change(
         note=note,
         from_statuses=from_statuses,
         now=now,
-        site_url=site_url,
     )
     return next(iter(changes.changed + changes.unchanged), participation)
 
@@ -235,7 +229,6 @@ def participations_delete(
     *,
     participations: QuerySet[Participation] | Iterable[Participation],
     by: AbstractBaseUser | None,
-    site_url: str = "",
 ) -> int:
     """Delete participations (their status events go with them; the history keeps them). The
     seats freed go to the waiting list. Returns how many were deleted."""
@@ -250,7 +243,7 @@ def participations_delete(
         rows.delete()
         freed_meetings = {meeting_id for meeting_id, status in locked if status in SEAT_STATUSES}
         for meeting_id in sorted(freed_meetings):
-            _waitlist_promote(meeting_id=meeting_id, by=_user(by), site_url=site_url)
+            _waitlist_promote(meeting_id=meeting_id, by=_user(by))
     return len(locked)
 
 
@@ -260,7 +253,6 @@ def _waitlist_promote(
     by: AbstractBaseUser | None,
     exclude: Collection[int] = (),
     now: datetime.datetime | None = None,
-    site_url: str = "",
 ) -> list[Participation]:
     with transaction.atomic():
         window = _lock_windows([meeting_id]).get(meeting_id)
@@ -287,29 +279,28 @@ def _waitlist_promote(
             note=_("moved up from the waiting list"),
             from_statuses=[ParticipationStatus.WAITLISTED],
             now=now,
-            site_url=site_url,
         )
         for participation in changes.changed:
             registration_mail_after_commit(
-                participation=participation, template="registration_confirmation", site_url=site_url
+                participation=participation, template="registration_confirmation"
             )
     return changes.changed
 
 
 def registration_waitlist_promote(
-    *, meeting: Meeting, by: AbstractBaseUser | None, site_url: str = ""
+    *, meeting: Meeting, by: AbstractBaseUser | None
 ) -> list[Participation]:
     """Give the free seats of a meeting to the people on its waiting list, first come first
     served; each is mailed after commit. Called when a seat is freed and when the capacity
     grows."""
-    return _waitlist_promote(meeting_id=meeting.pk, by=by, site_url=site_url)
+    return _waitlist_promote(meeting_id=meeting.pk, by=by)
 
 
 def registration_window_save(
-    *, window: RegistrationWindow, by: AbstractBaseUser | None, site_url: str = ""
+    *, window: RegistrationWindow, by: AbstractBaseUser | None
 ) -> list[Participation]:
     """Save a meeting's registration window. A capacity raised or removed gives the new seats
     to the waiting list at once; returns those moved up."""
     with transaction.atomic():
         window.save()
-        return _waitlist_promote(meeting_id=window.meeting_id, by=by, site_url=site_url)
+        return _waitlist_promote(meeting_id=window.meeting_id, by=by)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from anso.ratelimit import rate_limit_hit
+from anso.ratelimit import rate_limit_hit, rate_limit_hit_for
 
 from ..services import meeting_summary_publish
 from ..views import PublishedMeetingMixin, SecretariatMixin
@@ -109,7 +109,6 @@ class RegistrationCreateView(PublishedMeetingMixin, View):
                 meeting=self.meeting,
                 details=form.details(),
                 invitation=self.invitation,
-                site_url=links.site_url(request),
                 language=request.LANGUAGE_CODE,
             )
         except services.RegistrationFull as error:
@@ -199,9 +198,7 @@ class RegistrationManageView(PublishedMeetingMixin, View):
                 messages.info(request, _("Nothing was changed."))
         elif "register_again" in request.POST:
             try:
-                participation = services.registration_resume(
-                    participation=participation, site_url=links.site_url(request)
-                )
+                participation = services.registration_resume(participation=participation)
             except services.RegistrationError as error:
                 messages.error(request, error.message)
             else:
@@ -217,17 +214,18 @@ class RegistrationManageView(PublishedMeetingMixin, View):
             elif participation.status == ParticipationStatus.CANCELLED:
                 messages.info(request, _("This registration was already cancelled."))
             else:
-                services.registration_cancel(
-                    participation=participation, site_url=links.site_url(request)
-                )
+                services.registration_cancel(participation=participation)
                 messages.success(request, _("Your registration is cancelled."))
         else:
             return HttpResponseBadRequest(_("Unknown action."))
         return HttpResponseRedirect(request.path)
 
 
-#: Requests for a new link accepted from one client per hour.
+#: Requests for a new link accepted from one client per hour, and for one address whoever
+#: asks: each new link replaces the one before, so a registrant's mailbox is not flooded and
+#: their link not killed again and again.
 REGISTRATION_LINK_REQUESTS_PER_HOUR = 10
+REGISTRATION_LINK_REQUESTS_PER_EMAIL_PER_HOUR = 3
 
 
 def registration_link_rate_exceeded(request) -> bool:
@@ -235,6 +233,15 @@ def registration_link_rate_exceeded(request) -> bool:
         request,
         scope="registration-link",
         limit=REGISTRATION_LINK_REQUESTS_PER_HOUR,
+        period=60 * 60,
+    ).allowed
+
+
+def registration_link_email_rate_exceeded(email: str) -> bool:
+    return not rate_limit_hit_for(
+        scope="registration-link-email",
+        subject=email,
+        limit=REGISTRATION_LINK_REQUESTS_PER_EMAIL_PER_HOUR,
         period=60 * 60,
     ).allowed
 
@@ -260,17 +267,21 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
     def post(self, request, *args, **kwargs):
         if self.expired:
             return self.render(RegistrationLinkRequestForm(), status=410)
+        too_many = _(
+            "Too many new links were asked for from your network or for this address in the "
+            "last hour. Please try later."
+        )
         if registration_link_rate_exceeded(request):
-            error = _("Too many requests from your network in the last hour. Please try later.")
-            return self.render(RegistrationLinkRequestForm(request.POST), status=429, error=error)
+            return self.render(
+                RegistrationLinkRequestForm(request.POST), status=429, error=too_many
+            )
         form = RegistrationLinkRequestForm(request.POST)
         if not form.is_valid():
             return self.render(form, status=400)
-        services.registration_link_renew(
-            meeting=self.meeting,
-            email=form.cleaned_data["email"],
-            site_url=links.site_url(request),
-        )
+        email = form.cleaned_data["email"]
+        if registration_link_email_rate_exceeded(email):
+            return self.render(form, status=429, error=too_many)
+        services.registration_link_request(meeting=self.meeting, email=email)
         messages.success(
             request,
             _(

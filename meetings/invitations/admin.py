@@ -11,7 +11,6 @@ from django.utils.translation import ngettext
 
 from anso.admin_tools import AuditTrailAdminMixin, LongListAdminMixin
 
-from ..attendance.links import site_url
 from .models import Mailing, MailingKind, MailingRecipient, RecipientList
 from .services import mailing_deliver_again
 
@@ -49,7 +48,7 @@ class MailingAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
         """A mailing the worker never wrote out (the queue was down when it was sent), or
         whose reminders were never written: handed to the worker again. Mail already in the
         outbox is not written twice; failed mail is sent again from the outbox."""
-        count = mailing_deliver_again(mailings=list(queryset), site_url=site_url(request))
+        count = mailing_deliver_again(mailings=list(queryset))
         self.message_user(
             request,
             ngettext(

@@ -23,6 +23,7 @@ from django.utils.translation import gettext, pgettext
 
 from anso.background import background
 from anso.dates import date_range
+from anso.links import absolute_url
 from anso.mail import Mail, mails_queue
 from anso.text import one_line
 from members.announcements import unsubscribe_path
@@ -77,7 +78,7 @@ class MailingAlreadySent(Exception):
 
 
 def mailing_send(
-    *, draft: MailingDraft, people: Iterable[Person], by: AbstractBaseUser | None, site_url: str
+    *, draft: MailingDraft, people: Iterable[Person], by: AbstractBaseUser | None
 ) -> Mailing:
     """Store the mailing and one recipient per person (`people` come from
     `selectors.recipients_pick`, annotated with `mail_language`), then hand the mailing to
@@ -107,19 +108,15 @@ def mailing_send(
             ),
             batch_size=1000,
         )
-        _deliver_after_commit(mailing_id=mailing.pk, site_url=site_url)
+        _deliver_after_commit(mailing_id=mailing.pk)
     return mailing
 
 
-def _deliver_after_commit(*, mailing_id: int, site_url: str) -> None:
-    transaction.on_commit(
-        lambda: deliver_mailing.enqueue(mailing_id=mailing_id, site_url=site_url), robust=True
-    )
+def _deliver_after_commit(*, mailing_id: int) -> None:
+    transaction.on_commit(lambda: deliver_mailing.enqueue(mailing_id=mailing_id), robust=True)
 
 
-def placeholder_values(
-    *, mailing: Mailing, recipient: MailingRecipient, site_url: str
-) -> dict[str, str]:
+def placeholder_values(*, mailing: Mailing, recipient: MailingRecipient) -> dict[str, str]:
     """The values of the placeholders for one recipient, in the active language."""
     person = recipient.person
     meeting = mailing.meeting
@@ -136,19 +133,19 @@ def placeholder_values(
         values["dates"] = date_range(meeting.start_date, meeting.end_date)
         values["venue"] = ", ".join(part for part in (meeting.venue, meeting.city) if part)
         if mailing.is_invitation:
-            values["link"] = site_url + invitation_path(recipient=recipient, meeting=meeting)
+            values["link"] = absolute_url(invitation_path(recipient=recipient, meeting=meeting))
     return values
 
 
 def mailing_render(
-    *, mailing: Mailing, recipient: MailingRecipient, site_url: str, reminder: bool = False
+    *, mailing: Mailing, recipient: MailingRecipient, reminder: bool = False
 ) -> Mail:
     """One recipient's mail, in their language (the template of that language, English when
     the mailing has none): the text, its HTML part, and for an announcement the unsubscribe
     link and headers (RFC 2369, RFC 8058)."""
     with translation.override(recipient.language):
         subject_template, body_template = mailing.template_for(recipient.language)
-        values = placeholder_values(mailing=mailing, recipient=recipient, site_url=site_url)
+        values = placeholder_values(mailing=mailing, recipient=recipient)
         subject = one_line(template_fill(subject_template, values))
         body = template_fill(body_template, values).strip()
         if reminder:
@@ -158,7 +155,7 @@ def mailing_render(
         headers: dict[str, str] = {}
         footer = ""
         if mailing.kind == MailingKind.ANNOUNCEMENT:
-            unsubscribe = site_url + unsubscribe_path(person=recipient.person)
+            unsubscribe = absolute_url(unsubscribe_path(person=recipient.person))
             headers = {
                 "List-Unsubscribe": f"<{unsubscribe}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -174,7 +171,7 @@ def mailing_render(
     )
 
 
-def mailing_deliver(*, mailing_id: int, site_url: str) -> int:
+def mailing_deliver(*, mailing_id: int) -> int:
     """The worker's side: write the mail of every recipient who has none yet, and of every
     recipient a reminder is due to, and hand them to the outbox. Returns how many it wrote.
     Safe to run again: it continues with what is left."""
@@ -199,9 +196,7 @@ def mailing_deliver(*, mailing_id: int, site_url: str) -> int:
                 if not batch:
                     break
                 mails = [
-                    mailing_render(
-                        mailing=mailing, recipient=recipient, site_url=site_url, reminder=reminder
-                    )
+                    mailing_render(mailing=mailing, recipient=recipient, reminder=reminder)
                     for recipient in batch
                 ]
                 queued = mails_queue(mails)
@@ -220,12 +215,14 @@ def mailing_deliver(*, mailing_id: int, site_url: str) -> int:
 
 
 @background
-def deliver_mailing(mailing_id: int, site_url: str) -> int:
-    """The worker's task of a mailing, enqueued after the commit of `mailing_send`."""
-    return mailing_deliver(mailing_id=mailing_id, site_url=site_url)
+def deliver_mailing(mailing_id: int, **_queued_before) -> int:
+    """The worker's task of a mailing, enqueued after the commit of `mailing_send`.
+    `_queued_before`: a job queued before links were made from SITE_URL also carries the
+    site's address, now unused."""
+    return mailing_deliver(mailing_id=mailing_id)
 
 
-def mailing_deliver_again(*, mailings: Iterable[Mailing], site_url: str) -> int:
+def mailing_deliver_again(*, mailings: Iterable[Mailing]) -> int:
     """Hand again to the worker the mailings that never left: not (or not wholly) written
     out, or with reminders still to write. Safe while a delivery runs (`mailing_deliver`
     skips the recipients another run holds). Returns how many mailings."""
@@ -239,7 +236,7 @@ def mailing_deliver_again(*, mailings: Iterable[Mailing], site_url: str) -> int:
         )
     )
     for mailing_id in ids:
-        _deliver_after_commit(mailing_id=mailing_id, site_url=site_url)
+        _deliver_after_commit(mailing_id=mailing_id)
     return len(ids)
 
 
@@ -250,10 +247,10 @@ def mailings_unwritten_deliver(*, now: datetime.datetime | None = None) -> int:
     stale = Mailing.objects.filter(created_at__lt=cutoff).filter(
         Q(sent_at__isnull=True) | Q(recipients__reminder_pending=True)
     )
-    return mailing_deliver_again(mailings=list(stale.distinct().only("pk", "sent_at")), site_url="")
+    return mailing_deliver_again(mailings=list(stale.distinct().only("pk", "sent_at")))
 
 
-def invitation_reminders_queue(*, meeting: Meeting, site_url: str) -> int:
+def invitation_reminders_queue(*, meeting: Meeting) -> int:
     """Queue a reminder to every recipient of the meeting's invitations whose mail was sent
     and who has neither registered nor declined. Returns how many."""
     with transaction.atomic():
@@ -264,7 +261,7 @@ def invitation_reminders_queue(*, meeting: Meeting, site_url: str) -> int:
             reminder_pending=True, reminders_sent=F("reminders_sent") + 1
         )
         for mailing_id in sorted(mailing_ids):
-            _deliver_after_commit(mailing_id=mailing_id, site_url=site_url)
+            _deliver_after_commit(mailing_id=mailing_id)
     return len(pks)
 
 

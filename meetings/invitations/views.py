@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from anso.pagination import paginate
 
 from ..attendance import services as attendance
-from ..attendance.links import site_url
 from ..attendance.models import Participation, ParticipationStatus, RegistrationWindow
 from ..attendance.views import registration_rate_limited
 from ..models import Meeting
@@ -100,7 +99,6 @@ class ComposerView(SecretariatMixin, View):
                 draft=self.draft(form),
                 people=pick.people,
                 by=request.user,
-                site_url=site_url(request),
             )
         except services.MailingAlreadySent as already:  # the same form, at the same moment
             return self.already_sent(already.mailing)
@@ -159,9 +157,7 @@ class ComposerView(SecretariatMixin, View):
             key="preview",
         )
         try:
-            mail = services.mailing_render(
-                mailing=mailing, recipient=recipient, site_url=site_url(self.request)
-            )
+            mail = services.mailing_render(mailing=mailing, recipient=recipient)
         except TemplateError:  # checked by the form; kept as a safety net
             return None
         return {"person": person, "recipient": recipient, "mail": mail}
@@ -217,7 +213,7 @@ class InvitationRemindView(SecretariatMixin, View):
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        count = services.invitation_reminders_queue(meeting=meeting, site_url=site_url(request))
+        count = services.invitation_reminders_queue(meeting=meeting)
         if count:
             messages.success(
                 request,
@@ -306,7 +302,6 @@ class InvitationRespondView(PublishedMeetingMixin, View):
                 details=form.details(),
                 # The invitation admits its recipient to an invitation-only meeting.
                 invitation=self.window.invitation_token,
-                site_url=site_url(request),
                 language=request.LANGUAGE_CODE,
                 now=timezone.now(),
             )

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anso.client import client_address_hash
+from anso.links import absolute_url
 from anso.mail import send_after_commit
 from anso.signed_links import LinkSigner
 
@@ -126,10 +127,10 @@ def _send_after_commit(
     send_after_commit(subject=subject, body=render_to_string(template, context), to=to)
 
 
-def _mail_confirmation_link(*, nomination: Nomination, site_url: str) -> None:
+def _mail_confirmation_link(*, nomination: Nomination) -> None:
     """The mail with the link that confirms the nomination, to its submitter."""
     with _in_language_of(nomination):
-        _mail_confirmation_link_now(nomination=nomination, site_url=site_url)
+        _mail_confirmation_link_now(nomination=nomination)
 
 
 def _in_language_of(nomination: Nomination):
@@ -137,9 +138,11 @@ def _in_language_of(nomination: Nomination):
     return translation.override(nomination.language or settings.LANGUAGE_CODE)
 
 
-def _mail_confirmation_link_now(*, nomination: Nomination, site_url: str) -> None:
-    link = site_url.rstrip("/") + reverse(
-        "members:nomination_confirm", kwargs={"token": nomination_token(nomination=nomination)}
+def _mail_confirmation_link_now(*, nomination: Nomination) -> None:
+    link = absolute_url(
+        reverse(
+            "members:nomination_confirm", kwargs={"token": nomination_token(nomination=nomination)}
+        )
     )
     _send_after_commit(
         template="members/email/nomination_confirm.txt",
@@ -173,7 +176,6 @@ def nomination_submit(
     *,
     details: NominationDetails,
     client_address: str = "",
-    site_url: str,
     language: str = "",
 ) -> Nomination:
     """Store a nomination from the public form as unconfirmed and email the submitter the
@@ -221,11 +223,11 @@ def nomination_submit(
             # A simultaneous submission of the same nominee committed first.
             raise NominationAlreadyOpen() from error
         _record(nomination=nomination, from_status="", to_status=NominationStatus.UNCONFIRMED)
-        _mail_confirmation_link(nomination=nomination, site_url=site_url)
+        _mail_confirmation_link(nomination=nomination)
     return nomination
 
 
-def nomination_resend_link(*, submitter_email: str, site_url: str) -> int:
+def nomination_resend_link(*, submitter_email: str) -> int:
     """Mail a fresh confirmation link for each nomination submitted with this address that
     still awaits its confirmation (and still blocks a new submission): the way back for a
     submitter whose first mail never arrived. Returns how many were sent; the visitor is not
@@ -238,7 +240,7 @@ def nomination_resend_link(*, submitter_email: str, site_url: str) -> int:
     ).select_related("organization")
     sent = 0
     for nomination in pending:
-        _mail_confirmation_link(nomination=nomination, site_url=site_url)
+        _mail_confirmation_link(nomination=nomination)
         sent += 1
     return sent
 
@@ -249,7 +251,7 @@ def _reviewer_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def nomination_confirm(*, nomination: Nomination, site_url: str = "") -> bool:
+def nomination_confirm(*, nomination: Nomination) -> bool:
     """The submitter confirmed: unconfirmed becomes awaiting review, and the Secretariat is
     mailed a link to the nomination in the admin after commit. Returns whether anything
     changed (confirming again only shows the status)."""
@@ -275,7 +277,7 @@ def nomination_confirm(*, nomination: Nomination, site_url: str = "") -> bool:
                     template="members/email/nomination_to_review.txt",
                     subject=_("Nomination to review: %(name)s") % {"name": nomination.display_name},
                     to=reviewers,
-                    context={"nomination": nomination, "link": site_url.rstrip("/") + admin_path},
+                    context={"nomination": nomination, "link": absolute_url(admin_path)},
                 )
     return True
 

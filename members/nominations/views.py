@@ -63,7 +63,6 @@ class NominationCreateView(FormView):
             services.nomination_submit(
                 details=form.details(),
                 client_address=client_address(request),
-                site_url=request.build_absolute_uri("/"),
                 language=request.LANGUAGE_CODE,
             )
         except services.NominationAlreadyOpen as error:
@@ -100,9 +99,7 @@ def nomination_confirm(request, token: str):
             status=400,
         )
     if request.method == "POST":
-        if not check.expired and services.nomination_confirm(
-            nomination=nomination, site_url=request.build_absolute_uri("/")
-        ):
+        if not check.expired and services.nomination_confirm(nomination=nomination):
             messages.success(
                 request,
                 _(
@@ -148,9 +145,7 @@ def nomination_resend(request):
         if retry_after:
             return _rate_limited(request, retry_after)
         if allowed:
-            services.nomination_resend_link(
-                submitter_email=email, site_url=request.build_absolute_uri("/")
-            )
+            services.nomination_resend_link(submitter_email=email)
         messages.success(
             request,
             _(

@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from sesame.backends import ModelBackend as SesameBackend
 from sesame.utils import get_token
 
+from anso.background import background
+from anso.links import absolute_url
 from anso.mail import send_after_commit
 from anso.text import one_line
 
@@ -69,7 +71,24 @@ def member_account(*, person: Person) -> AbstractBaseUser | None:
         return user
 
 
-def sign_in_link_send(*, email: str, language: str, site_url: str, next_url: str = "") -> None:
+def sign_in_link_request(*, email: str, language: str, next_url: str = "") -> None:
+    """Hand the typed address to the worker, whatever it is: the request does the same work
+    for a member's address and for any other (it queues one task), so that its answer takes
+    no longer for either. The worker looks the address up and mails a member only
+    (`sign_in_link_send`). `next_url` must already be a safe path."""
+    transaction.on_commit(
+        lambda: sign_in_link_send_task.enqueue(email=email, language=language, next_url=next_url),
+        robust=True,
+    )
+
+
+@background
+def sign_in_link_send_task(email: str, language: str, next_url: str = "") -> None:
+    """The worker's side of `sign_in_link_request`."""
+    sign_in_link_send(email=email, language=language, next_url=next_url)
+
+
+def sign_in_link_send(*, email: str, language: str, next_url: str = "") -> None:
     """Mail a sign-in link to `email` if it is the address of a member (a contact person of a
     member organization today). Says nothing either way: the visitor's answer must not reveal
     who is a member. `next_url` must already be a safe path."""
@@ -90,9 +109,9 @@ def sign_in_link_send(*, email: str, language: str, site_url: str, next_url: str
             query["next"] = next_url
         context = {
             "person": person,
-            "link": f"{site_url}{reverse('members:member_sign_in_link')}?{urlencode(query)}",
+            "link": absolute_url(f"{reverse('members:member_sign_in_link')}?{urlencode(query)}"),
             "minutes": max(1, settings.SESAME_MAX_AGE // 60),
-            "sign_in_url": site_url + reverse("members:member_sign_in"),
+            "sign_in_url": absolute_url(reverse("members:member_sign_in")),
             "SITE_NAME": gettext(settings.SITE_NAME),
         }
         subject = one_line(render_to_string("members/email/sign_in_link_subject.txt", context))

@@ -79,10 +79,9 @@ def member_sign_in(request):
         )
         response["Retry-After"] = str(retry_after)
         return response
-    services.sign_in_link_send(
+    services.sign_in_link_request(
         email=email,
         language=request.LANGUAGE_CODE,
-        site_url=request.build_absolute_uri("/").rstrip("/"),
         next_url=next_url,
     )
     messages.success(

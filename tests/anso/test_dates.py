@@ -105,7 +105,6 @@ def test_pages_mails_and_the_report_write_a_meeting_s_dates_alike(
                 capacity="delegate",
                 listed_publicly=True,
             ),
-            site_url="http://testserver",
         )
     assert f"Dates: {expected}" in mailoutbox[0].body
     assert f"on {expected}." in meeting_report_draft(meeting=meeting, today=D(2026, 12, 1))

@@ -313,6 +313,7 @@ def test_production_settings_pass_the_deploy_check(bucket):
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="a-test-secret-key-that-is-long-enough-for-the-deploy-checks-0123",
         DJANGO_ALLOWED_HOSTS="anso.example.org",
+        SITE_URL="https://anso.example.org",
         S3_BUCKET=bucket,
     )
     result = subprocess.run(

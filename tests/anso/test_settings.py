@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
-PRODUCTION_VALUES = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")
+PRODUCTION_VALUES = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL")
 
 
 def _environment(**values: str) -> dict[str, str]:
@@ -41,11 +41,16 @@ def test_settings_with_nothing_set_refuse_to_start_and_name_what_is_missing():
     assert "DJANGO_DEBUG is off" in message
     assert "DJANGO_SECRET_KEY" in message
     assert "DJANGO_ALLOWED_HOSTS" in message
+    assert "SITE_URL" in message
 
 
 def test_settings_debug_is_off_unless_turned_on():
     result = _load_settings(
-        _environment(DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="anso.example.org")
+        _environment(
+            DJANGO_SECRET_KEY="k" * 60,
+            DJANGO_ALLOWED_HOSTS="anso.example.org",
+            SITE_URL="https://anso.example.org",
+        )
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["DEBUG"] is False
@@ -100,6 +105,7 @@ def test_worker_script_runs_in_production_mode_as_serve_does(tmp_path):
     assert env["DJANGO_DEBUG"] == "false"
     assert env["DJANGO_SECRET_KEY"] == "s" * 60
     assert env["DJANGO_ALLOWED_HOSTS"] == "127.0.0.1,localhost"
+    assert env["SITE_URL"] == "http://127.0.0.1:8000"
     assert env["DJANGO_CONN_MAX_AGE"] == "60"
 
 

@@ -5,6 +5,7 @@ page cache per language, and query counts that do not depend on the language."""
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -58,7 +59,7 @@ def test_the_switcher_links_to_the_same_page_in_the_other_language(client):
     assert chinese == english.replace("/en/", "/zh-hans/", 1)
     html = client.get(english).content.decode()
     switcher = html[html.index('class="language-switcher"') :]
-    assert f'href="http://testserver{chinese}" hreflang="zh-hans" lang="zh-hans"' in switcher
+    assert f'href="{settings.SITE_URL}{chinese}" hreflang="zh-hans" lang="zh-hans"' in switcher
     assert '<span lang="en" aria-current="true">English</span>' in switcher
     response = client.get(chinese)
     assert response.status_code == 200
@@ -92,10 +93,10 @@ def test_every_public_page_names_its_alternates_in_the_head(client):
         head = html[: html.index("</head>")]
         links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', head))
         assert links == {
-            "en": "http://testserver" + meeting_url_in("en", meeting),
-            "zh-hans": "http://testserver" + meeting_url_in("zh-hans", meeting),
+            "en": settings.SITE_URL + meeting_url_in("en", meeting),
+            "zh-hans": settings.SITE_URL + meeting_url_in("zh-hans", meeting),
             # The path without a prefix, sent on by Accept-Language.
-            "x-default": "http://testserver" + meeting_url_in("en", meeting).removeprefix("/en"),
+            "x-default": settings.SITE_URL + meeting_url_in("en", meeting).removeprefix("/en"),
         }
 
 
@@ -108,14 +109,14 @@ def test_an_error_page_has_no_alternates(client):
 def test_the_sitemap_lists_each_page_in_both_languages_with_alternates(client):
     meeting = MeetingFactory(number=1)
     xml = client.get("/sitemap.xml").content.decode()
-    english = "http://testserver" + meeting_url_in("en", meeting)
-    chinese = "http://testserver" + meeting_url_in("zh-hans", meeting)
+    english = settings.SITE_URL + meeting_url_in("en", meeting)
+    chinese = settings.SITE_URL + meeting_url_in("zh-hans", meeting)
     assert f"<loc>{english}</loc>" in xml
     assert f"<loc>{chinese}</loc>" in xml
     unprefixed = english.replace("/en/", "/", 1)
     for language, href in (("en", english), ("zh-hans", chinese), ("x-default", unprefixed)):
         assert f'<xhtml:link rel="alternate" hreflang="{language}" href="{href}"/>' in xml
-    assert "<loc>http://testserver/zh-hans/members/</loc>" in xml
+    assert f"<loc>{settings.SITE_URL}/zh-hans/members/</loc>" in xml
 
 
 def test_a_chinese_page_has_chinese_navigation_and_dates(client):

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -419,7 +420,7 @@ def test_sitemap_lists_published_meetings_only(client):
 def test_pages_carry_a_canonical_link(client):
     meeting = MeetingFactory()
     html = client.get(meeting.get_absolute_url(), {"page": 1}).content.decode()
-    assert f'<link rel="canonical" href="http://testserver{meeting.get_absolute_url()}">' in html
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{meeting.get_absolute_url()}">' in html
 
 
 def test_meeting_list_page_last_is_the_last_page(client):

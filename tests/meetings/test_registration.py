@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
@@ -99,9 +100,7 @@ def test_registration_submit_creates_person_participation_event_and_mails(
 ):
     window = RegistrationWindowFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.registration_submit(
-            meeting=window.meeting, details=details(), site_url="http://testserver"
-        )
+        result = services.registration_submit(meeting=window.meeting, details=details())
     participation = result.participation
     assert result.created
     assert participation.status == ParticipationStatus.REGISTERED
@@ -113,7 +112,7 @@ def test_registration_submit_creates_person_participation_event_and_mails(
     assert (event.from_status, event.to_status, event.by) == ("", "registered", None)
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["amina@example.org"]
-    assert "http://testserver/en/meetings/" in mailoutbox[0].body
+    assert f"{settings.SITE_URL}/en/meetings/" in mailoutbox[0].body
     assert "/registration/" in mailoutbox[0].body
 
 

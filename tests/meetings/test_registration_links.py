@@ -7,10 +7,14 @@ import datetime
 import re
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from meetings.attendance import links, views
+from meetings.attendance import links, services, views
 from meetings.attendance.models import ParticipationEvent, ParticipationStatus
 
 from ..factories import MeetingFactory, ParticipationFactory, RegistrationWindowFactory
@@ -201,7 +205,32 @@ def test_registration_new_link_requests_are_rate_limited(client):
         assert client.post(url, {"email": f"p{n}@example.org"}).status_code == 302
     response = client.post(url, {"email": "one-more@example.org"})
     assert response.status_code == 429
-    assert b"Too many requests" in response.content
+    assert b"Too many new links were asked for" in response.content
+
+
+def test_registration_new_links_for_one_address_are_limited_whoever_asks(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Each new link kills the one before: five clients asking for one registrant's link in a
+    minute send three mails, then the address waits; another address is not held up."""
+    participation = registered()
+    url = request_url(participation.meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [
+            client.post(
+                url, {"email": "Amina@example.org"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+            ).status_code
+            for n in range(1, 6)
+        ]
+    assert statuses == [302] * views.REGISTRATION_LINK_REQUESTS_PER_EMAIL_PER_HOUR + [429, 429]
+    assert [m.to for m in mailoutbox] == [["amina@example.org"]] * 3
+    refused = client.post(url, {"email": "amina@example.org"}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert b"Too many new links were asked for" in refused.content
+    assert refused.context["form"]["email"].value() == "amina@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        other = client.post(url, {"email": "li@example.org"}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert other.status_code == 302
+    assert len(mailoutbox) == 3
 
 
 def test_registration_new_link_with_a_bad_email_is_400(client):
@@ -219,3 +248,34 @@ def test_registration_link_request_page_queries_flat(client, django_assert_num_q
     ParticipationFactory.create_batch(n, meeting=meeting)
     with django_assert_num_queries(1):
         assert client.get(request_url(meeting)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration_new_link_request_does_the_same_work_for_any_address(
+    client, mailoutbox, settings
+):
+    """The answer takes no longer for a registered address: the request queues one task
+    whatever was typed, and the worker looks the address up and mails its registrant only."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    participation = registered()
+    url = request_url(participation.meeting)
+    client.post(url, {"email": "first@example.org"})  # what a first request does once
+    queries = {}
+    for email in ("amina@example.org", "nobody@example.org"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(url, {"email": email}).status_code == 302
+        queries[email] = len(captured)
+    assert queries["amina@example.org"] == queries["nobody@example.org"]
+    queued = DBTaskResult.objects.filter(
+        task_path=services.registration_link_renew_task.module_path
+    )
+    assert sorted(task.args_kwargs["kwargs"]["email"] for task in queued) == [
+        "amina@example.org",
+        "first@example.org",
+        "nobody@example.org",
+    ]
+    assert mailoutbox == []
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0)
+    assert [mail.to for mail in mailoutbox] == [["amina@example.org"]]
+    assert client.get(manage_url(participation)).status_code == 404  # replaced by the new one

@@ -7,11 +7,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from members.models import Person
+from members.sign_in import services
 from members.sign_in.views import LINKS_PER_CLIENT_PER_HOUR, LINKS_PER_EMAIL_PER_HOUR
 from tests.factories import PersonFactory, PositionFactory, UserFactory
 
@@ -403,3 +408,27 @@ def test_a_staff_account_with_the_members_username_is_never_linked(
     member.refresh_from_db()
     assert member.user is None
     assert mailoutbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asking_for_a_link_does_the_same_work_for_a_member_and_for_anyone(
+    client, member, mailoutbox, settings
+):
+    """The answer takes no longer for a member's address: the request queues one task
+    whatever was typed, and the worker looks the address up and mails a member only."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.post(SIGN_IN, {"email": "first@example.org"})  # what a first request does once
+    queries = {}
+    for email in (member.email, "nobody@example.org"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(SIGN_IN, {"email": email}).status_code == 302
+        queries[email] = len(captured)
+    assert queries[member.email] == queries["nobody@example.org"]
+    queued = DBTaskResult.objects.filter(task_path=services.sign_in_link_send_task.module_path)
+    assert sorted(task.args_kwargs["kwargs"]["email"] for task in queued) == sorted(
+        ["first@example.org", member.email, "nobody@example.org"]
+    )
+    assert mailoutbox == []
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0)
+    assert [mail.to for mail in mailoutbox] == [[member.email]]

@@ -86,9 +86,7 @@ def test_nomination_double_submit_race_leaves_one_nomination():
     }
 
     def submit():
-        return services.nomination_submit(
-            details=services.NominationDetails(**data), site_url="http://testserver/"
-        )
+        return services.nomination_submit(details=services.NominationDetails(**data))
 
     results = run_together(submit, submit, submit)
 

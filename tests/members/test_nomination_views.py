@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.test import Client
@@ -62,7 +63,7 @@ def form_data(org, /, **overrides):
 
 def confirm_link(mail) -> str:
     return re.search(
-        r"http://testserver(/en/working-group/nominate/confirm/\S+/)", mail.body
+        re.escape(settings.SITE_URL) + r"(/en/working-group/nominate/confirm/\S+/)", mail.body
     ).group(1)
 
 

@@ -205,6 +205,7 @@ def test_production_settings_are_secure():
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "x" * 60,
         "DJANGO_ALLOWED_HOSTS": "anso.example.org",
+        "SITE_URL": "https://anso.example.org",
         "DJANGO_SETTINGS_MODULE": "anso.settings",
     }
     names = [
@@ -238,6 +239,47 @@ def test_production_settings_are_secure():
     assert values["ADMIN_REQUIRE_OTP"] is True
     assert values["PAGE_CACHE_ENABLED"] is True
     assert values["X_FRAME_OPTIONS"] == "DENY"
+
+
+def _site_url_in_production(value: str | None) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "anso.example.org",
+    }
+    env.pop("SITE_URL", None)
+    if value is not None:
+        env["SITE_URL"] = value
+    return subprocess.run(
+        [sys.executable, "-c", "import anso.settings as s; print(s.SITE_URL)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=django_settings.BASE_DIR,
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["https://anso.example.org", "https://anso.example.org/", "HTTPS://Anso.Example.org"],
+)
+def test_production_site_url_is_kept_without_a_trailing_slash(value):
+    result = _site_url_in_production(value)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "https://anso.example.org"
+
+
+@pytest.mark.parametrize(
+    "value", [None, "", "anso.example.org", "https://anso.example.org/site/", "ftp://anso.org"]
+)
+def test_production_refuses_to_start_without_a_site_url(value):
+    """Links in mails written by the worker have no request to take a host from."""
+    result = _site_url_in_production(value)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SITE_URL" in result.stderr
 
 
 def test_deploy_check_warns_when_superusers_may_skip_two_factor(settings):

@@ -254,6 +254,7 @@ def test_migrate_on_a_fresh_database_with_debug_off_and_no_redis(tmp_path, fresh
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="a-test-secret-key-that-is-long-enough-for-the-deploy-checks-0123",
         DJANGO_ALLOWED_HOSTS="localhost",
+        SITE_URL="http://localhost",
         DATABASE_URL=fresh_database_url,
         DJANGO_PROGRESS_DIR=str(tmp_path / "progress"),
     )

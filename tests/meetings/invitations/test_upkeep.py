@@ -27,7 +27,7 @@ def invitation_sent_while_the_queue_was_down(settings, meeting, people) -> Maili
         body_en="Dear {name}, register: {link}",
     )
     with transaction.atomic():
-        mailing = mailing_send(draft=draft, people=people, by=None, site_url="https://anso.example")
+        mailing = mailing_send(draft=draft, people=people, by=None)
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     assert OutgoingMail.objects.count() == 0
     return mailing
