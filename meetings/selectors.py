@@ -12,12 +12,21 @@ from django_countries.fields import Country
 
 from anso.languages import fallback_lang, language_columns, language_picker
 from members.models import Organization, Person
+from members.names import display_name
 
 from .attendance.models import Participation, ParticipationStatus
 from .documents.access import Audience
 from .documents.listing import action_presentations
-from .models import Action, AgendaItem, Meeting, Session, Speaker
-from .programme import PERSON_FIELDS, Programme, url_builder
+from .models import Action, AgendaItem, AgendaItemKind, Meeting, Session, Speaker
+from .programme import (
+    PERSON_FIELDS,
+    ItemRow,
+    PersonLink,
+    Programme,
+    SessionRow,
+    SpeakerRow,
+    url_builder,
+)
 
 #: The permission that lets staff see meetings before they are published.
 VIEW_MEETING_PERMISSION = "meetings.view_meeting"
@@ -47,16 +56,25 @@ def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = Non
 
 def meeting_programme(*, meeting: Meeting) -> Programme:
     """The meeting's sessions in order with their chairs, agenda items, speakers and actions,
-    as plain rows: three queries, however long the programme (one without sessions). Each
-    text is read in every language: the rows hold the one the page shows, the English one
-    where the translation is missing (`Programme.marks` says which, to mark it `lang="en"`)."""
+    as named rows of plain values: three queries, however long the programme (one without
+    sessions). Each text is read in every language: the rows hold the one the page shows, the
+    English one where the translation is missing (marked by its `*_lang`, to write
+    `lang="en"`). Each chair and speaker is named and linked once."""
     chair = ("chair_id", "chair__slug", *(f"chair__{name}" for name in PERSON_FIELDS))
     person = ("person_id", "person__slug", *(f"person__{name}" for name in PERSON_FIELDS))
     titles, descriptions = language_columns("title"), language_columns("description")
     shown = language_picker()
     n = len(titles)
-    marks: dict[str, list] = {"session": [], "item": [], "description": [], "action": []}
-    sessions = []
+    people: dict[int, PersonLink] = {}
+    person_url = url_builder("person_detail")
+
+    def person_link(pk: int, slug: str, *fields) -> PersonLink:
+        link = people.get(pk)
+        if link is None:
+            link = people[pk] = PersonLink(name=display_name(*fields), url=person_url(slug))
+        return link
+
+    sessions: dict[int, SessionRow] = {}
     for pk, order, *rest in (
         Session.objects.filter(meeting=meeting)
         .order_by("order")
@@ -64,12 +82,25 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
             "pk", "order", *titles, "date", "start_time", "end_time", "chair_capacity", *chair
         )
     ):
-        title, lang = shown(rest[:n])
-        marks["session"].append(lang)
-        sessions.append((pk, order, title, *rest[n:]))
+        title, title_lang = shown(rest[:n])
+        date, start_time, end_time, chair_capacity, chair_id, *chair_fields = rest[n:]
+        sessions[pk] = SessionRow(
+            pk=pk,
+            order=order,
+            title=title,
+            title_lang=title_lang,
+            date=date,
+            start_time=start_time,
+            end_time=end_time,
+            chair=person_link(chair_id, *chair_fields) if chair_id else None,
+            chair_capacity=chair_capacity,
+            items=[],
+        )
     if not sessions:
-        return Programme(sessions=[], items=[], speakers=[])
-    items = []
+        return Programme(sessions=[])
+    kinds = {value: str(label) for value, label in AgendaItemKind.choices}
+    action_url = url_builder("meetings:action_detail")
+    items: dict[int, ItemRow] = {}
     for pk, session_id, kind, *texts, slug, action_id, action_order, status in (
         AgendaItem.objects.filter(session__meeting=meeting)
         .order_by("order", "pk")
@@ -82,20 +113,26 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
         title, title_lang = shown(texts[:n])
         description, description_lang = shown(texts[n : 2 * n])
         action_title, action_lang = shown(texts[2 * n :])
-        marks["item"].append(title_lang)
-        marks["description"].append(description_lang)
-        marks["action"].append(action_lang)
-        items.append(
-            (pk, session_id, kind, title, description, action_title or None, slug, action_id,
-             action_order, status)
-        )  # fmt: skip
+        items[pk] = item = ItemRow(
+            pk=pk,
+            kind=kinds.get(kind) or kind,
+            title=title,
+            title_lang=title_lang,
+            description=description,
+            description_lang=description_lang,
+            action_id=action_id,
+            action_order=action_order,
+            action_title=action_title or None,
+            action_lang=action_lang,
+            action_url=action_url(slug) if slug else "",
+            action_status=status,
+            speakers=[],
+        )
+        sessions[session_id].items.append(item)
     speakers = Speaker.objects.filter(item__session__meeting=meeting).order_by("order", "pk")
-    return Programme(
-        sessions=sessions,
-        items=items,
-        speakers=list(speakers.values_list("item_id", "capacity", *person)),
-        marks=marks,
-    )
+    for item_id, capacity, *speaker in speakers.values_list("item_id", "capacity", *person):
+        items[item_id].speakers.append(SpeakerRow(person=person_link(*speaker), capacity=capacity))
+    return Programme(sessions=list(sessions.values()))
 
 
 #: The calendar feed lists meetings that ended at most this long ago, and those to come ...
