@@ -47,7 +47,11 @@ class PersonLink:
 
 @dataclass(slots=True)
 class SpeakerRow:
-    person: PersonLink
+    """A speaker of an agenda item: their name and link (their `PersonLink`'s, copied: two
+    lookups fewer for each of a few thousand speakers) and the capacity they spoke in."""
+
+    name: str
+    url: str
     #: Typed in English only: marked as such on a page in another language.
     capacity: str
 
@@ -161,6 +165,9 @@ def url_builder(name: str, *params: str) -> Callable[..., str]:
     for marker in markers.values():
         before, _, rest = rest.partition(marker)
         parts.append(before)
+    if len(parts) == 1:  # a page's thousands of people: no generator for one value
+        (before,) = parts
+        return lambda value: before + quote(str(value)) + rest
     return lambda *values: (
         "".join(part + quote(str(value)) for part, value in zip(parts, values, strict=True)) + rest
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import get_language
 from django_countries.fields import Country
 
 from anso.languages import fallback_lang, language_columns, language_picker
@@ -68,10 +69,10 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
     people: dict[int, PersonLink] = {}
     person_url = url_builder("person_detail")
 
+    language = get_language()  # once, not once a person
+
     def person_link(pk: int, slug: str, *fields) -> PersonLink:
-        link = people.get(pk)
-        if link is None:
-            link = people[pk] = PersonLink(name=display_name(*fields), url=person_url(slug))
+        link = people[pk] = PersonLink(display_name(*fields, language=language), person_url(slug))
         return link
 
     sessions: dict[int, SessionRow] = {}
@@ -84,17 +85,11 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
     ):
         title, title_lang = shown(rest[:n])
         date, start_time, end_time, chair_capacity, chair_id, *chair_fields = rest[n:]
+        chair_link = (
+            (people.get(chair_id) or person_link(chair_id, *chair_fields)) if chair_id else None
+        )
         sessions[pk] = SessionRow(
-            pk=pk,
-            order=order,
-            title=title,
-            title_lang=title_lang,
-            date=date,
-            start_time=start_time,
-            end_time=end_time,
-            chair=person_link(chair_id, *chair_fields) if chair_id else None,
-            chair_capacity=chair_capacity,
-            items=[],
+            pk, order, title, title_lang, date, start_time, end_time, chair_link, chair_capacity, []
         )
     if not sessions:
         return Programme(sessions=[])
@@ -114,24 +109,17 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
         description, description_lang = shown(texts[n : 2 * n])
         action_title, action_lang = shown(texts[2 * n :])
         items[pk] = item = ItemRow(
-            pk=pk,
-            kind=kinds.get(kind) or kind,
-            title=title,
-            title_lang=title_lang,
-            description=description,
-            description_lang=description_lang,
-            action_id=action_id,
-            action_order=action_order,
-            action_title=action_title or None,
-            action_lang=action_lang,
-            action_url=action_url(slug) if slug else "",
-            action_status=status,
-            speakers=[],
-        )
+            pk, kinds.get(kind) or kind, title, title_lang, description, description_lang,
+            action_id, action_order, action_title or None, action_lang,
+            action_url(slug) if slug else "", status, [],
+        )  # fmt: skip
         sessions[session_id].items.append(item)
     speakers = Speaker.objects.filter(item__session__meeting=meeting).order_by("order", "pk")
-    for item_id, capacity, *speaker in speakers.values_list("item_id", "capacity", *person):
-        items[item_id].speakers.append(SpeakerRow(person=person_link(*speaker), capacity=capacity))
+    for item_id, capacity, person_id, *person_fields in speakers.values_list(
+        "item_id", "capacity", *person
+    ):
+        link = people.get(person_id) or person_link(person_id, *person_fields)
+        items[item_id].speakers.append(SpeakerRow(link.name, link.url, capacity))
     return Programme(sessions=list(sessions.values()))
 
 
