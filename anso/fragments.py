@@ -47,12 +47,22 @@ def _paragraphs(text: str) -> list[list[str]]:
     return [paragraph.split("\n") for paragraph in _BLANK_LINES.split(_NEWLINES.sub("\n", text))]
 
 
+class _Environment(jinja2.Environment):
+    @staticmethod
+    def concat(pieces) -> str:
+        """The pieces of a render joined, each as a plain string as it comes. Every escaped
+        value is a `Markup`, which the garbage collector tracks: joined as they are, a
+        1,000-item programme's 10,000 of them lived to the end of the render, and the
+        collections they set off cost more than the render itself."""
+        return "".join(map(str, pieces))
+
+
 def environment(**options) -> jinja2.Environment:
     """The Jinja2 environment of the "jinja2" template engine (its OPTIONS' `environment`).
     Escaping is on whatever the options say."""
     options.pop("autoescape", None)
     options.update(undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env = jinja2.Environment(**options, autoescape=True)
+    env = _Environment(**options, autoescape=True)
     env.filters.update(
         day=format_date,
         time_of_day=_time_of_day,

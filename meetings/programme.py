@@ -20,6 +20,7 @@ The markup is the one the page had (`templates/meetings/meeting_detail.html` ins
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -36,8 +37,13 @@ from .models import ActionStatus
 PERSON_FIELDS = ("honorific", "given_name", "family_name", "name_order", "name_original")
 
 
-@dataclass(slots=True)
-class PersonLink:
+# The rows are named tuples, not dataclasses: a programme has thousands, alive for the whole
+# render, and the garbage collector stops tracking a tuple of plain values (strings, numbers,
+# dates) once it has seen it, where it keeps scanning every dataclass instance. As dataclasses
+# they made a 1,000-item programme's render a third slower, most of it in full collections.
+
+
+class PersonLink(NamedTuple):
     """A chair or a speaker as the programme names them, with the link to their page: one
     for each person, however often they chair or speak."""
 
@@ -45,8 +51,7 @@ class PersonLink:
     url: str
 
 
-@dataclass(slots=True)
-class SpeakerRow:
+class SpeakerRow(NamedTuple):
     """A speaker of an agenda item: their name and link (their `PersonLink`'s, copied: two
     lookups fewer for each of a few thousand speakers) and the capacity they spoke in."""
 
@@ -56,8 +61,7 @@ class SpeakerRow:
     capacity: str
 
 
-@dataclass(slots=True)
-class ItemRow:
+class ItemRow(NamedTuple):
     """An agenda item. `*_lang` is "en" where the text shown is the English one in place of
     a missing translation (else None); the `action_*` fields are those of the action of the
     plan it presented or discussed (None without one)."""
@@ -74,11 +78,10 @@ class ItemRow:
     action_lang: str | None
     action_url: str
     action_status: str | None
-    speakers: list[SpeakerRow]
+    speakers: tuple[SpeakerRow, ...]
 
 
-@dataclass(slots=True)
-class SessionRow:
+class SessionRow(NamedTuple):
     """A session with its agenda items in order. `title_lang` as `ItemRow`'s."""
 
     pk: int
@@ -90,7 +93,7 @@ class SessionRow:
     end_time: datetime.time | None
     chair: PersonLink | None
     chair_capacity: str
-    items: list[ItemRow]
+    items: tuple[ItemRow, ...]
 
 
 @dataclass
@@ -101,7 +104,7 @@ class Programme:
     (`meetings.documents.listing.meeting_documents`). `{{ programme.html }}` in a template
     writes it out."""
 
-    sessions: list[SessionRow]
+    sessions: tuple[SessionRow, ...]
     documents: MeetingDocuments | None = None
 
     def __bool__(self) -> bool:

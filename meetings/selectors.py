@@ -2,6 +2,7 @@
 number of queries however many sessions, items, participants or meetings there are."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -75,28 +76,16 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
         link = people[pk] = PersonLink(display_name(*fields, language=language), person_url(slug))
         return link
 
-    sessions: dict[int, SessionRow] = {}
-    for pk, order, *rest in (
+    sessions = list(
         Session.objects.filter(meeting=meeting)
         .order_by("order")
         .values_list(
             "pk", "order", *titles, "date", "start_time", "end_time", "chair_capacity", *chair
         )
-    ):
-        title, title_lang = shown(rest[:n])
-        date, start_time, end_time, chair_capacity, chair_id, *chair_fields = rest[n:]
-        chair_link = (
-            (people.get(chair_id) or person_link(chair_id, *chair_fields)) if chair_id else None
-        )
-        sessions[pk] = SessionRow(
-            pk, order, title, title_lang, date, start_time, end_time, chair_link, chair_capacity, []
-        )
+    )
     if not sessions:
-        return Programme(sessions=[])
-    kinds = {value: str(label) for value, label in AgendaItemKind.choices}
-    action_url = url_builder("meetings:action_detail")
-    items: dict[int, ItemRow] = {}
-    for pk, session_id, kind, *texts, slug, action_id, action_order, status in (
+        return Programme(sessions=())
+    items = list(
         AgendaItem.objects.filter(session__meeting=meeting)
         .order_by("order", "pk")
         .values_list(
@@ -104,23 +93,44 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
             *(f"action__{column}" for column in titles),
             "action__slug", "action_id", "action__order", "action__status",
         )
-    ):  # fmt: skip
+    )  # fmt: skip
+    # Each row is made whole, its speakers or items in it (tuples: see meetings/programme.py).
+    speakers: dict[int, list[SpeakerRow]] = defaultdict(list)
+    for item_id, capacity, person_id, *person_fields in (
+        Speaker.objects.filter(item__session__meeting=meeting)
+        .order_by("order", "pk")
+        .values_list("item_id", "capacity", *person)
+    ):
+        link = people.get(person_id) or person_link(person_id, *person_fields)
+        speakers[item_id].append(SpeakerRow(link.name, link.url, capacity))
+    kinds = {value: str(label) for value, label in AgendaItemKind.choices}
+    action_url = url_builder("meetings:action_detail")
+    by_session: dict[int, list[ItemRow]] = defaultdict(list)
+    for pk, session_id, kind, *texts, slug, action_id, action_order, status in items:
         title, title_lang = shown(texts[:n])
         description, description_lang = shown(texts[n : 2 * n])
         action_title, action_lang = shown(texts[2 * n :])
-        items[pk] = item = ItemRow(
-            pk, kinds.get(kind) or kind, title, title_lang, description, description_lang,
-            action_id, action_order, action_title or None, action_lang,
-            action_url(slug) if slug else "", status, [],
+        by_session[session_id].append(
+            ItemRow(
+                pk, kinds.get(kind) or kind, title, title_lang, description, description_lang,
+                action_id, action_order, action_title or None, action_lang,
+                action_url(slug) if slug else "", status, tuple(speakers.get(pk, ())),
+            )
         )  # fmt: skip
-        sessions[session_id].items.append(item)
-    speakers = Speaker.objects.filter(item__session__meeting=meeting).order_by("order", "pk")
-    for item_id, capacity, person_id, *person_fields in speakers.values_list(
-        "item_id", "capacity", *person
-    ):
-        link = people.get(person_id) or person_link(person_id, *person_fields)
-        items[item_id].speakers.append(SpeakerRow(link.name, link.url, capacity))
-    return Programme(sessions=list(sessions.values()))
+    rows = []
+    for pk, order, *rest in sessions:
+        title, title_lang = shown(rest[:n])
+        date, start_time, end_time, chair_capacity, chair_id, *chair_fields = rest[n:]
+        chair_link = (
+            (people.get(chair_id) or person_link(chair_id, *chair_fields)) if chair_id else None
+        )
+        rows.append(
+            SessionRow(
+                pk, order, title, title_lang, date, start_time, end_time, chair_link,
+                chair_capacity, tuple(by_session.get(pk, ())),
+            )
+        )  # fmt: skip
+    return Programme(sessions=tuple(rows))
 
 
 #: The calendar feed lists meetings that ended at most this long ago, and those to come ...
