@@ -234,3 +234,50 @@ def test_meeting_with_documents_markup_unchanged(client, language):
     }
     for page, html in pages.items():
         assert html == expected(f"documents-{page}.{language}"), page
+
+
+PAYLOAD = '<script>alert("x")</script>'
+ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_text_of_the_programme_and_its_documents_is_escaped(client, language):
+    """Tags and quotes in every stored text the fragments write: a session's title, its
+    chair's name and capacity, an item's title and description, a speaker's name and
+    capacity, an action's title, a document's title."""
+    meeting = MeetingFactory(number=8)
+
+    def person():
+        return PersonFactory(
+            honorific=PAYLOAD, given_name=PAYLOAD, family_name=PAYLOAD, name_original=PAYLOAD
+        )
+
+    session = SessionFactory(
+        meeting=meeting,
+        title=PAYLOAD,
+        chair=person(),
+        chair_capacity=PAYLOAD,
+        date=meeting.start_date,
+    )
+    item = AgendaItemFactory(
+        session=session,
+        title=PAYLOAD,
+        description=f"{PAYLOAD}\n{PAYLOAD}\n\n{PAYLOAD}",
+        action=ActionFactory(title=PAYLOAD),
+    )
+    speaker = person()
+    SpeakerFactory(item=item, person=speaker, capacity=PAYLOAD)
+    for fields in ({"session": session}, {"agenda_item": item, "presented_by": speaker}):
+        DocumentVersionFactory(
+            document=DocumentFactory(title=PAYLOAD, kind=DocumentKind.PRESENTATION, **fields)
+        )
+
+    html = meeting_fragments(client, meeting, language)
+    assert "<script" not in html
+    assert 'alert("x")' not in html
+    # the session's title, chair (at least once in the name) and capacity; the item's title,
+    # its description (three times), speaker and capacity, action; the two documents
+    assert html.count(ESCAPED) >= 11
+    presentations = document_lists(client, speaker.get_absolute_url, language)
+    assert "<script" not in presentations
+    assert presentations.count(ESCAPED) == 1
