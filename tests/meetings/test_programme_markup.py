@@ -248,8 +248,9 @@ def test_every_text_of_the_programme_and_its_documents_is_escaped(client, langua
     meeting = MeetingFactory(number=8)
 
     def person():
+        # (an honorific is at most 20 characters: a short one)
         return PersonFactory(
-            honorific=PAYLOAD, given_name=PAYLOAD, family_name=PAYLOAD, name_original=PAYLOAD
+            honorific="Dr.", given_name=PAYLOAD, family_name=PAYLOAD, name_original=PAYLOAD
         )
 
     session = SessionFactory(
