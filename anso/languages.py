@@ -5,11 +5,12 @@ reading `meeting.title` gives the active language's value, or the English one wh
 Chinese is missing. A page that shows such a fallback marks the element `lang="en"`, so that
 screen readers, browsers' hyphenation and search engines read it as English: `fallback_lang`
 says whether it must, `{% lang_of obj "field" %}` (anso/templatetags/site_tags.py) writes the
-attribute, and code that writes HTML itself uses `lang_attribute`."""
+attribute (`lang_attribute`)."""
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.html import escape
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
@@ -94,9 +95,9 @@ def english_lang() -> str | None:
     return None if active_language() == DEFAULT_LANGUAGE else DEFAULT_LANGUAGE
 
 
-def lang_attribute(language: str | None) -> str:
+def lang_attribute(language: str | None) -> SafeString:
     """` lang="en"` for a fallback's element, "" for text in the page's language."""
-    return f' lang="{escape(language)}"' if language else ""
+    return format_html(' lang="{}"', language) if language else SafeString()
 
 
 class SavedInEnglish:

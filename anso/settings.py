@@ -161,6 +161,13 @@ TEMPLATES = [
             ],
         },
     },
+    # Hot HTML fragments (a programme's thousand agenda items): anso/fragments.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "anso.fragments.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "anso.wsgi.application"

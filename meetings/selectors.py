@@ -2,22 +2,33 @@
 number of queries however many sessions, items, participants or meetings there are."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import get_language
 from django_countries.fields import Country
 
 from anso.languages import fallback_lang, language_columns, language_picker
 from members.models import Organization, Person
+from members.names import display_name
 
 from .attendance.models import Participation, ParticipationStatus
 from .documents.access import Audience
 from .documents.listing import action_presentations
-from .models import Action, AgendaItem, Meeting, Session, Speaker
-from .programme import PERSON_FIELDS, Programme, url_builder
+from .models import Action, AgendaItem, AgendaItemKind, Meeting, Session, Speaker
+from .programme import (
+    PERSON_FIELDS,
+    ItemRow,
+    PersonLink,
+    Programme,
+    SessionRow,
+    SpeakerRow,
+    url_builder,
+)
 
 #: The permission that lets staff see meetings before they are published.
 VIEW_MEETING_PERMISSION = "meetings.view_meeting"
@@ -47,30 +58,34 @@ def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = Non
 
 def meeting_programme(*, meeting: Meeting) -> Programme:
     """The meeting's sessions in order with their chairs, agenda items, speakers and actions,
-    as plain rows: three queries, however long the programme (one without sessions). Each
-    text is read in every language: the rows hold the one the page shows, the English one
-    where the translation is missing (`Programme.marks` says which, to mark it `lang="en"`)."""
+    as named rows of plain values: three queries, however long the programme (one without
+    sessions). Each text is read in every language: the rows hold the one the page shows, the
+    English one where the translation is missing (marked by its `*_lang`, to write
+    `lang="en"`). Each chair and speaker is named and linked once."""
     chair = ("chair_id", "chair__slug", *(f"chair__{name}" for name in PERSON_FIELDS))
     person = ("person_id", "person__slug", *(f"person__{name}" for name in PERSON_FIELDS))
     titles, descriptions = language_columns("title"), language_columns("description")
     shown = language_picker()
     n = len(titles)
-    marks: dict[str, list] = {"session": [], "item": [], "description": [], "action": []}
-    sessions = []
-    for pk, order, *rest in (
+    people: dict[int, PersonLink] = {}
+    person_url = url_builder("person_detail")
+
+    language = get_language()  # once, not once a person
+
+    def person_link(pk: int, slug: str, *fields) -> PersonLink:
+        link = people[pk] = PersonLink(display_name(*fields, language=language), person_url(slug))
+        return link
+
+    sessions = list(
         Session.objects.filter(meeting=meeting)
         .order_by("order")
         .values_list(
             "pk", "order", *titles, "date", "start_time", "end_time", "chair_capacity", *chair
         )
-    ):
-        title, lang = shown(rest[:n])
-        marks["session"].append(lang)
-        sessions.append((pk, order, title, *rest[n:]))
+    )
     if not sessions:
-        return Programme(sessions=[], items=[], speakers=[])
-    items = []
-    for pk, session_id, kind, *texts, slug, action_id, action_order, status in (
+        return Programme(sessions=())
+    items = list(
         AgendaItem.objects.filter(session__meeting=meeting)
         .order_by("order", "pk")
         .values_list(
@@ -78,24 +93,44 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
             *(f"action__{column}" for column in titles),
             "action__slug", "action_id", "action__order", "action__status",
         )
-    ):  # fmt: skip
+    )  # fmt: skip
+    # Each row is made whole, its speakers or items in it (tuples: see meetings/programme.py).
+    speakers: dict[int, list[SpeakerRow]] = defaultdict(list)
+    for item_id, capacity, person_id, *person_fields in (
+        Speaker.objects.filter(item__session__meeting=meeting)
+        .order_by("order", "pk")
+        .values_list("item_id", "capacity", *person)
+    ):
+        link = people.get(person_id) or person_link(person_id, *person_fields)
+        speakers[item_id].append(SpeakerRow(link.name, link.url, capacity))
+    kinds = {value: str(label) for value, label in AgendaItemKind.choices}
+    action_url = url_builder("meetings:action_detail")
+    by_session: dict[int, list[ItemRow]] = defaultdict(list)
+    for pk, session_id, kind, *texts, slug, action_id, action_order, status in items:
         title, title_lang = shown(texts[:n])
         description, description_lang = shown(texts[n : 2 * n])
         action_title, action_lang = shown(texts[2 * n :])
-        marks["item"].append(title_lang)
-        marks["description"].append(description_lang)
-        marks["action"].append(action_lang)
-        items.append(
-            (pk, session_id, kind, title, description, action_title or None, slug, action_id,
-             action_order, status)
+        by_session[session_id].append(
+            ItemRow(
+                pk, kinds.get(kind) or kind, title, title_lang, description, description_lang,
+                action_id, action_order, action_title or None, action_lang,
+                action_url(slug) if slug else "", status, tuple(speakers.get(pk, ())),
+            )
         )  # fmt: skip
-    speakers = Speaker.objects.filter(item__session__meeting=meeting).order_by("order", "pk")
-    return Programme(
-        sessions=sessions,
-        items=items,
-        speakers=list(speakers.values_list("item_id", "capacity", *person)),
-        marks=marks,
-    )
+    rows = []
+    for pk, order, *rest in sessions:
+        title, title_lang = shown(rest[:n])
+        date, start_time, end_time, chair_capacity, chair_id, *chair_fields = rest[n:]
+        chair_link = (
+            (people.get(chair_id) or person_link(chair_id, *chair_fields)) if chair_id else None
+        )
+        rows.append(
+            SessionRow(
+                pk, order, title, title_lang, date, start_time, end_time, chair_link,
+                chair_capacity, tuple(by_session.get(pk, ())),
+            )
+        )  # fmt: skip
+    return Programme(sessions=tuple(rows))
 
 
 #: The calendar feed lists meetings that ended at most this long ago, and those to come ...

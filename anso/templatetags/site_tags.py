@@ -5,7 +5,6 @@ from fnmatch import fnmatchcase
 
 from django import template
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -112,7 +111,7 @@ def lang_of(obj, field: str) -> str:
     """` lang="en"` inside the tag of an element showing `obj.<field>` when the active language
     shows the English value in place of a missing translation; nothing otherwise:
     `<h1{% lang_of meeting "title" %}>{{ meeting.title }}</h1>`."""
-    return mark_safe(lang_attribute(fallback_lang(obj, field)))  # noqa: S308 (escaped)
+    return lang_attribute(fallback_lang(obj, field))
 
 
 @register.simple_tag
@@ -120,4 +119,4 @@ def lang_english() -> str:
     """` lang="en"` inside the tag of an element showing text kept in English only (a
     capacity, a position's title, a name's Latin form) on a page in another language;
     nothing on an English page: `<span{% lang_english %}>{{ talk.capacity }}</span>`."""
-    return mark_safe(lang_attribute(english_lang()))  # noqa: S308 (a fixed code)
+    return lang_attribute(english_lang())

@@ -4,7 +4,7 @@ presentations a person gave, the presentations of each action of the plan.
 Each read is one query for the documents (with their latest version and where they were
 given) and one for their earlier versions, however many there are; only the documents the
 visitor's audience may read (`Document.objects.visible_to`) are listed. The rows are written
-out by `meetings.documents.markup`."""
+out by `meetings.documents.markup` (templates/jinja2/meetings/documents.html)."""
 
 import datetime
 from collections import defaultdict
@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from anso import uploads
@@ -66,6 +67,11 @@ class VersionRow:
     size: int
     url: str
 
+    @property
+    def label(self) -> str:
+        """ "Version 2", in the active language."""
+        return gettext("Version %(number)s") % {"number": self.number}
+
 
 @dataclass
 class DocumentRow:
@@ -89,6 +95,14 @@ class DocumentRow:
     meeting: Meeting | None = None
     meeting_lang: str | None = None
     action_id: int | None = None
+
+    @property
+    def earlier_summary(self) -> str:
+        """ "2 earlier versions", in the active language."""
+        count = len(self.earlier)
+        return ngettext("%(count)s earlier version", "%(count)s earlier versions", count) % {
+            "count": count
+        }
 
 
 def _latest_first():
