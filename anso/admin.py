@@ -1,4 +1,4 @@
-"""The admin site: who may enter follows the one staff rule of `anso.staff` (active staff;
+"""The admin site: who may enter follows the one staff rule of `anso.security.staff` (active staff;
 a confirmed two-factor device, or any superuser where ADMIN_REQUIRE_OTP is on, verified in
 this session). Its names follow settings.SITE_NAME; the CSV export is an action of every
 list."""
@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .admin_tools import export_as_csv
-from .staff import HAS_DEVICE_SESSION_KEY, Access, second_factor_url, staff_access
+from anso.admin_tools import export_as_csv
+from anso.security.staff import HAS_DEVICE_SESSION_KEY, Access, second_factor_url, staff_access
 
 __all__ = ["HAS_DEVICE_SESSION_KEY", "TwoFactorAdminSite"]
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from anso.cache_tags import cached_until_change, project_app_labels
+from anso.caching.tags import cached_until_change, project_app_labels
 
 
 class CachedCountPaginator(Paginator):
@@ -29,7 +29,7 @@ class CachedCountPaginator(Paginator):
     The admin counts the whole table for every page of an unfiltered changelist: 20 ms on
     each of three processes (a parallel scan) for 300,000 participations. The count of a
     table only changes when rows are added or deleted, which renews the table's tag
-    (anso/cache_tags.py), so the cached count is exact. Filtered and searched lists are
+    (anso/caching/tags.py), so the cached count is exact. Filtered and searched lists are
     counted as usual.
     """
 

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.admin import apps as admin_apps
 from django.core import checks
 
-from .upkeep import chores_discover
+from anso.background.upkeep import chores_discover
 
 
 class AdminConfig(admin_apps.AdminConfig):
@@ -17,7 +17,8 @@ class AdminConfig(admin_apps.AdminConfig):
 
 class AnsoConfig(AppConfig):
     """The project package as an app: wires the signals that renew cached pages
-    (anso/cache_tags.py) and collects the upkeep's chores of every app (anso/upkeep.py)."""
+    (anso/caching/tags.py) and collects the upkeep's chores of every app
+    (anso/background/upkeep.py)."""
 
     name = "anso"
     verbose_name = "Mail and imports"  # its models, in the admin: the records of background work
@@ -26,10 +27,11 @@ class AnsoConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from . import admin_background  # noqa: F401  (once the admin site exists)
-        from .cache_tags import connect_signals
-        from .files import check_file_serving
-        from .login_attempts_admin import register as register_login_attempts_admin
+        # The worker records' admin registers itself once the admin site exists.
+        from anso.background import admin as background_admin  # noqa: F401
+        from anso.caching.tags import connect_signals
+        from anso.files.downloads import check_file_serving
+        from anso.security.login_attempts_admin import register as register_login_attempts_admin
 
         connect_signals()
         chores_discover()

@@ -6,7 +6,7 @@ scripts/backup and scripts/restore; run as `python -m anso.backup backup|restore
 - SQLite: SQLite's online backup API, which copies a consistent snapshot even while the site
   writes.
 
-Uploaded files (anso/storage.py):
+Uploaded files (anso/files/storage.py):
 - on the local file system, `FILE.media.tar.gz` beside the database backup holds every file of
   MEDIA_ROOT (mode 0600 too). The restore unpacks it into a new folder beside MEDIA_ROOT before
   it touches the database, then swaps the folders: a failure leaves the old files, never half
@@ -34,7 +34,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from anso.storage import bucket_from_environment, media_root_from_environment
+from anso.files.storage import bucket_from_environment, media_root_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"

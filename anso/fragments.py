@@ -8,7 +8,7 @@ escaped (autoescape); a missing variable is an error, not an empty string (`Stri
 a line that holds only a block tag writes nothing (`trim_blocks`, `lstrip_blocks`). The filters
 are the Django ones the pages use, so that a fragment writes what a Django template would:
 
-- `day`: a date as every page writes it (`anso.dates.format_date`);
+- `day`: a date as every page writes it (`anso.text.dates.format_date`);
 - `time_of_day`: a time in the locale's format;
 - `filesize`, `capfirst`: Django's filters of those names;
 - `paragraphs`: a text's paragraphs and lines, as Django's `linebreaks` splits them.
@@ -25,7 +25,7 @@ from django.template.defaultfilters import capfirst, filesizeformat
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 
-from .dates import format_date
+from anso.text.dates import format_date
 
 #: Jinja2 writes an escaped quote and apostrophe as `&#34;` and `&#39;`, Django as `&quot;`
 #: and `&#x27;`: a fragment writes them as the rest of the page does. Escaped text holds

@@ -1,7 +1,8 @@
 """Records of background work: the mail the site sends and the spreadsheet imports it runs.
 
 Both are written by the web process and read and updated by the worker (the tasks of
-anso/mail_dispatch.py and anso/imports.py), so they live in the database every process shares.
+anso/mail/dispatch.py and anso/background/imports.py), so they live in the database every process
+shares.
 """
 
 from django.conf import settings
@@ -116,7 +117,7 @@ class ImportJob(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     #: When the running step was last handed to the queue, and how many times it was: the
-    #: upkeep queues a step again that no worker holds (anso/imports.py).
+    #: upkeep queues a step again that no worker holds (anso/background/imports.py).
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
@@ -152,8 +153,8 @@ class ExportJobStatus(models.TextChoices):
 
 
 class ExportJob(models.Model):
-    """An admin export too large to write in the request (anso/exports.py): the worker writes
-    the file into the default storage, its creator downloads it from the job's page, and the
+    """An admin export too large to write in the request (anso/background/exports.py): the worker
+    writes the file into the default storage, its creator downloads it from the job's page, and the
     file is deleted some days after (`export_files_delete`)."""
 
     created_by = models.ForeignKey(

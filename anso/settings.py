@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from anso.storage import (
+from anso.files.storage import (
     bucket_origins_from_environment,
     media_root_from_environment,
     storages_from_environment,
@@ -122,14 +122,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "anso.client.ClientAddressMiddleware",
+    "anso.security.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "anso.resilience.DatabaseUnavailableMiddleware",
-    "anso.bad_requests.RefuseNulCharactersMiddleware",
+    "anso.caching.resilience.DatabaseUnavailableMiddleware",
+    "anso.security.bad_requests.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and the language: a cached page is answered without them.
-    "anso.page_cache.PublicPageCacheMiddleware",
+    "anso.caching.pages.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -221,9 +221,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files (anso/storage.py, docs/deployment.md): this machine's MEDIA_ROOT by default,
+# Uploaded files (anso/files/storage.py, docs/deployment.md): this machine's MEDIA_ROOT by default,
 # an S3-compatible bucket when S3_BUCKET is set. No URL serves MEDIA_ROOT, in debug or not: a
-# file is reached only through a view that checks the visitor's rights (anso/files.py).
+# file is reached only through a view that checks the visitor's rights (anso/files/downloads.py).
 MEDIA_ROOT = str(media_root_from_environment(os.environ, BASE_DIR))
 #: Behind nginx, the prefix of its `internal` location that serves MEDIA_ROOT (X-Accel-Redirect).
 #: Unset, a local file is streamed by the Python worker: fine for `make run` only.
@@ -271,7 +271,7 @@ MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN") or (
 #: Where answers to the site's mail go (the Secretariat), whoever the sender is.
 MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO") or f"ANSO Secretariat <secretariat@{MAIL_DOMAIN}>"
 #: Mails sent per minute at most, by all workers together (the mail server's or provider's
-#: limit); see anso/mail_dispatch.py and docs/deployment.md.
+#: limit); see anso/mail/dispatch.py and docs/deployment.md.
 MAIL_RATE_PER_MINUTE = int(os.environ.get("MAIL_RATE_PER_MINUTE", "60"))
 
 # Security. Everything below is on in production; local runs over plain HTTP keep cookies usable.
@@ -291,8 +291,8 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Every record names the client of the request being answered (anso/client.py).
-    "filters": {"client_address": {"()": "anso.client.ClientAddressFilter"}},
+    # Every record names the client of the request being answered (anso/security/client.py).
+    "filters": {"client_address": {"()": "anso.security.client.ClientAddressFilter"}},
     "formatters": {"client": {"format": "%(levelname)s %(name)s [%(client_address)s] %(message)s"}},
     "handlers": {
         "console": {
@@ -310,23 +310,24 @@ LOGGING = {
 
 # Caches: local memory in one process by default, Redis (shared by all workers) when REDIS_URL is
 # set. The public page cache renews a page when a write renews one of the tags it shows
-# (anso/cache_tags.py); the clock and the tags live in the "versions" cache, which must be shared
+# (anso/caching/tags.py); the clock and the tags live in the "versions" cache, which must be shared
 # by all workers: Redis, or else the database (`manage.py createcachetable`) when debug is off.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "anso.cache.FailSoftRedisCache",
+            "BACKEND": "anso.caching.backends.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "anso"),
         },
     }
     CACHES["versions"] = CACHES["default"]
     CACHES["ratelimit"] = CACHES["default"]
-    # Where rate limits count while Redis cannot be reached (anso/ratelimit.py): the database,
-    # in the table of `manage.py createcachetable`. Every cache fails soft (anso/cache.py).
+    # Where rate limits count while Redis cannot be reached (anso/security/ratelimit.py): the
+    # database, in the table of `manage.py createcachetable`. Every cache fails soft
+    # (anso/caching/backends.py).
     CACHES["ratelimit-fallback"] = {
-        "BACKEND": "anso.cache.FailSoftDatabaseCache",
+        "BACKEND": "anso.caching.backends.FailSoftDatabaseCache",
         "LOCATION": "anso_cache_versions",
         "KEY_PREFIX": "ratelimit",
     }
@@ -337,7 +338,7 @@ else:
             {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "versions"}
             if DEBUG
             else {
-                "BACKEND": "anso.cache.FailSoftDatabaseCache",
+                "BACKEND": "anso.caching.backends.FailSoftDatabaseCache",
                 "LOCATION": "anso_cache_versions",
             }
         ),
@@ -384,7 +385,7 @@ CACHES["progress"] = (
 #: Attempts to send one mail, and the waits between them (seconds), before it is marked failed.
 MAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 60 * 60]
 
-# The upkeep (anso/upkeep.py): the worker's timer (`manage.py upkeep_timer`, started by
+# The upkeep (anso/background/upkeep.py): the worker's timer (`manage.py upkeep_timer`, started by
 # scripts/worker) queues it every UPKEEP_SECONDS. It queues again what a dead worker or a lost
 # enqueue left, and deletes what is past its retention. docs/deployment.md.
 UPKEEP_SECONDS = int(os.environ.get("UPKEEP_SECONDS", "300"))
@@ -399,7 +400,7 @@ MAIL_BODY_DAYS = int(os.environ.get("MAIL_BODY_DAYS", "30"))
 #: A mailing not written out this long after it was sent is handed to the worker again.
 MAILING_STALE_SECONDS = int(os.environ.get("MAILING_STALE_SECONDS", "600"))
 
-#: Anonymous GET/HEAD answers of public pages are cached and carry an ETag (anso/page_cache.py).
+#: Anonymous GET/HEAD answers of public pages are cached and carry an ETag (anso/caching/pages.py).
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 #: Paths never cached (prefixes). Forms are excluded by what they do (CSRF cookie, Set-Cookie).
@@ -413,7 +414,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # a token, so the admin's password form never reaches it, and the link's page calls it itself
 # (members/sign_in/services.py).
 AUTHENTICATION_BACKENDS = [
-    "anso.auth_backends.LockoutBackend",
+    "anso.security.auth_backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "sesame.backends.ModelBackend",
 ]
@@ -425,8 +426,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # No start-up banner: every process (each command, the reloader's too) printed it.
 AXES_VERBOSE = False
 
-# The client address (anso/client.py), for the login lockout, rate limits, stored hashes and
-# logs. Behind nginx every request comes from the proxy: the client is then the right-most
+# The client address (anso/security/client.py), for the login lockout, rate limits, stored hashes
+# and logs. Behind nginx every request comes from the proxy: the client is then the right-most
 # X-Forwarded-For entry that is not a trusted proxy (addresses or networks, comma-separated).
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
 for _proxy in TRUSTED_PROXIES:
@@ -436,11 +437,11 @@ for _proxy in TRUSTED_PROXIES:
         raise ImproperlyConfigured(
             f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network."
         ) from _error
-AXES_CLIENT_IP_CALLABLE = "anso.client.client_address"
+AXES_CLIENT_IP_CALLABLE = "anso.security.client.client_address"
 # Failures for one username from all addresses together within the cool-off lock the
-# account too (anso/auth_backends.py); the Secretariat can unlock it in the admin.
+# account too (anso/security/auth_backends.py); the Secretariat can unlock it in the admin.
 LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
-AXES_HANDLER = "anso.auth_backends.LockoutHandler"
+AXES_HANDLER = "anso.security.auth_backends.LockoutHandler"
 
 # Members' sign-in links (django-sesame, members/sign_in/): a link works once, for an hour by
 # default, and only its v2 tokens are read (the v1 parser logs the token it refuses).
@@ -469,7 +470,7 @@ SECURE_CSP = {
         "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",
         "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",
     ],
-    # Previews kept in a bucket are shown from its signed addresses (anso/storage.py).
+    # Previews kept in a bucket are shown from its signed addresses (anso/files/storage.py).
     "img-src": [CSP.SELF, "data:", *bucket_origins_from_environment(os.environ)],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
@@ -484,13 +485,13 @@ SECURE_CSP = {
 # (anso/spreadsheets/formats.py): the library's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a
 # leading "=" (leaving "+", "-", "@" live) and turns numbers into text.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
-# An admin export of more rows than this is written by the worker (anso/exports.py): the request
-# answers with the job's page, which links to the file when it is ready. Its file is deleted
-# EXPORT_FILES_KEEP_DAYS after it was written (`anso.exports.export_files_delete`).
+# An admin export of more rows than this is written by the worker (anso/background/exports.py): the
+# request answers with the job's page, which links to the file when it is ready. Its file is deleted
+# EXPORT_FILES_KEEP_DAYS after it was written (`anso.background.exports.export_files_delete`).
 EXPORT_IN_REQUEST_MAX_ROWS = int(os.environ.get("EXPORT_IN_REQUEST_MAX_ROWS", "5000"))
 EXPORT_FILES_KEEP_DAYS = int(os.environ.get("EXPORT_FILES_KEEP_DAYS", "7"))
 
-# Uploaded documents (anso/uploads.py): the largest file accepted, in bytes (50 MB by default).
-# The web server's own limit must be at least this (nginx: client_max_body_size). Files above
-# FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) are spooled to a temporary file while they are checked.
+# Uploaded documents (anso/files/uploads.py): the largest file accepted, in bytes (50 MB by
+# default). The web server's own limit must be at least this (nginx: client_max_body_size). Files
+# above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) are spooled to a temporary file while they are checked.
 UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))

@@ -5,12 +5,12 @@ and the worker imports that path when the task runs; neither checks that the tas
 still has that path. Each task is now defined beside its work, and a task queued as
 `anso.tasks.<name>` before a deploy still runs here after it. Nothing of the site imports this
 module (tests/test_architecture.py checks it): new code takes `background` from
-anso/background.py and a task from the module of its work.
+anso/background/tasks.py and a task from the module of its work.
 """
 
-from .background import background
-from .imports import run_import_job
-from .mail_dispatch import dispatch_mail, mail_dispatch
+from anso.background.imports import run_import_job
+from anso.background.tasks import background
+from anso.mail.dispatch import dispatch_mail, mail_dispatch
 
 __all__ = ["background", "dispatch_mail", "run_import_job", "send_mail"]
 

@@ -11,7 +11,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import two_factor, views
+from anso import views
+from anso.security import two_factor
 
 urlpatterns = [
     path("", include("meetings.site.unprefixed_urls")),

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from .links import absolute_url
-from .page_cache import page_shows
+from anso.caching.pages import page_shows
+from anso.links import absolute_url
 
 
 @never_cache

@@ -83,7 +83,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from anso.exports import export_job_run
+    from anso.background.exports import export_job_run
     from anso.models import ExportJob
 
     setup_test_environment()  # the test client's hosts; nothing else changes

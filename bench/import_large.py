@@ -95,7 +95,7 @@ def run_one(fmt: str, count: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from anso.imports import import_job_confirm, import_job_create, import_job_run
+    from anso.background.imports import import_job_confirm, import_job_create, import_job_run
     from anso.models import ImportJob, ImportJobStatus
     from meetings.attendance.models import Participation
     from meetings.models import Meeting

@@ -1,8 +1,8 @@
 """Benchmark: the mail worker sending a large batch through a real SMTP server.
 
 Queues N mails (2,000 by default: plain text and HTML parts, an unsubscribe header, bulk) with
-`anso.mail.mails_queue`, as an announcement does, starts a local SMTP server (aiosmtpd) and runs
-the real worker, `manage.py db_worker --batch` (until the queue is empty), with a rate high
+`anso.mail.sending.mails_queue`, as an announcement does, starts a local SMTP server (aiosmtpd) and
+runs the real worker, `manage.py db_worker --batch` (until the queue is empty), with a rate high
 enough not to hold it back. Prints the time to queue, the worker's mails per second and its
 peak memory (the worker process's peak resident set, `ru_maxrss` from wait4), and checks that
 the server received every mail once. `--workers 2` runs two workers at once (they split the
@@ -86,7 +86,7 @@ def django_setup(env: dict[str, str]) -> None:
 
 def queue_mails(count: int) -> float:
     """Store `count` mails with one call, as an announcement does; returns the seconds."""
-    from anso.mail import Mail, mails_queue
+    from anso.mail.sending import Mail, mails_queue
 
     line = "The working group meets in Beijing. 工作组在北京开会。"
     body = "Dear colleague,\n\n" + f"{line}\n" * 20

@@ -1,4 +1,4 @@
-"""Which cached pages a change of the meetings' records renews (anso/cache_tags.py).
+"""Which cached pages a change of the meetings' records renews (anso/caching/tags.py).
 
 Tags of one record: `record_tag(Meeting, pk)` is a meeting's page (its programme, decisions,
 attendance and registration); the organizations' and people's tags are members/cache_tags.py.
@@ -16,7 +16,7 @@ A check-in or a registration renews its meeting's page, the person's and the org
 
 from django.db.models import Q
 
-from anso.cache_tags import record_tag, register
+from anso.caching.tags import record_tag, register
 from members.cache_tags import organization_page_tag
 from members.models import Organization, Person
 

@@ -1,6 +1,6 @@
-"""The upkeep's chores of meetings (anso/upkeep.py): mailings whose delivery was lost."""
+"""The upkeep's chores of meetings (anso/background/upkeep.py): mailings whose delivery was lost."""
 
-from anso.upkeep import chore_register
+from anso.background.upkeep import chore_register
 
 from .invitations.services import mailings_unwritten_deliver
 

@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from anso.fragments import render_fragment
-from anso.languages import english_lang
+from anso.text.languages import english_lang
 
 from .documents.listing import MeetingDocuments
 from .models import ActionStatus

@@ -12,7 +12,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import get_language
 from django_countries.fields import Country
 
-from anso.languages import fallback_lang, language_columns, language_picker
+from anso.text.languages import fallback_lang, language_columns, language_picker
 from members.models import Organization, Person
 from members.names import display_name
 

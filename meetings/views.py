@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anso.caching.pages import page_shows
 from anso.links import absolute_url
-from anso.page_cache import page_shows
 from anso.pagination import paginate
-from anso.staff import StaffRequiredMixin, signed_in_staff
+from anso.security.staff import StaffRequiredMixin, signed_in_staff
 from members.access import sign_in_url
 from members.cache_tags import BODIES, ORGANIZATIONS, ROSTER
 from members.selectors import key_figures

@@ -10,7 +10,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from anso.signed_links import LinkSigner
+from anso.security.signed_links import LinkSigner
 
 from .models import Person
 

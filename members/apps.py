@@ -14,7 +14,7 @@ class MembersConfig(AppConfig):
 
         register_rules()
 
-        from anso.mail import mail_refused
+        from anso.mail.sending import mail_refused
 
         from .bounces import person_email_mark_doubtful
 

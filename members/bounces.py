@@ -1,6 +1,6 @@
 """Addresses a mail server refused for good: the people who have them are marked, so the
-Secretariat sees in the admin which addresses to check. Connected to `anso.mail.mail_refused`
-in members/apps.py (anso knows addresses, not people)."""
+Secretariat sees in the admin which addresses to check. Connected to
+`anso.mail.sending.mail_refused` in members/apps.py (anso knows addresses, not people)."""
 
 from django.db import transaction
 from django.utils import timezone

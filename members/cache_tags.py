@@ -1,4 +1,4 @@
-"""Which cached pages a change of the members' records renews (anso/cache_tags.py).
+"""Which cached pages a change of the members' records renews (anso/caching/tags.py).
 
 Tags of one record: `record_tag(Organization, pk)` (its row: every page that names it) and
 `organization_page_tag(pk)` (what only its own page shows: its contact persons and the meetings
@@ -7,7 +7,7 @@ it attended), `record_tag(Person, pk)` (a person's page); tags of the lists: `OR
 are added by meetings/cache_tags.py (this package does not know meetings).
 """
 
-from anso.cache_tags import record_tag, register
+from anso.caching.tags import record_tag, register
 
 from .models import Body, Organization, Person, Position
 from .nominations.models import Nomination, NominationEvent

@@ -1,4 +1,4 @@
-"""The upkeep's chores of members (anso/upkeep.py): sign-in links past their validity are
+"""The upkeep's chores of members (anso/background/upkeep.py): sign-in links past their validity are
 taken out of the outbox's copies of the mails that carried them."""
 
 import datetime
@@ -7,8 +7,8 @@ import re
 from django.conf import settings
 from django.utils import timezone
 
+from anso.background.upkeep import chore_register
 from anso.models import OutgoingMail, OutgoingMailStatus
-from anso.upkeep import chore_register
 
 #: How far back the chore looks: links older than this were scrubbed by earlier runs (or
 #: their mail's text is deleted after MAIL_BODY_DAYS).

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from anso.languages import SavedInEnglish
-from anso.slugs import unique_slug
-from anso.text import OneLineCharField
+from anso.text.hygiene import OneLineCharField
+from anso.text.languages import SavedInEnglish
+from anso.text.slugs import unique_slug
 
 from .names import NameOrder, PersonName
 from .nominations.models import Nomination, NominationEvent

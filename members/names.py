@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from anso.text import OneLineCharField
+from anso.text.hygiene import OneLineCharField
 
 
 class NameOrder(models.TextChoices):

@@ -48,14 +48,14 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "documentversion": ("view",),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
-    # records (the "Unlock sign-in" action of anso/login_attempts_admin.py).
+    # records (the "Unlock sign-in" action of anso/security/login_attempts_admin.py).
     "axes": {"accessattempt": ("view", "delete")},
     "anso": {
         # Mail the site sent or could not send ("send again" needs "change"), and the
         # spreadsheet imports; both are written by the site only.
         "outgoingmail": ("view", "change"),
         "importjob": ("view",),
-        # Their own large exports (anso/exports.py), written by the worker.
+        # Their own large exports (anso/background/exports.py), written by the worker.
         "exportjob": ("view",),
     },
 }

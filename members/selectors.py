@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django_countries.fields import Country
 
-from anso.languages import language_columns
+from anso.text.languages import language_columns
 
 from .models import Organization, Person, Position, Role
 

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from django.db.models.functions import Lower
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from anso import cache_tags
-from anso.slugs import readable_slug
+from anso.caching import tags as cache_tags
+from anso.text.slugs import readable_slug
 
 from .models import Organization, Person
 from .names import NameOrder
@@ -132,7 +132,7 @@ def people_find_or_create(
         bulk_update_with_history(
             filled, Person, sorted(fields), batch_size=500, default_change_reason=reason or None
         )
-        # A bulk write sends no signals (anso/cache_tags.py).
+        # A bulk write sends no signals (anso/caching/tags.py).
         cache_tags.changed(Person, filled)
     new = [_person_new(details) for email, details in wanted.items() if email not in found]
     if new:

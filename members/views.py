@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from anso.page_cache import page_shows
+from anso.caching.pages import page_shows
 from anso.pagination import paginate
 
 from . import selectors

@@ -2,11 +2,11 @@
 
 - `s3_server`: moto's server mode (HTTP on 127.0.0.1, a free port), started once per session.
 - `s3_storage`: a new, empty bucket on it, made the default storage (`STORAGES["default"]`,
-  built from environment variables by `anso.storage.storages_from_environment`, as in
+  built from environment variables by `anso.files.storage.storages_from_environment`, as in
   production). `default_storage` and every `FileField` without a storage of its own use it
   until the test ends.
 - `any_storage`: the test runs twice, on the local file system (a new `MEDIA_ROOT`) and on a
-  bucket; it gets the default storage (`anso.storage.is_s3(storage)` says which).
+  bucket; it gets the default storage (`anso.files.storage.is_s3(storage)` says which).
 - `s3_client`: a boto3 client of the server, to look at the bucket directly.
 
 The fixtures are imported by tests/conftest.py.
@@ -18,7 +18,7 @@ import uuid
 import pytest
 from django.core.files.storage import storages
 
-from anso.storage import storages_from_environment
+from anso.files.storage import storages_from_environment
 
 REGION = "us-east-1"
 ACCESS_KEY = "test-access-key"

@@ -1,4 +1,5 @@
-"""Helpers for tests of the staff rule (anso/staff.py): where a redirect leads, a TOTP code."""
+"""Helpers for tests of the staff rule (anso/security/staff.py): where a redirect leads, a TOTP
+code."""
 
 from urllib.parse import parse_qs, urlsplit
 

@@ -1,5 +1,5 @@
 """Input no page of the site produces is a 400 or a 404, never a 500: a NUL character in any
-query string or form (anso/bad_requests.py), a meeting year outside 1..9999
+query string or form (anso/security/bad_requests.py), a meeting year outside 1..9999
 (anso/converters.py)."""
 
 import re

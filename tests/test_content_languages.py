@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from anso.languages import fallback_lang
+from anso.text.languages import fallback_lang
 from meetings.models import Meeting
 from members.models import BodyKind, Organization
 from members.resources import OrganizationResource

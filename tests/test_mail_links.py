@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from anso.imports import import_job_confirm, import_job_create
+from anso.background.imports import import_job_confirm, import_job_create
 from anso.models import ImportJob, ImportJobStatus
 from meetings.attendance.models import Participation, ParticipationStatus
 from members.models import BodyKind

@@ -14,8 +14,8 @@ the password only, and a superuser without a device under production rules (ADMI
 Their expectation follows from the anonymous visitor's: wherever anonymous is sent to sign in,
 they are sent to the second factor (SECOND_FACTOR: verify it, or set a device up), through the
 admin's sign-in page or directly; everywhere else they get what anonymous gets. So a new staff
-page that skips the staff rule (anso/staff.py) fails here without a row of its own. A row may
-still name these roles where they differ (the sign-in and two-factor pages).
+page that skips the staff rule (anso/security/staff.py) fails here without a row of its own. A row
+may still name these roles where they differ (the sign-in and two-factor pages).
 
 One more role is not staff: a member (the contact person of a member organization, signed in
 with a mailed link, members/access.py). They get what anonymous gets, except wherever anonymous

@@ -1,4 +1,4 @@
-"""The staff rule (anso/staff.py) on the Secretariat's pages outside the admin: the second
+"""The staff rule (anso/security/staff.py) on the Secretariat's pages outside the admin: the second
 factor is asked there as in the admin."""
 
 import pytest

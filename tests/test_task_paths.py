@@ -169,8 +169,8 @@ def test_the_former_paths_name_the_current_tasks():
     (except `send_mail`, whose one argument the dispatcher does not take)."""
     from django.utils.module_loading import import_string
 
-    from anso.imports import run_import_job as current_import
-    from anso.mail_dispatch import dispatch_mail as current_dispatch
+    from anso.background.imports import run_import_job as current_import
+    from anso.mail.dispatch import dispatch_mail as current_dispatch
     from meetings.documents.previews import make_preview as current_preview
     from meetings.invitations.services import deliver_mailing as current_delivery
 
@@ -178,4 +178,4 @@ def test_the_former_paths_name_the_current_tasks():
     assert import_string("anso.tasks.run_import_job") is current_import
     assert import_string("meetings.invitations.tasks.deliver_mailing") is current_delivery
     assert import_string("meetings.documents.tasks.make_preview") is current_preview
-    assert current_dispatch.module_path == "anso.mail_dispatch.dispatch_mail"
+    assert current_dispatch.module_path == "anso.mail.dispatch.dispatch_mail"

@@ -1,4 +1,4 @@
-"""Public text fields refuse control characters, names are one line (anso/text.py), and no
+"""Public text fields refuse control characters, names are one line (anso/text/hygiene.py), and no
 stored value can break a mail subject."""
 
 import importlib
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models as dj_models
 from django.urls import reverse
 
-from anso.text import CleanTextFormMixin, OneLineCharField, one_line
+from anso.text.hygiene import CleanTextFormMixin, OneLineCharField, one_line
 from meetings.attendance import services as meeting_services
 from meetings.attendance.forms import RegistrationForm, ReportForm, WalkInForm
 from meetings.attendance.models import Participation

@@ -1,6 +1,6 @@
 """Spreadsheets in the admin: the upload check, the import form, and the mixin that gives an
-admin its import (through an import job in the worker, anso/imports.py) and export screens.
-Parameters no page of the admin offers are a 400 with a message, never a 500."""
+admin its import (through an import job in the worker, anso/background/imports.py) and export
+screens. Parameters no page of the admin offers are a 400 with a message, never a 500."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,18 +16,18 @@ from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
-from ..bad_requests import bad_request
-from ..exports import export_job_create
-from ..files import file_download_response
-from ..imports import (
+from anso.background.exports import export_job_create
+from anso.background.imports import (
     import_job_cancel,
     import_job_confirm,
     import_job_create,
     import_job_progress,
     import_job_retry,
 )
-from ..models import ExportJob, ExportJobStatus, ImportJob, ImportJobStatus
-from .formats import FORMATS
+from anso.files.downloads import file_download_response
+from anso.models import ExportJob, ExportJobStatus, ImportJob, ImportJobStatus
+from anso.security.bad_requests import bad_request
+from anso.spreadsheets.formats import FORMATS
 
 
 class SpreadsheetParametersMixin:
@@ -132,9 +132,9 @@ class SpreadsheetAdminMixin(SpreadsheetParametersMixin, ImportExportMixin):
     escaped in exports (formats.py) and hand-made parameters are a 400.
 
     An upload becomes an `ImportJob` that the worker checks and, once confirmed, imports
-    (anso/imports.py); its page shows the progress, then the rows saved or why none were.
+    (anso/background/imports.py); its page shows the progress, then the rows saved or why none were.
     An export of more than EXPORT_IN_REQUEST_MAX_ROWS rows becomes an `ExportJob` that the
-    worker writes (anso/exports.py); its page links to the file when it is ready."""
+    worker writes (anso/background/exports.py); its page links to the file when it is ready."""
 
     import_form_class = SpreadsheetImportForm
 

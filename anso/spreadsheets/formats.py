@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
-from ..text import has_control_characters
+from anso.text.hygiene import has_control_characters
 
 #: What makes a spreadsheet program read a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

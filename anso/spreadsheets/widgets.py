@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import widgets
 
-from .formats import OneLineCellsMixin
+from anso.spreadsheets.formats import OneLineCellsMixin
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"]
 

@@ -8,9 +8,9 @@ from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anso import dates
-from anso.languages import english_lang, fallback_lang, lang_attribute
 from anso.links import absolute_url
+from anso.text import dates
+from anso.text.languages import english_lang, fallback_lang, lang_attribute
 
 register = template.Library()
 
@@ -44,7 +44,7 @@ NAVIGATION = (
 
 @register.filter
 def date_range(start: datetime.date, end: datetime.date | None = None) -> str:
-    """A day or a range of days, as anso.dates writes them: "30-31 January 2027"
+    """A day or a range of days, as anso.text.dates writes them: "30-31 January 2027"
     (with an en dash)."""
     return dates.date_range(start, end)
 

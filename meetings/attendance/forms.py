@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from anso.text import CleanTextFormMixin
+from anso.text.hygiene import CleanTextFormMixin
 from members.models import Organization
 
 from .models import Capacity, Participation, ParticipationStatus

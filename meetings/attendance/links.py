@@ -1,8 +1,8 @@
 """Links to a registration and the registration mails that carry them.
 
 The link is opaque: the participation's random key, signed with the site's secret key
-(`anso.signed_links`). It carries no ids, works until the day after the meeting, and a new key
-(`registration_link_renew`) makes the earlier link stop working.
+(`anso.security.signed_links`). It carries no ids, works until the day after the meeting, and a new
+key (`registration_link_renew`) makes the earlier link stop working.
 """
 
 import datetime
@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from anso.links import absolute_url
-from anso.mail import send_after_commit
-from anso.signed_links import LinkSigner
-from anso.text import one_line
+from anso.mail.sending import send_after_commit
+from anso.security.signed_links import LinkSigner
+from anso.text.hygiene import one_line
 
 from ..models import Meeting
 from .models import (

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from anso.text import OneLineCharField
+from anso.text.hygiene import OneLineCharField
 from members.models import Organization, Person
 
 

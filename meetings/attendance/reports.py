@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from anso.dates import date_range
+from anso.text.dates import date_range
 
 from ..models import AgendaItem, AgendaItemKind, Meeting, SessionKind, Speaker
 from .models import Participation

@@ -7,7 +7,7 @@ country (ISO code or name), capacity, status, listed_publicly (yes/no).
 
 People are matched by email and created in bulk when new; participations are created and
 updated in bulk. The lookups run a fixed number of queries per file; the background worker
-runs the import (anso/imports.py). Any failing row rolls the whole import back.
+runs the import (anso/background/imports.py). Any failing row rolls the whole import back.
 """
 
 from django.core.exceptions import ValidationError

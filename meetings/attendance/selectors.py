@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries.fields import Country
 
-from anso.dates import format_datetime
-from anso.languages import localized_columns
+from anso.text.dates import format_datetime
+from anso.text.languages import localized_columns
 
 from ..models import Meeting
 from .models import (

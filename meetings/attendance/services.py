@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anso.background import background
+from anso.background.tasks import background
 from members.models import Organization
 from members.services import PersonDetails, person_find_or_create
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from anso import cache_tags
+from anso.caching import tags as cache_tags
 
 from ..models import Meeting
 from . import selectors
@@ -157,7 +157,7 @@ def participations_save(
         if events:
             ParticipationEvent.objects.bulk_create(events, batch_size=_BATCH)
         if new or to_update:
-            # Bulk writes send no signals: renew the pages of these rows (anso/cache_tags.py).
+            # Bulk writes send no signals: renew the pages of these rows (anso/caching/tags.py).
             written = new + to_update
             cache_tags.bump(
                 *cache_tags.tags_of(Participation, written),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from anso.ratelimit import rate_limit_hit, rate_limit_hit_for
+from anso.security.ratelimit import rate_limit_hit, rate_limit_hit_for
 
 from ..services import meeting_summary_publish
 from ..views import PublishedMeetingMixin, SecretariatMixin

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image, ImageDraw, ImageFont
 
-from anso.dates import date_range
-from anso.languages import DEFAULT_LANGUAGE
+from anso.text.dates import date_range
+from anso.text.languages import DEFAULT_LANGUAGE
 
 from ..documents.models import Document, DocumentKind, Visibility
 from ..documents.services import document_create

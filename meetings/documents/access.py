@@ -1,13 +1,13 @@
 """Who is asking for a document: the audience of a request, in the order of `Visibility`.
 
-The Secretariat is a staff member who passes the one staff rule (`anso.staff.staff_access`:
+The Secretariat is a staff member who passes the one staff rule (`anso.security.staff.staff_access`:
 active staff, second factor verified) with the permission to view documents; a member is the
 contact person of a current member organization, signed in with the link mailed to them
 (`members.access.is_member`); everyone else is the public."""
 
 import enum
 
-from anso.staff import Access, staff_access
+from anso.security.staff import Access, staff_access
 from members.access import is_member
 
 VIEW_PERMISSION = "meetings.view_document"

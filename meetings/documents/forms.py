@@ -4,7 +4,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from anso.uploads import CheckedFilesField, max_upload_bytes
+from anso.files.uploads import CheckedFilesField, max_upload_bytes
 
 from .models import Document
 

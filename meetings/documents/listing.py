@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from anso import uploads
-from anso.languages import fallback_lang
+from anso.files import uploads
+from anso.text.languages import fallback_lang
 from members.models import Person
 
 from ..models import Action, Meeting

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anso.languages import SavedInEnglish
-from anso.text import OneLineCharField
+from anso.text.hygiene import OneLineCharField
+from anso.text.languages import SavedInEnglish
 
 
 class DocumentKind(models.TextChoices):

@@ -7,8 +7,8 @@ from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 
-from anso.background import background
-from anso.previews import PreviewError, render_preview
+from anso.background.tasks import background
+from anso.files.previews import PreviewError, render_preview
 
 from .models import DocumentVersion, PreviewState
 

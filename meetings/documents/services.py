@@ -1,6 +1,6 @@
 """The writes of documents: create one, change it, add a file as its next version. Every upload,
 in the admin or elsewhere, goes through `document_version_add`: the upload check
-(`anso.uploads.check_upload`), the next number under a lock on the document, who uploaded it,
+(`anso.files.uploads.check_upload`), the next number under a lock on the document, who uploaded it,
 and the preview queued for the worker once the transaction commits."""
 
 import datetime
@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anso.uploads import PREVIEW_TYPES, CheckedUpload, check_upload
+from anso.files.uploads import PREVIEW_TYPES, CheckedUpload, check_upload
 from members.models import Person
 
 from ..models import Action, AgendaItem, Meeting, Session

@@ -1,7 +1,7 @@
 """Downloads of documents' files and previews. The visibility rule first
 (`Document.objects.visible_to(audience_of(request))`), then the file is served by the storage
-(`anso.files.file_download_response`: a signed short-lived address of the bucket, or the web
-server's internal redirect), never read through this view.
+(`anso.files.downloads.file_download_response`: a signed short-lived address of the bucket, or the
+web server's internal redirect), never read through this view.
 
 A document the visitor may not read is "not found", whether it exists or not, except a
 members-only one for a visitor who is not signed in: they are sent to the members' sign-in
@@ -11,8 +11,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_safe
 
-from anso.files import file_download_response
-from anso.uploads import INLINE_TYPES
+from anso.files.downloads import file_download_response
+from anso.files.uploads import INLINE_TYPES
 from members.access import sign_in_url
 
 from .access import Audience, audience_of

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anso.text import CleanTextFormMixin
+from anso.text.hygiene import CleanTextFormMixin
 from members.models import Person
 
 from ..attendance.forms import RegistrationForm

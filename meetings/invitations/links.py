@@ -1,6 +1,6 @@
 """The personal link of an invitation: the recipient's random key, signed with the site's
-secret key under a salt of its own (`anso.signed_links`), so that a token of another kind of
-link is worthless here and a copy of the database alone cannot make one.
+secret key under a salt of its own (`anso.security.signed_links`), so that a token of another kind
+of link is worthless here and a copy of the database alone cannot make one.
 
 It opens the meeting's registration form for that person until registration closes; after
 that it has expired (410). A tampered or foreign token is not valid (404)."""
@@ -10,7 +10,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from anso.signed_links import LinkSigner
+from anso.security.signed_links import LinkSigner
 
 from ..models import Meeting, RegistrationWindow
 from .models import MailingKind, MailingRecipient

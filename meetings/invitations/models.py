@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from anso.text import OneLineCharField
+from anso.text.hygiene import OneLineCharField
 from members.models import Person
 
 

@@ -4,7 +4,7 @@ side), reminders, and a recipient declining.
 The request that sends a mailing does only fast work: it stores the mailing and its
 recipients (one bulk insert) and enqueues one task (`deliver_mailing`, below). The worker
 writes each recipient's mail in their language and hands them to the outbox
-(`anso.mail.mails_queue`), which sends them at the configured rate, with retries.
+(`anso.mail.sending.mails_queue`), which sends them at the configured rate, with retries.
 
 Registering through an invitation goes through the attendance services
 (`meetings.attendance.services.registration_submit`): there is no second registration path.
@@ -21,11 +21,11 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
-from anso.background import background
-from anso.dates import date_range
+from anso.background.tasks import background
 from anso.links import absolute_url
-from anso.mail import Mail, mails_queue
-from anso.text import one_line
+from anso.mail.sending import Mail, mails_queue
+from anso.text.dates import date_range
+from anso.text.hygiene import one_line
 from members.announcements import unsubscribe_path
 from members.models import Person
 

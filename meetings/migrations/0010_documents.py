@@ -6,7 +6,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import anso.languages
+import anso.text.languages
 import meetings.documents.models
 from members.roles import ensure_secretariat_group
 
@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "documents",
                 "ordering": ["order", "pk"],
             },
-            bases=(anso.languages.SavedInEnglish, models.Model),
+            bases=(anso.text.languages.SavedInEnglish, models.Model),
         ),
         migrations.CreateModel(
             name="DocumentVersion",

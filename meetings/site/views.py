@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anso.cache_tags import record_tag
-from anso.page_cache import page_shows
+from anso.caching.pages import page_shows
+from anso.caching.tags import record_tag
 from members import selectors as member_selectors
 from members.cache_tags import BODIES, ORGANIZATIONS, organization_page_tag
 from members.models import Organization, Person

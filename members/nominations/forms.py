@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from anso.text import CleanTextFormMixin
+from anso.text.hygiene import CleanTextFormMixin
 
 from ..models import Organization, Person, Position, Role
 from .models import Nomination, NominationKind

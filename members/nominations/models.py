@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from anso.text import OneLineCharField
+from anso.text.hygiene import OneLineCharField
 
 from ..names import PersonName
 

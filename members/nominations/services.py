@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from anso.client import client_address_hash
 from anso.links import absolute_url
-from anso.mail import send_after_commit
-from anso.signed_links import LinkSigner
+from anso.mail.sending import send_after_commit
+from anso.security.client import client_address_hash
+from anso.security.signed_links import LinkSigner
 
 from ..models import Body, BodyKind, Organization, Person, Position, Role
 from ..names import NameOrder

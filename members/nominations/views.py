@@ -8,9 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView
 
-from anso.client import client_address
-from anso.page_cache import page_shows
-from anso.ratelimit import rate_limit_exceeded, rate_limit_hit, rate_limit_hit_for
+from anso.caching.pages import page_shows
+from anso.security.client import client_address
+from anso.security.ratelimit import rate_limit_exceeded, rate_limit_hit, rate_limit_hit_for
 
 from . import services
 from .forms import NominationForm, NominationResendForm

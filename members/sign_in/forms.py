@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anso.text import CleanTextFormMixin
+from anso.text.hygiene import CleanTextFormMixin
 
 #: RFC 5321's limit on an address, as every form of the site.
 EMAIL_MAX_LENGTH = 254

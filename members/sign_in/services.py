@@ -20,10 +20,10 @@ from django.utils.translation import gettext
 from sesame.backends import ModelBackend as SesameBackend
 from sesame.utils import get_token
 
-from anso.background import background
+from anso.background.tasks import background
 from anso.links import absolute_url
-from anso.mail import send_after_commit
-from anso.text import one_line
+from anso.mail.sending import send_after_commit
+from anso.text.hygiene import one_line
 
 from ..access import contact_persons_on, member_person
 from ..models import Person

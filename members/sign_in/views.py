@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anso.ratelimit import rate_limit_hit, rate_limit_hit_for
+from anso.security.ratelimit import rate_limit_hit, rate_limit_hit_for
 
 from ..access import member_person, safe_next
 from . import services

@@ -9,7 +9,7 @@ def fresh_rate_window(monkeypatch):
     window ends while the test runs (the clock still runs)."""
     import time
 
-    from anso import ratelimit
+    from anso.security import ratelimit
 
     shift = 60 - time.time() % 60 + 1
     monkeypatch.setattr(ratelimit, "_clock", lambda: time.time() + shift)

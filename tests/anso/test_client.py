@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from anso.client import ClientAddressFilter, client_address, client_address_hash
+from anso.security.client import ClientAddressFilter, client_address, client_address_hash
 from meetings.attendance import views as meeting_views
 from members.nominations.models import Nomination
 from members.nominations.views import SUBMISSIONS_PER_HOUR
@@ -218,4 +218,4 @@ def test_only_the_client_module_reads_the_address_headers():
         if "migrations" not in path.parts
         and any(word in path.read_text() for word in ("REMOTE_ADDR", "X_FORWARDED_FOR"))
     )
-    assert readers == ["anso/client.py"]
+    assert readers == ["anso/security/client.py"]

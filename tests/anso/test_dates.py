@@ -1,4 +1,4 @@
-"""Dates as every page, mail and report writes them: one rule (anso.dates), its formats
+"""Dates as every page, mail and report writes them: one rule (anso.text.dates), its formats
 translatable, and a time always with its time zone."""
 
 import datetime
@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from anso.dates import date_range, format_datetime
+from anso.text.dates import date_range, format_datetime
 from meetings.attendance import services
 from meetings.attendance.reports import meeting_report_draft
 from meetings.attendance.selectors import registration_closed_message
@@ -44,7 +44,7 @@ def test_date_range_takes_a_language_s_own_formats(monkeypatch):
     def pgettext(context, message):
         return chinese.get(context, message)
 
-    monkeypatch.setattr("anso.dates.pgettext", pgettext)
+    monkeypatch.setattr("anso.text.dates.pgettext", pgettext)
     assert date_range(D(2019, 5, 13), D(2019, 5, 14)) == "2019年5月13日至14日"
 
 

@@ -1,5 +1,6 @@
-"""Admin exports too large for the request: the worker writes them (anso/exports.py), the job's
-page links to the file, only its creator downloads it, and the file is deleted after its days."""
+"""Admin exports too large for the request: the worker writes them (anso/background/exports.py), the
+job's page links to the file, only its creator downloads it, and the file is deleted after its
+days."""
 
 import io
 import os
@@ -18,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from anso.exports import export_files_delete, export_jobs_recover
+from anso.background.exports import export_files_delete, export_jobs_recover
 from anso.models import ExportJob, ExportJobStatus
 from meetings.attendance.models import Participation
 from members.roles import SECRETARIAT_GROUP

@@ -1,6 +1,6 @@
-"""Downloads of stored files (anso/files.py), on the local file system (streamed by Django,
-or handed to nginx with X-Accel-Redirect) and on a real S3-compatible server (a redirect to a
-signed address, fetched from the server)."""
+"""Downloads of stored files (anso/files/downloads.py), on the local file system (streamed by
+Django, or handed to nginx with X-Accel-Redirect) and on a real S3-compatible server (a redirect to
+a signed address, fetched from the server)."""
 
 import logging
 import os
@@ -20,14 +20,14 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.test import RequestFactory
 
-from anso import files
-from anso.files import (
+from anso.files import downloads as files
+from anso.files.downloads import (
     MAX_FILENAME_LENGTH,
     SANDBOX_POLICY,
     check_file_serving,
     file_download_response,
 )
-from anso.storage import is_s3, storages_from_environment
+from anso.files.storage import is_s3, storages_from_environment
 
 from ..s3 import s3_environment
 
@@ -331,7 +331,7 @@ def test_production_settings_pass_the_deploy_check(bucket):
 def test_streaming_with_debug_off_is_logged_once(local_storage, settings, caplog, monkeypatch):
     monkeypatch.setattr(files, "_warned", False)
     settings.DEBUG = False
-    with caplog.at_level(logging.WARNING, logger="anso.files"):
+    with caplog.at_level(logging.WARNING, logger="anso.files.downloads"):
         download(stored("docs/a.pdf", PDF))
         download(stored("docs/b.pdf", PDF))
     warnings = [r for r in caplog.records if "FILES_X_ACCEL_REDIRECT_PREFIX" in r.getMessage()]

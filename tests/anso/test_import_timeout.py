@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rq.queue import Queue
 
-from anso.imports import run_import_job
+from anso.background.imports import run_import_job
 from anso.models import ImportJob, ImportJobStatus
 from meetings.attendance.models import Participation
 from tests.redis_server import require_redis

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from anso.imports import import_job_create, import_job_run
+from anso.background.imports import import_job_create, import_job_run
 from anso.models import ImportJob, ImportJobStatus
 from meetings.attendance.models import Participation
 from meetings.models import Meeting
@@ -127,7 +127,7 @@ def test_job_page_needs_the_import_permission(
 def test_running_job_page_refreshes_and_shows_the_rows_read(secretariat_client, secretariat_user):
     from django.core.cache import caches
 
-    from anso.imports import _progress_key
+    from anso.background.imports import _progress_key
 
     job = ImportJob.objects.create(
         created_by=secretariat_user,
@@ -184,7 +184,7 @@ def test_database_worker_checks_then_imports_the_file(settings, secretariat_user
     assert job.status == ImportJobStatus.CHECKED, job.errors
     assert Organization.objects.count() == 0
 
-    from anso.imports import import_job_confirm
+    from anso.background.imports import import_job_confirm
 
     assert import_job_confirm(job_pk=job.pk, model_label="members.organization")
     call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0)
@@ -223,12 +223,15 @@ def test_import_renews_the_page_cache_tags_once_not_per_row(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from anso.cache_tags import ANY, clock, fresh
-    from anso.imports import import_job_confirm
+    from anso.background.imports import import_job_confirm
+    from anso.caching.tags import ANY, clock, fresh
 
     settings.CACHES = {
         **settings.CACHES,
-        "versions": {"BACKEND": "anso.cache.FailSoftDatabaseCache", "LOCATION": "anso_versions_t"},
+        "versions": {
+            "BACKEND": "anso.caching.backends.FailSoftDatabaseCache",
+            "LOCATION": "anso_versions_t",
+        },
     }
     call_command("createcachetable", verbosity=0)
     meeting = MeetingFactory(number=1)

@@ -1,8 +1,8 @@
 """What the project wrote itself instead of a library, and the property the library lacks
 (docs/architecture.md, "What we wrote ourselves, and why"). Each test runs the well-kept
 library as its documentation configures it, beside our code, on the same real requests,
-caches and sockets: django-ipware against `anso.client`, django-ratelimit against
-`anso.ratelimit`, django-redis with IGNORE_EXCEPTIONS against `anso.cache`."""
+caches and sockets: django-ipware against `anso.security.client`, django-ratelimit against
+`anso.security.ratelimit`, django-redis with IGNORE_EXCEPTIONS against `anso.caching.backends`."""
 
 import socket
 import threading
@@ -12,9 +12,9 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from anso import cache as fail_soft
-from anso.client import client_address
-from anso.ratelimit import rate_limit_hit
+from anso.caching import backends as fail_soft
+from anso.security.client import client_address
+from anso.security.ratelimit import rate_limit_hit
 
 from .smtp import free_port
 
@@ -85,12 +85,12 @@ def redis_down(settings):
     settings.CACHES = {
         **settings.CACHES,
         "ratelimit": {
-            "BACKEND": "anso.cache.FailSoftRedisCache",
+            "BACKEND": "anso.caching.backends.FailSoftRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"RETRY_INTERVAL": 60},
         },
         "ratelimit-fallback": {
-            "BACKEND": "anso.cache.FailSoftDatabaseCache",
+            "BACKEND": "anso.caching.backends.FailSoftDatabaseCache",
             "LOCATION": "anso_cache_versions",
             "KEY_PREFIX": "ratelimit",
         },
@@ -182,7 +182,7 @@ def test_redis_that_does_not_answer_costs_one_wait_and_not_one_per_read(settings
             },
         },
         "ours": {
-            "BACKEND": "anso.cache.FailSoftRedisCache",
+            "BACKEND": "anso.caching.backends.FailSoftRedisCache",
             "LOCATION": location,
             "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1, "RETRY_INTERVAL": 60},
         },

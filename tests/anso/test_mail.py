@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from anso.mail import Mail, mails_queue, send_after_commit
+from anso.mail.sending import Mail, mails_queue, send_after_commit
 from anso.models import OutgoingMail, OutgoingMailStatus
 from meetings.attendance.models import Participation
 from members.nominations.models import Nomination

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from anso.mail import Mail, mail_refused, mails_queue, send_after_commit
-from anso.mail_dispatch import mail_dispatch
+from anso.mail.dispatch import mail_dispatch
+from anso.mail.sending import Mail, mail_refused, mails_queue, send_after_commit
 from anso.models import OutgoingMail, OutgoingMailStatus
 
 from .smtp import Inbox, free_port, smtp_mailers, smtp_server

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from rq.worker import SimpleWorker
 
-from anso.mail import send_after_commit
-from anso.mail_dispatch import dispatch_enqueue
+from anso.mail.dispatch import dispatch_enqueue
+from anso.mail.sending import send_after_commit
 from anso.models import OutgoingMail, OutgoingMailStatus
 
 from .smtp import free_port, smtp_mailers, smtp_server

@@ -9,11 +9,11 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
-from anso.ratelimit import rate_give_back, rate_take
+from anso.security.ratelimit import rate_give_back, rate_take
 from tests.redis_server import require_redis
 
 DATABASE_RATELIMIT_CACHE = {
-    "BACKEND": "anso.cache.FailSoftDatabaseCache",
+    "BACKEND": "anso.caching.backends.FailSoftDatabaseCache",
     "LOCATION": "anso_cache_versions",
     "KEY_PREFIX": "ratelimit",
 }
@@ -30,7 +30,7 @@ def counter(request, settings):
         settings.CACHES = {
             **settings.CACHES,
             "ratelimit": {
-                "BACKEND": "anso.cache.FailSoftRedisCache",
+                "BACKEND": "anso.caching.backends.FailSoftRedisCache",
                 "LOCATION": require_redis(0),
                 "KEY_PREFIX": f"anso-test-{uuid.uuid4().hex}",  # the server may be shared
             },

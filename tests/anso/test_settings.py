@@ -122,7 +122,7 @@ def test_console_prints_each_log_line_once_and_no_axes_banner():
         "import logging, django; django.setup(); "
         "logging.getLogger('django.tasks').info('task line'); "
         "logging.getLogger('django_tasks_db').info('worker line'); "
-        "logging.getLogger('anso.mail').warning('site line')"
+        "logging.getLogger('anso.mail.sending').warning('site line')"
     )
     result = subprocess.run(  # noqa: S603 (this interpreter, our own code)
         [sys.executable, "-c", code],

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from anso.slugs import readable_slug
+from anso.text.slugs import readable_slug
 
 from ..factories import ActionFactory, BodyFactory, OrganizationFactory, PersonFactory
 

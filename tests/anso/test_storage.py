@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.storage import storages as django_storages
 from django.db import models
 
-from anso.storage import (
+from anso.files.storage import (
     DEFAULT_URL_EXPIRE_SECONDS,
     FILE_SYSTEM_BACKEND,
     S3_BACKEND,

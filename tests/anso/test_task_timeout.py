@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from rq.queue import Queue
 
-from anso.imports import import_job_create
-from anso.mail import send_after_commit
+from anso.background.imports import import_job_create
+from anso.mail.sending import send_after_commit
 from meetings.invitations.models import Mailing
 from tests.meetings.invitations.helpers import (
     compose_url,
@@ -45,7 +45,7 @@ def test_rq_jobs_of_imports_mailings_and_mail_carry_the_long_timeout(
 
     jobs = {job.func_name: job.timeout for job in rq_queue.get_jobs()}
     assert jobs == {
-        "anso.imports.run_import_job": settings.TASKS_TIMEOUT,
+        "anso.background.imports.run_import_job": settings.TASKS_TIMEOUT,
         "meetings.invitations.services.deliver_mailing": settings.TASKS_TIMEOUT,
-        "anso.mail_dispatch.dispatch_mail": settings.TASKS_TIMEOUT,
+        "anso.mail.dispatch.dispatch_mail": settings.TASKS_TIMEOUT,
     }

@@ -1,4 +1,4 @@
-"""The upkeep (anso/upkeep.py): every app's chores run, each in its own transaction, one
+"""The upkeep (anso/background/upkeep.py): every app's chores run, each in its own transaction, one
 failure stopping none of the others; import jobs a dead worker left end done or failed with
 "Try again"; what is past its retention is deleted."""
 
@@ -13,15 +13,15 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from anso import upkeep
-from anso.imports import (
+from anso.background import upkeep
+from anso.background.imports import (
     import_job_create,
     import_job_files_delete,
     import_job_run,
     import_jobs_recover,
 )
-from anso.mail import Mail, mails_queue
-from anso.mail_dispatch import dispatch_mail, mail_bodies_delete, mail_due_dispatch
+from anso.mail.dispatch import dispatch_mail, mail_bodies_delete, mail_due_dispatch
+from anso.mail.sending import Mail, mails_queue
 from anso.models import ImportJob, ImportJobStatus, OutgoingMail, OutgoingMailStatus
 from members.models import Organization
 
@@ -71,7 +71,7 @@ def test_upkeep_chore_that_fails_is_rolled_back_and_logged_and_the_others_run(mo
 
     upkeep.chore_register("first", failing)
     upkeep.chore_register("second", lambda: Organization.objects.create(name="Kept") and 1)
-    with caplog.at_level(logging.INFO, logger="anso.upkeep"):
+    with caplog.at_level(logging.INFO, logger="anso.background.upkeep"):
         results = upkeep.upkeep.enqueue().return_value
     assert results == {"first": "failed", "second": 1}
     assert list(Organization.objects.values_list("name", flat=True)) == ["Kept"]
@@ -94,10 +94,10 @@ def test_upkeep_timer_queues_the_task_once_per_period_whatever_the_number_of_tim
     assert upkeep_enqueue_once_per_period(now=start)
     assert not upkeep_enqueue_once_per_period(now=start + 10)  # another machine's timer
     assert upkeep_enqueue_once_per_period(now=start + 300)
-    assert DBTaskResult.objects.filter(task_path="anso.upkeep.upkeep").count() == 2
+    assert DBTaskResult.objects.filter(task_path="anso.background.upkeep.upkeep").count() == 2
 
     call_command("upkeep_timer", once=True)
-    assert DBTaskResult.objects.filter(task_path="anso.upkeep.upkeep").count() == 3
+    assert DBTaskResult.objects.filter(task_path="anso.background.upkeep.upkeep").count() == 3
 
 
 # --- import jobs a dead worker left ----------------------------------------------------------

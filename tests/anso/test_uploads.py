@@ -1,4 +1,4 @@
-"""The upload check (anso/uploads.py): the type from the content, the allow-list, the size
+"""The upload check (anso/files/uploads.py): the type from the content, the allow-list, the size
 limit and the cleaned name."""
 
 import io
@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 
-from anso import uploads
-from anso.uploads import check_upload, clean_filename
+from anso.files import uploads
+from anso.files.uploads import check_upload, clean_filename
 from tests import sample_files as files
 
 

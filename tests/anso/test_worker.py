@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from anso.mail import send_after_commit
+from anso.mail.sending import send_after_commit
 from anso.models import OutgoingMail, OutgoingMailStatus
 from tests.redis_server import require_redis
 
@@ -96,7 +96,7 @@ def test_rq_worker_sends_many_queued_mails_from_one_job_within_the_rate(
     one run for the next minute in RQ's schedule."""
     from rq.registry import ScheduledJobRegistry
 
-    from anso.mail import Mail, mails_queue
+    from anso.mail.sending import Mail, mails_queue
 
     settings.MAIL_RATE_PER_MINUTE = 20
     mails_queue([Mail(to=[f"p{i}@example.org"], subject="S", body="B") for i in range(30)])

@@ -19,8 +19,8 @@ from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from anso.background.upkeep import upkeep_run
 from anso.models import ImportJob, ImportJobStatus
-from anso.upkeep import upkeep_run
 from meetings.attendance.models import Participation
 from members.models import Person
 from tests.redis_server import redis_url
@@ -134,7 +134,7 @@ def import_killed_in_the_middle(tmp_path, queue: str, secretariat_user) -> Impor
             queued_at=timezone.now(),
             attempts=1,
         )
-        from anso.imports import run_import_job
+        from anso.background.imports import run_import_job
 
         transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
 

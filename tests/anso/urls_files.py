@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.urls import path
 
-from anso.files import file_download_response
+from anso.files.downloads import file_download_response
 
 
 def download(request, name):

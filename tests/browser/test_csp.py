@@ -89,7 +89,7 @@ def test_admin_history_pages_satisfy_the_csp(live_server, watched_page):
 def test_the_outbox_shows_a_mails_html_without_running_its_script(live_server, watched_page):
     """The HTML part of a mail is shown in a sandboxed frame: it is displayed, its script does
     not run (no dialog, the admin's page untouched), and the admin's page breaks no rule."""
-    from anso.mail import Mail, mails_queue
+    from anso.mail.sending import Mail, mails_queue
 
     UserFactory(username="admin", is_staff=True, is_superuser=True)
     [mail] = mails_queue(

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from anso.mail import send_after_commit
+from anso.mail.sending import send_after_commit
 from members.models import Person
 
 from ..admin_helpers import admin_post

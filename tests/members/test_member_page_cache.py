@@ -1,5 +1,5 @@
 """A signed-in member never gets the anonymous visitors' cached copy of a page, nor fills it
-(anso/page_cache.py: a request with a session cookie is neither served nor stored)."""
+(anso/caching/pages.py: a request with a session cookie is neither served nor stored)."""
 
 import pytest
 from django.test import Client

@@ -375,7 +375,7 @@ def test_the_sign_in_page_tells_a_member_they_are_signed_in(member_client, membe
 
 @pytest.mark.parametrize("path", ["/admin/", "/admin/members/person/", "/admin/meetings/meeting/"])
 def test_the_admin_refuses_a_member(member_client, path):
-    """The admin's rule (anso/staff.py) lets in active staff only: a member is sent to its
+    """The admin's rule (anso/security/staff.py) lets in active staff only: a member is sent to its
     sign-in page, which does not let them in either."""
     response = member_client.get(path)
     assert response.status_code == 302

@@ -1,4 +1,4 @@
-"""Which cached pages each kind of write renews, and which stay cached (anso/cache_tags.py).
+"""Which cached pages each kind of write renews, and which stay cached (anso/caching/tags.py).
 
 One small alliance: two member organizations (X, Y), a contact person of X (P) who attended
 the 1st meeting (A), a participant from Y (Q) at the 2nd (C), where an action of the plan was
@@ -14,9 +14,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from anso import cache_tags
-from anso.cache_tags import ANY, rule_for
-from anso.page_cache import PAGE_PREFIX, RENEW_SECONDS, _key
+from anso.caching import tags as cache_tags
+from anso.caching.pages import PAGE_PREFIX, RENEW_SECONDS, _key
+from anso.caching.tags import ANY, rule_for
 from meetings.attendance.models import Participation, ParticipationStatus
 from meetings.attendance.resources import ParticipantResource
 from members.models import Person
@@ -270,7 +270,7 @@ def test_every_cached_public_page_declares_what_it_shows(samples, page_cache):  
         if ANY in response.page_tags:
             undeclared.append(label)
     assert stored >= 10
-    assert undeclared == [], f"declare with anso.page_cache.page_shows(): {undeclared}"
+    assert undeclared == [], f"declare with anso.caching.pages.page_shows(): {undeclared}"
 
 
 # --- no stampede ------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ def test_a_renewal_never_moves_a_tag_back_in_redis(settings):
     settings.CACHES = {
         **settings.CACHES,
         "versions": {
-            "BACKEND": "anso.cache.FailSoftRedisCache",
+            "BACKEND": "anso.caching.backends.FailSoftRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"anso-test-{uuid.uuid4().hex}",
         },

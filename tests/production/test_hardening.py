@@ -295,7 +295,7 @@ def test_deploy_check_warns_when_superusers_may_skip_two_factor(settings):
 def test_lockout_address_comes_from_the_trusted_proxy_only():
     from django.test import RequestFactory
 
-    from anso.client import client_address as client_ip
+    from anso.security.client import client_address as client_ip
 
     factory = RequestFactory()
     behind_nginx = factory.get(

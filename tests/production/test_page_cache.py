@@ -9,8 +9,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from anso.cache_tags import ANY, bump, remember, tag_versions
-from anso.page_cache import _storable
+from anso.caching.pages import _storable
+from anso.caching.tags import ANY, bump, remember, tag_versions
 from tests.factories import MeetingFactory, OrganizationFactory
 from tests.redis_server import require_redis
 
@@ -161,7 +161,7 @@ def test_invalidation_with_redis(client, settings):
     """The same invalidation with the cache in Redis, as with REDIS_URL set (shared by all
     gunicorn workers)."""
     redis_cache = {
-        "BACKEND": "anso.cache.FailSoftRedisCache",
+        "BACKEND": "anso.caching.backends.FailSoftRedisCache",
         "LOCATION": require_redis(0),
         "KEY_PREFIX": f"anso-test-{uuid.uuid4().hex}",
     }
@@ -193,10 +193,10 @@ def test_with_redis_a_page_is_judged_by_the_tags_it_was_stored_with(client, sett
     """A hit reads the page with the renewal times of the tags this process last saw it
     with; a page stored meanwhile by another worker, showing other records, is judged by its
     own tags."""
-    from anso import page_cache
+    from anso.caching import pages as page_cache
 
     redis_cache = {
-        "BACKEND": "anso.cache.FailSoftRedisCache",
+        "BACKEND": "anso.caching.backends.FailSoftRedisCache",
         "LOCATION": require_redis(0),
         "KEY_PREFIX": f"anso-test-{uuid.uuid4().hex}",
     }

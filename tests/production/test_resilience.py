@@ -23,10 +23,10 @@ from django.db.utils import load_backend
 from django.test import Client
 from django.urls import reverse
 
-from anso import cache as fail_soft
-from anso import cache_tags
-from anso.cache_tags import bump_everything
-from anso.ratelimit import rate_limit_hit
+from anso.caching import backends as fail_soft
+from anso.caching import tags as cache_tags
+from anso.caching.tags import bump_everything
+from anso.security.ratelimit import rate_limit_hit
 from meetings.attendance.models import Participation
 from members.nominations.models import Nomination
 from tests.factories import OrganizationFactory, RegistrationWindowFactory, UserFactory
@@ -104,7 +104,7 @@ RETRY_INTERVAL = 0.2
 def redis_caches(settings, redis_server):
     """Every cache alias on the test's Redis, as settings configure them with REDIS_URL."""
     redis_cache = {
-        "BACKEND": "anso.cache.FailSoftRedisCache",
+        "BACKEND": "anso.caching.backends.FailSoftRedisCache",
         "LOCATION": redis_server.url,
         "KEY_PREFIX": "anso-test",
         "OPTIONS": {"RETRY_INTERVAL": RETRY_INTERVAL},
@@ -115,7 +115,7 @@ def redis_caches(settings, redis_server):
         "ratelimit": redis_cache,
         "progress": redis_cache,
         "ratelimit-fallback": {
-            "BACKEND": "anso.cache.FailSoftDatabaseCache",
+            "BACKEND": "anso.caching.backends.FailSoftDatabaseCache",
             "LOCATION": "anso_cache_versions",
             "KEY_PREFIX": "ratelimit",
         },
@@ -195,7 +195,7 @@ def test_a_save_without_the_cache_table_succeeds_and_the_transaction_stays_usabl
     settings.CACHES = {
         **settings.CACHES,
         "versions": {
-            "BACKEND": "anso.cache.FailSoftDatabaseCache",
+            "BACKEND": "anso.caching.backends.FailSoftDatabaseCache",
             "LOCATION": "anso_cache_not_made",
         },
     }
@@ -270,7 +270,7 @@ def test_migrate_on_a_fresh_database_with_debug_off_and_no_redis(tmp_path, fresh
         "    OrganizationFactory()\n"
         "    OrganizationFactory()\n"
         "call_command('createcachetable', verbosity=0)\n"
-        "from anso.cache_tags import clock\n"
+        "from anso.caching.tags import clock\n"
         "assert clock() == clock()\n"
     )
     result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
@@ -360,7 +360,7 @@ def test_an_unreachable_cache_is_logged_without_the_password_of_its_url(settings
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "anso.cache.FailSoftRedisCache",
+            "BACKEND": "anso.caching.backends.FailSoftRedisCache",
             "LOCATION": f"redis://:s3cret-word@127.0.0.1:{_free_port()}/0",
         },
     }

@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
-from anso import cache_tags
-from anso.page_cache import page_shows
+from anso.caching import tags as cache_tags
+from anso.caching.pages import page_shows
 from anso.urls import urlpatterns as site_urlpatterns
 from members.models import Organization
 
@@ -33,7 +33,7 @@ def _library_view(request, pk):
 
 
 def library(request, pk):
-    """`cache_page`, its key renewed by every write: the clock of anso/cache_tags.py ticks on
+    """`cache_page`, its key renewed by every write: the clock of anso/caching/tags.py ticks on
     each."""
     versioned = cache_page(3600, key_prefix=f"v{cache_tags.clock()}")(_library_view)
     return versioned(request, pk)

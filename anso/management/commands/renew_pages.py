@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from anso.cache_tags import bump_everything
+from anso.caching.tags import bump_everything
 
 
 class Command(BaseCommand):

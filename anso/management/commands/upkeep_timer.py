@@ -5,9 +5,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.management.base import BaseCommand
 
-from anso.upkeep import upkeep
+from anso.background.upkeep import upkeep
 
-logger = logging.getLogger("anso.upkeep")
+logger = logging.getLogger("anso.background.upkeep")
 
 
 def upkeep_enqueue_once_per_period(*, now: float | None = None) -> bool:
@@ -29,9 +29,9 @@ def upkeep_enqueue_once_per_period(*, now: float | None = None) -> bool:
 
 class Command(BaseCommand):
     help = (
-        "Queue the upkeep task (anso/upkeep.py) every UPKEEP_SECONDS, for the worker to run. "
-        "scripts/worker starts it beside the worker; timers on several machines queue it once "
-        "per period between them."
+        "Queue the upkeep task (anso/background/upkeep.py) every UPKEEP_SECONDS, for the worker "
+        "to run. scripts/worker starts it beside the worker; timers on several machines queue it "
+        "once per period between them."
     )
 
     def add_arguments(self, parser):

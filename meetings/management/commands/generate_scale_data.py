@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from anso.cache_tags import bump_everything
+from anso.caching.tags import bump_everything
 from members.models import (
     Body,
     BodyKind,

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from sesame.utils import get_token
 
-from anso import uploads
-from anso.storage import is_s3
+from anso.files import uploads
+from anso.files.storage import is_s3
 from meetings.documents.models import Visibility
 from meetings.documents.services import document_create, document_version_add
 from members.sign_in.services import TOKEN_SCOPE

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from anso.storage import is_s3
+from anso.files.storage import is_s3
 from meetings.documents.models import (
     Document,
     DocumentKind,

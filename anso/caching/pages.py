@@ -1,5 +1,5 @@
 """The public page cache: whole pages for anonymous visitors, with ETags, renewed by the
-writes that change what they show (anso/cache_tags.py).
+writes that change what they show (anso/caching/tags.py).
 
 - `PublicPageCacheMiddleware` answers anonymous GET/HEAD requests for public paths from the
   cache, keyed by language + path + query string. An entry holds the page, the tags the view
@@ -26,10 +26,10 @@ writes that change what they show (anso/cache_tags.py).
   or stored in the cache; a response that sets a cookie (a form's CSRF token, a message), uses
   a CSP nonce, says `private`/`no-store`/`no-cache`, or is not a 200, is not stored.
 - Each entry is kept for a day (`STALE_SECONDS`) as the path's last good copy: `stale_page()`
-  serves it while the database cannot be reached (anso/resilience.py).
-- The caches fail soft (anso/cache.py): with the cache server gone, every request renders,
-  uncached, and a renewal or a store does nothing, so neither a page nor a save fails because
-  of the cache.
+  serves it while the database cannot be reached (anso/caching/resilience.py).
+- The caches fail soft (anso/caching/backends.py): with the cache server gone, every request
+  renders, uncached, and a renewal or a store does nothing, so neither a page nor a save fails
+  because of the cache.
 """
 
 import gzip
@@ -43,7 +43,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
-from . import cache_tags
+from anso.caching import tags as cache_tags
 
 PAGE_PREFIX = "anso:page:v2:"
 LOCK_PREFIX = "anso:renewing:"
@@ -61,7 +61,7 @@ _OWN_HEADERS = frozenset({"content-length", "content-encoding", "etag", "x-page-
 
 
 def page_shows(request: HttpRequest, *tags: str) -> None:
-    """Declare what the page being rendered shows (see anso/cache_tags.py): it is renewed when
+    """Declare what the page being rendered shows (see anso/caching/tags.py): it is renewed when
     one of `tags` is, and only then. Called with no tags, the page depends on no record."""
     declared = getattr(request, "_page_tags", None)
     if declared is None:
@@ -254,7 +254,7 @@ class PublicPageCacheMiddleware:
                 cache.delete(lock)
 
     def _render(self, request, key):
-        # Read the clock before the view reads any record (anso/cache_tags.py).
+        # Read the clock before the view reads any record (anso/caching/tags.py).
         rendered_at = cache_tags.clock()
         response = self.get_response(request)
         if not _storable(request, response):

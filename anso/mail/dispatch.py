@@ -6,7 +6,7 @@ thousands) enqueues one `dispatch_mail` task. A run:
 
 1. takes a share of the rate (`settings.MAIL_RATE_PER_MINUTE`) from a counter in the shared
    "ratelimit" cache (Redis, or the database cache), so every worker process on every machine
-   counts against the same limit (anso/ratelimit.py `rate_take`);
+   counts against the same limit (anso/security/ratelimit.py `rate_take`);
 2. locks that many due mails, individual mail before bulk mail, with
    `select_for_update(skip_locked=True)`: two runs at once never send the same mail, and never
    wait for each other;
@@ -46,15 +46,15 @@ from django.db.models import F, Q
 from django.tasks import default_task_backend
 from django.utils import timezone
 
-from .background import background
-from .models import OutgoingMail, OutgoingMailStatus
-from .ratelimit import rate_give_back, rate_take
+from anso.background.tasks import background
+from anso.models import OutgoingMail, OutgoingMailStatus
+from anso.security.ratelimit import rate_give_back, rate_take
 
 logger = logging.getLogger(__name__)
 
 #: Sent after the commit that records a refusal, with `addresses` (the addresses the server
 #: refused for good, as sent: "a@example.org"), `reply` (the server's answer) and `mail`.
-#: The apps connect to it as `anso.mail.mail_refused`.
+#: The apps connect to it as `anso.mail.sending.mail_refused`.
 mail_refused = django.dispatch.Signal()
 
 RATE_SCOPE = "mail"

@@ -18,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .staff import HAS_DEVICE_SESSION_KEY, staff_required
+from anso.security.staff import HAS_DEVICE_SESSION_KEY, staff_required
 
 
 class TokenForm(forms.Form):

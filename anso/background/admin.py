@@ -7,9 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from .admin_tools import LongListAdminMixin
-from .mail import outgoing_mail_send_again
-from .models import ExportJob, ExportJobStatus, ImportJob, OutgoingMail
+from anso.admin_tools import LongListAdminMixin
+from anso.mail.sending import outgoing_mail_send_again
+from anso.models import ExportJob, ExportJobStatus, ImportJob, OutgoingMail
 
 
 class RefusedFilter(admin.SimpleListFilter):

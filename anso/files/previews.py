@@ -10,7 +10,7 @@ import io
 import pypdfium2
 from PIL import Image, ImageOps
 
-from .uploads import IMAGE_TYPES, PDF
+from anso.files.uploads import IMAGE_TYPES, PDF
 
 #: The longest side of a preview, in pixels.
 PREVIEW_PIXELS = 480

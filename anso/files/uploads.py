@@ -63,7 +63,7 @@ EXTENSIONS = {
 IMAGE_TYPES = frozenset({JPEG, PNG, GIF, WEBP})
 #: Types a browser may show in the page (with `nosniff`); every other is a download.
 INLINE_TYPES = frozenset({PDF, *IMAGE_TYPES})
-#: Types that anso/previews.py makes a preview of (kept here: that module loads PDFium).
+#: Types that anso/files/previews.py makes a preview of (kept here: that module loads PDFium).
 PREVIEW_TYPES = frozenset({PDF, *IMAGE_TYPES})
 
 #: In an OOXML package, the folder of the main part tells the document.

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
-from .background import background
+from anso.background.tasks import background
 
 logger = logging.getLogger(__name__)
 

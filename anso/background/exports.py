@@ -6,7 +6,8 @@ the list's query string (its filters and search) and the export form as posted, 
 `ExportJob`; the worker runs the admin's own export with them (the same resource, fields and
 formula-safe format as an export in the request), writes the file into the default storage,
 and the job's page links to it. Only its creator downloads it, through
-`anso.files.file_download_response`. `export_files_delete` removes the files past their days.
+`anso.files.downloads.file_download_response`. `export_files_delete` removes the files past their
+days.
 """
 
 import logging
@@ -23,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .background import background
-from .models import ExportJob, ExportJobStatus
+from anso.background.tasks import background
+from anso.models import ExportJob, ExportJobStatus
 
 logger = logging.getLogger(__name__)
 

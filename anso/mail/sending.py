@@ -1,7 +1,7 @@
 """Mail through the worker: what the rest of the site calls.
 
 A mail is never sent inside a web request. It is stored (`OutgoingMail`) and a background task,
-the dispatcher (anso/mail_dispatch.py), sends it:
+the dispatcher (anso/mail/dispatch.py), sends it:
 
 - `send_after_commit(...)`: one mail, stored once the write that causes it commits (a
   registration's confirmation);
@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from .mail_dispatch import dispatch_enqueue, message_id_new
-from .mail_dispatch import mail_refused as mail_refused  # for the apps: anso.mail.mail_refused
-from .models import OutgoingMail, OutgoingMailStatus
-from .text import has_control_characters, one_line
+from anso.mail.dispatch import dispatch_enqueue, message_id_new
+from anso.mail.dispatch import (
+    mail_refused as mail_refused,  # for the apps: anso.mail.sending.mail_refused
+)
+from anso.models import OutgoingMail, OutgoingMailStatus
+from anso.text.hygiene import has_control_characters, one_line
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def send_after_commit(
 
 
 def mail_dispatch_enqueue(*, run_after=None):
-    """Start a dispatcher run now, or at `run_after` (see anso/mail_dispatch.py)."""
+    """Start a dispatcher run now, or at `run_after` (see anso/mail/dispatch.py)."""
     return dispatch_enqueue(run_after=run_after)
 
 

@@ -35,10 +35,10 @@ from import_export.results import RowResult
 from import_export.signals import post_import
 from simple_history.models import HistoricalRecords
 
-from .background import background
-from .cache_tags import renewed_once
-from .models import ImportJob, ImportJobStatus
-from .spreadsheets.formats import CSV, XLSX
+from anso.background.tasks import background
+from anso.caching.tags import renewed_once
+from anso.models import ImportJob, ImportJobStatus
+from anso.spreadsheets.formats import CSV, XLSX
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ environment by `anso/settings.py` (docs/deployment.md, "Uploaded files").
 
 - By default, the local file system under `MEDIA_ROOT` (`DJANGO_MEDIA_ROOT`, else `var/media`).
   No URL serves that folder: a file is reached only through a view that checks who may have it
-  and then calls `anso.files.file_download_response`.
+  and then calls `anso.files.downloads.file_download_response`.
 - With `S3_BUCKET` set, an S3-compatible bucket (django-storages), so that several application
   servers share the files. The objects are private (no public ACL is ever sent), a download is
   a redirect to a signed address that expires after `S3_URL_EXPIRE_SECONDS` (60 by default),

@@ -4,9 +4,9 @@
 of a `FieldFile` (or any file with a `storage` and a `name`), served without a Python worker
 streaming it where possible:
 
-- on an S3-compatible bucket (anso/storage.py): a 302 redirect to a signed address that expires
-  after `S3_URL_EXPIRE_SECONDS`; the bucket answers with the Content-Disposition and Content-Type
-  given here. The redirect is never cached (`private, no-store`).
+- on an S3-compatible bucket (anso/files/storage.py): a 302 redirect to a signed address that
+  expires after `S3_URL_EXPIRE_SECONDS`; the bucket answers with the Content-Disposition and
+  Content-Type given here. The redirect is never cached (`private, no-store`).
 - on the local file system with `FILES_X_ACCEL_REDIRECT_PREFIX` set (production behind nginx):
   an empty 200 with `X-Accel-Redirect`; nginx serves the file from its `internal` location and
   keeps this response's Content-Type, Content-Disposition and Cache-Control
@@ -32,7 +32,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
-from anso.storage import is_s3
+from anso.files.storage import is_s3
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
-from .cache import cache_reachable
-from .client import client_address, client_address_hash
+from anso.caching.backends import cache_reachable
+from anso.security.client import client_address, client_address_hash
 
 
 @dataclass(frozen=True)

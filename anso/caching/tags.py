@@ -2,7 +2,7 @@
 
 A *tag* names records a page shows: one record (`meetings.meeting:7`) or a kind of record
 shown in lists (`meetings`, `organizations`). Pages declare their tags while they render
-(`anso.page_cache.page_shows`); writes renew tags (`bump`, or through the model's rule below).
+(`anso.caching.pages.page_shows`); writes renew tags (`bump`, or through the model's rule below).
 
 **The clock.** The "versions" cache (shared by every worker: Redis, or the database) holds a
 counter, the clock, and for each tag the clock's value at its last renewal. A page remembers
@@ -24,8 +24,8 @@ Every change also renews `model_tag(model)`, for what is cached per table
 (`cached_until_change`, the admin's row counts), and `ANY`, which a page that declares nothing
 depends on (it is renewed by every write, as before tags).
 
-The caches fail soft (anso/cache.py): a renewal that cannot be stored while the versions cache
-is unreachable renews everything at the next read that reaches it.
+The caches fail soft (anso/caching/backends.py): a renewal that cannot be stored while the versions
+cache is unreachable renews everything at the next read that reaches it.
 """
 
 import contextlib
@@ -44,7 +44,7 @@ from django.core.cache import cache, caches
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from .cache import cache_reachable
+from anso.caching.backends import cache_reachable
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
     """Failed sign-ins, with an action that unlocks the accounts of the selected records:
     every record of those usernames, from every address, is removed, which lifts both the
-    lockout per address and the one per account (anso/auth_backends.py)."""
+    lockout per address and the one per account (anso/security/auth_backends.py)."""
 
     actions = [*axes_admin.AccessAttemptAdmin.actions, "unlock_accounts"]
 

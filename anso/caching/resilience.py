@@ -6,7 +6,7 @@ or on a query, wherever in the request it is raised), `DatabaseUnavailableMiddle
 instead of the server error:
 
 - an anonymous GET/HEAD of a public page with the page cache's last good copy of that path,
-  even if records changed since (`anso.page_cache.stale_page`);
+  even if records changed since (`anso.caching.pages.stale_page`);
 - anything else with 503 and `Retry-After`, from `503.html`, rendered without the request so
   that rendering it reads no record (no session, no user).
 
@@ -24,7 +24,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 
-from .page_cache import stale_page
+from anso.caching.pages import stale_page
 
 logger = logging.getLogger(__name__)
 

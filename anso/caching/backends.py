@@ -12,7 +12,7 @@ information. After a failure a Redis cache is not tried again for `RETRY_INTERVA
 (OPTIONS, default 1), so that a server that times out costs one timeout a second, not one per
 operation; the next operation after that reconnects (redis-py opens a new connection in place
 of a broken one). `reachable()` tells whether the last operation reached the server, for the
-callers that count on the cache (anso/ratelimit.py).
+callers that count on the cache (anso/security/ratelimit.py).
 """
 
 import logging
@@ -140,7 +140,7 @@ class FailSoftRedisCache(FailSoftCacheMixin, RedisCache):
 
     def set_many_at_least(self, data: dict[str, int], version=None) -> None:
         """Store integers that only grow, with no timeout: a key keeps a larger value it holds
-        (the renewal times of anso/cache_tags.py, where a slow writer must not overwrite a
+        (the renewal times of anso/caching/tags.py, where a slow writer must not overwrite a
         later renewal with an earlier one)."""
         if not data:
             return
@@ -168,7 +168,7 @@ class FailSoftDatabaseCache(FailSoftCacheMixin, DatabaseCache):
 
     def incr(self, key, delta=1, version=None):
         """Atomic, as in Redis: the row is locked while its value is read and written, so two
-        workers counting at once (the shared rate limits, anso/ratelimit.py) never lose a
+        workers counting at once (the shared rate limits, anso/security/ratelimit.py) never lose a
         count. Django's database cache reads and writes without a lock. A failure (no table
         yet) is what it was without the lock: the read fails soft."""
         using = router.db_for_write(self.cache_model_class)
