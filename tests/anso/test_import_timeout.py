@@ -20,7 +20,7 @@ from .test_imports import participants_rows
 from .test_worker import TEST_REDIS_DB
 
 #: Rows enough for the import to run past the shortened default.
-ROWS = 1500
+ROWS = 5000
 SHORT_DEFAULT = 1
 
 

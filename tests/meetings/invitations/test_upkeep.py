@@ -63,7 +63,7 @@ def test_admin_sends_again_a_mailing_that_never_left(settings, client, superuser
     response = client.post(changelist, data, follow=True)
     assert "1 mailing handed to the worker again." in response.content.decode()
     assert OutgoingMail.objects.count() == 2
-    assert all("http://testserver/" in mail.body for mail in OutgoingMail.objects.all())
+    assert all(f"{settings.SITE_URL}/" in mail.body for mail in OutgoingMail.objects.all())
     response = client.post(changelist, data, follow=True)
     assert "0 mailings handed to the worker again." in response.content.decode()
     assert OutgoingMail.objects.count() == 2
