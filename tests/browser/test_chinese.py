@@ -65,10 +65,12 @@ def test_a_chinese_visitor_walks_to_the_nomination_form(browser, live_server, de
 
         # The switcher keeps the page.
         open_navigation(page, viewport)
-        page.get_by_role("link", name="English").click()
+        with page.expect_navigation():  # the next page's load, within the page's own timeout
+            page.get_by_role("link", name="English").click()
         expect(page).to_have_url(live_server.url + MEETING_PATH.replace("/zh-hans/", "/en/"))
         open_navigation(page, viewport)
-        page.get_by_role("link", name="简体中文").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="简体中文").click()
         expect(page).to_have_url(live_server.url + MEETING_PATH)
 
         open_navigation(page, viewport)
