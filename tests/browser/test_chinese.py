@@ -2,6 +2,8 @@
 home -> meetings -> a meeting -> the nomination form, on a desktop and a 375 px phone, with
 Chinese navigation and dates and no page wider than the screen."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -31,8 +33,12 @@ def assert_fits(page, name: str) -> None:
 
 
 def open_navigation(page, viewport) -> None:
+    """On a phone, open the collapsed menu and wait until it stands open: a click while it is
+    still sliding open can land on the page beneath."""
+    page.wait_for_load_state("load")  # the menu's script is in place
     if viewport is PHONE:
         page.locator(".navbar-toggler").click()
+        expect(page.locator(".navbar-collapse")).to_have_class(re.compile(r"\bshow\b"))
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
