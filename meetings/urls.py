@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from anso.converters import YearConverter
 
 from . import views
+from .workbench import views as workbench_views
 
 app_name = "meetings"
 
@@ -15,6 +16,9 @@ urlpatterns = [
     path("calendar.ics", views.meeting_calendar, name="meeting_calendar"),
     path(meeting, views.meeting_detail, name="meeting_detail"),
     path(f"{meeting}calendar.ics", views.meeting_ical, name="meeting_ical"),
+    path(
+        f"{meeting}control/", workbench_views.MeetingControlView.as_view(), name="meeting_control"
+    ),
     path("action-plan/", views.action_list, name="action_list"),
     path("action-plan/<slug:slug>/", views.action_detail, name="action_detail"),
     # Registration, check-in, the report and the statistics
