@@ -52,6 +52,14 @@ class Row:
 
 
 @dataclasses.dataclass(frozen=True)
+class OthersRow(Row):
+    """The rows beyond the first ones of a chart, summed: `count` of them. Charts show it as
+    a line under the bars, never as a bar on their scale (it may be longer than any)."""
+
+    count: int
+
+
+@dataclasses.dataclass(frozen=True)
 class CountryRow:
     country: Country
     value: int
@@ -85,7 +93,7 @@ class AttendanceCounts:
 @dataclasses.dataclass(frozen=True)
 class AttendanceSummary(AttendanceCounts):
     """The figures of one meeting with its rows by country or region and by organization;
-    `by_organization` ends with one row for the organizations beyond the first ones
+    `by_organization` ends with an `OthersRow` for the organizations beyond the first ones
     (`other_organizations` of them)."""
 
     by_country: list[CountryRow]
@@ -144,14 +152,15 @@ def attendance_counts(*, meeting_id: int) -> AttendanceCounts:
 
 
 def fold_rows(rows: list[Row], *, top: int, others_label) -> tuple[list[Row], int]:
-    """The first `top` rows, and one more summing the rest, labelled by
+    """The first `top` rows, and an `OthersRow` summing the rest, labelled by
     `others_label(count)`; returns the rows and how many were folded."""
     if len(rows) <= top:
         return rows, 0
     rest = rows[top:]
-    return [*rows[:top], Row(label=others_label(len(rest)), value=sum(r.value for r in rest))], len(
-        rest
+    others = OthersRow(
+        label=others_label(len(rest)), value=sum(r.value for r in rest), count=len(rest)
     )
+    return [*rows[:top], others], len(rest)
 
 
 def other_organizations_label(count: int) -> str:

@@ -3,7 +3,7 @@
 
 from django import template
 
-from ..attendance.selectors import registration_state
+from ..attendance.selectors import OthersRow, registration_state
 from ..documents.markup import documents_html
 
 register = template.Library()
@@ -30,7 +30,11 @@ LABEL_CHARACTERS = 40
 def bar_chart(rows, title, chart_id="chart"):
     """A horizontal bar chart of `rows` (objects with .label and .value) as inline SVG as wide
     as its column (bars in percent, text at its own size), with the same figures in a table
-    for screen readers and for copying."""
+    for screen readers and for copying. A folded row (`OthersRow`: "and 10 other
+    organizations") is a line under the bars, not a bar: it may sum more than the largest
+    row, and the bars are scaled to the largest named row."""
+    others = next((row for row in rows if isinstance(row, OthersRow)), None)
+    rows = [row for row in rows if not isinstance(row, OthersRow)]
     peak = max((row.value for row in rows), default=0) or 1
     row_height = LABEL_LINE + BAR_HEIGHT + ROW_GAP
     bars = []
@@ -50,6 +54,7 @@ def bar_chart(rows, title, chart_id="chart"):
         "title": title,
         "chart_id": chart_id,
         "bars": bars,
+        "others": others,
         "height": max(len(bars) * row_height - ROW_GAP, BAR_HEIGHT),
         "bar_height": BAR_HEIGHT,
         "label_characters": LABEL_CHARACTERS,
