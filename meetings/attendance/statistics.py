@@ -28,20 +28,33 @@ DASHBOARD_ROWS = 20
 @dataclasses.dataclass(frozen=True)
 class MeetingTrend(AttendanceCounts):
     meeting: Meeting
+    #: Participation records of any status: none means the figures are unknown, not zero.
+    records: int
+
+    @property
+    def has_records(self) -> bool:
+        return self.records > 0
 
 
 def meeting_trends(*, meetings: QuerySet[Meeting] | None = None) -> list[MeetingTrend]:
     """The figures of each meeting, oldest first: one query, with the aggregates of
-    `selectors.attendance_counts`."""
+    `selectors.attendance_counts` and the number of participation records."""
     meetings = Meeting.objects.all() if meetings is None else meetings
     expressions = count_expressions(through="participations__")
     rows = (
         meetings.select_related("body")
-        .annotate(**{f"n_{name}": expression for name, expression in expressions.items()})
+        .annotate(
+            n_records=Count("participations__pk", distinct=True),
+            **{f"n_{name}": expression for name, expression in expressions.items()},
+        )
         .order_by("start_date", "pk")
     )
     return [
-        MeetingTrend(meeting=row, **{name: getattr(row, f"n_{name}") for name in expressions})
+        MeetingTrend(
+            meeting=row,
+            records=row.n_records,
+            **{name: getattr(row, f"n_{name}") for name in expressions},
+        )
         for row in rows
     ]
 
@@ -62,10 +75,12 @@ def participants_by_country(
 
 def participants_by_membership(*, meetings: QuerySet[Meeting] | None = None) -> list[Row]:
     """Attended participations across meetings: member-organization delegates (members on
-    each meeting's date) and other participants. One query."""
+    each meeting's date) and other participants; no rows when nobody attended. One query."""
     totals = _attended(meetings).aggregate(
         delegates=Count("pk", filter=member_delegate()), total=Count("pk")
     )
+    if not totals["total"]:
+        return []
     return [
         Row(label=_("member-organization delegates"), value=totals["delegates"]),
         Row(label=_("other participants"), value=totals["total"] - totals["delegates"]),

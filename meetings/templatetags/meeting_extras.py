@@ -2,6 +2,8 @@
 (no chart library, no script). They read through selectors and compute no figures."""
 
 from django import template
+from django.utils.formats import date_format
+from django.utils.translation import pgettext
 
 from ..attendance.selectors import OthersRow, registration_state
 from ..documents.markup import documents_html
@@ -61,38 +63,60 @@ def bar_chart(rows, title, chart_id="chart"):
     }
 
 
+#: The trend chart, in pixels: the columns' baseline, their tallest, and each meeting's slot
+#: (two columns over two lines of label: its body and number, and its date).
+TREND_BASE = 190
+TREND_PEAK = 160
+TREND_SLOT = 120
+TREND_COLUMN = 24
+
+
+def trend_label(meeting) -> tuple[str, str]:
+    """Two lines under a meeting's columns that tell it apart from every other meeting, even
+    of the same month: its body and number ("Governing Board 2"), and its date."""
+    name = pgettext("a meeting under a chart's columns: its body and number", "%(body)s %(number)s")
+    date = date_format(
+        meeting.start_date, pgettext("a meeting's date under a chart's columns", "j M Y")
+    )
+    return name % {"body": meeting.body.get_kind_display(), "number": meeting.number}, date
+
+
 @register.inclusion_tag("meetings/includes/trend_chart.html")
 def trend_chart(trends, title, chart_id="trend"):
-    """Registered and attended per meeting as paired columns, oldest meeting on the left."""
-    height, base = 220, 190
+    """Registered and attended per meeting as paired columns, oldest meeting on the left. A
+    meeting without any participation record has no columns but a note: its figures are
+    unknown, not zero."""
     peak = max((max(t.registered, t.attended) for t in trends), default=0) or 1
-    slot = 90
     columns = []
     for index, trend in enumerate(trends):
-        x = 40 + index * slot
-        reg_h = round(160 * trend.registered / peak, 1)
-        att_h = round(160 * trend.attended / peak, 1)
+        x = 40 + index * TREND_SLOT
+        reg_h = round(TREND_PEAK * trend.registered / peak, 1)
+        att_h = round(TREND_PEAK * trend.attended / peak, 1)
+        name, date = trend_label(trend.meeting)
         columns.append(
             {
                 "trend": trend,
+                "name": name,
+                "date": date,
                 "x_reg": x,
-                "x_att": x + 28,
-                "y_reg": base - reg_h,
-                "y_att": base - att_h,
+                "x_att": x + TREND_COLUMN + 4,
+                "y_reg": TREND_BASE - reg_h,
+                "y_att": TREND_BASE - att_h,
                 "h_reg": reg_h,
                 "h_att": att_h,
-                "label_x": x + 26,
-                "value_y_reg": base - reg_h - 4,
-                "value_y_att": base - att_h - 4,
+                "label_x": x + TREND_COLUMN + 2,
+                "value_y_reg": TREND_BASE - reg_h - 4,
+                "value_y_att": TREND_BASE - att_h - 4,
             }
         )
     return {
         "title": title,
         "chart_id": chart_id,
         "columns": columns,
-        "width": max(40 + len(trends) * slot + 20, 300),
-        "height": height,
-        "base": base,
+        "width": max(40 + len(trends) * TREND_SLOT + 20, 300),
+        "height": TREND_BASE + 48,
+        "base": TREND_BASE,
+        "none_y": TREND_BASE - 6,
     }
 
 

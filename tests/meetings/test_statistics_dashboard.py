@@ -83,3 +83,67 @@ def test_meeting_page_draws_no_bar_for_the_folded_organizations(client):
     assert max(widths.values()) == widths["Named Organization 00"]
     assert "and 9 other organizations" in html
 
+
+# --- the trend chart's labels -------------------------------------------------------------
+
+
+def _trend_labels(html: str) -> list[str]:
+    figure = _figure(html, "trend")
+    labels = re.findall(r'<text [^>]*class="chart-label"[^>]*>(.*?)</text>', figure, re.S)
+    return [re.sub(r"<[^>]+>", " ", label).split() for label in labels]
+
+
+def _two_meetings_in_november_2018():
+    board = BodyFactory(kind=BodyKind.GOVERNING_BOARD)
+    assembly = BodyFactory(kind=BodyKind.GENERAL_ASSEMBLY)
+    for body, day in ((board, 3), (assembly, 4)):
+        date = datetime.date(2018, 11, day)
+        meeting = MeetingFactory(body=body, number=1, start_date=date, end_date=date)
+        ParticipationFactory(meeting=meeting)
+
+
+@pytest.mark.parametrize("language", ("en", "zh-hans"))
+def test_trend_chart_tells_two_meetings_of_one_month_apart(secretariat_client, language):
+    _two_meetings_in_november_2018()
+    with translation.override(language):
+        html = secretariat_client.get(reverse(URL)).text
+    labels = [" ".join(label) for label in _trend_labels(html)]
+    assert len(labels) == 2
+    assert labels[0] != labels[1]
+    if language == "en":
+        assert "3 Nov 2018" in labels[0]
+        assert "4 Nov 2018" in labels[1]
+    else:
+        assert "2018年11月3日" in labels[0]
+        assert "理事会" in labels[0]
+        assert "全体大会" in labels[1]
+
+
+# --- no records is not zero -------------------------------------------------------------------
+
+
+def test_a_meeting_without_records_shows_no_records_not_zero(secretariat_client):
+    empty = MeetingFactory(
+        start_date=datetime.date(2018, 11, 3), end_date=datetime.date(2018, 11, 4)
+    )
+    absent = MeetingFactory()  # records, nobody attended
+    ParticipationFactory(meeting=absent, status=ParticipationStatus.ABSENT)
+    html = secretariat_client.get(reverse(URL)).text
+    figure = _figure(html, "trend")
+    rows = dict(re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', figure, re.S))
+    assert "no records" in rows[empty.title]
+    assert re.findall(r">(\d+)<", rows[empty.title]) == []
+    assert "no records" not in rows[absent.title]
+    assert re.findall(r">(\d+)<", rows[absent.title])[:2] == ["1", "0"]
+    # In the chart: the empty meeting has no columns (nor figures), but a note.
+    chart = figure.split("<details")[0]
+    assert chart.count("no records") == 1
+    assert f"{empty.title}: registered" not in chart
+    assert f"{absent.title}: registered 1" in chart
+
+
+def test_no_attended_records_show_no_membership_bars(secretariat_client):
+    MeetingFactory()
+    html = secretariat_client.get(reverse(URL)).text
+    assert "<rect" not in _figure(html, "membership")
+
