@@ -5,6 +5,7 @@ the definitions are in `meetings.attendance.selectors`."""
 
 import dataclasses
 
+import tablib
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
@@ -87,10 +88,88 @@ def participants_by_membership(*, meetings: QuerySet[Meeting] | None = None) -> 
     ]
 
 
+def _organization_rows(meetings: QuerySet[Meeting] | None) -> list[Row]:
+    return organization_rows(_attended(meetings).exclude(organization=None, organization_name=""))
+
+
 def participants_by_organization(
     *, meetings: QuerySet[Meeting] | None = None, top: int = DASHBOARD_ROWS
 ) -> list[Row]:
     """Attended participations across meetings by organization, the rest folded into one
     row: one query."""
-    rows = organization_rows(_attended(meetings).exclude(organization=None, organization_name=""))
+    rows = _organization_rows(meetings)
     return fold_rows(rows, top=top, others_label=other_organizations_label)[0]
+
+
+# --- the export -------------------------------------------------------------------------------
+
+
+def _meetings_dataset(meetings: QuerySet[Meeting] | None) -> tablib.Dataset:
+    """One row per meeting, oldest first; a meeting without any record has its figures
+    blank (unknown), not zero."""
+    dataset = tablib.Dataset(
+        headers=[
+            _("Meeting"),
+            _("Body"),
+            _("Start date"),
+            _("End date"),
+            _("Records"),
+            _("Registered"),
+            _("Attended"),
+            _("Member organizations"),
+            _("Member-organization delegates"),
+            _("Other participants"),
+            _("Countries and regions"),
+        ]
+    )
+    for trend in meeting_trends(meetings=meetings):
+        meeting = trend.meeting
+        figures = (
+            trend.registered,
+            trend.attended,
+            trend.member_organizations,
+            trend.member_delegates,
+            trend.other_participants,
+            trend.countries,
+        )
+        dataset.append(
+            [
+                str(meeting),
+                str(meeting.body),
+                meeting.start_date,
+                meeting.end_date,
+                trend.records,
+                *(figures if trend.has_records else [""] * len(figures)),
+            ]
+        )
+    return dataset
+
+
+def _countries_dataset(meetings: QuerySet[Meeting] | None) -> tablib.Dataset:
+    dataset = tablib.Dataset(
+        headers=[_("Country or region code"), _("Country or region"), _("Participants")]
+    )
+    for row in country_rows(_attended(meetings)):
+        dataset.append([row.country.code, row.label, row.value])
+    return dataset
+
+
+def _organizations_dataset(meetings: QuerySet[Meeting] | None) -> tablib.Dataset:
+    dataset = tablib.Dataset(headers=[_("Organization"), _("Participants")])
+    for row in _organization_rows(meetings):
+        dataset.append([row.label, row.value])
+    return dataset
+
+
+#: The tables of the export: the figures by meeting, and attended participations by country
+#: or region and by organization, every row (none folded). Counts only: no person.
+EXPORT_TABLES = {
+    "meetings": _meetings_dataset,
+    "countries": _countries_dataset,
+    "organizations": _organizations_dataset,
+}
+
+
+def statistics_dataset(*, table: str, meetings: QuerySet[Meeting] | None = None) -> tablib.Dataset:
+    """One table of the figures (a key of EXPORT_TABLES) for the meetings: one query."""
+    return EXPORT_TABLES[table](meetings)

@@ -36,4 +36,5 @@ urlpatterns = [
         name="participant_list_print",
     ),
     path("statistics/", views.StatisticsDashboardView.as_view(), name="statistics"),
+    path("statistics/export/", views.StatisticsExportView.as_view(), name="statistics_export"),
 ]

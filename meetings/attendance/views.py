@@ -7,15 +7,21 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedire
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from anso.security.bad_requests import bad_request
 from anso.security.ratelimit import rate_limit_hit, rate_limit_hit_for
+from anso.spreadsheets.formats import CSV, XLSX
 
+from ..models import Meeting
 from ..services import meeting_summary_publish
 from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import links, selectors, services
+from .filters import StatisticsExportForm, StatisticsFilter
 from .forms import (
     RegistrationChangeForm,
     RegistrationForm,
@@ -30,6 +36,7 @@ from .statistics import (
     participants_by_country,
     participants_by_membership,
     participants_by_organization,
+    statistics_dataset,
 )
 
 # --- public registration ------------------------------------------------------------------
@@ -447,21 +454,75 @@ class ParticipantListPrintView(SecretariatMixin, View):
 
 
 class StatisticsDashboardView(SecretariatMixin, TemplateView):
-    """Trends across meetings for the Secretariat, in the admin's look."""
+    """Trends across meetings for the Secretariat, in the admin's look, filtered by body and
+    year. A filter the form refuses is its message and a 400, without figures."""
 
     permission_required = "meetings.view_participation"
     template_name = "meetings/statistics_dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        filterset = StatisticsFilter(request.GET or None, queryset=Meeting.objects.all())
+        context = self.get_context_data(filter=filterset, form=filterset.form)
+        if filterset.is_bound and not filterset.is_valid():
+            return self.render_to_response(context, status=400)
+        query = filterset.query
+        meetings = filterset.qs if query else None
+        context.update(
+            trends=meeting_trends(meetings=meetings),
+            by_country=participants_by_country(meetings=meetings),
+            by_membership=participants_by_membership(meetings=meetings),
+            by_organization=participants_by_organization(meetings=meetings),
+            is_filtered=bool(query),
+            exports=[
+                (
+                    label,
+                    [
+                        (name, urlencode({**query, "table": table, "format": name}))
+                        for name in ("csv", "xlsx")
+                    ],
+                )
+                for table, label in StatisticsExportForm.base_fields["table"].choices
+            ],
+        )
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         from django.contrib import admin
 
         admin_context = {**admin.site.each_context(self.request), "is_nav_sidebar_enabled": False}
-        return super().get_context_data(
-            **admin_context,
-            title=_("Attendance statistics"),
-            trends=meeting_trends(),
-            by_country=participants_by_country(),
-            by_membership=participants_by_membership(),
-            by_organization=participants_by_organization(),
-            **kwargs,
-        )
+        return super().get_context_data(**admin_context, title=_("Attendance statistics"), **kwargs)
+
+
+class StatisticsExportView(SecretariatMixin, View):
+    """One table of the statistics' figures as CSV or XLSX, for the meetings the filter
+    chooses: counts by meeting, country or organization, never a person. Cells that a
+    spreadsheet would run as formulas are escaped (anso.spreadsheets.formats)."""
+
+    permission_required = "meetings.view_participation"
+
+    def get(self, request, *args, **kwargs):
+        filterset = StatisticsFilter(request.GET, queryset=Meeting.objects.all())
+        choice = StatisticsExportForm(request.GET)
+        for form in (filterset.form, choice):
+            if not form.is_valid():
+                return bad_request(request, _form_errors(form))
+        meetings = filterset.qs if filterset.query else None
+        table, file_format = choice.cleaned_data["table"], choice.cleaned_data["format"]
+        dataset = statistics_dataset(table=table, meetings=meetings)
+        writer = {"csv": CSV, "xlsx": XLSX}[file_format]()
+        content = writer.export_data(dataset)
+        if isinstance(content, str):
+            content = content.encode("utf-8-sig")  # a spreadsheet program reads it as UTF-8
+        name = slugify("-".join(["attendance", table, *filterset.query.values()]))
+        response = HttpResponse(content, content_type=writer.get_content_type())
+        response["Content-Disposition"] = content_disposition_header(True, f"{name}.{file_format}")
+        return response
+
+
+def _form_errors(form) -> str:
+    """A form's messages, one after the other, for the 400 page."""
+    return " ".join(
+        f"{form.fields[name].label}: {message}" if name in form.fields else message
+        for name, messages in form.errors.items()
+        for message in messages
+    )

@@ -67,7 +67,7 @@ def bar_chart(rows, title, chart_id="chart"):
 #: (two columns over two lines of label: its body and number, and its date).
 TREND_BASE = 190
 TREND_PEAK = 160
-TREND_SLOT = 120
+TREND_SLOT = 150
 TREND_COLUMN = 24
 
 
