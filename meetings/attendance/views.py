@@ -523,6 +523,6 @@ def _form_errors(form) -> str:
     """A form's messages, one after the other, for the 400 page."""
     return " ".join(
         f"{form.fields[name].label}: {message}" if name in form.fields else message
-        for name, messages in form.errors.items()
-        for message in messages
+        for name, errors in form.errors.items()
+        for message in errors
     )
