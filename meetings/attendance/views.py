@@ -7,6 +7,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedire
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -516,6 +517,7 @@ class StatisticsExportView(SecretariatMixin, View):
         name = slugify("-".join(["attendance", table, *filterset.query.values()]))
         response = HttpResponse(content, content_type=writer.get_content_type())
         response["Content-Disposition"] = content_disposition_header(True, f"{name}.{file_format}")
+        add_never_cache_headers(response)  # the Secretariat's figures: kept by no cache
         return response
 
 

@@ -326,3 +326,16 @@ def test_filtered_dashboard_and_export_queries_flat(
     with django_assert_num_queries(6):
         response = secretariat_client.get(reverse(EXPORT), export)
     assert len(_csv(response)) == n + 1
+
+
+def test_every_table_the_export_offers_is_exported(secretariat_client, two_bodies):
+    from meetings.attendance.filters import StatisticsExportForm
+    from meetings.attendance.statistics import EXPORT_TABLES
+
+    tables = [value for value, _label in StatisticsExportForm.base_fields["table"].choices]
+    assert set(tables) == set(EXPORT_TABLES)
+    for table in tables:
+        response = secretariat_client.get(reverse(EXPORT), {"table": table})
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"]
+        assert f"attendance-{table}.csv" in response["Content-Disposition"]
