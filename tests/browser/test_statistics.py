@@ -81,3 +81,39 @@ def test_statistics_labels_apart_and_the_filter_from_its_form(browser, live_serv
         assert violations == []
     finally:
         context.close()
+
+
+#: The trend chart's smallest label height, and how far the page scrolls sideways.
+READABLE = """() => {
+    const labels = [...document.querySelectorAll("#trend-title ~ .chart-scroll text.chart-label")];
+    return {
+        count: labels.length,
+        smallest: Math.min(...labels.map(t => t.getBoundingClientRect().height)),
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    };
+}"""
+
+
+def test_many_meetings_keep_the_trend_chart_readable_on_a_tablet(browser, live_server):
+    board = BodyFactory(kind=BodyKind.GOVERNING_BOARD)
+    for number in range(1, 25):
+        date = datetime.date(2000 + number, 5, 1)
+        meeting = MeetingFactory(body=board, number=number, start_date=date, end_date=date)
+        ParticipationFactory(meeting=meeting)
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    context = browser.new_context(viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(live_server.url + reverse("admin:login"))
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", "a-long-test-password")
+        page.click("input[type=submit]")
+        page.wait_for_url(live_server.url + reverse("admin:index"))
+        page.goto(live_server.url + reverse("meetings:statistics"))
+        result = page.evaluate(READABLE)
+        assert result["count"] == 24
+        assert result["smallest"] >= 12
+        assert result["overflow"] <= 0
+    finally:
+        context.close()
