@@ -118,10 +118,6 @@ class Registrations:
     by_status: list[StatusRow]
 
     @property
-    def is_open(self) -> bool:
-        return self.window is not None and not self.closed_message
-
-    @property
     def waitlisted(self) -> int:
         return next(
             (row.count for row in self.by_status if row.status == ParticipationStatus.WAITLISTED),
@@ -143,10 +139,6 @@ class MeetingControl:
     @property
     def stage_list(self) -> list[Stage]:
         return [self.stages[key] for key in STAGES]
-
-    @property
-    def has_started(self) -> bool:
-        return self.today >= self.meeting.start_date
 
     @property
     def is_past(self) -> bool:
@@ -272,7 +264,7 @@ def _current_stage(states: dict[str, str], *, today: datetime.date, meeting: Mee
 
 
 def meeting_control(*, meeting: Meeting, now: datetime.datetime | None = None) -> MeetingControl:
-    """Everything a meeting's control page shows: seven queries at most (programme counts,
+    """Everything a meeting's control page shows: eight queries at most (programme counts,
     invitations, the registration window, seats left, participations by status, and the
     attendance figures in one to three), whatever the number of rows."""
     now = now or timezone.now()

@@ -13,6 +13,7 @@ from ..views import SecretariatMixin
 from . import selectors
 
 
+@method_decorator(never_cache, name="dispatch")  # figures of the moment, as the admin's pages
 class MeetingControlView(SecretariatMixin, View):
     permission_required = "meetings.view_meeting"
     template_name = "meetings/meeting_control.html"

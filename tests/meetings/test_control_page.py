@@ -123,6 +123,7 @@ def test_control_page_shows_registrations_by_status_capacity_and_seats_left(secr
     seeded(meeting)
     response = secretariat_client.get(control_url(meeting))
     assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]
     html = response.content.decode()
     assert status_count(html, "registered") == 4  # three, and the invitee who registered
     assert status_count(html, "confirmed") == 2
