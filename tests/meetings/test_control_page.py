@@ -431,3 +431,57 @@ def test_meeting_control_selector_queries_are_flat(django_assert_num_queries, n)
         control = meeting_control(meeting=meeting)
     assert control.attendance.attended == n
     assert control.registrations.seats_left == 100 - n
+
+
+# --- where the meeting stands ---------------------------------------------------------------
+
+
+def current_stage(meeting) -> str:
+    [current] = [
+        stage.key for stage in meeting_control(meeting=meeting).stage_list if stage.current
+    ]
+    return current
+
+
+def test_with_registration_open_and_every_invitation_answered_registrations_are_current():
+    meeting = upcoming_meeting()
+    [recipient] = invite(meeting, [PersonFactory()])
+    recipient.declined_at = timezone.now()
+    recipient.save()
+    control = meeting_control(meeting=meeting)
+    assert control.stages["invitations"].state == StageState.DONE
+    assert control.stages["registrations"].state == StageState.OPEN
+    assert current_stage(meeting) == "registrations"
+
+
+def test_before_registration_opens_the_stage_after_the_programme_is_invitations():
+    now = timezone.now()
+    meeting = upcoming_meeting(
+        opens_at=now + datetime.timedelta(days=2), closes_at=now + datetime.timedelta(days=9)
+    )
+    control = meeting_control(meeting=meeting)
+    assert control.stages["registrations"].state == StageState.NOT_STARTED
+    assert current_stage(meeting) == "invitations"
+
+
+def test_once_registration_has_closed_before_the_meeting_check_in_is_next():
+    now = timezone.now()
+    meeting = upcoming_meeting(
+        opens_at=now - datetime.timedelta(days=9), closes_at=now - datetime.timedelta(days=2)
+    )
+    control = meeting_control(meeting=meeting)
+    assert control.stages["registrations"].state == StageState.CLOSED
+    assert control.stages["check_in"].state == StageState.NOT_STARTED
+    assert current_stage(meeting) == "check_in"
+
+
+def test_an_unpublished_meeting_with_a_programme_is_in_preparation(secretariat_client):
+    meeting = upcoming_meeting()
+    meeting.is_published = False
+    meeting.save()
+    SessionFactory(meeting=meeting)
+    control = meeting_control(meeting=meeting)
+    assert control.stages["programme"].state == StageState.IN_PREPARATION
+    html = secretariat_client.get(control_url(meeting)).content.decode()
+    # Registration is open on its dates, but nobody can register for an unpublished meeting.
+    assert "This meeting does not take registrations." in stage_section(html, "registrations")
