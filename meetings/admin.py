@@ -4,7 +4,7 @@ decisions and the action plan."""
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -89,6 +89,7 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
         country_name,
         "is_published",
         "attended_count",
+        "control_page",
     ]
     list_filter = ["is_published", "body", ("country", CountryOrRegionFilter)]
     # Either language finds it (a translated field's lookup searches only the active one).
@@ -167,6 +168,13 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     @admin.display(description=_("attended"), ordering="_attended")
     def attended_count(self, obj):
         return obj._attended or 0
+
+    @admin.display(description=_("Control page"))
+    def control_page(self, obj):
+        url = reverse(
+            "meetings:meeting_control", kwargs={"year": obj.start_date.year, "slug": obj.slug}
+        )
+        return format_html('<a href="{}">{}</a>', url, _("Control page"))
 
     @admin.display(description=_("records of this meeting"))
     def records_in_admin(self, obj):

@@ -19,6 +19,11 @@ urlpatterns = [
     path(
         f"{meeting}control/", workbench_views.MeetingControlView.as_view(), name="meeting_control"
     ),
+    path(
+        f"{meeting}control/check-in.json",
+        workbench_views.MeetingCheckInCountView.as_view(),
+        name="meeting_control_check_in",
+    ),
     path("action-plan/", views.action_list, name="action_list"),
     path("action-plan/<slug:slug>/", views.action_detail, name="action_detail"),
     # Registration, check-in, the report and the statistics

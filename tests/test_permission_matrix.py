@@ -171,6 +171,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:statistics": {**staff_only(200), "outsider": 403},
     "meetings:statistics_export": {**staff_only(200), "outsider": 403},
     "meetings:meeting_control": {**staff_only(200), "outsider": 403},
+    "meetings:meeting_control_check_in": {**staff_only(200), "outsider": 403},
     # Invitations and announcements: the personal link (public, valid token, registration
     # open), the unsubscribe link of an announcement (public, valid token), and the
     # Secretariat's composer, invitation page and reminder.

@@ -18,6 +18,8 @@ SECRETARIAT_PAGES = (
     "report",
     "report_print",
     "participant_list_print",
+    "meeting_control",
+    "meeting_control_check_in",
 )
 
 
