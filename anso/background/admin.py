@@ -61,7 +61,7 @@ class OutgoingMailAdmin(LongListAdminMixin, ReadOnlyAdmin):
             None,
             {
                 "fields": [
-                    "to",
+                    "recipients",
                     "subject",
                     "status",
                     "bulk",
@@ -82,6 +82,7 @@ class OutgoingMailAdmin(LongListAdminMixin, ReadOnlyAdmin):
 
     @admin.display(description=pgettext_lazy("mail recipients", "to"))
     def recipients(self, obj):
+        """The addresses as a mail program shows them, not the stored JSON list."""
         return ", ".join(obj.to)
 
     @admin.display(description=_("refused"), boolean=True)
