@@ -130,7 +130,7 @@ class OutgoingMailAdmin(LongListAdminMixin, ReadOnlyAdmin):
         if not obj.html:
             return "-"
         return format_html(
-            '<iframe class="outbox-html-part" sandbox="" src="{}" title="{}"'
+            '<iframe sandbox="" class="outbox-html-part" src="{}" title="{}"'
             ' referrerpolicy="no-referrer"></iframe>'
             "<details><summary>{}</summary><pre>{}</pre></details>",
             reverse(f"{self.admin_site.name}:anso_outgoingmail_html", args=[obj.pk]),
