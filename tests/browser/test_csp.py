@@ -157,3 +157,23 @@ def test_the_outbox_shows_a_mails_html_as_sent(live_server, watched_page):
     font = page.locator("p").first.evaluate("p => getComputedStyle(p).fontFamily")
     assert "sans-serif" in font, font
     _assert_no_violation(page)
+
+
+def test_select_all_on_an_export_page_toggles_the_fields(live_server, watched_page):
+    """django-import-export's "Select all" was an inline `onchange`, which the policy blocks:
+    the box did nothing. A script of the site's own does it."""
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    page = watched_page
+    _sign_in(page, live_server)
+    page.goto(live_server.url + reverse("admin:members_organization_export"))
+    page.wait_for_load_state("load")
+    fields = page.locator(".selectable-field-export-row input[type=checkbox]:visible")
+    assert fields.count() >= 2
+    toggle = page.locator("input.select-toggle")
+    assert toggle.is_checked()
+    toggle.uncheck()
+    assert not any(box.is_checked() for box in fields.all())
+    page.get_by_text("Select all").click()  # the label toggles the box too
+    assert toggle.is_checked()
+    assert all(box.is_checked() for box in fields.all())
+    _assert_no_violation(page)
