@@ -152,6 +152,10 @@ def test_the_outbox_shows_a_mails_html_as_sent(live_server, watched_page):
     assert width > 600, width
     _assert_no_violation(page)
 
+    page.goto(live_server.url + reverse("admin:anso_outgoingmail_changelist"))
+    page.wait_for_load_state("load")
+    _assert_no_violation(page)
+
     response = page.goto(live_server.url + reverse("admin:anso_outgoingmail_html", args=[mail.pk]))
     assert "sandbox" in response.headers["content-security-policy"]
     font = page.locator("p").first.evaluate("p => getComputedStyle(p).fontFamily")
