@@ -244,6 +244,8 @@ EXPECTED: dict[str, dict[str, int]] = {
         )
         for step in ("add", "delete")
     },
+    # A mail's HTML part, framed by its page in the outbox: whoever may see the outbox.
+    "admin:anso_outgoingmail_html": {**staff_only(200), "outsider": 403},
     # django-axes' records cannot be added by hand, even by superusers.
     "admin:axes_accessattempt_add": superuser_only(403),
     "admin:axes_accesslog_add": superuser_only(403),
@@ -391,7 +393,9 @@ def samples(superuser, secretariat_user):
         "axes.accessfailurelog": AccessFailureLog.objects.create(
             **attempt, http_accept="", path_info="/"
         ),
-        "anso.outgoingmail": OutgoingMail.objects.create(to=["a@example.org"], subject="S"),
+        "anso.outgoingmail": OutgoingMail.objects.create(
+            to=["a@example.org"], subject="S", html="<p>S</p>"
+        ),
         "anso.exportjob": _export_job(secretariat_user),
         "anso.importjob": ImportJob.objects.create(
             model_label="meetings.participation",

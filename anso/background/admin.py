@@ -1,11 +1,18 @@
 """The records of background work in the admin, read-only: the outbox (every mail the site
-stored, sent or not, with "send again"), and the spreadsheet imports and large exports."""
+stored, sent or not, with "send again", its HTML part shown from an address of its own), and
+the spreadsheet imports and large exports."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
+from django.utils.csp import CSP
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
 
 from anso.admin_tools import LongListAdminMixin
 from anso.mail.sending import outgoing_mail_send_again
@@ -23,6 +30,20 @@ class RefusedFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.exclude(refused=[])
         return queryset
+
+
+#: The policy of a mail's HTML part shown in the outbox: its inline styles apply (mail is styled
+#: inline), and nothing else: no script, no request to any address (a tracking image included),
+#: no form, in a sandbox (an origin of its own), framed by the admin's pages only.
+HTML_PART_CSP = {
+    "sandbox": True,
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "img-src": ["data:"],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.NONE],
+    "frame-ancestors": [CSP.SELF],
+}
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -61,7 +82,7 @@ class OutgoingMailAdmin(LongListAdminMixin, ReadOnlyAdmin):
             None,
             {
                 "fields": [
-                    "to",
+                    "recipients",
                     "subject",
                     "status",
                     "bulk",
@@ -82,6 +103,7 @@ class OutgoingMailAdmin(LongListAdminMixin, ReadOnlyAdmin):
 
     @admin.display(description=pgettext_lazy("mail recipients", "to"))
     def recipients(self, obj):
+        """The addresses as a mail program shows them, not the stored JSON list."""
         return ", ".join(obj.to)
 
     @admin.display(description=_("refused"), boolean=True)
@@ -103,19 +125,43 @@ class OutgoingMailAdmin(LongListAdminMixin, ReadOnlyAdmin):
 
     @admin.display(description=_("HTML part"))
     def html_preview(self, obj):
-        """The HTML part in a sandboxed frame (no script runs, no form posts, nothing reaches
-        the admin's page) and as escaped source."""
+        """The HTML part in a sandboxed frame, from its own address (`html_part`), and as
+        escaped source."""
         if not obj.html:
             return "-"
         return format_html(
-            '<iframe sandbox="" srcdoc="{}" title="{}" width="100%" height="400"'
+            '<iframe sandbox="" class="outbox-html-part" src="{}" title="{}"'
             ' referrerpolicy="no-referrer"></iframe>'
             "<details><summary>{}</summary><pre>{}</pre></details>",
-            obj.html,
+            reverse(f"{self.admin_site.name}:anso_outgoingmail_html", args=[obj.pk]),
             _("HTML part"),
             _("source"),
             obj.html,
         )
+
+    def get_urls(self):
+        view = xframe_options_sameorigin(csp_override(HTML_PART_CSP)(self.html_part))
+        return [
+            path(
+                "<path:object_id>/html/",
+                self.admin_site.admin_view(view),
+                name="anso_outgoingmail_html",
+            ),
+            *super().get_urls(),
+        ]
+
+    def html_part(self, request, object_id):
+        """A mail's HTML part as it was sent, for the frame of its page, under its own policy
+        (HTML_PART_CSP): the admin's would refuse its inline styles."""
+        mail = self.get_object(request, unquote(object_id))
+        if mail is None or not mail.html:
+            raise Http404
+        if not self.has_view_permission(request, mail):
+            raise PermissionDenied
+        return HttpResponse(mail.html, content_type="text/html; charset=utf-8")
+
+    class Media:
+        css = {"all": ["css/outbox.css"]}
 
     def get_readonly_fields(self, request, obj=None):
         return flatten_fieldsets(self.fieldsets)

@@ -21,7 +21,7 @@ from django.db.models import (
     Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -223,7 +223,9 @@ LATEST_DOCUMENTS = 3
 def action_presentations(*, audience: Audience) -> tuple[dict[int, list[DocumentRow]], dict]:
     """The latest presentations of each action (at most LATEST_DOCUMENTS: those on the action
     itself and those of the agenda items that presented it), by action, and how many each has
-    in all. Two queries, ranked and counted per action in one pass (window functions)."""
+    in all: the newest first, by the document's date, else its meeting's, else the day its
+    latest version was uploaded; then by upload time and id. Two queries, ranked and counted
+    per action in one pass (window functions)."""
     per_action = {"partition_by": F("for_action")}
     documents = (
         _presentations(audience)
@@ -232,7 +234,13 @@ def action_presentations(*, audience: Audience) -> tuple[dict[int, list[Document
         .annotate(
             rank=Window(
                 RowNumber(),
-                order_by=(F("meeting__start_date").desc(nulls_first=True), F("order"), F("pk")),
+                order_by=(
+                    Coalesce(
+                        "date", "meeting__start_date", TruncDate("latest_version__uploaded_at")
+                    ).desc(),
+                    F("latest_version__uploaded_at").desc(),
+                    F("pk").desc(),
+                ),
                 **per_action,
             ),
             total=Window(Count("pk"), **per_action),

@@ -17,7 +17,7 @@ from .services import mailing_deliver_again
 
 @admin.register(Mailing)
 class MailingAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
-    list_display = ["subject_en", "kind", "meeting", "recipients_label", "recipient_count",
+    list_display = ["subject_en", "kind", "meeting", "sent_to", "recipient_count",
                     "created_at", "sent_at"]  # fmt: skip
     list_filter = ["kind", "created_at"]
     search_fields = ["subject_en", "subject_zh_hans"]
@@ -60,7 +60,13 @@ class MailingAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
             messages.SUCCESS if count else messages.WARNING,
         )
 
-    @admin.display(description=_("recipients"), ordering="_recipients")
+    @admin.display(description=_("sent to"), ordering="recipients_label")
+    def sent_to(self, obj):
+        """Whom the mailing was written for, as the composer named them ("the working
+        group", a saved list): the count beside it says how many people that was."""
+        return obj.recipients_label
+
+    @admin.display(description=_("number of recipients"), ordering="_recipients")
     def recipient_count(self, obj):
         return obj._recipients
 

@@ -153,19 +153,21 @@ def mailing_render(
                 "subject": subject
             }
         headers: dict[str, str] = {}
-        footer = ""
+        footer = unsubscribe = ""
         if mailing.kind == MailingKind.ANNOUNCEMENT:
             unsubscribe = absolute_url(unsubscribe_path(person=recipient.person))
             headers = {
                 "List-Unsubscribe": f"<{unsubscribe}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
+            # The address on a line of its own: glued to a (full-width) colon, mail programs
+            # do not see it as a link.
             footer = gettext(
                 "You receive the Secretariat's announcements as a contact of the alliance. "
-                "To receive no more of them: %(link)s"
-            ) % {"link": unsubscribe}
-        text = f"{body}\n\n-- \n{footer}\n" if footer else f"{body}\n"
-        html = html_from_text(body, footer=footer)
+                "To receive no more of them:"
+            )
+        text = f"{body}\n\n-- \n{footer}\n{unsubscribe}\n" if footer else f"{body}\n"
+        html = html_from_text(body, footer=footer, footer_link=unsubscribe)
     return Mail(
         to=[recipient.address], subject=subject, body=text, html=html, headers=headers, bulk=True
     )

@@ -68,9 +68,12 @@ def template_fill(text: str, values: Mapping[str, str]) -> str:
     )
 
 
-def html_from_text(text: str, *, footer: str = "") -> str:
+def html_from_text(text: str, *, footer: str = "", footer_link: str = "") -> str:
     """The HTML part of a mail: the plain text escaped, its paragraphs and lines kept, its
-    addresses made links, in the site's small mail layout."""
+    addresses made links, in the site's small mail layout; below it the footer's text and its
+    link (made by the template, whatever the text's punctuation)."""
     body = linebreaks(urlize(text, nofollow=False, autoescape=True))
-    footer_html = linebreaks(urlize(footer, nofollow=False, autoescape=True)) if footer else ""
-    return render_to_string("meetings/email/mailing.html", {"body": body, "footer": footer_html})
+    return render_to_string(
+        "meetings/email/mailing.html",
+        {"body": body, "footer": footer, "footer_link": footer_link},
+    )

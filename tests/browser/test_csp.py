@@ -117,3 +117,67 @@ def test_the_outbox_shows_a_mails_html_without_running_its_script(live_server, w
     assert dialogs == []
     assert page.title() != "owned"
     _assert_no_violation(page)
+
+
+def _sign_in(page, live_server):
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + reverse("admin:index"))
+
+
+def test_the_outbox_shows_a_mails_html_as_sent(live_server, watched_page):
+    """A mailing's HTML part keeps its inline styles (mail programs need them): the outbox
+    frames it from its own address, whose policy lets them apply, so it shows in the
+    sans-serif font of the mail sent, across the page's width, and no rule is broken on the
+    outbox's page or in the frame."""
+    from anso.mail.sending import Mail, mails_queue
+    from meetings.invitations.templating import html_from_text
+
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    html = html_from_text("Dear colleague,\n\nThe report is published.", footer="To stop:",
+                          footer_link="https://example.org/stop/")  # fmt: skip
+    assert 'style="' in html
+    [mail] = mails_queue([Mail(to=["a@example.org"], subject="News", body="Plain", html=html)])
+    page = watched_page
+    _sign_in(page, live_server)
+    page.goto(live_server.url + mail.get_absolute_url())
+    page.wait_for_load_state("load")
+    frame = page.frame_locator("iframe[sandbox]")
+    assert "The report is published." in frame.locator("body").inner_text()
+    font = frame.locator("p").first.evaluate("p => getComputedStyle(p).fontFamily")
+    assert "sans-serif" in font, font
+    width = page.eval_on_selector("iframe[sandbox]", "frame => frame.getBoundingClientRect().width")
+    assert width > 600, width
+    _assert_no_violation(page)
+
+    page.goto(live_server.url + reverse("admin:anso_outgoingmail_changelist"))
+    page.wait_for_load_state("load")
+    _assert_no_violation(page)
+
+    response = page.goto(live_server.url + reverse("admin:anso_outgoingmail_html", args=[mail.pk]))
+    assert "sandbox" in response.headers["content-security-policy"]
+    font = page.locator("p").first.evaluate("p => getComputedStyle(p).fontFamily")
+    assert "sans-serif" in font, font
+    _assert_no_violation(page)
+
+
+def test_select_all_on_an_export_page_toggles_the_fields(live_server, watched_page):
+    """django-import-export's "Select all" was an inline `onchange`, which the policy blocks:
+    the box did nothing. A script of the site's own does it."""
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    page = watched_page
+    _sign_in(page, live_server)
+    page.goto(live_server.url + reverse("admin:members_organization_export"))
+    page.wait_for_load_state("load")
+    fields = page.locator(".selectable-field-export-row input[type=checkbox]:visible")
+    assert fields.count() >= 2
+    toggle = page.locator("input.select-toggle")
+    assert toggle.is_checked()
+    toggle.uncheck()
+    assert not any(box.is_checked() for box in fields.all())
+    page.get_by_text("Select all").click()  # the label toggles the box too
+    assert toggle.is_checked()
+    assert all(box.is_checked() for box in fields.all())
+    _assert_no_violation(page)

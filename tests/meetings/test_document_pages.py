@@ -424,3 +424,18 @@ def test_action_pages_queries_flat_in_presentations(client, django_assert_num_qu
     with django_assert_num_queries(4):
         html = client.get(actions[0].get_absolute_url()).content.decode()
     assert html.count('class="document"') == 3
+
+
+@pytest.mark.parametrize("dated", [True, False])
+def test_action_plan_shows_an_actions_newest_files(client, dated):
+    """Files on the action itself share no meeting date: the newest three are shown, by their
+    date, or by when they were uploaded when they have none (they were the three oldest, by
+    id)."""
+    action = ActionFactory()
+    for year in range(2020, 2024):
+        document(meeting=None, action=action, title=f"Plan {year}",
+                 date=datetime.date(year, 1, 1) if dated else None)  # fmt: skip
+    html = client.get(reverse("meetings:action_list")).content.decode()
+    assert "Plan 2023" in html and "Plan 2022" in html and "Plan 2021" in html
+    assert "Plan 2020" not in html
+    assert html.index("Plan 2023") < html.index("Plan 2022") < html.index("Plan 2021")

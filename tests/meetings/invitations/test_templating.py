@@ -1,7 +1,11 @@
 """Placeholders: a whitelist, filled for each recipient; the HTML part built from the text."""
 
 import pytest
+from django.utils import translation
 
+from anso.links import absolute_url
+from meetings.invitations.models import Mailing, MailingKind, MailingRecipient
+from meetings.invitations.services import mailing_render
 from meetings.invitations.templating import (
     ANNOUNCEMENT_PLACEHOLDERS,
     PLACEHOLDERS,
@@ -10,6 +14,8 @@ from meetings.invitations.templating import (
     template_check,
     template_fill,
 )
+from members.announcements import unsubscribe_path
+from tests.factories import PersonFactory
 
 ALL = frozenset(PLACEHOLDERS)
 
@@ -57,3 +63,27 @@ def test_html_part_escapes_the_text_keeps_paragraphs_and_makes_links():
     assert html.count("<p>") == 2
     assert '<a href="https://example.org/a?b=1&amp;c=2">' in html
     assert "<br>" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_announcements_unsubscribe_address_is_a_link_in_both_languages(language):
+    """The Chinese footer glued the address to a full-width colon (U+FF1A, then "http://..."),
+    which the linkifier left as text: the HTML part makes the link in its template, and the
+    text part puts the address on a line of its own."""
+    person = PersonFactory()
+    mailing = Mailing.objects.create(
+        kind=MailingKind.ANNOUNCEMENT,
+        subject_en="News",
+        body_en="Dear {name}",
+        subject_zh_hans="通知",
+        body_zh_hans="尊敬的{name}",
+    )
+    recipient = MailingRecipient.objects.create(
+        mailing=mailing, person=person, address=person.email, language=language
+    )
+    mail = mailing_render(mailing=mailing, recipient=recipient)
+    with translation.override(language):
+        url = absolute_url(unsubscribe_path(person=person))
+    assert f'<a href="{url}"' in mail.html
+    assert f"\n{url}\n" in mail.body
