@@ -58,10 +58,11 @@ def registration_rate_exceeded(request) -> bool:
 
 
 def registration_rate_limited(request, *, form, render) -> HttpResponse | None:
-    """The answer of both registration forms (the public one and the invitation's link) once
-    the visitor's network has posted `REGISTRATION_POSTS_PER_HOUR` in the last hour: the form
-    again with what the visitor typed (`form`, bound), the message, status 429; `render` is
-    the view's `render(form, *, status)`. None while under the limit."""
+    """The answer of the public registration form once the visitor's network has posted
+    `REGISTRATION_POSTS_PER_HOUR` in the last hour: the form again with what the visitor typed
+    (`form`, bound), the message, status 429; `render` is the view's `render(form, *, status)`.
+    None while under the limit. A personal invitation link is not counted here: it has a
+    limit of its own (`meetings.invitations.views`)."""
     if not registration_rate_exceeded(request):
         return None
     messages.error(

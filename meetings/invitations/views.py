@@ -15,10 +15,10 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from anso.pagination import paginate
+from anso.security.ratelimit import rate_limit_hit_for
 
 from ..attendance import services as attendance
 from ..attendance.models import Participation, ParticipationStatus, RegistrationWindow
-from ..attendance.views import registration_rate_limited
 from ..models import Meeting
 from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import selectors, services
@@ -30,6 +30,12 @@ from .templating import TemplateError
 
 #: Recipients per page of the invitation page and of the composer's list.
 RECIPIENTS_PER_PAGE = 50
+
+#: Posts accepted through one personal invitation link per hour (registering, a form sent
+#: back with a mistake, declining). The link is the proof of who posts: it is counted on its
+#: own and never against the network's registration limit, so a delegation behind one
+#: institutional address is not locked out of its own links.
+INVITATION_LINK_POSTS_PER_HOUR = 10
 
 
 class ComposerView(SecretariatMixin, View):
@@ -281,19 +287,39 @@ class InvitationRespondView(PublishedMeetingMixin, View):
             InvitationRegistrationForm(person=self.person, address=self.recipient.address)
         )
 
+    def rate_limited(self, form):
+        """429 with `Retry-After` once the link has posted `INVITATION_LINK_POSTS_PER_HOUR`
+        in the hour (the form again with what was typed); None while under the limit."""
+        hit = rate_limit_hit_for(
+            scope="invitation-link",
+            subject=str(self.recipient.pk),
+            limit=INVITATION_LINK_POSTS_PER_HOUR,
+            period=60 * 60,
+        )
+        if hit.allowed:
+            return None
+        messages.error(
+            self.request,
+            _("Too many attempts through this link in the last hour. Please try again later."),
+        )
+        response = self.render(form, status=429)
+        response["Retry-After"] = str(hit.retry_after)
+        return response
+
     def post(self, request, *args, **kwargs):
-        if "decline" in request.POST:
+        declining = "decline" in request.POST
+        form = InvitationRegistrationForm(
+            None if declining else request.POST, person=self.person, address=self.recipient.address
+        )
+        limited = self.rate_limited(form)
+        if limited is not None:
+            return limited
+        if declining:
             services.invitation_decline(recipient=self.recipient)
             messages.success(
                 request, _("Thank you for letting us know. We are sorry you cannot come.")
             )
             return HttpResponseRedirect(request.path)
-        form = InvitationRegistrationForm(
-            request.POST, person=self.person, address=self.recipient.address
-        )
-        limited = registration_rate_limited(request, form=form, render=self.render)
-        if limited is not None:
-            return limited
         if not form.is_valid():
             return self.render(form, status=400)
         try:

@@ -528,7 +528,7 @@ def test_registration_posts_are_rate_limited_per_address(client):
     page = response.content.decode()
     assert "Too many registrations" in page
     # The form comes back with what the visitor typed, as on the invitation's link
-    # (tests/meetings/invitations/test_sending.py): one answer for both forms.
+    # (tests/meetings/invitations/test_respond.py).
     assert 'value="one-more@example.org"' in page
     assert 'value="Typed"' in page
     assert not Person.objects.filter(email="one-more@example.org").exists()
