@@ -145,10 +145,11 @@ class ComposerForm(CleanTextFormMixin, forms.Form):
 
 
 class InvitationRegistrationForm(RegistrationForm):
-    """The registration form an invitation link opens: filled in from the person's record,
-    the email fixed to the invited person."""
+    """The registration form an invitation link opens: filled in from the person's record
+    and the capacity they were invited in (`selectors.invited_capacity`), the email fixed to
+    the invited person."""
 
-    def __init__(self, *args, person: Person, address: str = "", **kwargs):
+    def __init__(self, *args, person: Person, address: str = "", capacity: str = "", **kwargs):
         kwargs.setdefault(
             "initial",
             {
@@ -159,6 +160,7 @@ class InvitationRegistrationForm(RegistrationForm):
                 "phone": person.phone,
                 "organization": person.organization_id,
                 "country": person.country.code if person.country else "",
+                "capacity": capacity,
             },
         )
         super().__init__(*args, **kwargs)

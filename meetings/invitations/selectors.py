@@ -25,7 +25,7 @@ from anso.models import OutgoingMailStatus
 from members.access import contact_persons_on
 from members.models import Person, Position, Role
 
-from ..attendance.models import Participation, ParticipationStatus
+from ..attendance.models import Capacity, Participation, ParticipationStatus
 from ..models import Meeting
 from .models import Mailing, MailingKind, MailingRecipient, RecipientList, RecipientState
 
@@ -98,6 +98,55 @@ def mail_language() -> Coalesce:
         Value(settings.LANGUAGE_CODE),
         output_field=CharField(),
     )
+
+
+def invited_capacity(*, person: Person, meeting: Meeting) -> str:
+    """The capacity an invitation suggests to its recipient ("You attend as"), from why they
+    were invited, that is the position they held on the meeting's first day, the rules the
+    groups of the composer use:
+
+    - a contact person of an organization that is a member that day
+      (`members.access.contact_persons_on`): a member-organization delegate;
+    - an expert position: an expert;
+    - another working-group position (`Position.objects.working_group_members`): a
+      working-group member;
+    - else the capacity they came in last time (a saved list, the registrants of another
+      meeting), unless the Secretariat set it;
+    - else nothing: they choose. One query."""
+    date = meeting.start_date
+    person_pk = OuterRef("pk")
+    previous = (
+        Participation.objects.filter(person=person_pk)
+        .exclude(meeting=meeting)
+        .exclude(status=ParticipationStatus.CANCELLED)
+        .exclude(capacity=Capacity.SECRETARIAT)
+        .order_by("-meeting__start_date", "-pk")
+        .values("capacity")[:1]
+    )
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            delegate=Exists(contact_persons_on(date).filter(pk=person_pk)),
+            expert=Exists(
+                Position.objects.held_on(date).filter(person=person_pk, role=Role.EXPERT)
+            ),
+            working_group=Exists(
+                Position.objects.working_group_members(date).filter(person=person_pk)
+            ),
+            previous=Subquery(previous),
+        )
+        .values("delegate", "expert", "working_group", "previous")
+        .first()
+    )
+    if row is None:
+        return ""
+    if row["delegate"]:
+        return Capacity.DELEGATE
+    if row["expert"]:
+        return Capacity.EXPERT
+    if row["working_group"]:
+        return Capacity.WORKING_GROUP_MEMBER
+    return row["previous"] or ""
 
 
 class SkipReason:

@@ -284,7 +284,11 @@ class InvitationRespondView(PublishedMeetingMixin, View):
 
     def get(self, request, *args, **kwargs):
         return self.render(
-            InvitationRegistrationForm(person=self.person, address=self.recipient.address)
+            InvitationRegistrationForm(
+                person=self.person,
+                address=self.recipient.address,
+                capacity=selectors.invited_capacity(person=self.person, meeting=self.meeting),
+            )
         )
 
     def rate_limited(self, form):

@@ -1,17 +1,21 @@
 """The page a personal invitation link opens: its rate limit (its own, not the network's),
 the capacity it suggests, and declining with a substitute."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from meetings.attendance import views as attendance_views
-from meetings.attendance.models import Participation
+from meetings.attendance.models import Capacity, Participation
 from meetings.invitations import views as invitation_views
 from meetings.invitations.links import invitation_path
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient
+from members.models import BodyKind, MembershipStatus, Role
+from tests.factories import BodyFactory, ParticipationFactory, PersonFactory, PositionFactory
 
-from .helpers import open_meeting, working_group
+from .helpers import START, open_meeting, working_group
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +82,46 @@ def test_invitation_link_has_its_own_limit_with_retry_after_and_keeps_what_was_t
     assert visitor.post(url, {"decline": "1"}).status_code == 429
     # Another person's link, from the same network, is not affected.
     assert visitor.post(link(invite(meeting, second)), register_form(second)).status_code == 302
+
+
+def selected_capacity(response) -> str:
+    html = response.content.decode()
+    select = re.search(r'<select name="capacity".*?</select>', html, re.S).group(0)
+    chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', select)
+    return chosen[0] if chosen else ""
+
+
+def test_you_attend_as_is_filled_in_from_why_the_person_was_invited():
+    meeting = open_meeting()
+    (contact,) = working_group(1)
+    body = BodyFactory(kind=BodyKind.WORKING_GROUP)
+    expert = PersonFactory()
+    PositionFactory(person=expert, body=body, role=Role.EXPERT, start_date=START)
+    member = PersonFactory()
+    PositionFactory(person=member, body=body, role=Role.MEMBER, start_date=START)
+    came_before = PersonFactory()  # on a saved list: a guest at an earlier meeting
+    ParticipationFactory(person=came_before, capacity=Capacity.GUEST)
+    stranger = PersonFactory()
+
+    expected = {
+        contact: "delegate",
+        expert: "expert",
+        member: "working_group_member",
+        came_before: "guest",
+        stranger: "",
+    }
+    client = Client()
+    for person, capacity in expected.items():
+        assert selected_capacity(client.get(link(invite(meeting, person)))) == capacity, person
+
+
+def test_a_contact_person_whose_organization_left_attends_as_a_working_group_member():
+    """Delegates come for a member organization: once it has left, the position in the
+    working group is what remains."""
+    meeting = open_meeting()
+    (contact,) = working_group(1)
+    contact.organization.membership_status = MembershipStatus.FORMER
+    contact.organization.left_on = START
+    contact.organization.save()
+    page = Client().get(link(invite(meeting, contact)))
+    assert selected_capacity(page) == "working_group_member"
