@@ -88,12 +88,13 @@ class MailingAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
 @admin.register(MailingRecipient)
 class MailingRecipientAdmin(AuditTrailAdminMixin, LongListAdminMixin, admin.ModelAdmin):
     list_display = ["person", "address", "language", "mailing", "mail_status", "reminders_sent",
-                    "declined_at"]  # fmt: skip
+                    "declined_at", "replaces"]  # fmt: skip
     list_filter = ["mailing__kind", "language", "mailing"]
     search_fields = ["address", "person__family_name", "person__given_name"]
-    list_select_related = ["person", "mailing", "mail"]
+    list_select_related = ["person", "mailing", "mail", "replaces__person"]
+    #: "substitute for": the declined invitation whose recipient named this person.
     fields = ["mailing", "person", "address", "language", "mail", "reminder_mail",
-              "reminders_sent", "declined_at"]  # fmt: skip
+              "reminders_sent", "declined_at", "replaces"]  # fmt: skip
 
     @admin.display(description=_("mail"), ordering="mail__status")
     def mail_status(self, obj):

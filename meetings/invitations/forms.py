@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from anso.text.hygiene import CleanTextFormMixin
 from members.models import Person
 
-from ..attendance.forms import RegistrationForm
+from ..attendance.forms import RegistrationForm, email_field
 from ..models import Meeting
-from .models import MailingKind, RecipientList
-from .selectors import RecipientGroup
+from .models import MailingKind, MailingRecipient, RecipientList
+from .selectors import RecipientGroup, substitute_problem
+from .services import SubstituteDetails
 from .templating import ANNOUNCEMENT_PLACEHOLDERS, PLACEHOLDERS, TemplateError, template_check
 
 #: Placeholders a mailing without a meeting may use.
@@ -166,3 +167,35 @@ class InvitationRegistrationForm(RegistrationForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].disabled = True
         self.fields["email"].help_text = _("The address this invitation was sent to.")
+
+
+class SubstituteForm(CleanTextFormMixin, forms.Form):
+    """Who attends in the place of an invitee who cannot come: someone of their organization,
+    not invited yet."""
+
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=100,
+        help_text=_("If they are known by one name only, put it here."),
+    )
+    email = email_field(help_text=_("Their personal invitation link is sent to this address."))
+
+    def __init__(self, *args, recipient: MailingRecipient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recipient = recipient
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        problem = substitute_problem(recipient=self.recipient, email=email)
+        if problem:
+            raise forms.ValidationError(problem, code="substitute")
+        return email
+
+    def details(self) -> SubstituteDetails:
+        data = self.cleaned_data
+        return SubstituteDetails(
+            family_name=data["family_name"].strip(),
+            given_name=data["given_name"].strip(),
+            email=data["email"],
+        )

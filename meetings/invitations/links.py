@@ -35,6 +35,14 @@ def invitation_path(*, recipient: MailingRecipient, meeting: Meeting) -> str:
     )
 
 
+def invitation_list_path(*, meeting: Meeting) -> str:
+    """The Secretariat's invitation page of the meeting."""
+    return reverse(
+        "meetings:invitation_list",
+        kwargs={"year": meeting.start_date.year, "slug": meeting.slug},
+    )
+
+
 def recipient_from_token(*, token: str, meeting: Meeting) -> MailingRecipient | None:
     """The invitation's recipient, or None for a tampered, foreign or unknown token."""
     signed = _LINKS.unsign(token)

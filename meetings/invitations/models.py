@@ -148,6 +148,16 @@ class MailingRecipient(models.Model):
     reminders_sent = models.PositiveSmallIntegerField(_("reminders"), default=0)
     reminder_pending = models.BooleanField(_("reminder to write"), default=False)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    #: The declined invitation this one takes the place of: its recipient named this person
+    #: as their substitute (`services.invitation_substitute`). One substitute per invitation.
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("substitute for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="substitute",
+    )
 
     class Meta:
         app_label = "meetings"

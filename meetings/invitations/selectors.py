@@ -149,6 +149,29 @@ def invited_capacity(*, person: Person, meeting: Meeting) -> str:
     return row["previous"] or ""
 
 
+def substitute_problem(*, recipient: MailingRecipient, email: str) -> str:
+    """Why a person with this address cannot replace the recipient, or "": it is the
+    recipient's own address, the person belongs to another organization, or they are
+    already invited to the meeting. The form shows it; the service checks it again."""
+    email = email.strip().lower()
+    declined = recipient.person
+    if email in {recipient.address.strip().lower(), declined.email}:
+        return str(_("Name someone else: this is your own address."))
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is None:
+        return ""
+    if person.organization_id not in {None, declined.organization_id}:
+        return str(_("Your substitute comes from your own organization."))
+    invited = MailingRecipient.objects.filter(
+        person=person,
+        mailing__kind=MailingKind.INVITATION,
+        mailing__meeting_id=recipient.mailing.meeting_id,
+    )
+    if invited.exists():
+        return str(_("This person is already invited to the meeting."))
+    return ""
+
+
 class SkipReason:
     NO_EMAIL = _("no email address")
     OPTED_OUT = _("opted out of announcements")

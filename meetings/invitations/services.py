@@ -18,20 +18,22 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
 from anso.background.tasks import background
 from anso.links import absolute_url
-from anso.mail.sending import Mail, mails_queue
+from anso.mail.sending import Mail, mails_queue, send_after_commit
 from anso.text.dates import date_range
 from anso.text.hygiene import one_line
 from members.announcements import unsubscribe_path
 from members.models import Person
+from members.services import PersonDetails, person_find_or_create
 
 from ..models import Meeting
 from . import selectors
-from .links import invitation_path
+from .links import invitation_list_path, invitation_path
 from .models import Mailing, MailingKind, MailingRecipient
 from .templating import html_from_text, template_fill
 
@@ -148,6 +150,8 @@ def mailing_render(
         values = placeholder_values(mailing=mailing, recipient=recipient)
         subject = one_line(template_fill(subject_template, values))
         body = template_fill(body_template, values).strip()
+        if recipient.replaces_id is not None:
+            body = f"{substitute_introduction(recipient=recipient)}\n\n{body}"
         if reminder:
             subject = pgettext("subject of a reminder", "Reminder: %(subject)s") % {
                 "subject": subject
@@ -173,6 +177,15 @@ def mailing_render(
     )
 
 
+def substitute_introduction(*, recipient: MailingRecipient) -> str:
+    """The line above a substitute's invitation: who named them, in the active language."""
+    declined = recipient.replaces.person
+    return gettext(
+        "%(name)s cannot come and has named you to attend in their place. "
+        "This invitation, and the link in it, are your own."
+    ) % {"name": declined.display_name}
+
+
 def mailing_deliver(*, mailing_id: int) -> int:
     """The worker's side: write the mail of every recipient who has none yet, and of every
     recipient a reminder is due to, and hand them to the outbox. Returns how many it wrote.
@@ -181,7 +194,9 @@ def mailing_deliver(*, mailing_id: int) -> int:
     if mailing is None:
         return 0
     written = 0
-    recipients = mailing.recipients.select_related("person", "person__organization").order_by("pk")
+    recipients = mailing.recipients.select_related(
+        "person", "person__organization", "replaces__person"
+    ).order_by("pk")
     for reminder in (False, True):
         unwritten = (
             recipients.filter(reminder_pending=True)
@@ -276,3 +291,89 @@ def invitation_decline(
         declined_at=now or timezone.now()
     )
     return bool(updated)
+
+
+@dataclasses.dataclass(frozen=True)
+class SubstituteDetails:
+    """Who an invitee who cannot come names to attend in their place."""
+
+    family_name: str
+    email: str
+    given_name: str = ""
+
+
+class SubstitutionError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def invitation_substitute(
+    *, recipient: MailingRecipient, details: SubstituteDetails, language: str
+) -> MailingRecipient:
+    """The recipient, who declined, names a substitute from their organization: the person
+    is found by the address or created (for the recipient's organization and country), and
+    gets an invitation of their own in the same mailing, linked to the one it replaces, written
+    and sent by the worker after the commit (`deliver_mailing`); the Secretariat
+    (`MAIL_REPLY_TO`) is told. One substitute per declined invitation (the row is locked, and
+    `replaces` is unique). Raises SubstitutionError when the recipient has not declined, has
+    named one already, or the person cannot replace them (`selectors.substitute_problem`)."""
+    with transaction.atomic():
+        recipient = (
+            MailingRecipient.objects.select_for_update(of=("self",))
+            .select_related("person", "person__organization", "mailing__meeting")
+            .get(pk=recipient.pk)
+        )
+        if recipient.declined_at is None:
+            raise SubstitutionError(
+                gettext("Only an invitation that was declined can be passed on.")
+            )
+        if MailingRecipient.objects.filter(replaces=recipient).exists():
+            raise SubstitutionError(gettext("You have already named a substitute."))
+        problem = selectors.substitute_problem(recipient=recipient, email=details.email)
+        if problem:
+            raise SubstitutionError(problem)
+        declined = recipient.person
+        person = person_find_or_create(
+            details=PersonDetails(
+                family_name=details.family_name,
+                given_name=details.given_name,
+                email=details.email,
+                organization=declined.organization,
+                country=declined.country.code if declined.country else "",
+            ),
+            # What a visitor types proves nothing about a record that exists already.
+            fill_blanks=False,
+            reason=gettext("named as a substitute"),
+        )
+        substitute = MailingRecipient.objects.create(
+            mailing=recipient.mailing,
+            person=person,
+            address=person.email,
+            language=person.language or language,
+            replaces=recipient,
+        )
+        _deliver_after_commit(mailing_id=recipient.mailing_id)
+        _secretariat_told(substitute=substitute)
+    return substitute
+
+
+def _secretariat_told(*, substitute: MailingRecipient) -> None:
+    """The Secretariat's mail about a substitution, in the site's language."""
+    meeting = substitute.mailing.meeting
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "meeting": meeting,
+            "declined": substitute.replaces.person,
+            "substitute": substitute.person,
+            "address": substitute.address,
+            "link": absolute_url(invitation_list_path(meeting=meeting)),
+            "SITE_NAME": gettext(settings.SITE_NAME),  # the default name is a message
+        }
+        send_after_commit(
+            subject=one_line(
+                render_to_string("meetings/email/invitation_substitute_subject.txt", context)
+            ),
+            body=render_to_string("meetings/email/invitation_substitute.txt", context),
+            to=[settings.MAIL_REPLY_TO],
+        )

@@ -5,7 +5,6 @@ opens (register, or decline)."""
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -23,8 +22,8 @@ from ..models import Meeting
 from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import selectors, services
 from .defaults import default_templates
-from .forms import ComposerForm, InvitationRegistrationForm
-from .links import invitation_link_expired, recipient_from_token
+from .forms import ComposerForm, InvitationRegistrationForm, SubstituteForm
+from .links import invitation_link_expired, invitation_list_path, recipient_from_token
 from .models import Mailing, MailingKind, MailingRecipient, RecipientState
 from .templating import TemplateError
 
@@ -174,10 +173,7 @@ class AnnouncementComposerView(ComposerView):
 
 
 def invitation_list_url(meeting: Meeting) -> str:
-    return reverse(
-        "meetings:invitation_list",
-        kwargs={"year": meeting.start_date.year, "slug": meeting.slug},
-    )
+    return invitation_list_path(meeting=meeting)
 
 
 class InvitationListView(SecretariatMixin, View):
@@ -272,13 +268,24 @@ class InvitationRespondView(PublishedMeetingMixin, View):
             .first()
         )
 
-    def render(self, form, *, status=200):
+    def render(self, form, *, status=200, substitute_form=None):
+        substitute = (
+            MailingRecipient.objects.select_related("person")
+            .filter(replaces=self.recipient)
+            .first()
+        )
         context = {
             "meeting": self.meeting,
             "recipient": self.recipient,
             "person": self.person,
             "participation": self.participation(),
             "form": form,
+            "substitute": substitute,
+            "substitute_form": (
+                substitute_form or SubstituteForm(recipient=self.recipient)
+                if self.recipient.declined_at and substitute is None
+                else None
+            ),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -311,19 +318,27 @@ class InvitationRespondView(PublishedMeetingMixin, View):
         return response
 
     def post(self, request, *args, **kwargs):
-        declining = "decline" in request.POST
+        registering = not ({"decline", "substitute"} & set(request.POST))
         form = InvitationRegistrationForm(
-            None if declining else request.POST, person=self.person, address=self.recipient.address
+            request.POST if registering else None,
+            person=self.person,
+            address=self.recipient.address,
         )
         limited = self.rate_limited(form)
         if limited is not None:
             return limited
-        if declining:
+        if "decline" in request.POST:
             services.invitation_decline(recipient=self.recipient)
             messages.success(
-                request, _("Thank you for letting us know. We are sorry you cannot come.")
+                request,
+                _(
+                    "Your answer is recorded: you cannot come. Thank you for letting us know. "
+                    "You may name a substitute from your organization below."
+                ),
             )
             return HttpResponseRedirect(request.path)
+        if "substitute" in request.POST:
+            return self.substitute(form)
         if not form.is_valid():
             return self.render(form, status=400)
         try:
@@ -352,3 +367,29 @@ class InvitationRespondView(PublishedMeetingMixin, View):
                 ),
             )
         return HttpResponseRedirect(request.path)
+
+    def substitute(self, form):
+        """The invitee who declined names who comes in their place: the service invites
+        them in the same mailing and tells the Secretariat."""
+        substitute_form = SubstituteForm(self.request.POST, recipient=self.recipient)
+        if not substitute_form.is_valid():
+            return self.render(form, status=400, substitute_form=substitute_form)
+        try:
+            substitute = services.invitation_substitute(
+                recipient=self.recipient,
+                details=substitute_form.details(),
+                language=self.request.LANGUAGE_CODE,
+            )
+        except services.SubstitutionError as error:
+            self.recipient.refresh_from_db()
+            messages.error(self.request, error.message)
+            return self.render(form, status=409, substitute_form=substitute_form)
+        messages.success(
+            self.request,
+            _(
+                "%(name)s will receive an invitation of their own by mail. The Secretariat "
+                "has been told. Thank you."
+            )
+            % {"name": substitute.person.display_name},
+        )
+        return HttpResponseRedirect(self.request.path)

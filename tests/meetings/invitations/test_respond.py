@@ -7,13 +7,20 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from anso.models import OutgoingMail
 from meetings.attendance import views as attendance_views
 from meetings.attendance.models import Capacity, Participation
 from meetings.invitations import views as invitation_views
 from meetings.invitations.links import invitation_path
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient
 from members.models import BodyKind, MembershipStatus, Role
-from tests.factories import BodyFactory, ParticipationFactory, PersonFactory, PositionFactory
+from tests.factories import (
+    BodyFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    PositionFactory,
+)
 
 from .helpers import START, open_meeting, working_group
 
@@ -125,3 +132,85 @@ def test_a_contact_person_whose_organization_left_attends_as_a_working_group_mem
     contact.organization.save()
     page = Client().get(link(invite(meeting, contact)))
     assert selected_capacity(page) == "working_group_member"
+
+
+def substitute_form(**overrides) -> dict:
+    form = {"substitute": "1", "given_name": "Amina", "family_name": "Diallo"}
+    form.update(overrides)
+    return form
+
+
+def test_declining_is_recorded_and_a_substitute_gets_a_link_of_their_own(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.MAIL_REPLY_TO = "ANSO Secretariat <secretariat@anso.example.org>"
+    meeting = open_meeting()
+    (declining,) = working_group(1)
+    recipient = invite(meeting, declining)
+    url = link(recipient)
+
+    page = client.post(url, {"decline": "1"}, follow=True).content.decode()
+    assert "Your answer is recorded: you cannot come." in page
+    assert 'id="invitation-substitute-form"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, substitute_form(email="Amina.Diallo@Example.org"))
+    assert response.status_code == 302
+    substitute = MailingRecipient.objects.get(replaces=recipient)
+    assert substitute.mailing_id == recipient.mailing_id
+    assert substitute.address == "amina.diallo@example.org"
+    person = substitute.person
+    assert (person.given_name, person.family_name) == ("Amina", "Diallo")
+    assert person.organization_id == declining.organization_id
+    # The worker wrote the substitute's own invitation, with their own link.
+    mail = OutgoingMail.objects.get(to=["amina.diallo@example.org"])
+    substitute.refresh_from_db()
+    assert substitute.mail_id == mail.pk
+    assert f"{declining.display_name} cannot come and has named you" in mail.body
+    assert link(substitute) in mail.body
+    assert link(recipient) not in mail.body
+    # The Secretariat is told.
+    told = OutgoingMail.objects.get(to=[settings.MAIL_REPLY_TO])
+    assert "Diallo" in told.subject or "Diallo" in told.body
+    assert "amina.diallo@example.org" in told.body
+
+    page = client.get(url).content.decode()
+    assert "Amina Diallo to attend in your place" in page
+    assert 'id="invitation-substitute-form"' not in page
+    # One substitute per declined invitation.
+    response = client.post(url, substitute_form(email="someone.else@example.org"))
+    assert response.status_code == 409
+    assert MailingRecipient.objects.filter(replaces=recipient).count() == 1
+    # The substitute's link is theirs: it opens their own form.
+    page = Client().get(link(substitute)).content.decode()
+    assert 'value="amina.diallo@example.org"' in page
+
+
+def test_a_substitute_is_someone_else_of_the_same_organization_not_yet_invited(client):
+    meeting = open_meeting()
+    declining, colleague_invited = working_group(2)
+    colleague_invited.organization = declining.organization
+    colleague_invited.save()
+    invite(meeting, colleague_invited)
+    other_organization = PersonFactory(organization=OrganizationFactory())
+    recipient = invite(meeting, declining)
+    url = link(recipient)
+    # Not before declining.
+    assert client.post(url, substitute_form(email="new@example.org")).status_code == 409
+    client.post(url, {"decline": "1"})
+
+    refused = {
+        declining.email: "this is your own address",
+        other_organization.email: "comes from your own organization",
+        colleague_invited.email: "already invited to the meeting",
+        "not-an-address": "Enter a valid email address.",
+    }
+    for email, message in refused.items():
+        response = client.post(url, substitute_form(email=email))
+        assert response.status_code == 400, email
+        assert message in response.content.decode(), email
+    assert (
+        client.post(url, substitute_form(email="new@example.org", family_name="")).status_code
+        == 400
+    )
+    assert not MailingRecipient.objects.filter(replaces=recipient).exists()
