@@ -3,6 +3,8 @@ the calendar feeds, the action plan and the home page; and the mixins the meetin
 the sub-packages share (attendance, invitations): the published meeting of the URL, and the
 Secretariat's access to a meeting's staff pages."""
 
+import dataclasses
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -92,6 +94,37 @@ def _get_meeting(request, year: int, slug: str, *, programme: bool = True) -> Me
         raise Http404(_("No such meeting.")) from error
 
 
+@dataclasses.dataclass(frozen=True)
+class PageSection:
+    """One section of a meeting's page: its anchor, its heading (also its link in the page's
+    menu) and the template of its content."""
+
+    id: str
+    title: str
+
+    @property
+    def template(self) -> str:
+        return f"meetings/meeting_sections/{self.id}.html"
+
+
+def meeting_sections(
+    *, before_meeting: bool, has_decisions: bool, has_actions: bool
+) -> list[PageSection]:
+    """The sections a meeting's page shows, in order: the page writes its menu and its
+    sections from this one list, so that no section is left out of the menu."""
+    sections = [
+        PageSection("programme", _("Programme")),
+        PageSection("documents", _("Documents")),
+        PageSection("attendance", _("Registrations") if before_meeting else _("Attendance")),
+        PageSection("participants", _("Participants")),
+    ]
+    if has_decisions:
+        sections.append(PageSection("decisions", _("Decisions")))
+    if has_actions:
+        sections.append(PageSection("actions", _("Actions presented")))
+    return sections
+
+
 def meeting_detail(request, year: int, slug: str):
     meeting = _get_meeting(request, year, slug)
     # A document, its versions and previews renew the meeting's tag (meetings/cache_tags.py).
@@ -109,6 +142,9 @@ def meeting_detail(request, year: int, slug: str):
         else [],
         per_page=PARTICIPANTS_PER_PAGE,
     )
+    # Before the meeting has recorded who came: its registrations, not zeros of attendance.
+    before_meeting = not attendance.attended and meeting.end_date >= timezone.localdate()
+    actions_presented = programme.actions()
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -117,8 +153,14 @@ def meeting_detail(request, year: int, slug: str):
             "object": meeting,
             "programme": programme,
             "attendance": attendance,
+            "before_meeting": before_meeting,
             "participants": participants,
-            "actions_presented": programme.actions(),
+            "actions_presented": actions_presented,
+            "sections": meeting_sections(
+                before_meeting=before_meeting,
+                has_decisions=bool(meeting.decisions.all()),
+                has_actions=bool(actions_presented),
+            ),
             "documents": documents,
             # Signing in as a member is offered to visitors who are not signed in at all.
             "members_sign_in": sign_in_url(request.get_full_path())

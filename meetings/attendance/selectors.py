@@ -14,14 +14,18 @@ The definitions:
 - member organizations: the distinct organizations of those delegates;
 - other participants: every other attended participation (another capacity, an organization
   that was not a member then or typed in, or no organization): attended minus delegates;
-- countries and regions: distinct non-blank countries of attended participations.
+- countries and regions: distinct non-blank countries of attended participations;
+- before a meeting, the organizations and countries of its registrants: distinct
+  organizations (chosen from the list, or typed in, by name) and distinct non-blank countries
+  of registered participations.
 """
 
 import dataclasses
 import datetime
 import functools
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -80,6 +84,9 @@ class AttendanceCounts:
     member_organizations: int
     member_delegates: int
     countries: int
+    #: Before the meeting: where its registrants come from.
+    registered_organizations: int
+    registered_countries: int
 
     @property
     def other_participants(self) -> int:
@@ -106,14 +113,18 @@ def count_expressions(*, through: str = "") -> dict:
     is the path from the queried model to the participations ("participations__" to annotate
     meetings)."""
     attended = Q(**{f"{through}status": ParticipationStatus.ATTENDED})
+    registered = Q(**{f"{through}status__in": REGISTERED_STATUSES})
     delegate = attended & member_delegate(through=through)
+    # An organization of the list by its id, one typed in by its name.
+    organization = Coalesce(
+        Cast(f"{through}organization_id", CharField()),
+        NullIf(Lower(f"{through}organization_name"), Value("")),
+    )
     # From a meeting, the participations are a join: each is counted once.
     counted = f"{through}pk" if through else "pk"
     distinct = bool(through)
     return {
-        "registered": Count(
-            counted, distinct=distinct, filter=Q(**{f"{through}status__in": REGISTERED_STATUSES})
-        ),
+        "registered": Count(counted, distinct=distinct, filter=registered),
         "attended": Count(counted, distinct=distinct, filter=attended),
         "waitlisted": Count(
             counted,
@@ -132,12 +143,18 @@ def count_expressions(*, through: str = "") -> dict:
             distinct=True,
             filter=attended & ~Q(**{f"{through}country": ""}),
         ),
+        "registered_organizations": Count(organization, distinct=True, filter=registered),
+        "registered_countries": Count(
+            f"{through}country",
+            distinct=True,
+            filter=registered & ~Q(**{f"{through}country": ""}),
+        ),
     }
 
 
 @functools.cache
 def _counts_per_meeting() -> QuerySet[Participation]:
-    """The figures grouped by meeting, built once per process: resolving the seven aggregates
+    """The figures grouped by meeting, built once per process: resolving the nine aggregates
     (two with a subquery) took longer than running the query."""
     return Participation.objects.order_by().values("meeting_id").annotate(**count_expressions())
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -18,6 +19,7 @@ from ..factories import (
     OrganizationFactory,
     ParticipationFactory,
     PersonFactory,
+    RegistrationWindowFactory,
     SessionFactory,
     SpeakerFactory,
 )
@@ -180,6 +182,77 @@ def test_meeting_detail_lists_no_participant_before_anyone_attended(client):
     assert "Registrant" not in html
     assert "No participant is listed publicly." in html
     assert client.get(meeting.get_absolute_url(), {"page": "2"}).status_code == 404
+
+
+def test_meeting_detail_menu_links_every_section(client):
+    """The in-page menu and the sections come from one list: every section's heading has
+    its link, and every link its section, on a bare page and on a full one."""
+    bare = MeetingFactory()
+    full = build_meeting(2)
+    for meeting in (bare, full):
+        html = client.get(meeting.get_absolute_url()).content.decode()
+        menu = html[html.index('aria-label="On this page"') :]
+        menu = menu[: menu.index("</nav>")]
+        linked = re.findall(r'href="#([\w-]+)"', menu)
+        headings = re.findall(r'<h2 id="([\w-]+)-heading"', html)
+        sections = re.findall(r'<section id="([\w-]+)" aria-labelledby="\1-heading"', html)
+        assert linked == headings == sections
+        assert "documents" in linked
+    assert {"decisions", "actions"} <= set(headings)  # the full page's last ones
+
+
+def test_meeting_detail_before_the_meeting_counts_its_registrations(client):
+    """Four zeros of attendance told a visitor nothing before the meeting: its page counts
+    the registrations (the `registered` rule: a cancelled or waitlisted one is not counted),
+    the organizations they come from (chosen from the list, or typed in) and countries."""
+    meeting = RegistrationWindowFactory().meeting
+    first, second = OrganizationFactory(), OrganizationFactory()
+    registered = ParticipationStatus.REGISTERED
+    ParticipationFactory(meeting=meeting, organization=first, country="KE", status=registered)
+    ParticipationFactory(meeting=meeting, organization=first, country="KE", status=registered)
+    ParticipationFactory(
+        meeting=meeting, organization=second, country="CN", status=ParticipationStatus.CONFIRMED
+    )
+    ParticipationFactory(
+        meeting=meeting,
+        organization=None,
+        organization_name="Typed Institute",
+        country="",
+        status=registered,
+    )
+    ParticipationFactory(meeting=meeting, country="BR", status=ParticipationStatus.CANCELLED)
+    ParticipationFactory(meeting=meeting, country="PE", status=ParticipationStatus.WAITLISTED)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert figure(html, "registered") == 4
+    assert figure(html, "registered-organizations") == 3
+    assert figure(html, "registered-countries") == 2
+    assert 'data-figure="participants"' not in html
+    assert '<h2 id="attendance-heading">Registrations</h2>' in html
+    assert 'href="#attendance">Registrations</a>' in html
+
+    # Once the meeting records who came, the page counts attendance.
+    ParticipationFactory(meeting=meeting, organization=first, country="KE")
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert figure(html, "participants") == 1
+    assert 'data-figure="registered"' not in html
+
+
+def figure(html: str, name: str) -> int:
+    match = re.search(rf'data-figure="{name}"><dt>[^<]*</dt><dd>(\d+)</dd>', html)
+    assert match, name
+    return int(match[1])
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_meeting_detail_before_the_meeting_queries_flat(client, django_assert_num_queries, n):
+    meeting = RegistrationWindowFactory().meeting
+    ParticipationFactory.create_batch(n, meeting=meeting, status=ParticipationStatus.REGISTERED)
+    # meeting, decisions, sessions, documents; the figures (one aggregate: nobody attended
+    # yet, so no rows by country or organization, no participants); the registration box
+    # (its window; no limit, so no count of seats)
+    with django_assert_num_queries(6):
+        response = client.get(meeting.get_absolute_url())
+    assert 'data-figure="registered"' in response.content.decode()
 
 
 @pytest.mark.parametrize("n", [1, 30])
