@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from anso.admin_tools import (
@@ -43,7 +43,7 @@ class HeldFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PositionInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+class PositionInline(PreloadedAutocompleteInlineMixin, TranslationTabularInline):
     model = Position
     fk_name = "person"
     fields = ["role", "title", "body", "organization", "appointed_by", "start_date", "end_date"]
@@ -202,7 +202,7 @@ class BodyAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
+class PositionAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     list_display = [
         "person",
         "role",
@@ -220,7 +220,8 @@ class PositionAdmin(LongListAdminMixin, SimpleHistoryAdmin):
         "person__given_name",
         "person__family_name",
         "person__name_original",
-        "title",
+        "title_en",
+        "title_zh_hans",
         "organization__name_en",
         "organization__name_zh_hans",
         "appointed_by__name_en",

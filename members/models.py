@@ -362,7 +362,7 @@ class PositionQuerySet(models.QuerySet):
         return self.filter(listed_publicly=True)
 
 
-class Position(models.Model):
+class Position(SavedInEnglish, models.Model):
     """A role a person holds in a body of the alliance or in an organization, from a date,
     optionally until a date (the last day held)."""
 

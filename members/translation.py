@@ -4,7 +4,7 @@ the English one when the Chinese is missing (docs/architecture.md, "Content in t
 
 from modeltranslation.translator import TranslationOptions, register, translator
 
-from .models import Body, Organization
+from .models import Body, Organization, Position
 
 
 @register(Organization)
@@ -20,6 +20,14 @@ class BodyTranslationOptions(TranslationOptions):
     fields = ("name",)
 
 
+@register(Position)
+class PositionTranslationOptions(TranslationOptions):
+    # A position's title ("Director General of the Bureau of International Cooperation"),
+    # shown instead of its role; empty when the role says it all.
+    fields = ("title",)
+
+
 # Their history keeps both languages too (django-simple-history copies every column).
 translator.register(Organization.history.model, OrganizationTranslationOptions)
 translator.register(Body.history.model, BodyTranslationOptions)
+translator.register(Position.history.model, PositionTranslationOptions)

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from anso.text.languages import fallback_lang
 from meetings.models import Meeting
-from members.models import BodyKind, Organization
+from members.models import BodyKind, Organization, Position
 from members.resources import OrganizationResource
 
 from .admin_helpers import admin_post, get_in_language
@@ -25,6 +25,7 @@ from .factories import (
     MeetingFactory,
     OrganizationFactory,
     ParticipationFactory,
+    PositionFactory,
     SessionFactory,
 )
 from .meetings.test_public_views import build_meeting
@@ -218,3 +219,17 @@ def test_saved_in_chinese_the_original_column_stays_english_and_history_keeps_bo
         assert cursor.fetchall() == [("Baikal Academy", "贝加尔科学院")]
     latest = organization.history.order_by("-history_id").first()
     assert (latest.name_en, latest.name_zh_hans) == ("Baikal Academy", "贝加尔科学院")
+
+
+def test_position_title_in_chinese_and_its_english_fallback_marked(client):
+    translated = PositionFactory(title="Programme Officer")
+    translated.title_zh_hans = "项目官员"
+    translated.save()
+    english_only = PositionFactory(title="Science Adviser")
+    assert translated.title_en == "Programme Officer"  # saved in English, whatever is active
+    with translation.override("zh-hans"):
+        assert Position.objects.get(pk=translated.pk).title == "项目官员"
+    html = get_in_language(client, "zh-hans", translated.person.get_absolute_url).text
+    assert "<span>项目官员</span>" in html
+    html = get_in_language(client, "zh-hans", english_only.person.get_absolute_url).text
+    assert _lang_en(html, "Science Adviser")

@@ -61,6 +61,12 @@ _BODIES = {
     "ANSO Working Group": "ANSO工作组",
 }
 
+#: The titles of the positions (shown instead of the role).
+_POSITIONS = {
+    "Director General of the Bureau of International Cooperation of CAS": "中科院国际合作局局长",
+    "Programme Officer, ANSO Secretariat": "ANSO秘书处项目官员",
+}
+
 #: The future actions: title and description (the English description ends with SAMPLE).
 _ACTIONS = {
     "ANSO joint research programmes": (
@@ -158,7 +164,7 @@ _MEETINGS = {
 
 
 def _translations() -> dict[str, str]:
-    table = {**_ORGANIZATIONS, **_BODIES, **_MEETINGS}
+    table = {**_ORGANIZATIONS, **_BODIES, **_POSITIONS, **_MEETINGS}
     for action in ACTIONS:
         title, description = _ACTIONS[action.title]
         table[action.title] = title

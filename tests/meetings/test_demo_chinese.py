@@ -7,7 +7,7 @@ from meetings.demo import demo_load
 from meetings.demo.chinese import TRANSLATED, TRANSLATIONS
 from meetings.demo.loader import registration_demo_load
 from meetings.models import Action, AgendaItem, Meeting, Session
-from members.models import Body, Organization, Person
+from members.models import Body, Organization, Person, Position
 
 from ..admin_helpers import get_in_language
 
@@ -64,3 +64,15 @@ def test_upcoming_sample_meeting_in_chinese(demo):
     assert meeting.title_zh_hans == "ANSO工作组第二次会议"
     assert meeting.summary_zh_hans == TRANSLATIONS[meeting.summary_en]
     assert meeting.summary_zh_hans.endswith(TRANSLATED)
+
+
+def test_demo_position_titles_in_chinese(client, demo):
+    """A position's title is translated like the other content: the demo's titles have
+    their Chinese, and a Chinese page shows it, unmarked."""
+    titled = Position.objects.exclude(title_en="")
+    assert titled.exists()
+    assert not titled.filter(title_zh_hans__isnull=True).exists()
+    director = Person.objects.get(slug="yin-li")
+    html = get_in_language(client, "zh-hans", director.get_absolute_url).text
+    # The position, in Chinese; the capacity the talk gave (a speaker's, English only) stays.
+    assert "<span>中科院国际合作局局长</span>" in html
