@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from anso.text.places import place_text
+
 from .models import Meeting
 
 PRODID = "-//ANSO Working Group//Meetings//EN"
@@ -26,9 +28,8 @@ def meeting_event(meeting: Meeting, *, url: str, stamp: datetime.datetime) -> Ev
     event.add("summary", meeting.title)
     event.add("dtstart", meeting.start_date)
     event.add("dtend", meeting.end_date + datetime.timedelta(days=1))
-    location = ", ".join(
-        part for part in (meeting.venue, meeting.city, meeting.country.name) if part
-    )
+    # In the language of the calendar's address (/zh-hans/...: "中国北京...").
+    location = place_text(venue=meeting.venue, city=meeting.city, country=meeting.country)
     if location:
         event.add("location", location)
     if meeting.summary:

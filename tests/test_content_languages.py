@@ -2,6 +2,7 @@
 `lang="en"` on the public pages, the admin's side-by-side fields, both language columns in the
 spreadsheets, and query counts that do not grow with the languages."""
 
+import datetime
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from icalendar import Calendar
 
 from anso.text.languages import fallback_lang
 from meetings.models import Meeting
@@ -233,3 +235,43 @@ def test_position_title_in_chinese_and_its_english_fallback_marked(client):
     assert "<span>项目官员</span>" in html
     html = get_in_language(client, "zh-hans", english_only.person.get_absolute_url).text
     assert _lang_en(html, "Science Adviser")
+
+
+def test_places_read_in_the_order_of_the_language_everywhere(client):
+    """ "中国北京", not "北京, 中国": the meeting's page, the list, the home page and the
+    calendar write a place through one helper (anso/text/places.py)."""
+    meeting = MeetingFactory(
+        start_date=datetime.date(2099, 5, 13),
+        end_date=datetime.date(2099, 5, 14),
+        venue="Ya'ao International Hotel",
+        city="Beijing",
+        country="CN",
+    )
+    meeting.city_zh_hans = "北京"
+    meeting.save()
+    MeetingFactory(start_date=datetime.date(2019, 5, 13), city="Nairobi", country="KE")
+    pages = {
+        "meeting": meeting.get_absolute_url,
+        "list": lambda: reverse("meetings:meeting_list"),
+        "home": lambda: reverse("home"),
+    }
+    for name, url in pages.items():
+        html = get_in_language(client, "zh-hans", url).text
+        assert "中国北京" in html, name
+        assert "北京, 中国" not in html, name
+        html = get_in_language(client, "en", url).text
+        assert "Beijing, China" in html, name
+    html = get_in_language(client, "zh-hans", meeting.get_absolute_url).text
+    assert '中国北京 <span lang="en">Ya&#x27;ao International Hotel</span>' in html
+    html = get_in_language(client, "zh-hans", lambda: reverse("meetings:meeting_list")).text
+    assert '肯尼亚 <span lang="en">Nairobi</span>' in html  # no Chinese name: marked English
+
+    def ical_location(language: str) -> str:
+        url = lambda: reverse(  # noqa: E731
+            "meetings:meeting_ical", kwargs={"year": 2099, "slug": meeting.slug}
+        )
+        response = get_in_language(client, language, url)
+        return str(Calendar.from_ical(response.content).walk("VEVENT")[0]["location"])
+
+    assert ical_location("zh-hans") == "中国北京 Ya'ao International Hotel"
+    assert ical_location("en") == "Ya'ao International Hotel, Beijing, China"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from anso.links import absolute_url
 from anso.text import dates
 from anso.text.languages import english_lang, fallback_lang, lang_attribute
+from anso.text.places import place_of
 
 register = template.Library()
 
@@ -120,3 +121,11 @@ def lang_english() -> str:
     capacity, a position's title, a name's Latin form) on a page in another language;
     nothing on an English page: `<span{% lang_english %}>{{ talk.capacity }}</span>`."""
     return lang_attribute(english_lang())
+
+
+@register.inclusion_tag("includes/place.html")
+def place(obj, with_venue=False):
+    """Where `obj` (a record with `city` and `country`, and `venue` when `with_venue`) is, in
+    the active language's order (`anso.text.places`), its English fallbacks marked:
+    `{% place meeting %}` writes "Beijing, China", or "中国北京" on a Chinese page."""
+    return {"parts": place_of(obj, with_venue=with_venue)}

@@ -89,9 +89,9 @@ def fallback_lang(obj, field: str) -> str | None:
 
 
 def english_lang() -> str | None:
-    """The language to mark a text kept in English only (a speaker's capacity, a position's
-    title, a name's Latin form: fields with no column per language) with, on a page in
-    another language; None on an English page."""
+    """The language to mark a text kept in English only (a speaker's capacity, a name's Latin
+    form: fields with no column per language) with, on a page in another language; None on an
+    English page."""
     return None if active_language() == DEFAULT_LANGUAGE else DEFAULT_LANGUAGE
 
 

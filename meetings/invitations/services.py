@@ -27,6 +27,7 @@ from anso.links import absolute_url
 from anso.mail.sending import Mail, mails_queue, send_after_commit
 from anso.text.dates import date_range
 from anso.text.hygiene import one_line
+from anso.text.places import place_text
 from members.announcements import unsubscribe_path
 from members.models import Person
 from members.services import PersonDetails, person_find_or_create
@@ -133,7 +134,7 @@ def placeholder_values(*, mailing: Mailing, recipient: MailingRecipient) -> dict
     if meeting is not None:
         values["meeting"] = meeting.title
         values["dates"] = date_range(meeting.start_date, meeting.end_date)
-        values["venue"] = ", ".join(part for part in (meeting.venue, meeting.city) if part)
+        values["venue"] = place_text(venue=meeting.venue, city=meeting.city)
         if mailing.is_invitation:
             values["link"] = absolute_url(invitation_path(recipient=recipient, meeting=meeting))
     return values
