@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from anso.forms import RequiredMarkedFormMixin
 from anso.text.hygiene import CleanTextFormMixin
 from members.models import Organization
 
@@ -41,7 +42,7 @@ def country_choices() -> list[tuple[str, str]]:
     return [("", _("Choose a country or region")), *countries]
 
 
-class RegistrantForm(CleanTextFormMixin, forms.Form):
+class RegistrantForm(CleanTextFormMixin, RequiredMarkedFormMixin, forms.Form):
     honorific = forms.CharField(
         label=_("Honorific"), max_length=20, required=False, help_text=_("e.g. Prof., Dr., Ms.")
     )
@@ -56,7 +57,7 @@ class RegistrantForm(CleanTextFormMixin, forms.Form):
         label=_("Phone"),
         max_length=40,
         required=False,
-        help_text=_("Optional. Only the Secretariat sees it."),
+        help_text=_("Only the Secretariat sees it."),
     )
     organization = forms.ModelChoiceField(
         label=_("Organization"),
@@ -126,6 +127,8 @@ class RegistrationForm(RegistrantForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The page writes the <form> (the invitation's hidden field, the legend).
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(_("About you"), "honorific", "given_name", "family_name", "email", "phone"),
             Fieldset(
@@ -166,7 +169,7 @@ class RegistrationChangeForm(CleanTextFormMixin, forms.Form):
         )
 
 
-class RegistrationLinkRequestForm(CleanTextFormMixin, forms.Form):
+class RegistrationLinkRequestForm(CleanTextFormMixin, RequiredMarkedFormMixin, forms.Form):
     email = email_field(help_text=_("The address you registered with."))
 
     def __init__(self, *args, **kwargs):

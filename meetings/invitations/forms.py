@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anso.forms import RequiredMarkedFormMixin
 from anso.text.hygiene import CleanTextFormMixin
 from members.models import Person
 
@@ -169,7 +170,7 @@ class InvitationRegistrationForm(RegistrationForm):
         self.fields["email"].help_text = _("The address this invitation was sent to.")
 
 
-class SubstituteForm(CleanTextFormMixin, forms.Form):
+class SubstituteForm(CleanTextFormMixin, RequiredMarkedFormMixin, forms.Form):
     """Who attends in the place of an invitee who cannot come: someone of their organization,
     not invited yet."""
 

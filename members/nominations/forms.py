@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from anso.forms import RequiredMarkedFormMixin
 from anso.text.hygiene import CleanTextFormMixin
 
 from ..models import Organization, Person, Position, Role
@@ -51,7 +52,7 @@ class ContactPersonChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class NominationForm(CleanTextFormMixin, forms.ModelForm):
+class NominationForm(CleanTextFormMixin, RequiredMarkedFormMixin, forms.ModelForm):
     """The public nomination form. `website` is a honeypot: hidden from people, filled in by
     bots."""
 
@@ -83,8 +84,8 @@ class NominationForm(CleanTextFormMixin, forms.ModelForm):
         ]
         labels = {
             "email": _("Nominee's email"),
-            "phone": _("Phone (optional)"),
-            "replaces": _("Replaces (optional)"),
+            "phone": _("Phone"),
+            "replaces": _("Replaces"),
             "consent_to_publish": _(
                 "The nominee agrees that their name and organization are published on this site"
             ),

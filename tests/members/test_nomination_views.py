@@ -211,7 +211,10 @@ def test_nomination_create_post_errors_keep_values(client, organization):
     assert 'value="Otieno"' in html
     assert 'value="Joseph Kamau"' in html
     assert f'<option value="{organization.pk}" selected>' in html
-    assert 'aria-invalid="true" aria-describedby="id_email_error" id="id_email"' in html
+    email = re.search(r'<input[^>]*id="id_email"[^>]*>', html)[0]
+    assert 'aria-invalid="true"' in email
+    assert 'aria-describedby="id_email_error"' in email
+    assert 'aria-required="true"' in email
     assert not Nomination.objects.exists()
 
 
