@@ -32,6 +32,7 @@ from members.announcements import unsubscribe_path
 from members.models import Person
 from members.services import PersonDetails, person_find_or_create
 
+from ..attendance.models import Participation, ParticipationStatus
 from ..models import Meeting
 from . import selectors
 from .links import invitation_list_path, invitation_path
@@ -318,7 +319,8 @@ def invitation_substitute(
     and sent by the worker after the commit (`deliver_mailing`); the Secretariat
     (`MAIL_REPLY_TO`) is told. One substitute per declined invitation (the row is locked, and
     `replaces` is unique). Raises SubstitutionError when the recipient has not declined, has
-    named one already, or the person cannot replace them (`selectors.substitute_problem`)."""
+    named one already, has registered since, or the person cannot replace them
+    (`selectors.substitute_problem`)."""
     with transaction.atomic():
         recipient = (
             MailingRecipient.objects.select_for_update(of=("self",))
@@ -331,6 +333,13 @@ def invitation_substitute(
             )
         if MailingRecipient.objects.filter(replaces=recipient).exists():
             raise SubstitutionError(gettext("You have already named a substitute."))
+        registered = Participation.objects.filter(
+            meeting_id=recipient.mailing.meeting_id, person_id=recipient.person_id
+        ).exclude(status=ParticipationStatus.CANCELLED)
+        if registered.exists():  # registered wins over declined
+            raise SubstitutionError(
+                gettext("You are registered for this meeting: nobody comes in your place.")
+            )
         problem = selectors.substitute_problem(recipient=recipient, email=details.email)
         if problem:
             raise SubstitutionError(problem)

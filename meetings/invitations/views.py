@@ -289,14 +289,20 @@ class InvitationRespondView(PublishedMeetingMixin, View):
         }
         return render(self.request, self.template_name, context, status=status)
 
-    def get(self, request, *args, **kwargs):
-        return self.render(
-            InvitationRegistrationForm(
-                person=self.person,
-                address=self.recipient.address,
-                capacity=selectors.invited_capacity(person=self.person, meeting=self.meeting),
-            )
+    def registration_form(self, data=None) -> InvitationRegistrationForm:
+        """The registration form, bound to `data`, else filled in (the capacity from why the
+        person was invited)."""
+        capacity = (
+            ""
+            if data is not None
+            else selectors.invited_capacity(person=self.person, meeting=self.meeting)
         )
+        return InvitationRegistrationForm(
+            data, person=self.person, address=self.recipient.address, capacity=capacity
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.registration_form())
 
     def rate_limited(self, form):
         """429 with `Retry-After` once the link has posted `INVITATION_LINK_POSTS_PER_HOUR`
@@ -319,11 +325,7 @@ class InvitationRespondView(PublishedMeetingMixin, View):
 
     def post(self, request, *args, **kwargs):
         registering = not ({"decline", "substitute"} & set(request.POST))
-        form = InvitationRegistrationForm(
-            request.POST if registering else None,
-            person=self.person,
-            address=self.recipient.address,
-        )
+        form = self.registration_form(request.POST if registering else None)
         limited = self.rate_limited(form)
         if limited is not None:
             return limited

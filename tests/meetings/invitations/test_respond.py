@@ -214,3 +214,29 @@ def test_a_substitute_is_someone_else_of_the_same_organization_not_yet_invited(c
         == 400
     )
     assert not MailingRecipient.objects.filter(replaces=recipient).exists()
+
+
+def test_an_invitee_registered_since_declining_names_no_substitute(client):
+    """Registered wins over declined: nobody is invited in the place of someone who comes."""
+    meeting = open_meeting()
+    (person,) = working_group(1)
+    recipient = invite(meeting, person)
+    url = link(recipient)
+    client.post(url, {"decline": "1"})
+    assert client.post(url, register_form(person)).status_code == 302
+    assert 'id="invitation-substitute-form"' not in client.get(url).content.decode()
+    response = client.post(url, substitute_form(email="new@example.org"), follow=True)
+    assert response.redirect_chain == []
+    assert response.status_code == 409
+    assert "You are registered for this meeting" in response.content.decode()
+    assert not MailingRecipient.objects.filter(replaces=recipient).exists()
+
+
+def test_the_form_comes_back_filled_in_after_a_refused_substitute(client):
+    meeting = open_meeting()
+    (person,) = working_group(1)
+    url = link(invite(meeting, person))
+    client.post(url, {"decline": "1"})
+    response = client.post(url, substitute_form(email=person.email))
+    assert response.status_code == 400
+    assert selected_capacity(response) == "delegate"  # the registration form, still offered
