@@ -240,3 +240,20 @@ def test_the_form_comes_back_filled_in_after_a_refused_substitute(client):
     response = client.post(url, substitute_form(email=person.email))
     assert response.status_code == 400
     assert selected_capacity(response) == "delegate"  # the registration form, still offered
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_invitation_page_queries_flat(client, django_assert_num_queries, n):
+    """Whatever the number of people invited and of the person's earlier meetings."""
+    meeting = open_meeting()
+    people = working_group(n)
+    person = people[0]
+    for other in people[1:]:
+        invite(meeting, other)
+    ParticipationFactory.create_batch(n, person=person, capacity=Capacity.EXPERT)
+    url = link(invite(meeting, person))
+    # meeting, recipient, window; the capacity (one query); the participation, the
+    # substitute; the organizations of the form's list
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert selected_capacity(response) == "delegate"
