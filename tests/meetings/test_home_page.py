@@ -75,7 +75,7 @@ def attention(html: str) -> dict[str, int]:
     return {
         label: int(count)
         for count, label in re.findall(
-            r'data-count="(\d+)">\d+</span> <span class="workbench-label">([^<]+)<',
+            r'data-count="(\d+)">\d+</span><span class="workbench-label">([^<]+)<',
             panel.group(0),
         )
     }
