@@ -96,10 +96,9 @@ def test_each_count_is_the_number_of_rows_its_link_lists(secretariat_client, bus
     assert len(entries) == 6
     for entry in entries:
         response = secretariat_client.get(entry.url)
+        # A parameter the list does not know would redirect to every row ("?e=1").
         assert response.status_code == 200, entry.url
         changelist = response.context["cl"]
-        # Django ignores no parameter: an unknown filter would show every row ("?e=1").
-        assert "e=1" not in response.url if hasattr(response, "url") else True
         assert changelist.result_count == len(changelist.result_list) == entry.count, entry
 
 
