@@ -206,6 +206,11 @@ def test_cards_read_five_queries_whatever_the_number_of_meetings(django_assert_n
     assert len(cards) == 3
 
 
+#: Session and user (2), permissions (2: the user's and the group's), six entries, the
+#: coming meetings' cards (5), the recent actions (1).
+HOME_PAGE_QUERIES = 16
+
+
 @pytest.mark.parametrize("n", (1, 8))
 def test_home_page_queries_flat(client, secretariat_user, django_assert_num_queries, n):
     """The same number of queries with one row of each kind as with eight."""
@@ -219,11 +224,6 @@ def test_home_page_queries_flat(client, secretariat_user, django_assert_num_quer
     client.get(reverse("admin:index"))  # the session and the permissions, as on every page
     with django_assert_num_queries(HOME_PAGE_QUERIES):
         assert client.get(reverse("admin:index")).status_code == 200
-
-
-#: Session and user (2), permissions (2: the user's and the group's), six entries, the
-#: coming meetings' cards (5), the recent actions (1).
-HOME_PAGE_QUERIES = 16
 
 
 def test_home_page_in_chinese(secretariat_client, busy):
