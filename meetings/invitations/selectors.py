@@ -166,36 +166,43 @@ def _mail_status(status: str) -> Q:
     return Q(reminder_mail__status=status) | Q(reminder_mail__isnull=True, mail__status=status)
 
 
-def recipients_with_state(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
-    """The recipients of the meeting's invitations, each annotated with `state`:
+def invitations_with_state(
+    recipients: QuerySet[MailingRecipient] | None = None,
+) -> QuerySet[MailingRecipient]:
+    """The recipients of invitations (among `recipients`, else all), each annotated with
+    `state`:
 
-    - registered: the person has a participation in the meeting that is not cancelled
-      (through the link or any other way);
+    - registered: the person has a participation in the invitation's meeting that is not
+      cancelled (through the link or any other way);
     - declined: they said no through their link (and have not registered since);
     - failed: the mail server refused their latest mail (`last_error` says why);
     - sent, or queued while the worker has not sent it."""
+    recipients = MailingRecipient.objects.all() if recipients is None else recipients
     registered = Exists(
-        Participation.objects.filter(meeting=meeting, person=OuterRef("person_id")).exclude(
-            status=ParticipationStatus.CANCELLED
-        )
+        Participation.objects.filter(
+            meeting=OuterRef("mailing__meeting_id"), person=OuterRef("person_id")
+        ).exclude(status=ParticipationStatus.CANCELLED)
     )
+    return recipients.filter(mailing__kind=MailingKind.INVITATION).annotate(
+        state=Case(
+            When(registered, then=Value(RecipientState.REGISTERED)),
+            When(declined_at__isnull=False, then=Value(RecipientState.DECLINED)),
+            When(_mail_status(OutgoingMailStatus.FAILED), then=Value(RecipientState.FAILED)),
+            When(_mail_status(OutgoingMailStatus.SENT), then=Value(RecipientState.SENT)),
+            default=Value(RecipientState.QUEUED),
+            output_field=CharField(),
+        ),
+        last_error=Coalesce(
+            "reminder_mail__last_error", "mail__last_error", output_field=CharField()
+        ),
+    )
+
+
+def recipients_with_state(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
+    """The recipients of the meeting's invitations, each with its `state`
+    (`invitations_with_state`), by name."""
     return (
-        MailingRecipient.objects.filter(
-            mailing__meeting=meeting, mailing__kind=MailingKind.INVITATION
-        )
-        .annotate(
-            state=Case(
-                When(registered, then=Value(RecipientState.REGISTERED)),
-                When(declined_at__isnull=False, then=Value(RecipientState.DECLINED)),
-                When(_mail_status(OutgoingMailStatus.FAILED), then=Value(RecipientState.FAILED)),
-                When(_mail_status(OutgoingMailStatus.SENT), then=Value(RecipientState.SENT)),
-                default=Value(RecipientState.QUEUED),
-                output_field=CharField(),
-            ),
-            last_error=Coalesce(
-                "reminder_mail__last_error", "mail__last_error", output_field=CharField()
-            ),
-        )
+        invitations_with_state(MailingRecipient.objects.filter(mailing__meeting=meeting))
         .select_related("person", "person__organization", "mailing")
         .order_by("person__family_name", "person__given_name", "pk")
     )
@@ -205,18 +212,24 @@ def recipients_with_state(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
 UNANSWERED = (RecipientState.QUEUED, RecipientState.SENT, RecipientState.FAILED)
 
 
-def invitation_counts(*, meeting: Meeting) -> dict[str, int]:
-    """Recipients per state (every state present, 0 when none): one query."""
-    counts = dict.fromkeys(RecipientState.values, 0)
+def invitation_counts_by_meeting(*, meeting_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Recipients per state of each meeting (every state present, 0 when none): one query,
+    whatever the number of meetings."""
+    counts = {pk: dict.fromkeys(RecipientState.values, 0) for pk in meeting_ids}
     rows = (
-        recipients_with_state(meeting=meeting)
+        invitations_with_state(MailingRecipient.objects.filter(mailing__meeting_id__in=meeting_ids))
         .order_by()
-        .values("state")
+        .values("mailing__meeting_id", "state")
         .annotate(count=Count("pk"))
     )
     for row in rows:
-        counts[row["state"]] = row["count"]
+        counts[row["mailing__meeting_id"]][row["state"]] = row["count"]
     return counts
+
+
+def invitation_counts(*, meeting: Meeting) -> dict[str, int]:
+    """Recipients per state (every state present, 0 when none): one query."""
+    return invitation_counts_by_meeting(meeting_ids=[meeting.pk])[meeting.pk]
 
 
 def reminder_targets(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
