@@ -52,16 +52,19 @@ class ComposerView(SecretariatMixin, View):
         return ComposerForm(data, kind=self.kind, meeting=self.meeting, initial=initial)
 
     def render(self, form, *, pick=None, preview=None, status=200):
-        context = {
-            "kind": self.kind,
-            "meeting": self.meeting,
-            "form": form,
-            "pick": pick,
-            "preview": preview,
-            "people_page": (
+        meeting = self.meeting
+        context = self.staff_context(
+            title=_("Invite people") if meeting else _("New announcement"),
+            subtitle=meeting.title if meeting else "",
+            kind=self.kind,
+            meeting=meeting,
+            form=form,
+            pick=pick,
+            preview=preview,
+            people_page=(
                 paginate(self.request, pick.people, per_page=RECIPIENTS_PER_PAGE) if pick else None
             ),
-        }
+        )
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
@@ -193,15 +196,17 @@ class InvitationListView(SecretariatMixin, View):
             else recipients.filter(state__in=selectors.UNANSWERED)
         )
         counts = selectors.invitation_counts(meeting=meeting)
-        context = {
-            "meeting": meeting,
-            "state": state,
-            "states": [(value, label, counts[value]) for value, label in RecipientState.choices],
-            "total": sum(counts.values()),
-            "unanswered": sum(counts[value] for value in selectors.UNANSWERED),
-            "reminder_count": counts[RecipientState.SENT],
-            "page": paginate(request, recipients, per_page=RECIPIENTS_PER_PAGE),
-        }
+        context = self.staff_context(
+            title=_("Invitations"),
+            subtitle=meeting.title,
+            meeting=meeting,
+            state=state,
+            states=[(value, label, counts[value]) for value, label in RecipientState.choices],
+            total=sum(counts.values()),
+            unanswered=sum(counts[value] for value in selectors.UNANSWERED),
+            reminder_count=counts[RecipientState.SENT],
+            page=paginate(request, recipients, per_page=RECIPIENTS_PER_PAGE),
+        )
         return render(request, self.template_name, context)
 
 
