@@ -252,9 +252,7 @@ def mailings_unwritten_deliver(*, now: datetime.datetime | None = None) -> int:
     return mailing_deliver_again(mailings=list(stale.distinct().only("pk", "sent_at")))
 
 
-def invitation_reminders_queue(
-    *, meeting: Meeting, now: datetime.datetime | None = None
-) -> int:
+def invitation_reminders_queue(*, meeting: Meeting, now: datetime.datetime | None = None) -> int:
     """Queue a reminder to every recipient of the meeting's invitations a reminder is due to
     (`selectors.reminder_due`: they have not answered, and had time to). Returns how many."""
     now = now or timezone.now()
