@@ -9,6 +9,7 @@ fails."""
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -90,3 +91,15 @@ def test_a_page_on_the_public_layout_is_caught(client, superuser):
         "carries the public site's navigation"
     )
     assert looks(client.get(reverse("admin:index"))) == ""
+
+
+def test_the_sites_staff_templates_use_the_admins_breadcrumb_markup():
+    """Django 6's admin writes its breadcrumbs as a list (`<ol class="breadcrumbs">`, each step
+    an item, the page itself `aria-current`); a page of the site's own with the older
+    `<div class="breadcrumbs">` looks and reads differently from the admin's pages around it."""
+    old = [
+        str(path.relative_to(settings.BASE_DIR))
+        for path in (settings.BASE_DIR / "templates").rglob("*.html")
+        if '<div class="breadcrumbs">' in path.read_text()
+    ]
+    assert old == []
