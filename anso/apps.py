@@ -27,6 +27,9 @@ class AnsoConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        # The home page's entries for mail and imports (anso/workbench.py).
+        from anso import attention  # noqa: F401
+
         # The worker records' admin registers itself once the admin site exists.
         from anso.background import admin as background_admin  # noqa: F401
         from anso.caching.tags import connect_signals

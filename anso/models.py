@@ -5,6 +5,8 @@ anso/mail/dispatch.py and anso/background/imports.py), so they live in the datab
 shares.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -78,6 +80,27 @@ class ImportJobStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled, nothing saved")
 
 
+#: The statuses of a job the worker is running (or should be).
+IMPORT_JOB_RUNNING = (ImportJobStatus.CHECKING, ImportJobStatus.IMPORTING)
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def stuck(self, now: datetime.datetime):
+        """Running jobs queued longer than `IMPORT_JOB_STALE_SECONDS` ago: a live worker
+        ends a step sooner, so the upkeep runs them again (`import_jobs_recover`)."""
+        stale = now - datetime.timedelta(seconds=settings.IMPORT_JOB_STALE_SECONDS)
+        return self.filter(status__in=IMPORT_JOB_RUNNING, queued_at__lt=stale)
+
+    def needing_attention(self, now: datetime.datetime):
+        """Stuck jobs, and jobs failed while their file is kept for "Try again" (failed less
+        than `IMPORT_JOB_FILE_DAYS` days ago: `import_job_files_delete`)."""
+        kept = now - datetime.timedelta(days=settings.IMPORT_JOB_FILE_DAYS)
+        stuck = self.stuck(now).values("pk")
+        return self.filter(
+            models.Q(status=ImportJobStatus.FAILED, finished_at__gte=kept) | models.Q(pk__in=stuck)
+        )
+
+
 class ImportJob(models.Model):
     """A spreadsheet uploaded in the admin: checked (a dry run), then, once confirmed,
     imported by the worker. The file is kept in the database, which every worker reads, until
@@ -121,6 +144,8 @@ class ImportJob(models.Model):
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
+    objects = ImportJobQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
@@ -142,7 +167,7 @@ class ImportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in {ImportJobStatus.CHECKING, ImportJobStatus.IMPORTING}
+        return self.status in IMPORT_JOB_RUNNING
 
 
 class ExportJobStatus(models.TextChoices):

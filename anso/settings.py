@@ -399,6 +399,9 @@ IMPORT_JOB_FILE_DAYS = int(os.environ.get("IMPORT_JOB_FILE_DAYS", "7"))
 MAIL_BODY_DAYS = int(os.environ.get("MAIL_BODY_DAYS", "30"))
 #: A mailing not written out this long after it was sent is handed to the worker again.
 MAILING_STALE_SECONDS = int(os.environ.get("MAILING_STALE_SECONDS", "600"))
+#: Days after an invitation (or a reminder) was sent before a reminder is offered to those who
+#: have not answered (`meetings.invitations.selectors.reminder_due`).
+INVITATION_REMINDER_AFTER_DAYS = int(os.environ.get("INVITATION_REMINDER_AFTER_DAYS", "3"))
 
 #: Anonymous GET/HEAD answers of public pages are cached and carry an ETag (anso/caching/pages.py).
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)

@@ -1,5 +1,7 @@
 """Admin list filters by meeting, for the meetings' own lists and for the members' positions."""
 
+from django.contrib import admin
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +38,30 @@ class HeldAtMeetingFilter(MeetingListFilter):
     def filter_related(self, queryset, pk: int):
         start = Meeting.objects.filter(pk=pk).values_list("start_date", flat=True).first()
         return queryset.none() if start is None else queryset.held_on(start)
+
+
+class MeetingWhenFilter(admin.SimpleListFilter):
+    """Rows of coming meetings (those ending today or later: `Meeting.objects.upcoming`), or of
+    past ones. Subclasses set `meeting_path`, the lookup from the listed model to its meeting."""
+
+    title = _("when")
+    parameter_name = "when"
+    meeting_path = "meeting"
+
+    def lookups(self, request, model_admin):
+        return [("coming", _("coming meetings")), ("past", _("past meetings"))]
+
+    def queryset(self, request, queryset):
+        return self.narrow(queryset, self.value())
+
+    @classmethod
+    def narrow(cls, queryset, value: str | None, *, today=None):
+        """`queryset` narrowed as the list is by `?when=<value>` (the home page counts with it)."""
+        today = today or timezone.localdate()
+        if value == "coming":
+            meetings = Meeting.objects.upcoming(today)
+        elif value == "past":
+            meetings = Meeting.objects.past(today)
+        else:
+            return queryset
+        return queryset.filter(**{f"{cls.meeting_path}__in": meetings.values("pk")})

@@ -11,3 +11,6 @@ class MeetingsConfig(AppConfig):
         from .cache_tags import register_rules
 
         register_rules()
+
+        # The home page's entries for registrations and invitations (anso/workbench.py).
+        from .workbench import attention  # noqa: F401

@@ -5,6 +5,7 @@ Secretariat's access to a meeting's staff pages."""
 
 import dataclasses
 
+from django.contrib import admin
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -46,6 +47,11 @@ class SecretariatMixin(StaffRequiredMixin):
     """Staff fully signed in (the admin's rule, second factor included) with the permission."""
 
     permission_required = "meetings.change_participation"
+
+    def staff_context(self, **context) -> dict:
+        """What a staff page needs besides its own: the admin's layout (its header, user tools,
+        titles), without the admin's sidebar. `title` is the page's heading."""
+        return {**admin.site.each_context(self.request), "is_nav_sidebar_enabled": False, **context}
 
     def get_meeting(self) -> Meeting:
         return get_object_or_404(

@@ -16,6 +16,8 @@ class MembersConfig(AppConfig):
 
         from anso.mail.sending import mail_refused
 
+        # The home page's entry for nominations (anso/workbench.py).
+        from . import attention  # noqa: F401
         from .bounces import person_email_mark_doubtful
 
         # A mail server refused an address for good: the person's address is marked doubtful.

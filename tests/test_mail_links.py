@@ -3,14 +3,16 @@ worker: each link, in the text part, the HTML part and the headers, is absolute 
 SITE_URL. The requests that cause them name another host, and the waiting list moved up by an
 import has no request at all (the worker runs the import)."""
 
+import datetime
 import re
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
 from anso.background.imports import import_job_confirm, import_job_create
-from anso.models import ImportJob, ImportJobStatus
+from anso.models import ImportJob, ImportJobStatus, OutgoingMail
 from meetings.attendance.models import Participation, ParticipationStatus
 from members.models import BodyKind
 from members.nominations import services as nominations
@@ -176,6 +178,8 @@ def test_every_mail_links_absolutely_to_site_url(settings, secretariat_user):
 
         invited = open_meeting()
         mails_of("invitation", lambda: staff.post(compose_url(invited), composer_data(send="1")))
+        # A reminder is offered once those invited had time to answer.
+        OutgoingMail.objects.update(sent_at=F("sent_at") - datetime.timedelta(days=3))
         mails_of("reminder", lambda: staff.post(remind_url(invited)))
         mails_of(
             "announcement",

@@ -1,17 +1,20 @@
 """What every public page shares: its title with the site's name, and the main navigation
-with the current section marked."""
+with the current section marked. The staff pages' titles use the same separator."""
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 
 from .public_pages import ALL_PAGES, DEMO_MEETING, HOME, OPEN_MEETING
 
 pytestmark = pytest.mark.django_db
 
-SEPARATOR = " · "
+SEPARATOR = " | "
 SITE = "ANSO Working Group"
 
 
@@ -52,7 +55,32 @@ def test_a_title_that_needs_escaping_is_escaped_once(client, demo):
 
     Meeting.objects.filter(slug="1st-anso-working-group-meeting").update(title="R&D <1st>")
     html = client.get(DEMO_MEETING).content.decode()
-    assert "<title>R&amp;D &lt;1st&gt; · ANSO Working Group</title>" in html
+    assert "<title>R&amp;D &lt;1st&gt; | ANSO Working Group</title>" in html
+
+
+def test_a_staff_page_title_uses_the_same_separator(admin_client, demo):
+    """The admin's pages and the Secretariat's own: the page, then the site's admin title."""
+    statistics = title_of(admin_client.get(reverse("meetings:statistics")).content.decode())
+    assert statistics == "Attendance statistics | ANSO Working Group"
+    meetings = admin_client.get(reverse("admin:meetings_meeting_changelist"))
+    assert title_of(meetings.content.decode()) == "Select meeting to change | ANSO Working Group"
+
+
+def test_no_template_writes_a_separator_into_its_title():
+    """A page's title is joined in one place (`title_join` in anso/templatetags/site_tags.py):
+    a template's title block holds its own title only, never a separator of its own."""
+    templates = Path(settings.BASE_DIR, "templates")
+    found = []
+    for path in sorted(templates.rglob("*.html")):
+        text = path.read_text()
+        for block in re.findall(r"{% block title %}(.*?){% endblock", text, re.DOTALL):
+            if re.search(r" [|\u00b7\u2013\u2014-] ", block):
+                found.append(f"{path.relative_to(templates)}: {block}")
+        head = re.search(r"<head>.*?</head>", text, re.DOTALL)
+        for block in re.findall(r"<title>(.*?)</title>", head.group(0) if head else ""):
+            if "{% block title %}" not in block:
+                found.append(f"{path.relative_to(templates)}: <title> without the title block")
+    assert found == []
 
 
 @pytest.mark.parametrize(

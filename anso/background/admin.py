@@ -7,6 +7,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,22 @@ class RefusedFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.exclude(refused=[])
+        return queryset
+
+
+class ImportJobAttentionFilter(admin.SimpleListFilter):
+    """The jobs the home page counts as needing attention (`ImportJob.objects.needing_attention`):
+    failed while "Try again" still can, or stuck."""
+
+    title = _("attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("failed or stuck"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.needing_attention(timezone.now())
         return queryset
 
 
@@ -198,7 +215,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
         "created_by",
         "result_link",
     ]
-    list_filter = ["status", "model_label"]
+    list_filter = ["status", "model_label", ImportJobAttentionFilter]
     list_select_related = ["created_by"]
     search_fields = ["file_name"]
     exclude = ["data"]

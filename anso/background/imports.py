@@ -37,7 +37,7 @@ from simple_history.models import HistoricalRecords
 
 from anso.background.tasks import background
 from anso.caching.tags import renewed_once
-from anso.models import ImportJob, ImportJobStatus
+from anso.models import IMPORT_JOB_RUNNING, ImportJob, ImportJobStatus
 from anso.spreadsheets.formats import CSV, XLSX
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ FINISHED = {
     ImportJobStatus.FAILED,
     ImportJobStatus.CANCELLED,
 }
-RUNNING = [ImportJobStatus.CHECKING, ImportJobStatus.IMPORTING]
+RUNNING = list(IMPORT_JOB_RUNNING)
 
 
 def _progress_key(job_pk: int) -> str:
@@ -373,13 +373,12 @@ def import_jobs_recover(*, now: datetime.datetime | None = None) -> int:
     the job was queued), or mark them failed after `IMPORT_JOB_ATTEMPTS` runs. Returns how
     many jobs it changed."""
     now = now or timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.IMPORT_JOB_STALE_SECONDS)
     # Locked rows are held by a live run: skipped. Jobs queued recently may still be waiting
     # for a worker that is busy with other tasks: left for the next upkeep.
     jobs = list(
         ImportJob.objects.select_for_update(skip_locked=True)
         .defer("data")
-        .filter(status__in=RUNNING, queued_at__lt=stale)
+        .stuck(now)
         .order_by("pk")
     )
     for job in jobs:

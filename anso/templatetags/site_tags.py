@@ -4,7 +4,8 @@ import datetime
 from fnmatch import fnmatchcase
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,17 +58,26 @@ def moment(value: datetime.datetime | None) -> str:
     return dates.format_datetime(value)
 
 
+#: Between the parts of every page's title, public and staff ("Check-in | 1st meeting |
+#: ANSO administration"), as Django's admin writes its own.
+TITLE_SEPARATOR = " | "
+
+
+@register.simple_tag
+def title_join(*parts) -> str:
+    """A page's title from its parts, the empty ones left out, each escaped, with the one
+    separator between them: `{% title_join subtitle title site_title %}`."""
+    return format_html_join(TITLE_SEPARATOR, "{}", ((part,) for part in parts if part))
+
+
 class PageTitleNode(template.Node):
     def __init__(self, nodelist):
         self.nodelist = nodelist
 
     def render(self, context):
-        page = self.nodelist.render(context).strip()
-        site = context.get("SITE_NAME") or _("ANSO Working Group")
-        # `page` is the rendered block, already escaped; the site's name is a setting.
-        if not page:
-            return conditional_escape(site)
-        return _("%(page)s · %(site)s") % {"page": page, "site": conditional_escape(site)}
+        # The rendered block, already escaped by its template; the site's name is a setting.
+        page = SafeString(self.nodelist.render(context).strip())
+        return title_join(page, context.get("SITE_NAME") or _("ANSO Working Group"))
 
 
 @register.tag

@@ -16,7 +16,7 @@ from anso.admin_tools import (
 )
 from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
-from ..admin_filters import MeetingListFilter
+from ..admin_filters import MeetingListFilter, MeetingWhenFilter
 from . import status
 from .models import Participation, ParticipationEvent, ParticipationStatus, RegistrationWindow
 from .resources import ParticipantResource
@@ -66,6 +66,7 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
         "status",
         "capacity",
         "listed_publicly",
+        MeetingWhenFilter,
         MeetingListFilter,
         ("country", CountryOrRegionFilter),
     ]

@@ -188,19 +188,21 @@ class WalkInForm(RegistrantForm):
         self.fields["email"].help_text = _("Optional; an existing person is found by email.")
         self.fields["capacity"].choices = [NO_CHOICE, *Capacity.choices]
         self.fields["country"].required = False
-        self.helper = FormHelper()
-        self.helper.form_id = "walk-in-form"
-        self.helper.layout = Layout(
-            "given_name",
-            "family_name",
-            "email",
-            "organization",
-            "organization_name",
-            "country",
-            "capacity",
-            "listed_publicly",
-            Submit("walk_in", _("Add and check in")),
-        )
+
+    #: The fields asked at the door, in this order (the honorific and the phone wait).
+    SHOWN = (
+        "given_name",
+        "family_name",
+        "email",
+        "organization",
+        "organization_name",
+        "country",
+        "capacity",
+        "listed_publicly",
+    )
+
+    def shown_fields(self) -> list:
+        return [self[name] for name in self.SHOWN]
 
 
 class ReportForm(CleanTextFormMixin, forms.Form):

@@ -168,6 +168,18 @@ def attendance_counts(*, meeting_id: int) -> AttendanceCounts:
     return AttendanceCounts(*rows[0]) if rows else AttendanceCounts(*[0] * len(_COUNT_NAMES))
 
 
+def attendance_counts_by_meeting(*, meeting_ids: list[int]) -> dict[int, AttendanceCounts]:
+    """The figures of each of these meetings (those of `attendance_counts`): one query,
+    whatever the number of meetings."""
+    rows = _counts_per_meeting().filter(meeting_id__in=meeting_ids)
+    counts = {
+        meeting_id: AttendanceCounts(*figures)
+        for meeting_id, *figures in rows.values_list("meeting_id", *_COUNT_NAMES)
+    }
+    none = AttendanceCounts(*[0] * len(_COUNT_NAMES))
+    return {pk: counts.get(pk, none) for pk in meeting_ids}
+
+
 def fold_rows(rows: list[Row], *, top: int, others_label) -> tuple[list[Row], int]:
     """The first `top` rows, and an `OthersRow` summing the rest, labelled by
     `others_label(count)`; returns the rows and how many were folded."""
@@ -276,13 +288,27 @@ def meeting_public_participants(*, meeting_id: int) -> QuerySet[Participation]:
 # --- registration ---------------------------------------------------------------------------
 
 
-def seats_left(*, window: RegistrationWindow) -> int | None:
+def seats_left(*, window: RegistrationWindow, taken: int | None = None) -> int | None:
     """Seats still free under the window's capacity; None when there is no limit. One query
-    (none without a limit)."""
+    (none without a limit, or given the seats `taken`, from `seats_taken_by_meeting`)."""
     if window.capacity is None:
         return None
-    taken = Participation.objects.filter(meeting_id=window.meeting_id).holding_seats().count()
+    if taken is None:
+        taken = Participation.objects.filter(meeting_id=window.meeting_id).holding_seats().count()
     return max(window.capacity - taken, 0)
+
+
+def seats_taken_by_meeting(*, meeting_ids: list[int]) -> dict[int, int]:
+    """The seats held at each of these meetings (those `seats_left` counts): one query."""
+    taken = dict(
+        Participation.objects.filter(meeting_id__in=meeting_ids)
+        .holding_seats()
+        .order_by()
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values_list("meeting_id", "n")
+    )
+    return {pk: taken.get(pk, 0) for pk in meeting_ids}
 
 
 def registration_closed_message(

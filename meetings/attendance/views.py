@@ -310,14 +310,16 @@ class CheckInView(SecretariatMixin, View):
     def render(self, walk_in_form, status=200):
         meeting = self.get_meeting()
         query = self.request.GET.get("q", "").strip()[:100]
-        context = {
-            "meeting": meeting,
-            "rows": selectors.check_in_rows(meeting_id=meeting.pk, query=query),
-            "query": query,
-            "limit": selectors.CHECK_IN_LIMIT,
-            "walk_in_form": walk_in_form,
-            "counts": selectors.attendance_counts(meeting_id=meeting.pk),
-        }
+        context = self.staff_context(
+            title=_("Check-in"),
+            subtitle=meeting.title,
+            meeting=meeting,
+            rows=selectors.check_in_rows(meeting_id=meeting.pk, query=query),
+            query=query,
+            limit=selectors.CHECK_IN_LIMIT,
+            walk_in_form=walk_in_form,
+            counts=selectors.attendance_counts(meeting_id=meeting.pk),
+        )
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
@@ -412,22 +414,23 @@ class ReportView(SecretariatMixin, View):
         meeting = self.get_meeting()
         draft = meeting_report_draft(meeting=meeting)
         form = ReportForm(initial={"text": draft})
-        return render(
-            request, self.template_name, {"meeting": meeting, "form": form, "draft": draft}
+        return render(request, self.template_name, self.context(meeting, form=form, draft=draft))
+
+    def context(self, meeting, **context) -> dict:
+        return self.staff_context(
+            title=_("Meeting report"), subtitle=meeting.title, meeting=meeting, **context
         )
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         form = ReportForm(request.POST)
         if not form.is_valid():
-            return render(
-                request, self.template_name, {"meeting": meeting, "form": form}, status=400
-            )
+            return render(request, self.template_name, self.context(meeting, form=form), status=400)
         if "print" in request.POST:
             return render(
                 request,
                 "meetings/report_print.html",
-                {"meeting": meeting, "text": form.cleaned_data["text"]},
+                report_print_context(self, meeting, text=form.cleaned_data["text"]),
             )
         meeting_summary_publish(meeting=meeting, text=form.cleaned_data["text"])
         messages.success(request, _("The report is saved as the meeting's published summary."))
@@ -440,7 +443,14 @@ class ReportPrintView(SecretariatMixin, View):
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         text = meeting.summary or meeting_report_draft(meeting=meeting)
-        return render(request, "meetings/report_print.html", {"meeting": meeting, "text": text})
+        return render(
+            request, "meetings/report_print.html", report_print_context(self, meeting, text=text)
+        )
+
+
+def report_print_context(view: SecretariatMixin, meeting: Meeting, *, text: str) -> dict:
+    """The printable report: the meeting's title is the page's heading."""
+    return view.staff_context(title=meeting.title, meeting=meeting, text=text)
 
 
 class ParticipantListPrintView(SecretariatMixin, View):
@@ -451,7 +461,12 @@ class ParticipantListPrintView(SecretariatMixin, View):
         return render(
             request,
             "meetings/participant_list_print.html",
-            {"meeting": meeting, "participants": report_participants(meeting=meeting)},
+            self.staff_context(
+                title=_("List of participants"),
+                subtitle=meeting.title,
+                meeting=meeting,
+                participants=report_participants(meeting=meeting),
+            ),
         )
 
 
@@ -489,10 +504,8 @@ class StatisticsDashboardView(SecretariatMixin, TemplateView):
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        from django.contrib import admin
-
-        admin_context = {**admin.site.each_context(self.request), "is_nav_sidebar_enabled": False}
-        return super().get_context_data(**admin_context, title=_("Attendance statistics"), **kwargs)
+        context = super().get_context_data(**kwargs)
+        return self.staff_context(title=_("Attendance statistics"), **context)
 
 
 class StatisticsExportView(SecretariatMixin, View):

@@ -11,8 +11,36 @@ from django.utils.translation import ngettext
 
 from anso.admin_tools import AuditTrailAdminMixin, LongListAdminMixin
 
-from .models import Mailing, MailingKind, MailingRecipient, RecipientList
+from ..admin_filters import MeetingWhenFilter
+from .models import Mailing, MailingKind, MailingRecipient, RecipientList, RecipientState
+from .selectors import UNANSWERED, invitations_with_state
 from .services import mailing_deliver_again
+
+
+class RecipientMeetingWhenFilter(MeetingWhenFilter):
+    meeting_path = "mailing__meeting"
+
+
+class InvitationAnswerFilter(admin.SimpleListFilter):
+    """Invitations by their state (`invitations_with_state`, as the meeting's invitation page
+    shows it), or all those not answered yet."""
+
+    title = _("invitation")
+    parameter_name = "invitation"
+
+    def lookups(self, request, model_admin):
+        return [("unanswered", _("not answered")), *RecipientState.choices]
+
+    def queryset(self, request, queryset):
+        return self.narrow(queryset, self.value())
+
+    @staticmethod
+    def narrow(queryset, value: str | None):
+        if value == "unanswered":
+            return invitations_with_state(queryset).filter(state__in=UNANSWERED)
+        if value in RecipientState.values:
+            return invitations_with_state(queryset).filter(state=value)
+        return queryset
 
 
 @admin.register(Mailing)
@@ -89,7 +117,13 @@ class MailingAdmin(AuditTrailAdminMixin, admin.ModelAdmin):
 class MailingRecipientAdmin(AuditTrailAdminMixin, LongListAdminMixin, admin.ModelAdmin):
     list_display = ["person", "address", "language", "mailing", "mail_status", "reminders_sent",
                     "declined_at", "replaces"]  # fmt: skip
-    list_filter = ["mailing__kind", "language", "mailing"]
+    list_filter = [
+        "mailing__kind",
+        InvitationAnswerFilter,
+        RecipientMeetingWhenFilter,
+        "language",
+        "mailing",
+    ]
     search_fields = ["address", "person__family_name", "person__given_name"]
     list_select_related = ["person", "mailing", "mail", "replaces__person"]
     #: "substitute for": the declined invitation whose recipient named this person.

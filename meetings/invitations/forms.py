@@ -66,13 +66,6 @@ class ComposerForm(CleanTextFormMixin, forms.Form):
             self.initial.setdefault("submission_key", secrets.token_urlsafe(16))
         self.kind = kind
         self.meeting = meeting
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select")
-            elif isinstance(field.widget, forms.RadioSelect):
-                field.widget.attrs.setdefault("class", "form-check-input")
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
         self.allowed = (
             frozenset(PLACEHOLDERS) if kind == MailingKind.INVITATION else ANNOUNCEMENT_PLACEHOLDERS
         )
@@ -83,7 +76,6 @@ class ComposerForm(CleanTextFormMixin, forms.Form):
                 required=False,
                 help_text=_("Optional: lets the text use {meeting}, {dates} and {venue}."),
             )
-            self.fields["meeting"].widget.attrs["class"] = "form-select"
 
     @property
     def placeholders(self) -> list[tuple[str, str]]:

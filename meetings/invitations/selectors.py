@@ -11,6 +11,8 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -238,36 +240,45 @@ def _mail_status(status: str) -> Q:
     return Q(reminder_mail__status=status) | Q(reminder_mail__isnull=True, mail__status=status)
 
 
-def recipients_with_state(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
-    """The recipients of the meeting's invitations, each annotated with `state`:
+def invitations_with_state(
+    recipients: QuerySet[MailingRecipient] | None = None,
+) -> QuerySet[MailingRecipient]:
+    """The recipients of invitations (among `recipients`, else all), each annotated with
+    `state`:
 
-    - registered: the person has a participation in the meeting that is not cancelled
-      (through the link or any other way);
+    - registered: the person has a participation in the invitation's meeting that is not
+      cancelled (through the link or any other way);
     - declined: they said no through their link (and have not registered since);
     - failed: the mail server refused their latest mail (`last_error` says why);
     - sent, or queued while the worker has not sent it."""
+    recipients = MailingRecipient.objects.all() if recipients is None else recipients
     registered = Exists(
-        Participation.objects.filter(meeting=meeting, person=OuterRef("person_id")).exclude(
-            status=ParticipationStatus.CANCELLED
-        )
+        Participation.objects.filter(
+            meeting=OuterRef("mailing__meeting_id"), person=OuterRef("person_id")
+        ).exclude(status=ParticipationStatus.CANCELLED)
     )
+    return recipients.filter(mailing__kind=MailingKind.INVITATION).annotate(
+        state=Case(
+            When(registered, then=Value(RecipientState.REGISTERED)),
+            When(declined_at__isnull=False, then=Value(RecipientState.DECLINED)),
+            When(_mail_status(OutgoingMailStatus.FAILED), then=Value(RecipientState.FAILED)),
+            When(_mail_status(OutgoingMailStatus.SENT), then=Value(RecipientState.SENT)),
+            default=Value(RecipientState.QUEUED),
+            output_field=CharField(),
+        ),
+        last_error=Coalesce(
+            "reminder_mail__last_error", "mail__last_error", output_field=CharField()
+        ),
+        # When their latest mail (the last reminder, else the invitation) was sent.
+        last_sent_at=Coalesce("reminder_mail__sent_at", "mail__sent_at"),
+    )
+
+
+def recipients_with_state(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
+    """The recipients of the meeting's invitations, each with its `state`
+    (`invitations_with_state`), by name."""
     return (
-        MailingRecipient.objects.filter(
-            mailing__meeting=meeting, mailing__kind=MailingKind.INVITATION
-        )
-        .annotate(
-            state=Case(
-                When(registered, then=Value(RecipientState.REGISTERED)),
-                When(declined_at__isnull=False, then=Value(RecipientState.DECLINED)),
-                When(_mail_status(OutgoingMailStatus.FAILED), then=Value(RecipientState.FAILED)),
-                When(_mail_status(OutgoingMailStatus.SENT), then=Value(RecipientState.SENT)),
-                default=Value(RecipientState.QUEUED),
-                output_field=CharField(),
-            ),
-            last_error=Coalesce(
-                "reminder_mail__last_error", "mail__last_error", output_field=CharField()
-            ),
-        )
+        invitations_with_state(MailingRecipient.objects.filter(mailing__meeting=meeting))
         .select_related("person", "person__organization", "mailing")
         .order_by("person__family_name", "person__given_name", "pk")
     )
@@ -277,21 +288,120 @@ def recipients_with_state(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
 UNANSWERED = (RecipientState.QUEUED, RecipientState.SENT, RecipientState.FAILED)
 
 
-def invitation_counts(*, meeting: Meeting) -> dict[str, int]:
-    """Recipients per state (every state present, 0 when none): one query."""
-    counts = dict.fromkeys(RecipientState.values, 0)
+def invitation_counts_by_meeting(*, meeting_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Recipients per state of each meeting (every state present, 0 when none): one query,
+    whatever the number of meetings."""
+    counts = {pk: dict.fromkeys(RecipientState.values, 0) for pk in meeting_ids}
     rows = (
-        recipients_with_state(meeting=meeting)
+        invitations_with_state(MailingRecipient.objects.filter(mailing__meeting_id__in=meeting_ids))
         .order_by()
-        .values("state")
+        .values("mailing__meeting_id", "state")
         .annotate(count=Count("pk"))
     )
     for row in rows:
-        counts[row["state"]] = row["count"]
+        counts[row["mailing__meeting_id"]][row["state"]] = row["count"]
     return counts
 
 
-def reminder_targets(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
-    """Who a reminder goes to: their mail was sent, and they have neither registered nor
-    declined (nor has their mail failed)."""
-    return recipients_with_state(meeting=meeting).filter(state=RecipientState.SENT)
+def invitation_counts(*, meeting: Meeting) -> dict[str, int]:
+    """Recipients per state (every state present, 0 when none): one query."""
+    return invitation_counts_by_meeting(meeting_ids=[meeting.pk])[meeting.pk]
+
+
+def reminder_due(*, now: datetime.datetime) -> Q:
+    """The reminder rule, for recipients of `recipients_with_state`: they have not answered
+    (their latest mail was sent, and they have neither registered nor declined, nor has their
+    mail failed), no reminder is already waiting to be written, and their latest mail went
+    out at least INVITATION_REMINDER_AFTER_DAYS before `now`, so they had time to answer."""
+    after = datetime.timedelta(days=settings.INVITATION_REMINDER_AFTER_DAYS)
+    return Q(state=RecipientState.SENT, reminder_pending=False, last_sent_at__lte=now - after)
+
+
+def reminder_targets(*, meeting: Meeting, now: datetime.datetime) -> QuerySet[MailingRecipient]:
+    """Who a reminder sent at `now` goes to (`reminder_due`)."""
+    return recipients_with_state(meeting=meeting).filter(reminder_due(now=now))
+
+
+@dataclasses.dataclass(frozen=True)
+class ReminderOffer:
+    """What the invitation page offers: a reminder to `count` people now, or, while nobody
+    is due one yet, the moment the first will be (`available_at`; None when nobody waits)."""
+
+    count: int
+    available_at: datetime.datetime | None
+
+
+def reminder_offer(*, meeting: Meeting, now: datetime.datetime) -> ReminderOffer:
+    """The reminder a page may offer at `now`, by `reminder_due`: one query."""
+    due = reminder_due(now=now)
+    waiting = Q(state=RecipientState.SENT, reminder_pending=False) & ~due
+    figures = (
+        recipients_with_state(meeting=meeting)
+        .order_by()
+        .aggregate(count=Count("pk", filter=due), first=Min("last_sent_at", filter=waiting))
+    )
+    after = datetime.timedelta(days=settings.INVITATION_REMINDER_AFTER_DAYS)
+    first = figures["first"]
+    return ReminderOffer(
+        count=figures["count"],
+        available_at=first + after if first is not None and not figures["count"] else None,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class MailingProgress:
+    """How far the sending of one mailing (its invitations, not the reminders) has come, from
+    its recipients' mails in the outbox: a mail not written yet counts as queued."""
+
+    mailing: Mailing
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    #: When its last mail was sent.
+    sent_at: datetime.datetime | None = None
+
+    @property
+    def total(self) -> int:
+        return self.queued + self.sent + self.failed
+
+    @property
+    def done(self) -> int:
+        """Mails the worker has finished with, sent or failed."""
+        return self.sent + self.failed
+
+    @property
+    def in_progress(self) -> bool:
+        return self.queued > 0
+
+
+def mailings_progress(*, meeting: Meeting) -> list[MailingProgress]:
+    """The meeting's invitation mailings, newest first, each with its progress: two queries,
+    whatever the number of mailings and recipients."""
+    mailings = list(
+        Mailing.objects.filter(meeting=meeting, kind=MailingKind.INVITATION).order_by(
+            "-created_at", "-pk"
+        )
+    )
+    rows = (
+        MailingRecipient.objects.filter(
+            mailing__meeting=meeting, mailing__kind=MailingKind.INVITATION
+        )
+        .annotate(
+            mail_state=Case(
+                When(mail__status=OutgoingMailStatus.SENT, then=Value("sent")),
+                When(mail__status=OutgoingMailStatus.FAILED, then=Value("failed")),
+                default=Value("queued"),
+                output_field=CharField(),
+            )
+        )
+        .order_by()
+        .values("mailing_id", "mail_state")
+        .annotate(count=Count("pk"), sent_at=Max("mail__sent_at"))
+    )
+    figures: dict[int, dict] = {mailing.pk: {} for mailing in mailings}
+    for row in rows:
+        counts = figures[row["mailing_id"]]
+        counts[row["mail_state"]] = row["count"]
+        if row["sent_at"] is not None:
+            counts["sent_at"] = max(row["sent_at"], counts.get("sent_at", row["sent_at"]))
+    return [MailingProgress(mailing=mailing, **figures[mailing.pk]) for mailing in mailings]

@@ -269,11 +269,14 @@ def mailings_unwritten_deliver(*, now: datetime.datetime | None = None) -> int:
     return mailing_deliver_again(mailings=list(stale.distinct().only("pk", "sent_at")))
 
 
-def invitation_reminders_queue(*, meeting: Meeting) -> int:
-    """Queue a reminder to every recipient of the meeting's invitations whose mail was sent
-    and who has neither registered nor declined. Returns how many."""
+def invitation_reminders_queue(*, meeting: Meeting, now: datetime.datetime | None = None) -> int:
+    """Queue a reminder to every recipient of the meeting's invitations a reminder is due to
+    (`selectors.reminder_due`: they have not answered, and had time to). Returns how many."""
+    now = now or timezone.now()
     with transaction.atomic():
-        targets = list(selectors.reminder_targets(meeting=meeting).values_list("pk", "mailing_id"))
+        targets = list(
+            selectors.reminder_targets(meeting=meeting, now=now).values_list("pk", "mailing_id")
+        )
         pks = [pk for pk, _mailing_id in targets]
         mailing_ids = {mailing_id for _pk, mailing_id in targets}
         MailingRecipient.objects.filter(pk__in=pks).update(

@@ -2,6 +2,7 @@
 invitation page with its reminder button; for the invited, the page their personal link
 opens (register, or decline)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -57,16 +58,19 @@ class ComposerView(SecretariatMixin, View):
         return ComposerForm(data, kind=self.kind, meeting=self.meeting, initial=initial)
 
     def render(self, form, *, pick=None, preview=None, status=200):
-        context = {
-            "kind": self.kind,
-            "meeting": self.meeting,
-            "form": form,
-            "pick": pick,
-            "preview": preview,
-            "people_page": (
+        meeting = self.meeting
+        context = self.staff_context(
+            title=_("Invite people") if meeting else _("New announcement"),
+            subtitle=meeting.title if meeting else "",
+            kind=self.kind,
+            meeting=meeting,
+            form=form,
+            pick=pick,
+            preview=preview,
+            people_page=(
                 paginate(self.request, pick.people, per_page=RECIPIENTS_PER_PAGE) if pick else None
             ),
-        }
+        )
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
@@ -177,8 +181,10 @@ def invitation_list_url(meeting: Meeting) -> str:
 
 
 class InvitationListView(SecretariatMixin, View):
-    """A meeting's invitations: how many recipients are in each state, and the list of those
-    in one state (by default, those who have not answered), with the reminder button."""
+    """A meeting's invitations: each mailing's progress (while it is sent) or the moment it
+    was sent, how many recipients are in each state, the list of those in one state (by
+    default, those who have not answered), and a reminder once the rule offers one
+    (`selectors.reminder_offer`)."""
 
     permission_required = "meetings.view_mailing"
     template_name = "meetings/invitation_list.html"
@@ -195,15 +201,19 @@ class InvitationListView(SecretariatMixin, View):
             else recipients.filter(state__in=selectors.UNANSWERED)
         )
         counts = selectors.invitation_counts(meeting=meeting)
-        context = {
-            "meeting": meeting,
-            "state": state,
-            "states": [(value, label, counts[value]) for value, label in RecipientState.choices],
-            "total": sum(counts.values()),
-            "unanswered": sum(counts[value] for value in selectors.UNANSWERED),
-            "reminder_count": counts[RecipientState.SENT],
-            "page": paginate(request, recipients, per_page=RECIPIENTS_PER_PAGE),
-        }
+        context = self.staff_context(
+            title=_("Invitations"),
+            subtitle=meeting.title,
+            meeting=meeting,
+            state=state,
+            states=[(value, label, counts[value]) for value, label in RecipientState.choices],
+            total=sum(counts.values()),
+            unanswered=sum(counts[value] for value in selectors.UNANSWERED),
+            mailings=selectors.mailings_progress(meeting=meeting),
+            reminder=selectors.reminder_offer(meeting=meeting, now=timezone.now()),
+            reminder_days=settings.INVITATION_REMINDER_AFTER_DAYS,
+            page=paginate(request, recipients, per_page=RECIPIENTS_PER_PAGE),
+        )
         return render(request, self.template_name, context)
 
 
@@ -215,7 +225,7 @@ class InvitationRemindView(SecretariatMixin, View):
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        count = services.invitation_reminders_queue(meeting=meeting)
+        count = services.invitation_reminders_queue(meeting=meeting, now=timezone.now())
         if count:
             messages.success(
                 request,
@@ -227,7 +237,10 @@ class InvitationRemindView(SecretariatMixin, View):
                 % {"count": count},
             )
         else:
-            messages.info(request, _("Nobody to remind: everyone has answered."))
+            messages.info(
+                request,
+                _("Nobody to remind now: everyone has answered, or has not had time to yet."),
+            )
         return HttpResponseRedirect(invitation_list_url(meeting))
 
 

@@ -22,13 +22,19 @@ from ..attendance.selectors import (
     AttendanceCounts,
     AttendanceSummary,
     attendance_counts,
+    attendance_counts_by_meeting,
     attendance_summary,
     registration_closed_message,
     seats_left,
+    seats_taken_by_meeting,
 )
 from ..documents.models import Document
 from ..invitations.models import RecipientState
-from ..invitations.selectors import UNANSWERED, invitation_counts
+from ..invitations.selectors import (
+    UNANSWERED,
+    invitation_counts,
+    invitation_counts_by_meeting,
+)
 from ..models import AgendaItem, Meeting, Session
 
 
@@ -99,6 +105,11 @@ class Invitations:
     def failed(self) -> int:
         return self.by_state[RecipientState.FAILED]
 
+    @property
+    def answered(self) -> int:
+        """Registered or declined."""
+        return self.sent - self.not_answered
+
 
 @dataclasses.dataclass(frozen=True)
 class StatusRow:
@@ -155,11 +166,12 @@ def _count(queryset: QuerySet, group_by: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def meeting_programme_counts(*, meeting: Meeting) -> Programme:
-    """Sessions, agenda items and documents of the meeting: one query."""
+def programme_counts_by_meeting(*, meeting_ids: list[int]) -> dict[int, Programme]:
+    """Sessions, agenda items and documents of each of these meetings: one query, whatever
+    the number of meetings."""
     meeting_ref = OuterRef("pk")
-    row = (
-        Meeting.objects.filter(pk=meeting.pk)
+    rows = (
+        Meeting.objects.filter(pk__in=meeting_ids)
         .annotate(
             n_sessions=_count(Session.objects.filter(meeting=meeting_ref), "meeting"),
             n_items=_count(
@@ -167,10 +179,14 @@ def meeting_programme_counts(*, meeting: Meeting) -> Programme:
             ),
             n_documents=_count(Document.objects.filter(meeting=meeting_ref), "meeting"),
         )
-        .values_list("n_sessions", "n_items", "n_documents")
-        .get()
+        .values_list("pk", "n_sessions", "n_items", "n_documents")
     )
-    return Programme(*row)
+    return {pk: Programme(*counts) for pk, *counts in rows}
+
+
+def meeting_programme_counts(*, meeting: Meeting) -> Programme:
+    """Sessions, agenda items and documents of the meeting: one query."""
+    return programme_counts_by_meeting(meeting_ids=[meeting.pk])[meeting.pk]
 
 
 def registrations_by_status(*, meeting: Meeting) -> list[StatusRow]:
@@ -296,3 +312,66 @@ def meeting_control(*, meeting: Meeting, now: datetime.datetime | None = None) -
 def check_in_count(*, meeting: Meeting) -> AttendanceCounts:
     """The check-in page's count (attended of registered): one query."""
     return attendance_counts(meeting_id=meeting.pk)
+
+
+# --- the home page: a card per coming meeting ------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingCard:
+    """What the Secretariat's home page shows of a coming meeting."""
+
+    meeting: Meeting
+    today: datetime.date
+    documents: int
+    invitations: Invitations
+    #: The figures of `attendance_counts`: registered, and checked in (attended).
+    attendance: AttendanceCounts
+    window: RegistrationWindow | None
+    #: None without a window or without a limit (`seats_left`).
+    seats_left: int | None
+
+    @property
+    def days_to_go(self) -> int:
+        return (self.meeting.start_date - self.today).days
+
+    @property
+    def started(self) -> bool:
+        return self.today >= self.meeting.start_date
+
+    @property
+    def capacity(self) -> int | None:
+        return None if self.window is None else self.window.capacity
+
+
+def coming_meeting_cards(*, now: datetime.datetime | None = None) -> list[MeetingCard]:
+    """A card for each coming meeting (published or not, ending today or later:
+    `Meeting.objects.upcoming`), soonest first, with the figures of its control page from the
+    same rules: five queries, whatever the number of meetings and of their rows."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    meetings = list(Meeting.objects.upcoming(today).select_related("registration"))
+    ids = [meeting.pk for meeting in meetings]
+    if not ids:
+        return []
+    programme = programme_counts_by_meeting(meeting_ids=ids)
+    invitations = invitation_counts_by_meeting(meeting_ids=ids)
+    attendance = attendance_counts_by_meeting(meeting_ids=ids)
+    taken = seats_taken_by_meeting(meeting_ids=ids)
+    cards = []
+    for meeting in meetings:
+        window = getattr(meeting, "registration", None)
+        cards.append(
+            MeetingCard(
+                meeting=meeting,
+                today=today,
+                documents=programme[meeting.pk].documents,
+                invitations=Invitations(by_state=invitations[meeting.pk]),
+                attendance=attendance[meeting.pk],
+                window=window,
+                seats_left=None
+                if window is None
+                else seats_left(window=window, taken=taken[meeting.pk]),
+            )
+        )
+    return cards

@@ -1,7 +1,6 @@
 """A meeting's control page: its stages in order, each with its figures and its tools; and the
 live check-in count it refreshes while check-in is open."""
 
-from django.contrib import admin
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -20,15 +19,13 @@ class MeetingControlView(SecretariatMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        context = {
-            **admin.site.each_context(request),
-            "is_nav_sidebar_enabled": False,
-            "title": _("Control page"),
-            "subtitle": meeting.title,
-            "meeting": meeting,
-            "control": selectors.meeting_control(meeting=meeting),
-            "refresh_seconds": CHECK_IN_REFRESH_SECONDS,
-        }
+        context = self.staff_context(
+            title=_("Control page"),
+            subtitle=meeting.title,
+            meeting=meeting,
+            control=selectors.meeting_control(meeting=meeting),
+            refresh_seconds=CHECK_IN_REFRESH_SECONDS,
+        )
         return render(request, self.template_name, context)
 
 

@@ -90,7 +90,8 @@ def test_secretariat_invites_the_working_group_and_a_contact_person_registers(
     page.get_by_role("link", name="invite people").click()
 
     # The composer: the working group today, the template as it comes; preview, then send.
-    page.get_by_role("heading", name=re.compile("Invite to the 2nd")).wait_for()
+    page.get_by_role("heading", name="Invite people", exact=True).wait_for()
+    page.get_by_role("heading", name=meeting.title).wait_for()
     page.get_by_label("the working group's members on a date").check()
     page.get_by_role("button", name="Preview").click()
     page.locator("#preview").wait_for()

@@ -148,7 +148,7 @@ def test_invitation_page_queries_are_flat(secretariat_client, django_assert_num_
             mailing=mailing, person=person, address=person.email, mail=mail
         )
     secretariat_client.get(invitation_list_url(meeting))  # the session, warmed
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         response = secretariat_client.get(invitation_list_url(meeting))
     assert len(response.context["page"].object_list) == n
 

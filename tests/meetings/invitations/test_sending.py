@@ -2,9 +2,11 @@
 recipients, headers, both parts, each recipient's language, and the personal link followed
 end to end with the test client."""
 
+import datetime
 import re
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
@@ -14,7 +16,14 @@ from meetings.invitations.models import MailingRecipient
 from members.models import Person
 from tests.anso.smtp import Inbox, free_port, smtp_mailers, smtp_server
 
-from .helpers import compose_url, composer_data, invitation_list_url, open_meeting, working_group
+from .helpers import (
+    compose_url,
+    composer_data,
+    invitation_list_url,
+    open_meeting,
+    remind_url,
+    working_group,
+)
 
 LINK = re.compile(r"https?://\S+/invitation/\S+/")
 
@@ -177,6 +186,12 @@ def test_decline_then_reminder_goes_only_to_those_who_have_not_answered(
     assert secretariat_client.get(reverse(
         "meetings:invitation_remind", kwargs={"year": meeting.start_date.year, "slug": meeting.slug}
     )).status_code == 405  # fmt: skip
+    # Right after the mailing, nobody has had time to answer: no reminder yet.
+    assert 'id="reminder-later"' in html
+    too_early = secretariat_client.post(remind_url(meeting), follow=True)
+    assert "Nobody to remind now" in too_early.content.decode()
+    assert not MailingRecipient.objects.filter(reminder_pending=True).exists()
+    OutgoingMail.objects.update(sent_at=F("sent_at") - datetime.timedelta(days=3))
     with smtp_server(smtp_port) as reminders:
         response = secretariat_client.post(
             reverse(
