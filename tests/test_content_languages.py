@@ -275,3 +275,28 @@ def test_places_read_in_the_order_of_the_language_everywhere(client):
 
     assert ical_location("zh-hans") == "中国北京 Ya'ao International Hotel"
     assert ical_location("en") == "Ya'ao International Hotel, Beijing, China"
+
+
+def test_staff_pages_write_places_in_the_order_of_the_language(secretariat_client):
+    """The Secretariat's pages (the home page's card, the control page, the printable
+    participant list) write a meeting's place through the same helper as the public pages."""
+    today = datetime.date.today()
+    meeting = MeetingFactory(
+        start_date=today + datetime.timedelta(days=30),
+        end_date=today + datetime.timedelta(days=31),
+        city="Beijing",
+        country="CN",
+    )
+    meeting.city_zh_hans = "北京"
+    meeting.save()
+    kwargs = {"year": meeting.start_date.year, "slug": meeting.slug}
+    pages = {
+        "home": lambda: reverse("admin:index"),
+        "control": lambda: reverse("meetings:meeting_control", kwargs=kwargs),
+        "print": lambda: reverse("meetings:participant_list_print", kwargs=kwargs),
+    }
+    for name, url in pages.items():
+        html = get_in_language(secretariat_client, "zh-hans", url).text
+        assert "中国北京" in html, name
+        html = get_in_language(secretariat_client, "en", url).text
+        assert "Beijing, China" in html, name
