@@ -279,7 +279,7 @@ def recipients_with_state(*, meeting: Meeting) -> QuerySet[MailingRecipient]:
     (`invitations_with_state`), by name."""
     return (
         invitations_with_state(MailingRecipient.objects.filter(mailing__meeting=meeting))
-        .select_related("person", "person__organization", "mailing")
+        .select_related("person", "person__organization", "mailing", "replaces__person")
         .order_by("person__family_name", "person__given_name", "pk")
     )
 

@@ -257,3 +257,20 @@ def test_invitation_page_queries_flat(client, django_assert_num_queries, n):
     with django_assert_num_queries(7):
         response = client.get(url)
     assert selected_capacity(response) == "delegate"
+
+
+def test_the_invitation_page_shows_whom_a_substitute_stands_in_for(
+    client, secretariat_client, django_capture_on_commit_callbacks
+):
+    meeting = open_meeting()
+    (declining,) = working_group(1)
+    recipient = invite(meeting, declining)
+    client.post(link(recipient), {"decline": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link(recipient), substitute_form(email="amina.diallo@example.org"))
+    url = reverse(
+        "meetings:invitation_list",
+        kwargs={"year": meeting.start_date.year, "slug": meeting.slug},
+    )
+    html = secretariat_client.get(url).content.decode()
+    assert f"substitute for {declining.display_name}" in html
