@@ -10,7 +10,7 @@ import tablib
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from anso.text.languages import fallback_lang
@@ -280,7 +280,7 @@ def test_places_read_in_the_order_of_the_language_everywhere(client):
 def test_staff_pages_write_places_in_the_order_of_the_language(secretariat_client):
     """The Secretariat's pages (the home page's card, the control page, the printable
     participant list) write a meeting's place through the same helper as the public pages."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     meeting = MeetingFactory(
         start_date=today + datetime.timedelta(days=30),
         end_date=today + datetime.timedelta(days=31),
