@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 	@command -v redis-server >/dev/null 2>&1 || echo "redis-server is not installed:" \
 	    "the Redis tests are skipped (apt-get install redis-server)" >&2
+	@$(BIN)/python scripts/check-pango 2>/dev/null || echo "Pango is not installed: the papers (PDF) cannot" \
+	    "be made. Install it with: apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
 
 # The development server, with debug on (the settings default to off).
 run: export DJANGO_DEBUG = true
