@@ -63,7 +63,11 @@ format: install
 migrations-check: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The papers' signing key of the check is a throw-away self-signed pair (docs/papers.md).
 deploy-check: install
+	@keys="$$(mktemp -d)"; trap 'rm -rf "$$keys"' EXIT; \
+	DJANGO_DEBUG=true $(BIN)/python manage.py papers_signing_pair "$$keys" >/dev/null && \
+	PAPERS_SIGNING_KEY="$$keys/signing-key.pem" PAPERS_SIGNING_CERT="$$keys/signing-cert.pem" \
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=anso.example.org SITE_URL=https://anso.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -343,11 +343,11 @@ def test_deploy_check_warns_without_a_signing_key(settings):
 
 
 def test_deploy_check_passes_with_a_signing_key(settings, tmp_path):
-    from meetings.papers.signing import self_signed_write
-
-    key, cert = self_signed_write(tmp_path, subject="Test")
+    """With the pair `manage.py papers_signing_pair` writes (as `make deploy-check` does)."""
+    call_command("papers_signing_pair", str(tmp_path), stdout=io.StringIO())
     settings.PAPERS_DEV_SELF_SIGNED = False
-    settings.PAPERS_SIGNING_KEY, settings.PAPERS_SIGNING_CERT = str(key), str(cert)
+    settings.PAPERS_SIGNING_KEY = str(tmp_path / "signing-key.pem")
+    settings.PAPERS_SIGNING_CERT = str(tmp_path / "signing-cert.pem")
     assert check_signing_key() == []
     settings.PAPERS_SIGNING_CERT = str(tmp_path / "missing.pem")
     assert [message.id for message in check_signing_key()] == ["meetings.papers.E001"]
