@@ -251,7 +251,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Papers: the public verification page (a paper issued), the participant's certificate
     # from their link (POST only), a paper's PDF in the admin (whoever may view papers). Papers
     # are issued by the services only and never deleted; the letterhead is one row, never added
-    # twice nor deleted, and its list opens it.
+    # twice nor deleted.
     "papers:verify": everyone(200),
     "meetings:certificate_download": everyone(405),
     "admin:meetings_paper_download": {**staff_only(200), "outsider": 403},
@@ -259,7 +259,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin:meetings_paper_delete": superuser_only(403),
     "admin:meetings_letterhead_add": superuser_only(403),
     "admin:meetings_letterhead_delete": superuser_only(403),
-    "admin:meetings_letterhead_changelist": {**staff_only(302), "outsider": 403},
     # django-axes' records cannot be added by hand, even by superusers.
     "admin:axes_accessattempt_add": superuser_only(403),
     "admin:axes_accesslog_add": superuser_only(403),

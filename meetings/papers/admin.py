@@ -5,7 +5,6 @@ participations' list (`certificates_issue_action`, added by meetings/attendance/
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,7 +19,7 @@ from anso.files.downloads import file_download_response
 from anso.files.uploads import IMAGE_TYPES, check_upload
 
 from . import services
-from .models import LETTERHEAD_PK, Letterhead, Paper
+from .models import Letterhead, Paper
 
 
 class LetterheadForm(forms.ModelForm):
@@ -54,8 +53,8 @@ class LetterheadForm(forms.ModelForm):
 
 @admin.register(Letterhead)
 class LetterheadAdmin(TranslationAdmin, SimpleHistoryAdmin):
-    """One letterhead: the list opens it (or the form to write it the first time); it is never
-    added twice nor deleted."""
+    """One letterhead, listed as one row: it is never added twice (the database refuses a
+    second row too) nor deleted."""
 
     form = LetterheadForm
     fieldsets = [
@@ -78,17 +77,6 @@ class LetterheadAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        if Letterhead.objects.filter(pk=LETTERHEAD_PK).exists():
-            return HttpResponseRedirect(
-                reverse("admin:meetings_letterhead_change", args=[LETTERHEAD_PK])
-            )
-        if self.has_add_permission(request):
-            return HttpResponseRedirect(reverse("admin:meetings_letterhead_add"))
-        return super().changelist_view(request, extra_context)
 
 
 class RevokeForm(forms.Form):

@@ -4,10 +4,14 @@ staff outside the Secretariat group."""
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
+from meetings.papers.models import Letterhead, Paper, PaperKind
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
@@ -55,6 +59,16 @@ def demo(db):
     )
     RecipientList.objects.create(name="ANSO partners").people.add(speaker.person)
     DocumentVersionFactory(document__agenda_item=speaker.item)
+    Letterhead.objects.create(signatory_name="Wang Lei")
+    Paper.objects.create(
+        kind=PaperKind.CERTIFICATE,
+        reference="ANSO-2019-WG1-C-0001",
+        meeting=meeting,
+        participation=participation,
+        issued_at=timezone.now(),
+        file=ContentFile(b"%PDF-1.7\n", name="ANSO-2019-WG1-C-0001.pdf"),
+        sha256="0" * 64,
+    )
 
 
 def _urls(model) -> dict[str, str]:
@@ -93,7 +107,12 @@ def test_admin_pages_render_for_the_secretariat(secretariat_client, secretariat_
     for page in ("changelist", "change", "history"):
         response = secretariat_client.get(urls[page])
         assert response.status_code == 200, page
-    can_add = secretariat_user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+    # The permission, and what the model's admin says (one letterhead is never added twice).
+    request = RequestFactory().get(urls["add"])
+    request.user = secretariat_user
+    can_add = secretariat_user.has_perm(
+        f"{opts.app_label}.add_{opts.model_name}"
+    ) and admin.site._registry[model].has_add_permission(request)
     assert secretariat_client.get(urls["add"]).status_code == (200 if can_add else 403)
 
 
@@ -137,7 +156,7 @@ def test_secretariat_sees_its_tables_by_task_and_not_the_user_accounts(secretari
     groups = [app["app_label"] for app in response.context["app_list"]]
     # The tables grouped by task (anso/admin.py, GROUPS); the machinery ("system": user
     # accounts, failed sign-ins, task results) is for superusers only.
-    assert groups == ["programme", "attendance", "people", "mail", "records"]
+    assert groups == ["programme", "attendance", "papers", "people", "mail", "records"]
     labels = {m["model"]._meta.label for app in response.context["app_list"] for m in app["models"]}
     assert "auth.User" not in labels
     assert "anso.OutgoingMail" in labels
