@@ -46,9 +46,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # deletes them; versions are written by the upload only.
         "document": EDIT_AND_DELETE,
         "documentversion": ("view",),
-        # Papers (meetings/papers/): the letterhead is edited in place, never added twice or
-        # deleted; papers are issued by the services and revoked by an action ("change").
-        "letterhead": ("view", "add", "change"),
+        # Papers (meetings/papers/): the letterhead is one row, edited in place; papers are
+        # issued by the services and revoked by an action ("change").
+        "letterhead": ("view", "change"),
         "paper": ("view", "change"),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its

@@ -251,7 +251,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Papers: the public verification page (a paper issued), the participant's certificate
     # from their link (POST only), a paper's PDF in the admin (whoever may view papers). Papers
     # are issued by the services only and never deleted; the letterhead is one row, never added
-    # twice nor deleted.
+    # nor deleted.
     "papers:verify": everyone(200),
     "meetings:certificate_download": everyone(405),
     "admin:meetings_paper_download": {**staff_only(200), "outsider": 403},
@@ -421,7 +421,7 @@ def samples(superuser, secretariat_user):
             task_path="anso.tasks.send_mail",
             backend_name="default",
         ),
-        "meetings.letterhead": Letterhead.objects.create(signatory_name="Secretary General"),
+        "meetings.letterhead": Letterhead.ensure(),
         "meetings.paper": Paper.objects.create(
             kind=PaperKind.CERTIFICATE,
             reference="ANSO-2019-WG1-C-0001",

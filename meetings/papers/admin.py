@@ -53,8 +53,8 @@ class LetterheadForm(forms.ModelForm):
 
 @admin.register(Letterhead)
 class LetterheadAdmin(TranslationAdmin, SimpleHistoryAdmin):
-    """One letterhead, listed as one row: it is never added twice (the database refuses a
-    second row too) nor deleted."""
+    """The one letterhead, listed as one row: the list makes it (empty) the first time, so it
+    is never added here (the database refuses a second row too) nor deleted."""
 
     form = LetterheadForm
     fieldsets = [
@@ -73,10 +73,16 @@ class LetterheadAdmin(TranslationAdmin, SimpleHistoryAdmin):
     ]
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and not Letterhead.objects.exists()
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        """The list shows the row, made empty the first time."""
+        if self.has_view_or_change_permission(request):
+            Letterhead.ensure()
+        return super().changelist_view(request, extra_context)
 
 
 class RevokeForm(forms.Form):

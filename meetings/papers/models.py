@@ -38,7 +38,8 @@ def paper_upload_to(paper: "Paper", filename: str) -> str:
 
 class Letterhead(SavedInEnglish, models.Model):
     """What every paper carries at its head and foot: the logo, the address, and who signs.
-    One row only (its key is always LETTERHEAD_PK); the admin edits it in place."""
+    One row only, its key always LETTERHEAD_PK: made empty when the admin first lists it
+    (`ensure`), edited in place there, never added or deleted."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=LETTERHEAD_PK, editable=False)
     logo = models.FileField(
@@ -92,8 +93,13 @@ class Letterhead(SavedInEnglish, models.Model):
 
     @classmethod
     def current(cls) -> "Letterhead":
-        """The letterhead, or an empty one (unsaved) before the Secretariat has written it."""
+        """The letterhead; an empty one (unsaved) when its row is missing."""
         return cls.objects.filter(pk=LETTERHEAD_PK).first() or cls()
+
+    @classmethod
+    def ensure(cls) -> "Letterhead":
+        """The letterhead's row, made empty if it is missing."""
+        return cls.objects.get_or_create(pk=LETTERHEAD_PK)[0]
 
 
 class PaperQuerySet(models.QuerySet):

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from meetings.attendance.links import registration_manage_url
 from meetings.attendance.models import ParticipationStatus
 from meetings.papers import services, views
-from meetings.papers.models import Letterhead, Paper, PaperKind
+from meetings.papers.models import LETTERHEAD_PK, Letterhead, Paper, PaperKind
 from tests.factories import MeetingFactory, ParticipationFactory, PersonFactory
 from tests.sample_files import image_bytes, pdf_bytes, upload
 
@@ -30,15 +30,16 @@ def letterhead_post(**files) -> dict:
 
 
 def test_letterhead_takes_images_and_refuses_other_files(client, superuser):
+    Letterhead.ensure()
     client.force_login(superuser)
-    add = reverse("admin:meetings_letterhead_add")
-    refused = client.post(add, letterhead_post(logo=upload("logo.pdf", pdf_bytes())))
+    change = reverse("admin:meetings_letterhead_change", args=[LETTERHEAD_PK])
+    refused = client.post(change, letterhead_post(logo=upload("logo.pdf", pdf_bytes())))
     assert refused.status_code == 200
     assert "Upload a PNG, JPEG, GIF or WebP image." in refused.text
-    assert not Letterhead.objects.exists()
+    assert not Letterhead.objects.get().logo
     logo = upload("Logo of ANSO.png", image_bytes("PNG", size=(120, 40)), "image/png")
     signature = upload("signature.jpg", image_bytes("JPEG", size=(200, 60)), "image/jpeg")
-    response = client.post(add, letterhead_post(logo=logo, signature=signature))
+    response = client.post(change, letterhead_post(logo=logo, signature=signature))
     assert response.status_code == 302
     letterhead = Letterhead.objects.get()
     assert letterhead.logo.name.endswith(".png") and letterhead.signature.name.endswith(".jpg")
@@ -46,7 +47,7 @@ def test_letterhead_takes_images_and_refuses_other_files(client, superuser):
 
 
 def test_the_letterhead_images_are_printed_on_the_certificate(superuser):
-    letterhead = Letterhead.objects.create(signatory_name="Wang Lei")
+    letterhead = Letterhead.ensure()
     letterhead.logo.save("logo.png", io.BytesIO(image_bytes("PNG", size=(120, 40))))
     letterhead.signature.save("signature.png", io.BytesIO(image_bytes("PNG", size=(200, 60))))
     participation = ParticipationFactory(meeting=MeetingFactory(is_published=True))
