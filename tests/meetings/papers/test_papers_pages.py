@@ -111,3 +111,12 @@ def test_after_the_meeting_the_expired_link_still_gives_the_certificate(client):
     response = client.post(action)
     assert response.status_code == 200
     assert Paper.objects.get().participation == attended
+
+
+def test_verification_page_links_a_published_meeting_only(client):
+    published = a_paper(MeetingFactory(is_published=True))
+    unpublished = a_paper(MeetingFactory(is_published=False))
+    assert published.meeting.get_absolute_url() in client.get(verification_url(published)).text
+    page = client.get(verification_url(unpublished)).text
+    assert unpublished.meeting.title in page
+    assert unpublished.meeting.get_absolute_url() not in page
