@@ -20,6 +20,7 @@ from anso.files.uploads import IMAGE_TYPES, check_upload
 
 from . import services
 from .models import Letterhead, Paper
+from .signing import SigningKeyMissing
 
 
 class LetterheadForm(forms.ModelForm):
@@ -207,10 +208,21 @@ class PaperAdmin(LongListAdminMixin, SimpleHistoryAdmin):
 def certificates_issue_action(model_admin, request, queryset):
     """Issue the certificates of attendance of the selected participations that attended;
     the others are named and left alone. A certificate issued before is not issued again."""
-    result = services.certificates_issue(
-        participations=queryset.select_related("person", "organization", "meeting"),
-        by=request.user,
-    )
+    try:
+        result = services.certificates_issue(
+            participations=queryset.select_related("person", "organization", "meeting"),
+            by=request.user,
+        )
+    except SigningKeyMissing:
+        model_admin.message_user(
+            request,
+            _(
+                "No certificate was issued: the papers' signing key is not set "
+                "(PAPERS_SIGNING_KEY, PAPERS_SIGNING_CERT)."
+            ),
+            messages.ERROR,
+        )
+        return
     if result.issued:
         model_admin.message_user(
             request,

@@ -1,9 +1,12 @@
 """The papers' pages: the public verification page a paper's QR code leads to, and the
 certificate of attendance a participant downloads from their personal link."""
 
+import logging
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views import View
 
 from anso.files.downloads import file_download_response
@@ -12,6 +15,9 @@ from anso.security.ratelimit import rate_limit_hit
 from ..attendance import links
 from ..views import PublishedMeetingMixin
 from . import selectors, services
+from .signing import SigningKeyMissing
+
+logger = logging.getLogger(__name__)
 
 #: Verification pages answered per client and hour: enough for a consulate's morning, not for
 #: a script walking the reference numbers.
@@ -70,6 +76,15 @@ class CertificateDownloadView(PublishedMeetingMixin, View):
         except services.PaperRefused as refused:
             context = {"meeting": meeting, "message": refused.message}
             return render(request, "meetings/papers/certificate_refused.html", context, status=403)
+        except SigningKeyMissing:
+            # A deployment without its signing key (check --deploy warns): said, not a 500.
+            logger.error("A certificate was asked for, but the papers cannot be signed.")
+            message = _(
+                "Certificates cannot be issued at the moment. Please try again later, or write "
+                "to the Secretariat."
+            )
+            context = {"meeting": meeting, "message": message}
+            return render(request, "meetings/papers/certificate_refused.html", context, status=503)
         return file_download_response(
             request, paper.file, filename=paper.filename, content_type="application/pdf"
         )

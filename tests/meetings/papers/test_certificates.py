@@ -365,9 +365,17 @@ def test_deploy_check_passes_with_a_signing_key(settings, tmp_path):
     assert [message.id for message in check_signing_key()] == ["meetings.papers.E001"]
 
 
-def test_production_settings_refuse_to_sign_without_a_key(settings, meeting):
+def test_production_settings_refuse_to_sign_without_a_key(settings, meeting, client, superuser):
     settings.PAPERS_DEV_SELF_SIGNED = False
     settings.PAPERS_SIGNING_KEY = settings.PAPERS_SIGNING_CERT = ""
+    participation = attendee(meeting)
     with pytest.raises(SigningKeyMissing):
-        services.certificate_issue(participation=attendee(meeting), by=None)
+        services.certificate_issue(participation=participation, by=None)
+    # The participant is told so, and the Secretariat too.
+    response = client.post(certificate_url(participation))
+    assert response.status_code == 503
+    assert "Certificates cannot be issued at the moment." in response.text
+    client.force_login(superuser)
+    response = run_action(client, Participation, "issue_certificates", [participation])
+    assert "No certificate was issued" in response.text
     assert not Paper.objects.exists()
