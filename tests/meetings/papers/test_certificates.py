@@ -379,3 +379,21 @@ def test_production_settings_refuse_to_sign_without_a_key(settings, meeting, cli
     response = run_action(client, Participation, "issue_certificates", [participation])
     assert "No certificate was issued" in response.text
     assert not Paper.objects.exists()
+
+
+def test_the_qr_code_and_the_printed_address_lead_to_the_verification_page(
+    settings, meeting, monkeypatch
+):
+    """Made on SITE_URL (no request in the worker), in the paper's language."""
+    from meetings.papers import render
+
+    settings.SITE_URL = "https://anso.example.org"
+    encoded = []
+    make = render.segno.make
+    monkeypatch.setattr(
+        render.segno, "make", lambda data, **kw: encoded.append(data) or make(data, **kw)
+    )
+    paper = services.certificate_issue(participation=attendee(meeting, "chinese"), by=None)
+    address = f"https://anso.example.org/zh-hans/papers/{paper.reference}/"
+    assert encoded == [address]
+    assert address in re.sub(r"\s", "", text_of(pdf_of(paper)))
