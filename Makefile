@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 	@command -v redis-server >/dev/null 2>&1 || echo "redis-server is not installed:" \
 	    "the Redis tests are skipped (apt-get install redis-server)" >&2
+	@$(BIN)/python scripts/check-pango 2>/dev/null || echo "Pango is not installed: the papers (PDF) cannot" \
+	    "be made. Install it with: apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
 
 # The development server, with debug on (the settings default to off).
 run: export DJANGO_DEBUG = true
@@ -61,7 +63,11 @@ format: install
 migrations-check: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The papers' signing key of the check is a throw-away self-signed pair (docs/papers.md).
 deploy-check: install
+	@keys="$$(mktemp -d)"; trap 'rm -rf "$$keys"' EXIT; \
+	DJANGO_DEBUG=true $(BIN)/python manage.py papers_signing_pair "$$keys" >/dev/null && \
+	PAPERS_SIGNING_KEY="$$keys/signing-key.pem" PAPERS_SIGNING_CERT="$$keys/signing-cert.pem" \
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=anso.example.org SITE_URL=https://anso.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING

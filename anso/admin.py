@@ -39,6 +39,8 @@ GROUPS = {
         _("Attendance"),
         ["meetings.Participation", "meetings.RegistrationWindow"],
     ),
+    # The papers the Secretariat prints and signs (docs/papers.md).
+    "papers": (_("Papers"), ["meetings.Paper", "meetings.Letterhead"]),
     "people": (
         _("People and organizations"),
         [

@@ -225,6 +225,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # an S3-compatible bucket when S3_BUCKET is set. No URL serves MEDIA_ROOT, in debug or not: a
 # file is reached only through a view that checks the visitor's rights (anso/files/downloads.py).
 MEDIA_ROOT = str(media_root_from_environment(os.environ, BASE_DIR))
+# The papers' signature (meetings/papers/signing.py, docs/papers.md): the key and certificate, each
+# a path to a PEM file or the PEM text. Unset with debug on, a self-signed pair is made once in
+# PAPERS_DEV_SIGNING_DIR (by default `signing/` in MEDIA_ROOT, which no URL serves).
+PAPERS_SIGNING_KEY = os.environ.get("PAPERS_SIGNING_KEY", "")
+PAPERS_SIGNING_CERT = os.environ.get("PAPERS_SIGNING_CERT", "")
+PAPERS_SIGNING_KEY_PASSWORD = os.environ.get("PAPERS_SIGNING_KEY_PASSWORD", "")
+PAPERS_DEV_SIGNING_DIR = os.environ.get("PAPERS_DEV_SIGNING_DIR", "")
+#: Whether a missing key is replaced by the development pair: with debug on only.
+PAPERS_DEV_SELF_SIGNED = DEBUG
 #: Behind nginx, the prefix of its `internal` location that serves MEDIA_ROOT (X-Accel-Redirect).
 #: Unset, a local file is streamed by the Python worker: fine for `make run` only.
 FILES_X_ACCEL_REDIRECT_PREFIX = os.environ.get("FILES_X_ACCEL_REDIRECT_PREFIX", "")
@@ -305,7 +314,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Django's own configuration gives "django" a console handler (debug only) besides the
     # root's: each "django.*" record (the worker's tasks) printed twice. Here it has none.
-    "loggers": {"django": {"handlers": [], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")}},
+    # WeasyPrint (the papers) logs each step of every render, and its stylesheets on import, at
+    # INFO; its warnings (a font or image it could not use) are kept.
+    "loggers": {
+        "django": {"handlers": [], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Caches: local memory in one process by default, Redis (shared by all workers) when REDIS_URL is

@@ -31,5 +31,6 @@ urlpatterns += i18n_patterns(
     path("", include("meetings.site.urls")),
     path("", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("papers/", include("meetings.papers.urls")),
     prefix_default_language=True,
 )

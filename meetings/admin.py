@@ -34,6 +34,7 @@ from .attendance.selectors import attendance_counts
 from .documents import admin as documents_admin  # noqa: F401  (registers the documents' admin)
 from .invitations import admin as invitations_admin  # noqa: F401 (registers its admins)
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
+from .papers import admin as papers_admin  # noqa: F401 (registers the papers' admins)
 
 
 def both(field: str) -> tuple[str, str]:

@@ -13,4 +13,10 @@ class MeetingsConfig(AppConfig):
         register_rules()
 
         # The home page's entries for registrations and invitations (anso/workbench.py).
+        # `check --deploy`: production signs its papers with its own key (docs/papers.md).
+        from django.core import checks
+
+        from .papers.signing import check_signing_key
         from .workbench import attention  # noqa: F401
+
+        checks.register(check_signing_key, checks.Tags.security, deploy=True)

@@ -24,6 +24,7 @@ from .attendance.models import Participation, ParticipationEvent, RegistrationWi
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
+from .papers.models import Letterhead, Paper
 
 MEETINGS = "meetings"
 ACTIONS = "actions"
@@ -167,5 +168,9 @@ def register_rules() -> None:
     register(Mailing)
     register(MailingRecipient)
     register(RecipientList)
+    # Papers: their verification page is never cached (a revocation shows at once), and the
+    # letterhead is printed on papers only.
+    register(Paper)
+    register(Letterhead)
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

@@ -24,6 +24,7 @@ from members.models import Body, BodyKind, Person
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
+from .papers.models import Letterhead, Paper
 
 __all__ = [
     "Action",
@@ -31,9 +32,11 @@ __all__ = [
     "Decision",
     "Document",
     "DocumentVersion",
+    "Letterhead",
     "Mailing",
     "MailingRecipient",
     "Meeting",
+    "Paper",
     "Participation",
     "ParticipationEvent",
     "RecipientList",

@@ -5,7 +5,7 @@ languages")."""
 
 from modeltranslation.translator import TranslationOptions, register, translator
 
-from .models import Action, AgendaItem, Decision, Document, Meeting, Session
+from .models import Action, AgendaItem, Decision, Document, Letterhead, Meeting, Session
 
 
 @register(Meeting)
@@ -47,3 +47,11 @@ translator.register(AgendaItem.history.model, AgendaItemTranslationOptions)
 translator.register(Decision.history.model, DecisionTranslationOptions)
 translator.register(Action.history.model, ActionTranslationOptions)
 translator.register(Document.history.model, DocumentTranslationOptions)
+
+
+@register(Letterhead)
+class LetterheadTranslationOptions(TranslationOptions):
+    fields = ("address", "signatory_title")
+
+
+translator.register(Letterhead.history.model, LetterheadTranslationOptions)

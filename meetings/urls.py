@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from anso.converters import YearConverter
 
 from . import views
+from .papers import views as papers_views
 from .workbench import views as workbench_views
 
 app_name = "meetings"
@@ -30,4 +31,10 @@ urlpatterns = [
     path("", include("meetings.attendance.urls")),
     # Invitations and announcements
     path("", include("meetings.invitations.urls")),
+    # The participant's certificate of attendance, from their registration's link
+    path(
+        f"{meeting}registration/<str:token>/certificate/",
+        papers_views.CertificateDownloadView.as_view(),
+        name="certificate_download",
+    ),
 ]

@@ -46,6 +46,10 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # deletes them; versions are written by the upload only.
         "document": EDIT_AND_DELETE,
         "documentversion": ("view",),
+        # Papers (meetings/papers/): the letterhead is one row, edited in place; papers are
+        # issued by the services and revoked by an action ("change").
+        "letterhead": ("view", "change"),
+        "paper": ("view", "change"),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/security/login_attempts_admin.py).

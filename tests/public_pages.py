@@ -31,6 +31,7 @@ FORM_PAGES = [
     f"{EN}/sign-in/",
     f"{EN}/sign-in/link/?sesame=not-a-token",
 ]
-ERROR_PAGES = [f"{EN}/no-such-page/"]
+#: A page that is not there, and a paper's verification page for a reference never issued.
+ERROR_PAGES = [f"{EN}/no-such-page/", f"{EN}/papers/ANSO-2019-WG1-C-0404/"]
 HOME = f"{EN}/"
 ALL_PAGES = [HOME, *PUBLIC_PAGES, *FORM_PAGES, *ERROR_PAGES]

@@ -22,6 +22,7 @@ READ_ONLY_BY_DESIGN = {
     "meetings.mailing",
     "meetings.mailingrecipient",
     "meetings.documentversion",
+    "meetings.paper",
     "meetings.participationevent",
     "members.nominationevent",
     "django_tasks_database.dbtaskresult",

@@ -34,6 +34,9 @@ PARTICIPATION_STATUS = "changes participations' status"
 NOMINATION_STATUS = "changes nominations' status"
 DELETES = "deletes the selected records"
 READS = "writes nothing"
+#: Through meetings/papers/services.py, which writes each paper's history (tested in
+#: tests/meetings/papers/).
+PAPERS = "issues or revokes papers"
 
 #: "<app>.<model>.<action>" -> what it does. Site-wide actions (delete, CSV export) apply to
 #: every model; the status-changing ones are run below.
@@ -46,6 +49,8 @@ ACTIONS = {
     "axes.accessattempt.unlock_accounts": DELETES,
     "anso.outgoingmail.send_again": READS,  # queues the stored mail again; no status
     "meetings.mailing.send_again": READS,  # hands the mailing to the worker again; no status
+    "meetings.participation.issue_certificates": PAPERS,  # no status
+    "meetings.paper.revoke_selected": PAPERS,
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.

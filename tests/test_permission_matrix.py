@@ -30,12 +30,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from anso.models import ExportJob, ExportJobStatus, ImportJob, OutgoingMail
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
+from meetings.papers.models import Letterhead, Paper, PaperKind
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
 from members.roles import SECRETARIAT_PERMISSIONS
@@ -246,6 +248,17 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     # A mail's HTML part, framed by its page in the outbox: whoever may see the outbox.
     "admin:anso_outgoingmail_html": {**staff_only(200), "outsider": 403},
+    # Papers: the public verification page (a paper issued), the participant's certificate
+    # from their link (POST only), a paper's PDF in the admin (whoever may view papers). Papers
+    # are issued by the services only and never deleted; the letterhead is one row, never added
+    # nor deleted.
+    "papers:verify": everyone(200),
+    "meetings:certificate_download": everyone(405),
+    "admin:meetings_paper_download": {**staff_only(200), "outsider": 403},
+    "admin:meetings_paper_add": superuser_only(403),
+    "admin:meetings_paper_delete": superuser_only(403),
+    "admin:meetings_letterhead_add": superuser_only(403),
+    "admin:meetings_letterhead_delete": superuser_only(403),
     # django-axes' records cannot be added by hand, even by superusers.
     "admin:axes_accessattempt_add": superuser_only(403),
     "admin:axes_accesslog_add": superuser_only(403),
@@ -408,6 +421,16 @@ def samples(superuser, secretariat_user):
             task_path="anso.tasks.send_mail",
             backend_name="default",
         ),
+        "meetings.letterhead": Letterhead.ensure(),
+        "meetings.paper": Paper.objects.create(
+            kind=PaperKind.CERTIFICATE,
+            reference="ANSO-2019-WG1-C-0001",
+            meeting=meeting,
+            participation=ParticipationFactory(meeting=meeting),
+            issued_at=timezone.now(),
+            file=ContentFile(b"%PDF-1.7\n", name="ANSO-2019-WG1-C-0001.pdf"),
+            sha256="0" * 64,
+        ),
         "otp_totp.totpdevice": TOTPDevice.objects.create(
             user=UserFactory(username="device-owner"), name="phone"
         ),
@@ -468,6 +491,18 @@ def url_for(name, pattern, samples) -> str:
             "year": meeting.start_date.year,
             "slug": meeting.slug,
             "token": invitation_token(recipient=recipient),
+        }
+    elif name == "papers:verify":
+        kwargs = {"reference": samples["meetings.paper"].reference}
+    elif name == "meetings:certificate_download":
+        from meetings.attendance.links import registration_token
+
+        participation = samples["meetings.paper"].participation
+        meeting = participation.meeting
+        kwargs = {
+            "year": meeting.start_date.year,
+            "slug": meeting.slug,
+            "token": registration_token(participation=participation),
         }
     elif name == "members:announcements_unsubscribe":
         from members.announcements import unsubscribe_token

@@ -17,6 +17,7 @@ from anso.admin_tools import (
 from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
 from ..admin_filters import MeetingListFilter, MeetingWhenFilter
+from ..papers.admin import certificates_issue_action
 from . import status
 from .models import Participation, ParticipationEvent, ParticipationStatus, RegistrationWindow
 from .resources import ParticipantResource
@@ -89,7 +90,7 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
         "checked_in_at",
         "checked_in_by",
     ]
-    actions = ["mark_attended"]
+    actions = ["mark_attended", "issue_certificates"]
 
     def save_model(self, request, obj, form, change):
         """Through the status service: a change of status writes its event, the check-in and a
@@ -130,6 +131,11 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
                 already,
             ) % {"count": already}
         self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=_("Issue certificates of attendance"), permissions=["change"])
+    def issue_certificates(self, request, queryset):
+        """The selected participants who attended get their certificate (meetings/papers/)."""
+        certificates_issue_action(self, request, queryset)
 
 
 @admin.register(RegistrationWindow)

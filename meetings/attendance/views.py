@@ -180,16 +180,22 @@ class RegistrationManageView(PublishedMeetingMixin, View):
                 status=404,
             )
         if links.registration_link_expired(meeting=self.meeting):
-            return render(
-                request,
-                "meetings/registration_link_expired.html",
-                {"meeting": self.meeting},
-                status=410,
-            )
+            # Who attended may still download their certificate of attendance (meetings/papers/).
+            attended = self.participation.status == ParticipationStatus.ATTENDED
+            context = {
+                "meeting": self.meeting,
+                "certificate_token": kwargs["token"] if attended else "",
+            }
+            return render(request, "meetings/registration_link_expired.html", context, status=410)
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, form, *, status=200):
-        context = {"meeting": self.meeting, "participation": self.participation, "form": form}
+        context = {
+            "meeting": self.meeting,
+            "participation": self.participation,
+            "form": form,
+            "token": self.kwargs["token"],
+        }
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):

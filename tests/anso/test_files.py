@@ -28,6 +28,7 @@ from anso.files.downloads import (
     file_download_response,
 )
 from anso.files.storage import is_s3, storages_from_environment
+from meetings.papers.signing import self_signed_write
 
 from ..s3 import s3_environment
 
@@ -301,14 +302,18 @@ def test_check_deploy_is_quiet_behind_nginx_or_with_a_bucket(settings, any_stora
 
 
 @pytest.mark.parametrize("bucket", ["", "anso-files"])
-def test_production_settings_pass_the_deploy_check(bucket):
-    """As `make deploy-check` and CI run it: the Info about streamed files fails nothing."""
+def test_production_settings_pass_the_deploy_check(bucket, tmp_path):
+    """As `make deploy-check` and CI run it (with a key pair for the papers' signature): the
+    Info about streamed files fails nothing."""
+    key_path, cert_path = self_signed_write(tmp_path, subject="Deploy check")
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("S3_", "DJANGO_", "FILES_"))
+        if not key.startswith(("S3_", "DJANGO_", "FILES_", "PAPERS_"))
     }
     env.update(
+        PAPERS_SIGNING_KEY=str(key_path),
+        PAPERS_SIGNING_CERT=str(cert_path),
         DJANGO_SETTINGS_MODULE="anso.settings",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="a-test-secret-key-that-is-long-enough-for-the-deploy-checks-0123",

@@ -26,10 +26,10 @@ def test_every_registered_admin_model_is_placed_in_one_group():
 def test_the_secretariat_sees_the_groups_by_task_and_not_the_system(secretariat_client):
     response = secretariat_client.get(reverse("admin:index"))
     groups = [app["app_label"] for app in response.context["app_list"]]
-    assert groups == ["programme", "attendance", "people", "mail", "records"]
+    assert groups == ["programme", "attendance", "papers", "people", "mail", "records"]
     html = response.content.decode()
-    for name in ("Meetings and programme", "Attendance", "People and organizations", "Mail",
-                 "Records and audit"):  # fmt: skip
+    for name in ("Meetings and programme", "Attendance", "Papers", "People and organizations",
+                 "Mail", "Records and audit"):  # fmt: skip
         assert name in html
     assert "Access attempts" not in html
 

@@ -4,10 +4,13 @@ staff outside the Secretariat group."""
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
+from meetings.papers.models import Letterhead, Paper, PaperKind
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
@@ -55,6 +58,16 @@ def demo(db):
     )
     RecipientList.objects.create(name="ANSO partners").people.add(speaker.person)
     DocumentVersionFactory(document__agenda_item=speaker.item)
+    Letterhead.ensure()
+    Paper.objects.create(
+        kind=PaperKind.CERTIFICATE,
+        reference="ANSO-2019-WG1-C-0001",
+        meeting=meeting,
+        participation=participation,
+        issued_at=timezone.now(),
+        file=ContentFile(b"%PDF-1.7\n", name="ANSO-2019-WG1-C-0001.pdf"),
+        sha256="0" * 64,
+    )
 
 
 def _urls(model) -> dict[str, str]:
@@ -137,7 +150,7 @@ def test_secretariat_sees_its_tables_by_task_and_not_the_user_accounts(secretari
     groups = [app["app_label"] for app in response.context["app_list"]]
     # The tables grouped by task (anso/admin.py, GROUPS); the machinery ("system": user
     # accounts, failed sign-ins, task results) is for superusers only.
-    assert groups == ["programme", "attendance", "people", "mail", "records"]
+    assert groups == ["programme", "attendance", "papers", "people", "mail", "records"]
     labels = {m["model"]._meta.label for app in response.context["app_list"] for m in app["models"]}
     assert "auth.User" not in labels
     assert "anso.OutgoingMail" in labels

@@ -1,0 +1,254 @@
+"""The papers in the admin: the letterhead (one row, edited in place), every paper issued with
+its PDF and history, revoking with a reason, and issuing certificates of attendance from the
+participations' list (`certificates_issue_action`, added by meetings/attendance/admin.py)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from anso.admin_tools import LongListAdminMixin
+from anso.files.downloads import file_download_response
+from anso.files.uploads import IMAGE_TYPES, check_upload
+
+from . import services
+from .models import Letterhead, Paper
+from .signing import SigningKeyMissing
+
+
+class LetterheadForm(forms.ModelForm):
+    class Meta:
+        model = Letterhead
+        fields = [
+            "logo",
+            "address_en",
+            "address_zh_hans",
+            "signatory_name",
+            "signatory_title_en",
+            "signatory_title_zh_hans",
+            "signature",
+        ]
+
+    def _image(self, name: str):
+        upload = self.cleaned_data.get(name)
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            checked = check_upload(upload)
+            if checked.content_type not in IMAGE_TYPES:
+                raise ValidationError(_("Upload a PNG, JPEG, GIF or WebP image."))
+            upload.name = checked.filename
+        return upload
+
+    def clean_logo(self):
+        return self._image("logo")
+
+    def clean_signature(self):
+        return self._image("signature")
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    """The one letterhead, listed as one row: the list makes it (empty) the first time, so it
+    is never added here (the database refuses a second row too) nor deleted."""
+
+    form = LetterheadForm
+    fieldsets = [
+        (None, {"fields": ["logo", "address_en", "address_zh_hans"]}),
+        (
+            gettext_lazy("Signature"),
+            {
+                "fields": [
+                    "signatory_name",
+                    "signatory_title_en",
+                    "signatory_title_zh_hans",
+                    "signature",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """The list shows the row, made empty the first time."""
+        if self.has_view_or_change_permission(request):
+            Letterhead.ensure()
+        return super().changelist_view(request, extra_context)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Kept in the paper's history; the public page does not show it."),
+    )
+
+
+@admin.register(Paper)
+class PaperAdmin(LongListAdminMixin, SimpleHistoryAdmin):
+    """Every paper issued. Written by the services only: no field is edited here; revoking is
+    the action below."""
+
+    list_display = ["reference", "kind", "meeting", "participant", "issued_at", "revoked_at"]
+    list_filter = ["kind", ("revoked_at", admin.EmptyFieldListFilter), "meeting"]
+    list_select_related = ["meeting", "participation__person"]
+    search_fields = [
+        "=reference",
+        "participation__person__family_name",
+        "participation__person__given_name",
+        "participation__person__name_original",
+    ]
+    date_hierarchy = None
+    actions = ["revoke_selected"]
+    fields = [
+        "reference",
+        "kind",
+        "meeting",
+        "participation",
+        "language",
+        "issued_at",
+        "issued_by",
+        "pdf",
+        "sha256",
+        "revoked_at",
+        "revoked_by",
+        "revocation_reason",
+        "verification_page",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("meeting", "participation__person", "issued_by", "revoked_by")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("participant"))
+    def participant(self, obj):
+        return obj.participation.person if obj.participation_id else "—"
+
+    @admin.display(description=gettext_lazy("PDF"))
+    def pdf(self, obj):
+        url = reverse("admin:meetings_paper_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.filename)
+
+    @admin.display(description=gettext_lazy("verification page"))
+    def verification_page(self, obj):
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.download_view),
+                name="meetings_paper_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk: int):
+        """The paper's PDF as issued, for whoever may view papers."""
+        paper = get_object_or_404(Paper, pk=pk)
+        if not self.has_view_permission(request, paper):
+            raise PermissionDenied
+        return file_download_response(
+            request, paper.file, filename=paper.filename, content_type="application/pdf"
+        )
+
+    @admin.action(description=gettext_lazy("Revoke the selected papers…"), permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        """An intermediate page asks for the reason, kept in each paper's history."""
+        form = RevokeForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            revoked = 0
+            for paper in queryset:
+                try:
+                    services.paper_revoke(
+                        paper=paper, by=request.user, reason=form.cleaned_data["reason"]
+                    )
+                except services.PaperRefused as refused:
+                    self.message_user(request, f"{paper}: {refused.message}", messages.WARNING)
+                else:
+                    revoked += 1
+            if revoked:
+                message = ngettext(
+                    "%(count)d paper revoked.", "%(count)d papers revoked.", revoked
+                ) % {"count": revoked}
+                self.message_user(request, message, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Revoke the papers"),
+            "form": form,
+            "papers": list(queryset),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/meetings/paper/revoke.html", context)
+
+
+def certificates_issue_action(model_admin, request, queryset):
+    """Issue the certificates of attendance of the selected participations that attended;
+    the others are named and left alone. A certificate issued before is not issued again."""
+    try:
+        result = services.certificates_issue(
+            participations=queryset.select_related("person", "organization", "meeting"),
+            by=request.user,
+        )
+    except SigningKeyMissing:
+        model_admin.message_user(
+            request,
+            _(
+                "No certificate was issued: the papers' signing key is not set "
+                "(PAPERS_SIGNING_KEY, PAPERS_SIGNING_CERT)."
+            ),
+            messages.ERROR,
+        )
+        return
+    if result.issued:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(count)d certificate of attendance issued.",
+                "%(count)d certificates of attendance issued.",
+                len(result.issued),
+            )
+            % {"count": len(result.issued)},
+            messages.SUCCESS,
+        )
+    if result.existing:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(count)d participant had a certificate already.",
+                "%(count)d participants had a certificate already.",
+                len(result.existing),
+            )
+            % {"count": len(result.existing)},
+            messages.INFO,
+        )
+    if result.refused:
+        names = ", ".join(str(participation.person) for participation in result.refused)
+        model_admin.message_user(
+            request,
+            _("No certificate for those who did not attend: %(names)s.") % {"names": names},
+            messages.WARNING,
+        )

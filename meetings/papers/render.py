@@ -1,0 +1,91 @@
+"""Papers as PDF: an HTML template and the print CSS (`static/css/papers.css`, A4, numbered
+pages) rendered by WeasyPrint, in the paper's language.
+
+Everything a paper shows comes from the project: the fonts are the vendored ones the CSS
+declares (static/vendor/fonts/), read by `StaticFilesFetcher`, which refuses any other address
+(no network, no file outside the static folders); images (the letterhead's logo and signature,
+the QR code) are handed to the template as `data:` addresses. The fonts are loaded once per
+process: the first paper takes a little longer than the next ones."""
+
+import base64
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import filetype
+import segno
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from anso.files.uploads import IMAGE_TYPES
+from anso.links import absolute_url
+
+STYLESHEET = "css/papers.css"
+
+_lock = threading.Lock()
+_loaded: dict[str, object] = {}
+
+
+class StaticFilesFetcher(URLFetcher):
+    """WeasyPrint's fetcher for `file:` addresses inside `roots` and `data:` addresses only;
+    any other address stops the rendering."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(fail_on_errors=True, allowed_protocols={"file", "data"})
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise ValueError(f"Not a static file of the project: {url}")
+        elif not url.startswith("data:"):
+            raise ValueError(f"The papers read nothing from the network: {url[:80]}")
+        return super().fetch(url, headers)
+
+
+def _stylesheet() -> tuple[CSS, FontConfiguration, StaticFilesFetcher, str]:
+    """The print CSS with its fonts loaded, once per process."""
+    if "css" not in _loaded:
+        path = Path(finders.find(STYLESHEET))
+        static_root = path.parent.parent
+        fetcher = StaticFilesFetcher([static_root])
+        font_config = FontConfiguration()
+        css = CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config)
+        _loaded.update(
+            css=css, fonts=font_config, fetcher=fetcher, base_url=static_root.as_uri() + "/"
+        )
+    return _loaded["css"], _loaded["fonts"], _loaded["fetcher"], _loaded["base_url"]
+
+
+def render_pdf(template: str, context: dict, *, language: str) -> bytes:
+    """The PDF of `template` rendered with `context` in `language`."""
+    with translation.override(language):
+        html = render_to_string(template, {**context, "language": language})
+    with _lock:
+        css, font_config, fetcher, base_url = _stylesheet()
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=[css], font_config=font_config)
+
+
+def qr_code_data_uri(path: str) -> str:
+    """A QR code (SVG) of the absolute address of `path` on SITE_URL, as a `data:` address."""
+    return segno.make(absolute_url(path), error="m").svg_data_uri(border=0)
+
+
+def image_data_uri(file) -> str:
+    """A stored image (the letterhead's) as a `data:` address; empty when there is none or it
+    is not an image the uploads accept."""
+    if not file:
+        return ""
+    with file.open("rb") as handle:
+        content = handle.read()
+    kind = filetype.guess(content)
+    if kind is None or kind.mime not in IMAGE_TYPES:
+        return ""
+    return f"data:{kind.mime};base64,{base64.b64encode(content).decode()}"

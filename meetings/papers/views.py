@@ -1,0 +1,90 @@
+"""The papers' pages: the public verification page a paper's QR code leads to, and the
+certificate of attendance a participant downloads from their personal link."""
+
+import logging
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views import View
+
+from anso.files.downloads import file_download_response
+from anso.security.ratelimit import rate_limit_hit
+
+from ..attendance import links
+from ..views import PublishedMeetingMixin
+from . import selectors, services
+from .signing import SigningKeyMissing
+
+logger = logging.getLogger(__name__)
+
+#: Verification pages answered per client and hour: enough for a consulate's morning, not for
+#: a script walking the reference numbers.
+VERIFICATIONS_PER_HOUR = 120
+
+
+class PaperVerifyView(View):
+    """What a paper's QR code opens: what was issued, for which meeting, to whom (initials
+    only) and when, or that it was revoked and when. An unknown reference is a 404 that says
+    so. Never cached: a revocation shows at once."""
+
+    def get(self, request, reference: str):
+        allowed = rate_limit_hit(
+            request, scope="paper-verify", limit=VERIFICATIONS_PER_HOUR, period=60 * 60
+        ).allowed
+        if not allowed:
+            response = render(request, "meetings/papers/paper_verify_limited.html", status=429)
+        else:
+            paper = selectors.paper_for_verification(reference)
+            if paper is None:
+                context = {"reference": reference}
+                response = render(
+                    request, "meetings/papers/paper_unknown.html", context, status=404
+                )
+            else:
+                person = paper.participation.person if paper.participation_id else None
+                context = {
+                    "paper": paper,
+                    "initials": selectors.initials(person) if person else "",
+                }
+                response = render(request, "meetings/papers/paper_verify.html", context)
+        add_never_cache_headers(response)
+        return response
+
+
+class CertificateDownloadView(PublishedMeetingMixin, View):
+    """The participant's certificate of attendance, from the button on their registration's
+    page (POST): issued the first time, the same paper every time after. The link is checked
+    as that page checks it; it keeps working for this after the meeting, when the page itself
+    has expired, since a certificate is asked for afterwards."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        meeting = self.get_meeting()
+        participation = links.registration_from_token(token=kwargs["token"], meeting=meeting)
+        if participation is None:
+            return render(
+                request,
+                "meetings/registration_link_invalid.html",
+                {"meeting": meeting},
+                status=404,
+            )
+        try:
+            paper = services.certificate_issue(participation=participation, by=None)
+        except services.PaperRefused as refused:
+            context = {"meeting": meeting, "message": refused.message}
+            return render(request, "meetings/papers/certificate_refused.html", context, status=403)
+        except SigningKeyMissing:
+            # A deployment without its signing key (check --deploy warns): said, not a 500.
+            logger.error("A certificate was asked for, but the papers cannot be signed.")
+            message = _(
+                "Certificates cannot be issued at the moment. Please try again later, or write "
+                "to the Secretariat."
+            )
+            context = {"meeting": meeting, "message": message}
+            return render(request, "meetings/papers/certificate_refused.html", context, status=503)
+        return file_download_response(
+            request, paper.file, filename=paper.filename, content_type="application/pdf"
+        )
