@@ -12,7 +12,7 @@ from members.roles import ensure_secretariat_group
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0011_mailing_submission_key"),
+        ("meetings", "0012_mailingrecipient_substitute"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
