@@ -320,16 +320,17 @@ class CheckInView(SecretariatMixin, View):
         meeting = self.get_meeting()
         query = self.request.GET.get("q", "").strip()[:100]
         code = self.request.GET.get("code", "")
-        participation_id = links.participation_id_from_check_in_code(code) if code else None
-        if code and participation_id is None:
-            participation_id = 0  # a code the site did not sign names nobody
+        if not code:
+            rows = selectors.check_in_rows(meeting_id=meeting.pk, query=query)
+        elif (participation_id := links.participation_id_from_check_in_code(code)) is not None:
+            rows = selectors.check_in_rows(meeting_id=meeting.pk, participation_id=participation_id)
+        else:
+            rows = []  # a code the site did not sign names nobody
         context = self.staff_context(
             title=_("Check-in"),
             subtitle=meeting.title,
             meeting=meeting,
-            rows=selectors.check_in_rows(
-                meeting_id=meeting.pk, query=query, participation_id=participation_id
-            ),
+            rows=rows,
             badge_code=bool(code),
             query=query,
             limit=selectors.CHECK_IN_LIMIT,

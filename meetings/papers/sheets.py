@@ -20,7 +20,7 @@ from anso.links import absolute_url
 from ..attendance.links import check_in_code
 from ..attendance.models import Participation
 from ..models import Meeting
-from .render import qr_code_data_uri, render_pdf
+from .render import qr_code_png_data_uri, render_pdf
 
 #: Badges of about 90 x 55 mm, two across and four down an A4 page.
 BADGES_PER_PAGE = 8
@@ -72,7 +72,7 @@ def badges_pdf(*, participations: list[Participation], language: str) -> bytes:
         badges = [
             {
                 "participation": participation,
-                "qr_code": qr_code_data_uri(check_in_path(participation=participation)),
+                "qr_code": qr_code_png_data_uri(check_in_path(participation=participation)),
             }
             for participation in participations
         ]

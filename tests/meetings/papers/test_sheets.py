@@ -150,8 +150,10 @@ def test_badge_qr_code_is_the_check_in_page_of_that_participant(
     participation = registrant(meeting, "greek")
     other = registrant(meeting, "cyrillic")
     encoded = []
-    real = sheets.qr_code_data_uri
-    monkeypatch.setattr(sheets, "qr_code_data_uri", lambda path: encoded.append(path) or real(path))
+    real = sheets.qr_code_png_data_uri
+    monkeypatch.setattr(
+        sheets, "qr_code_png_data_uri", lambda path: encoded.append(path) or real(path)
+    )
     reader(secretariat_client.get(url("badges", meeting)))
     assert len(encoded) == 2
     address = sheets.check_in_url(participation=participation)
