@@ -73,6 +73,18 @@ def test_badges_eight_to_a_page(secretariat_client, meeting, n, pages):
     assert flat_text(pdf).count("Family") == n
 
 
+def test_badges_keep_their_size_with_long_names(secretariat_client, meeting):
+    """Text too long for a badge (here an organization past the form's limit, saved through
+    the ORM) is cut inside it: the page still holds eight, each with its QR code."""
+    for participation in registrants(meeting, 8):
+        participation.organization_name = "Institute of Very Long Names and Sciences " * 12
+        participation.organization = None
+        participation.save()
+    pdf = reader(secretariat_client.get(url("badges", meeting)))
+    assert len(pdf.pages) == 1
+    assert len(pdf.pages[0].images) == 8
+
+
 @pytest.mark.parametrize("name", ("badges", "table_tents", "sign_in_sheet"))
 def test_sheets_typeset_every_script_with_the_vendored_fonts(secretariat_client, meeting, name):
     for key in PEOPLE:
