@@ -37,4 +37,8 @@ urlpatterns = [
         papers_views.CertificateDownloadView.as_view(),
         name="certificate_download",
     ),
+    # The sheets for the day of the meeting: badges, table tents, the sign-in sheet
+    path(f"{meeting}badges/", papers_views.BadgesView.as_view(), name="badges"),
+    path(f"{meeting}table-tents/", papers_views.TableTentsView.as_view(), name="table_tents"),
+    path(f"{meeting}sign-in-sheet/", papers_views.SignInSheetView.as_view(), name="sign_in_sheet"),
 ]

@@ -51,6 +51,8 @@ ACTIONS = {
     "meetings.mailing.send_again": READS,  # hands the mailing to the worker again; no status
     "meetings.participation.issue_certificates": PAPERS,  # no status
     "meetings.paper.revoke_selected": PAPERS,
+    "meetings.participation.print_badges": READS,  # a PDF to print; nothing kept
+    "meetings.participation.print_table_tents": READS,
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.

@@ -18,6 +18,9 @@ SECRETARIAT_PAGES = (
     "report",
     "report_print",
     "participant_list_print",
+    "badges",
+    "table_tents",
+    "sign_in_sheet",
     "meeting_control",
     "meeting_control_check_in",
 )

@@ -3,8 +3,8 @@ export), registration windows and the read-only log of status changes. Every wri
 participation's status goes through `status.participations_save`."""
 
 from django.contrib import admin, messages
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from anso.admin_tools import (
@@ -17,6 +17,7 @@ from anso.admin_tools import (
 from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
 from ..admin_filters import MeetingListFilter, MeetingWhenFilter
+from ..papers import sheets
 from ..papers.admin import certificates_issue_action
 from . import status
 from .models import Participation, ParticipationEvent, ParticipationStatus, RegistrationWindow
@@ -90,7 +91,7 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
         "checked_in_at",
         "checked_in_by",
     ]
-    actions = ["mark_attended", "issue_certificates"]
+    actions = ["mark_attended", "issue_certificates", "print_badges", "print_table_tents"]
 
     def save_model(self, request, obj, form, change):
         """Through the status service: a change of status writes its event, the check-in and a
@@ -136,6 +137,21 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
     def issue_certificates(self, request, queryset):
         """The selected participants who attended get their certificate (meetings/papers/)."""
         certificates_issue_action(self, request, queryset)
+
+    @admin.action(description=_("Print badges for the selected"), permissions=["view"])
+    def print_badges(self, request, queryset):
+        """The badges of the selected registrants (the cancelled ones get none), as a PDF to
+        print; nothing is written."""
+        participations = sheets.sheet_participations(queryset)
+        pdf = sheets.badges_pdf(participations=participations, language=get_language())
+        return sheets.sheet_response(pdf, name="badges")
+
+    @admin.action(description=_("Print table tents for the selected"), permissions=["view"])
+    def print_table_tents(self, request, queryset):
+        """The table tents of the selected registrants, as a PDF to print; nothing is written."""
+        participations = sheets.sheet_participations(queryset)
+        pdf = sheets.table_tents_pdf(participations=participations, language=get_language())
+        return sheets.sheet_response(pdf, name="table-tents")
 
 
 @admin.register(RegistrationWindow)

@@ -26,6 +26,9 @@ from .models import (
 REGISTRATION_LINK_SALT = "meetings.registration"
 #: The separator is part of the links already sent: it stays ".".
 _LINKS = LinkSigner(salt=REGISTRATION_LINK_SALT, sep=".")
+#: The check-in code printed on a badge: a salt of its own, so that it opens nothing else.
+CHECK_IN_CODE_SALT = "meetings.check-in-code"
+_CHECK_IN_CODES = LinkSigner(salt=CHECK_IN_CODE_SALT, sep=".")
 
 
 # --- links to a registration ----------------------------------------------------------------
@@ -95,3 +98,23 @@ def _registration_mail(*, participation: Participation, template: str) -> tuple[
     subject = one_line(render_to_string(f"meetings/email/{template}_subject.txt", context))
     body = render_to_string(f"meetings/email/{template}.txt", context)
     return subject, body
+
+
+# --- the check-in code of a badge -------------------------------------------------------------
+
+
+def check_in_code(*, participation: Participation) -> str:
+    """What a badge's QR code carries to the check-in page: the participation's number, signed
+    with the site's secret key. It names nobody (the number is shown to signed-in Secretariat
+    members only, through the page it opens), and a number changed by hand is refused, so the
+    codes cannot be walked. It is not the registration's link key: a badge seen by others
+    opens nothing for them."""
+    return _CHECK_IN_CODES.sign(str(participation.pk))
+
+
+def participation_id_from_check_in_code(code: str) -> int | None:
+    """The participation a badge's code names, or None for a code the site did not sign."""
+    signed = _CHECK_IN_CODES.unsign(code)
+    if signed is None or not signed.value.isdigit():
+        return None
+    return int(signed.value)

@@ -363,15 +363,20 @@ def registration_state(
 CHECK_IN_LIMIT = 100
 
 
-def check_in_rows(*, meeting_id: int, query: str = "") -> list[Participation]:
+def check_in_rows(
+    *, meeting_id: int, query: str = "", participation_id: int | None = None
+) -> list[Participation]:
     """The participations the check-in page lists, searched by name (in Latin letters or in
-    the original script), email or organization (in either language): one query."""
+    the original script), email or organization (in either language), or the one a badge's
+    code names (`participation_id`): one query."""
     qs = (
         Participation.objects.filter(meeting_id=meeting_id)
         .exclude(status=ParticipationStatus.CANCELLED)
         .select_related("person", "organization")
         .order_by("person__family_name", "person__given_name", "pk")
     )
+    if participation_id is not None:
+        qs = qs.filter(pk=participation_id)
     for word in query.split()[:5]:
         qs = qs.filter(
             Q(person__family_name__icontains=word)

@@ -311,16 +311,27 @@ class RegistrationLinkRequestView(PublishedMeetingMixin, View):
 
 
 class CheckInView(SecretariatMixin, View):
+    """The check-in list. A badge's QR code opens it with `?code=`: the list shows that one
+    participant, checked in by the list's own button (a POST), never by the scan itself."""
+
     template_name = "meetings/check_in.html"
 
     def render(self, walk_in_form, status=200):
         meeting = self.get_meeting()
         query = self.request.GET.get("q", "").strip()[:100]
+        code = self.request.GET.get("code", "")
+        if not code:
+            rows = selectors.check_in_rows(meeting_id=meeting.pk, query=query)
+        elif (participation_id := links.participation_id_from_check_in_code(code)) is not None:
+            rows = selectors.check_in_rows(meeting_id=meeting.pk, participation_id=participation_id)
+        else:
+            rows = []  # a code the site did not sign names nobody
         context = self.staff_context(
             title=_("Check-in"),
             subtitle=meeting.title,
             meeting=meeting,
-            rows=selectors.check_in_rows(meeting_id=meeting.pk, query=query),
+            rows=rows,
+            badge_code=bool(code),
             query=query,
             limit=selectors.CHECK_IN_LIMIT,
             walk_in_form=walk_in_form,

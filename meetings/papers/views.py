@@ -13,8 +13,8 @@ from anso.files.downloads import file_download_response
 from anso.security.ratelimit import rate_limit_hit
 
 from ..attendance import links
-from ..views import PublishedMeetingMixin
-from . import selectors, services
+from ..views import PublishedMeetingMixin, SecretariatMixin
+from . import selectors, services, sheets
 from .signing import SigningKeyMissing
 
 logger = logging.getLogger(__name__)
@@ -87,4 +87,47 @@ class CertificateDownloadView(PublishedMeetingMixin, View):
             return render(request, "meetings/papers/certificate_refused.html", context, status=503)
         return file_download_response(
             request, paper.file, filename=paper.filename, content_type="application/pdf"
+        )
+
+
+# --- the sheets for the day of a meeting (sheets.py) ----------------------------------------
+
+
+class MeetingSheetView(SecretariatMixin, View):
+    """A sheet of the whole meeting's registrants, in the page's language, made within the
+    request (docs/papers.md)."""
+
+    permission_required = "meetings.view_participation"
+    name = ""
+
+    def render_sheet(self, meeting, participations, language: str) -> bytes:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        meeting = self.get_meeting()
+        participations = sheets.meeting_registrants(meeting=meeting)
+        pdf = self.render_sheet(meeting, participations, request.LANGUAGE_CODE)
+        return sheets.sheet_response(pdf, name=f"{meeting.slug}-{self.name}")
+
+
+class BadgesView(MeetingSheetView):
+    name = "badges"
+
+    def render_sheet(self, meeting, participations, language: str) -> bytes:
+        return sheets.badges_pdf(participations=participations, language=language)
+
+
+class TableTentsView(MeetingSheetView):
+    name = "table-tents"
+
+    def render_sheet(self, meeting, participations, language: str) -> bytes:
+        return sheets.table_tents_pdf(participations=participations, language=language)
+
+
+class SignInSheetView(MeetingSheetView):
+    name = "sign-in-sheet"
+
+    def render_sheet(self, meeting, participations, language: str) -> bytes:
+        return sheets.sign_in_sheet_pdf(
+            meeting=meeting, participations=participations, language=language
         )
