@@ -4,6 +4,7 @@ opens (register, or decline)."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from anso.security.ratelimit import rate_limit_hit_for
 from ..attendance import services as attendance
 from ..attendance.models import Participation, ParticipationStatus, RegistrationWindow
 from ..models import Meeting
+from ..papers.visa import visa_request_submit
 from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import selectors, services
 from .defaults import default_templates
@@ -311,7 +313,11 @@ class InvitationRespondView(PublishedMeetingMixin, View):
             else selectors.invited_capacity(person=self.person, meeting=self.meeting)
         )
         return InvitationRegistrationForm(
-            data, person=self.person, address=self.recipient.address, capacity=capacity
+            data,
+            person=self.person,
+            address=self.recipient.address,
+            capacity=capacity,
+            meeting=self.meeting,
         )
 
     def get(self, request, *args, **kwargs):
@@ -357,14 +363,20 @@ class InvitationRespondView(PublishedMeetingMixin, View):
         if not form.is_valid():
             return self.render(form, status=400)
         try:
-            result = attendance.registration_submit(
-                meeting=self.meeting,
-                details=form.details(),
-                # The invitation admits its recipient to an invitation-only meeting.
-                invitation=self.window.invitation_token,
-                language=request.LANGUAGE_CODE,
-                now=timezone.now(),
-            )
+            with transaction.atomic():  # the registration and its visa request, or neither
+                result = attendance.registration_submit(
+                    meeting=self.meeting,
+                    details=form.details(),
+                    # The invitation admits its recipient to an invitation-only meeting.
+                    invitation=self.window.invitation_token,
+                    language=request.LANGUAGE_CODE,
+                    now=timezone.now(),
+                )
+                # The link is the person's own: their request is recorded with their
+                # registration, new or not.
+                visa_details = form.visa_details()
+                if visa_details is not None:
+                    visa_request_submit(participation=result.participation, details=visa_details)
         except attendance.RegistrationError as error:
             form.add_error(None, error.message)
             return self.render(form, status=409)
