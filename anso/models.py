@@ -51,6 +51,7 @@ class OutgoingMail(models.Model):
     #: Files sent with the mail ({"filename", "mimetype", "content" in base64}), kept until the
     #: mail is sent (anso/mail/dispatch.py), then deleted.
     attachments = models.JSONField(_("attachments"), default=list, blank=True, editable=False)
+    attachments.never_exported = True  # anso/admin_tools.py: not in a CSV export
 
     class Meta:
         ordering = ["-created_at", "-pk"]

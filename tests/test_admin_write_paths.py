@@ -51,6 +51,8 @@ ACTIONS = {
     "meetings.mailing.send_again": READS,  # hands the mailing to the worker again; no status
     "meetings.participation.issue_certificates": PAPERS,  # no status
     "meetings.paper.revoke_selected": PAPERS,
+    "meetings.visarequest.approve_selected": PAPERS,  # issues the letter's paper
+    "meetings.visarequest.refuse_selected": PAPERS,  # through meetings/papers/visa.py
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.

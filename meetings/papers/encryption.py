@@ -49,7 +49,10 @@ def decrypt(token: str) -> str:
 
 
 class EncryptedTextField(models.TextField):
-    """A text kept encrypted in its column; Python sees the plain text."""
+    """A text kept encrypted in its column; Python sees the plain text. Never in the admin's
+    CSV export (anso/admin_tools.py)."""
+
+    never_exported = True
 
     def from_db_value(self, value, expression, connection):
         return decrypt(value) if value else value
