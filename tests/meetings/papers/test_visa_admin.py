@@ -104,3 +104,17 @@ def test_the_home_page_counts_the_requests_to_review_and_links_to_exactly_them(
     listed = secretariat_client.get(entry.url)
     assert listed.context["cl"].result_count == 2
     assert "Visa letters to review" in secretariat_client.get(reverse("admin:index")).text
+
+
+def test_a_visa_letters_paper_has_no_pdf_to_download(
+    secretariat_client, django_capture_on_commit_callbacks
+):
+    visa_request = requested()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(secretariat_client, "approve_selected", [visa_request])
+    visa_request.refresh_from_db()
+    paper = visa_request.paper
+    page = secretariat_client.get(reverse("admin:meetings_paper_change", args=[paper.pk]))
+    assert page.status_code == 200 and paper.reference in page.text
+    download = reverse("admin:meetings_paper_download", args=[paper.pk])
+    assert secretariat_client.get(download).status_code == 404
