@@ -12,6 +12,8 @@ from meetings.attendance.models import Participation
 from meetings.papers.models import VisaRequest, VisaRequestStatus
 
 from ...factories import RegistrationWindowFactory
+from ..invitations.helpers import open_meeting, working_group
+from ..invitations.test_respond import invite, link, register_form
 from ..test_registration import form_data, register_url
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +102,21 @@ def test_a_ticked_complete_form_records_the_request_with_the_registration(client
 
 def test_the_script_that_hides_the_details_is_a_static_file():
     assert finders.find("js/visa-request.js")
+
+
+def test_the_personal_invitation_link_records_the_request_too(client):
+    meeting = open_meeting()
+    (person,) = working_group(1)
+    url = link(invite(meeting, person))
+    page = client.get(url).content.decode()
+    assert 'name="needs_visa"' in page and "js/visa-request.js" in page
+    missing = client.post(url, register_form(person, needs_visa="on"))
+    assert missing.status_code == 400
+    assert missing.context["form"].errors["visa_passport_number"] == [
+        "Needed for the letter of invitation."
+    ]
+    response = client.post(url, register_form(person, **visa_data(meeting)))
+    assert response.status_code == 302
+    visa = VisaRequest.objects.get()
+    assert visa.participation.person == person
+    assert visa.consulate == "Consulate-General in Lagos"
