@@ -396,12 +396,17 @@ def mail_due_dispatch(*, now: datetime.datetime | None = None) -> int:
 
 def mail_bodies_delete(*, now: datetime.datetime | None = None) -> int:
     """Delete the text and HTML parts of mail sent more than `MAIL_BODY_DAYS` days ago (with
-    whatever links they carried); the headers stay: who, subject, when, status. Returns how
-    many mails it emptied."""
+    whatever links they carried); the headers stay: who, subject, when, status. The
+    attachments of a mail never sent (failed) go too once it is that old: a sent mail lost
+    them when it was sent. Returns how many mails it emptied."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.MAIL_BODY_DAYS)
-    return (
+    emptied = (
         OutgoingMail.objects.filter(status=OutgoingMailStatus.SENT, sent_at__lt=cutoff)
         .exclude(body="", html="", attachments=[])
         .update(body="", html="", attachments=[])
     )
+    OutgoingMail.objects.filter(status=OutgoingMailStatus.FAILED, created_at__lt=cutoff).exclude(
+        attachments=[]
+    ).update(attachments=[])
+    return emptied
