@@ -15,6 +15,8 @@ from .test_visa_letters import PASSPORT_NUMBER, new_meeting, requested
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:meetings_visarequest_changelist"
+#: The visa requests' list, however many rows (measured).
+QUERIES_OF_THE_LIST = 6
 
 
 def run_action(client, action, objects, extra=None):
@@ -118,3 +120,15 @@ def test_a_visa_letters_paper_has_no_pdf_to_download(
     assert page.status_code == 200 and paper.reference in page.text
     download = reverse("admin:meetings_paper_download", args=[paper.pk])
     assert secretariat_client.get(download).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_list_asks_as_many_queries_for_one_request_as_for_several(
+    secretariat_client, django_assert_num_queries, n
+):
+    meeting = new_meeting()
+    for _i in range(n):
+        requested(meeting)
+    secretariat_client.get(reverse(CHANGELIST))  # the session and permissions warmed
+    with django_assert_num_queries(QUERIES_OF_THE_LIST):
+        assert secretariat_client.get(reverse(CHANGELIST)).status_code == 200
