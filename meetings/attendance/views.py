@@ -9,10 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
 from anso.security.bad_requests import bad_request
@@ -21,6 +23,7 @@ from anso.spreadsheets.formats import CSV, XLSX
 
 from ..models import Meeting
 from ..papers.visa import visa_request_submit
+from ..papers.visa_forms import VISA_FIELDS
 from ..services import meeting_summary_publish
 from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import links, selectors, services
@@ -74,6 +77,8 @@ def registration_rate_limited(request, *, form, render) -> HttpResponse | None:
     return render(form, status=429)
 
 
+# The passport details are hidden from Django's error reports (meetings/papers/visa_forms.py).
+@method_decorator(sensitive_post_parameters(*VISA_FIELDS), name="post")
 class RegistrationCreateView(PublishedMeetingMixin, View):
     template_name = "meetings/registration_form.html"
 

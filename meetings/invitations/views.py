@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from anso.pagination import paginate
 from anso.security.ratelimit import rate_limit_hit_for
@@ -22,6 +23,7 @@ from ..attendance import services as attendance
 from ..attendance.models import Participation, ParticipationStatus, RegistrationWindow
 from ..models import Meeting
 from ..papers.visa import visa_request_submit
+from ..papers.visa_forms import VISA_FIELDS
 from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import selectors, services
 from .defaults import default_templates
@@ -247,6 +249,8 @@ class InvitationRemindView(SecretariatMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")  # personal, and its state changes
+# The passport details are hidden from Django's error reports (meetings/papers/visa_forms.py).
+@method_decorator(sensitive_post_parameters(*VISA_FIELDS), name="post")
 class InvitationRespondView(PublishedMeetingMixin, View):
     """What an invitation's personal link opens: the meeting's registration form, filled in
     from the person's record and bound to them (their address, admitted to an invitation-only

@@ -77,8 +77,9 @@ def test_the_database_column_holds_no_plaintext():
     visa_request = requested()
     row = raw_row(visa_request)
     stored = " ".join(row)
-    for plain in (PASSPORT_NAME, PASSPORT_NUMBER, CONSULATE, "1984-03-09", "NG"):
+    for plain in (PASSPORT_NAME, PASSPORT_NUMBER, CONSULATE, "1984-03-09"):
         assert plain not in stored
+    assert row[1] != "NG"  # two letters may occur inside a token by chance; the column is not them
     assert all(value.startswith("gAAAA") for value in row)  # Fernet tokens
     again = VisaRequest.objects.get(pk=visa_request.pk)
     assert again.passport_name == PASSPORT_NAME

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.views.debug import SafeExceptionReporterFilter
 
 from meetings.attendance.forms import RegistrationForm
 from meetings.attendance.models import Participation
@@ -120,3 +121,12 @@ def test_the_personal_invitation_link_records_the_request_too(client):
     visa = VisaRequest.objects.get()
     assert visa.participation.person == person
     assert visa.consulate == "Consulate-General in Lagos"
+
+
+def test_the_passport_details_are_hidden_from_error_reports(client):
+    window = RegistrationWindowFactory()
+    meeting = window.meeting
+    response = client.post(register_url(meeting), form_data(**visa_data(meeting)))
+    shown = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert shown["visa_passport_number"] != "A07731925"
+    assert shown["family_name"] == "Okafor"
