@@ -68,6 +68,7 @@ deploy-check: install
 	@keys="$$(mktemp -d)"; trap 'rm -rf "$$keys"' EXIT; \
 	DJANGO_DEBUG=true $(BIN)/python manage.py papers_signing_pair "$$keys" >/dev/null && \
 	PAPERS_SIGNING_KEY="$$keys/signing-key.pem" PAPERS_SIGNING_CERT="$$keys/signing-cert.pem" \
+	VISA_DATA_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=anso.example.org SITE_URL=https://anso.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -85,7 +85,13 @@ class _Echo:
 
 
 def _export_fields(model: type[models.Model]) -> list[models.Field]:
-    return [field for field in model._meta.concrete_fields if field.name != "password"]
+    """Every column but the password and the fields marked `never_exported` (a visa
+    request's passport details, a mail's attachments)."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.name != "password" and not getattr(field, "never_exported", False)
+    ]
 
 
 def _cell(obj: models.Model, field: models.Field) -> str:

@@ -48,6 +48,10 @@ class OutgoingMail(models.Model):
     pending_to = models.JSONField(_("recipients still to try"), default=list, blank=True)
     refused = models.JSONField(_("refused addresses"), default=list, blank=True)
     refused_reply = models.TextField(_("answer to the refused addresses"), blank=True)
+    #: Files sent with the mail ({"filename", "mimetype", "content" in base64}), kept until the
+    #: mail is sent (anso/mail/dispatch.py), then deleted.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True, editable=False)
+    attachments.never_exported = True  # anso/admin_tools.py: not in a CSV export
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -234,6 +234,15 @@ PAPERS_SIGNING_KEY_PASSWORD = os.environ.get("PAPERS_SIGNING_KEY_PASSWORD", "")
 PAPERS_DEV_SIGNING_DIR = os.environ.get("PAPERS_DEV_SIGNING_DIR", "")
 #: Whether a missing key is replaced by the development pair: with debug on only.
 PAPERS_DEV_SELF_SIGNED = DEBUG
+# Visa letters (docs/papers.md): the keys that encrypt the passport details at rest, Fernet keys
+# separated by commas; the first encrypts, every one decrypts (rotation). Unset with debug on, a
+# key derived from SECRET_KEY serves; production without one fails `check --deploy`.
+VISA_DATA_KEYS = [
+    key.strip() for key in os.environ.get("VISA_DATA_KEYS", "").split(",") if key.strip()
+]
+VISA_DATA_DEV_KEY = DEBUG
+#: Days after a meeting's end when the passport details of its visa requests are erased.
+VISA_DATA_RETENTION_DAYS = int(os.environ.get("VISA_DATA_RETENTION_DAYS", "30"))
 #: Behind nginx, the prefix of its `internal` location that serves MEDIA_ROOT (X-Accel-Redirect).
 #: Unset, a local file is streamed by the Python worker: fine for `make run` only.
 FILES_X_ACCEL_REDIRECT_PREFIX = os.environ.get("FILES_X_ACCEL_REDIRECT_PREFIX", "")

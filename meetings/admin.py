@@ -35,6 +35,7 @@ from .documents import admin as documents_admin  # noqa: F401  (registers the do
 from .invitations import admin as invitations_admin  # noqa: F401 (registers its admins)
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers import admin as papers_admin  # noqa: F401 (registers the papers' admins)
+from .papers import visa_admin  # noqa: F401 (registers the visa requests' admin)
 
 
 def both(field: str) -> tuple[str, str]:

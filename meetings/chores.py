@@ -1,7 +1,12 @@
-"""The upkeep's chores of meetings (anso/background/upkeep.py): mailings whose delivery was lost."""
+"""The upkeep's chores of meetings (anso/background/upkeep.py): mailings whose delivery was lost,
+and the passport details of visa requests past their retention."""
 
 from anso.background.upkeep import chore_register
 
 from .invitations.services import mailings_unwritten_deliver
+from .papers.visa import visa_data_erase
 
 chore_register("meetings.mailings_unwritten", mailings_unwritten_deliver)
+
+# Visa requests' passport details, VISA_DATA_RETENTION_DAYS after their meeting (docs/papers.md).
+chore_register("meetings.visa_data_erase", visa_data_erase)

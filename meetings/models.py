@@ -24,7 +24,7 @@ from members.models import Body, BodyKind, Person
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
-from .papers.models import Letterhead, Paper
+from .papers.models import Letterhead, Paper, VisaRequest
 
 __all__ = [
     "Action",
@@ -43,6 +43,7 @@ __all__ = [
     "RegistrationWindow",
     "Session",
     "Speaker",
+    "VisaRequest",
 ]
 
 

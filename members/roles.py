@@ -50,6 +50,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # issued by the services and revoked by an action ("change").
         "letterhead": ("view", "change"),
         "paper": ("view", "change"),
+        # Visa letter requests: made by the registration form, approved or refused by
+        # actions ("change"); their passport details are seen by the Secretariat only.
+        "visarequest": ("view", "change"),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/security/login_attempts_admin.py).

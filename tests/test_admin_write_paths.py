@@ -53,6 +53,8 @@ ACTIONS = {
     "meetings.paper.revoke_selected": PAPERS,
     "meetings.participation.print_badges": READS,  # a PDF to print; nothing kept
     "meetings.participation.print_table_tents": READS,
+    "meetings.visarequest.approve_selected": PAPERS,  # issues the letter's paper
+    "meetings.visarequest.refuse_selected": PAPERS,  # through meetings/papers/visa.py
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.

@@ -37,7 +37,7 @@ from django_tasks_db.models import DBTaskResult
 from anso.models import ExportJob, ExportJobStatus, ImportJob, OutgoingMail
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
-from meetings.papers.models import Letterhead, Paper, PaperKind
+from meetings.papers.models import Letterhead, Paper, PaperKind, VisaRequest
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
 from members.roles import SECRETARIAT_PERMISSIONS
@@ -261,6 +261,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin:meetings_paper_add": superuser_only(403),
     "admin:meetings_paper_delete": superuser_only(403),
     "admin:meetings_letterhead_add": superuser_only(403),
+    # Visa requests: made by the registration form, decided by actions, never added or
+    # deleted in the admin.
+    "admin:meetings_visarequest_add": superuser_only(403),
+    "admin:meetings_visarequest_delete": superuser_only(403),
     "admin:meetings_letterhead_delete": superuser_only(403),
     # django-axes' records cannot be added by hand, even by superusers.
     "admin:axes_accessattempt_add": superuser_only(403),
@@ -433,6 +437,12 @@ def samples(superuser, secretariat_user):
             issued_at=timezone.now(),
             file=ContentFile(b"%PDF-1.7\n", name="ANSO-2019-WG1-C-0001.pdf"),
             sha256="0" * 64,
+        ),
+        "meetings.visarequest": VisaRequest.objects.create(
+            participation=ParticipationFactory(meeting=meeting),
+            passport_name="SAMPLE PERSON",
+            arrival=meeting.start_date,
+            departure=meeting.end_date,
         ),
         "otp_totp.totpdevice": TOTPDevice.objects.create(
             user=UserFactory(username="device-owner"), name="phone"

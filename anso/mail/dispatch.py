@@ -28,6 +28,7 @@ SMTP backend ignores this), the refused addresses and the answer are recorded on
 alone.
 """
 
+import base64
 import contextlib
 import datetime
 import email.policy
@@ -136,6 +137,12 @@ def _message(mail: OutgoingMail) -> _Message:
     )
     if mail.html:
         message.attach_alternative(mail.html, "text/html")
+    for attachment in mail.attachments:
+        message.attach(
+            attachment["filename"],
+            base64.b64decode(attachment["content"]),
+            attachment["mimetype"],
+        )
     message.envelope = list(mail.pending_to) or None
     return message
 
@@ -255,6 +262,7 @@ _SAVED_FIELDS = [
     "pending_to",
     "refused",
     "refused_reply",
+    "attachments",
 ]
 
 
@@ -273,9 +281,13 @@ def _save(mails: list[OutgoingMail]) -> None:
             sent_at=sent_at,
             next_attempt_at=None,
             pending_to=[],
+            attachments=[],
         )
     others = [mail for mail in mails if not getattr(mail, "_sent_plainly", False)]
     if others:
+        for mail in others:
+            if mail.status == OutgoingMailStatus.SENT:
+                mail.attachments = []
         OutgoingMail.objects.bulk_update(others, _SAVED_FIELDS)
 
 
@@ -384,12 +396,17 @@ def mail_due_dispatch(*, now: datetime.datetime | None = None) -> int:
 
 def mail_bodies_delete(*, now: datetime.datetime | None = None) -> int:
     """Delete the text and HTML parts of mail sent more than `MAIL_BODY_DAYS` days ago (with
-    whatever links they carried); the headers stay: who, subject, when, status. Returns how
-    many mails it emptied."""
+    whatever links they carried); the headers stay: who, subject, when, status. The
+    attachments of a mail never sent (failed) go too once it is that old: a sent mail lost
+    them when it was sent. Returns how many mails it emptied."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.MAIL_BODY_DAYS)
-    return (
+    emptied = (
         OutgoingMail.objects.filter(status=OutgoingMailStatus.SENT, sent_at__lt=cutoff)
-        .exclude(body="", html="")
-        .update(body="", html="")
+        .exclude(body="", html="", attachments=[])
+        .update(body="", html="", attachments=[])
     )
+    OutgoingMail.objects.filter(status=OutgoingMailStatus.FAILED, created_at__lt=cutoff).exclude(
+        attachments=[]
+    ).update(attachments=[])
+    return emptied

@@ -15,6 +15,7 @@ recipients a server refuses; `mail_refused` tells the apps that keep addresses (
 carries addresses only). The Secretariat sees every mail in the admin and can send it again.
 """
 
+import base64
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,19 @@ from anso.text.hygiene import has_control_characters, one_line
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a mail. Kept with the stored mail until it is sent, then deleted
+    (`dispatch._save`): a letter with personal details does not stay in the mail's row."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+
+    def __repr__(self):
+        return f"Attachment({self.filename!r}, {len(self.content)} bytes)"
+
+
+@dataclass(frozen=True)
 class Mail:
     """One mail to queue. `to` holds addresses ("Name <a@example.org>" allowed); `body` is the
     text/plain part, `html` an optional text/html alternative; `headers` extra one-line
@@ -43,6 +57,7 @@ class Mail:
     html: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
     bulk: bool = False
+    attachments: tuple[Attachment, ...] = ()
 
 
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
@@ -86,6 +101,14 @@ def _outgoing(mail: Mail, now) -> OutgoingMail:
         html=mail.html,
         headers=mail_headers_clean(mail.headers),
         bulk=mail.bulk,
+        attachments=[
+            {
+                "filename": one_line(attachment.filename),
+                "mimetype": attachment.mimetype,
+                "content": base64.b64encode(attachment.content).decode("ascii"),
+            }
+            for attachment in mail.attachments
+        ],
         message_id=message_id_new(),
         next_attempt_at=now,
     )

@@ -1,7 +1,7 @@
 """Forms for registration, walk-ins and the meeting report. Forms validate; services act."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from anso.forms import RequiredMarkedFormMixin
 from anso.text.hygiene import CleanTextFormMixin
 from members.models import Organization
 
+from ..papers.visa_forms import VISA_FIELDS, VisaRequestFormMixin
 from .models import Capacity, Participation, ParticipationStatus
 from .services import RegistrantDetails
 
@@ -123,9 +124,13 @@ class RegistrantForm(CleanTextFormMixin, RequiredMarkedFormMixin, forms.Form):
         )
 
 
-class RegistrationForm(RegistrantForm):
-    def __init__(self, *args, **kwargs):
+class RegistrationForm(VisaRequestFormMixin, RegistrantForm):
+    """The public form, and the personal invitation link's: with the box for a visa letter,
+    whose details are checked against the meeting's dates (`meeting`)."""
+
+    def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.meeting = meeting
         self.helper = FormHelper()
         # The page writes the <form> (the invitation's hidden field, the legend).
         self.helper.form_tag = False
@@ -135,6 +140,11 @@ class RegistrationForm(RegistrantForm):
                 _("At the meeting"), "organization", "organization_name", "country", "capacity"
             ),
             Fieldset(_("Privacy"), "listed_publicly"),
+            Fieldset(
+                _("Visa"),
+                "needs_visa",
+                Div(*VISA_FIELDS, css_id="visa-details", css_class="visa-details"),
+            ),
             Submit("register", _("Register")),
         )
 

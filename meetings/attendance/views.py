@@ -3,15 +3,18 @@ registration and the request for a new one; for the Secretariat, check-in, the r
 statistics dashboard."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
 from anso.security.bad_requests import bad_request
@@ -19,6 +22,8 @@ from anso.security.ratelimit import rate_limit_hit, rate_limit_hit_for
 from anso.spreadsheets.formats import CSV, XLSX
 
 from ..models import Meeting
+from ..papers.visa import visa_request_submit
+from ..papers.visa_forms import VISA_FIELDS
 from ..services import meeting_summary_publish
 from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import links, selectors, services
@@ -72,6 +77,8 @@ def registration_rate_limited(request, *, form, render) -> HttpResponse | None:
     return render(form, status=429)
 
 
+# The passport details are hidden from Django's error reports (meetings/papers/visa_forms.py).
+@method_decorator(sensitive_post_parameters(*VISA_FIELDS), name="post")
 class RegistrationCreateView(PublishedMeetingMixin, View):
     template_name = "meetings/registration_form.html"
 
@@ -96,30 +103,42 @@ class RegistrationCreateView(PublishedMeetingMixin, View):
             "invitation": self.invitation,
             "closed_message": closed_message,
         }
-        return render(self.request, self.template_name, context, status=status)
+        response = render(self.request, self.template_name, context, status=status)
+        if self.request.method == "POST":
+            add_never_cache_headers(response)  # what was typed, passport details included
+        return response
 
     def get(self, request, *args, **kwargs):
-        return self.render(RegistrationForm(), closed_message=self.closed_message())
+        return self.render(
+            RegistrationForm(meeting=self.meeting), closed_message=self.closed_message()
+        )
 
     def post(self, request, *args, **kwargs):
         limited = registration_rate_limited(
-            request, form=RegistrationForm(request.POST), render=self.render
+            request, form=RegistrationForm(request.POST, meeting=self.meeting), render=self.render
         )
         if limited is not None:
             return limited
         closed = self.closed_message()
         if closed:
-            return self.render(RegistrationForm(), status=403, closed_message=closed)
-        form = RegistrationForm(request.POST)
+            return self.render(
+                RegistrationForm(meeting=self.meeting), status=403, closed_message=closed
+            )
+        form = RegistrationForm(request.POST, meeting=self.meeting)
         if not form.is_valid():
             return self.render(form, status=400)
         try:
-            result = services.registration_submit(
-                meeting=self.meeting,
-                details=form.details(),
-                invitation=self.invitation,
-                language=request.LANGUAGE_CODE,
-            )
+            with transaction.atomic():  # the registration and its visa request, or neither
+                result = services.registration_submit(
+                    meeting=self.meeting,
+                    details=form.details(),
+                    invitation=self.invitation,
+                    language=request.LANGUAGE_CODE,
+                )
+                # Only for a new registration: the form does not touch an existing one.
+                visa_details = form.visa_details()
+                if visa_details is not None and result.created:
+                    visa_request_submit(participation=result.participation, details=visa_details)
         except services.RegistrationFull as error:
             form.add_error(None, error.message)
             return self.render(form, status=409)

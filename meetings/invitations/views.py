@@ -4,6 +4,7 @@ opens (register, or decline)."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from anso.pagination import paginate
 from anso.security.ratelimit import rate_limit_hit_for
@@ -20,6 +22,8 @@ from anso.security.ratelimit import rate_limit_hit_for
 from ..attendance import services as attendance
 from ..attendance.models import Participation, ParticipationStatus, RegistrationWindow
 from ..models import Meeting
+from ..papers.visa import visa_request_submit
+from ..papers.visa_forms import VISA_FIELDS
 from ..views import PublishedMeetingMixin, SecretariatMixin
 from . import selectors, services
 from .defaults import default_templates
@@ -245,6 +249,8 @@ class InvitationRemindView(SecretariatMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")  # personal, and its state changes
+# The passport details are hidden from Django's error reports (meetings/papers/visa_forms.py).
+@method_decorator(sensitive_post_parameters(*VISA_FIELDS), name="post")
 class InvitationRespondView(PublishedMeetingMixin, View):
     """What an invitation's personal link opens: the meeting's registration form, filled in
     from the person's record and bound to them (their address, admitted to an invitation-only
@@ -311,7 +317,11 @@ class InvitationRespondView(PublishedMeetingMixin, View):
             else selectors.invited_capacity(person=self.person, meeting=self.meeting)
         )
         return InvitationRegistrationForm(
-            data, person=self.person, address=self.recipient.address, capacity=capacity
+            data,
+            person=self.person,
+            address=self.recipient.address,
+            capacity=capacity,
+            meeting=self.meeting,
         )
 
     def get(self, request, *args, **kwargs):
@@ -357,14 +367,20 @@ class InvitationRespondView(PublishedMeetingMixin, View):
         if not form.is_valid():
             return self.render(form, status=400)
         try:
-            result = attendance.registration_submit(
-                meeting=self.meeting,
-                details=form.details(),
-                # The invitation admits its recipient to an invitation-only meeting.
-                invitation=self.window.invitation_token,
-                language=request.LANGUAGE_CODE,
-                now=timezone.now(),
-            )
+            with transaction.atomic():  # the registration and its visa request, or neither
+                result = attendance.registration_submit(
+                    meeting=self.meeting,
+                    details=form.details(),
+                    # The invitation admits its recipient to an invitation-only meeting.
+                    invitation=self.window.invitation_token,
+                    language=request.LANGUAGE_CODE,
+                    now=timezone.now(),
+                )
+                # The link is the person's own: their request is recorded with their
+                # registration, new or not.
+                visa_details = form.visa_details()
+                if visa_details is not None:
+                    visa_request_submit(participation=result.participation, details=visa_details)
         except attendance.RegistrationError as error:
             form.add_error(None, error.message)
             return self.render(form, status=409)

@@ -146,6 +146,8 @@ class PaperAdmin(LongListAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("PDF"))
     def pdf(self, obj):
+        if not obj.file:  # a visa letter: not kept (meetings/papers/visa.py)
+            return "—"
         url = reverse("admin:meetings_paper_download", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.filename)
 
@@ -166,7 +168,7 @@ class PaperAdmin(LongListAdminMixin, SimpleHistoryAdmin):
 
     def download_view(self, request, pk: int):
         """The paper's PDF as issued, for whoever may view papers."""
-        paper = get_object_or_404(Paper, pk=pk)
+        paper = get_object_or_404(Paper.objects.exclude(file=""), pk=pk)
         if not self.has_view_permission(request, paper):
             raise PermissionDenied
         return file_download_response(

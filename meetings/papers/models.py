@@ -7,7 +7,7 @@ file, and the public verification page (`papers:verify`) says whether it still s
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,14 +15,17 @@ from simple_history.models import HistoricalRecords
 from anso.text.hygiene import OneLineCharField
 from anso.text.languages import SavedInEnglish
 
+from .encryption import EncryptedTextField
+
 
 class PaperKind(models.TextChoices):
     CERTIFICATE = "certificate", _("certificate of attendance")
-    # To come: visa letters ("visa_letter") and the meeting dossier ("dossier").
+    VISA_LETTER = "visa_letter", _("letter of invitation for a visa")
+    # To come: the meeting dossier ("dossier").
 
 
 #: The letter a reference number gives each kind ("ANSO-2019-WG1-C-0007").
-KIND_LETTERS = {PaperKind.CERTIFICATE: "C"}
+KIND_LETTERS = {PaperKind.CERTIFICATE: "C", PaperKind.VISA_LETTER: "V"}
 
 #: The one row of the letterhead.
 LETTERHEAD_PK = 1
@@ -204,3 +207,91 @@ class Paper(models.Model):
     def clean(self):
         if self.revoked_at and not self.revocation_reason.strip():
             raise ValidationError({"revocation_reason": _("A revoked paper says why.")})
+
+
+class VisaRequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class VisaRequestQuerySet(models.QuerySet):
+    def to_review(self):
+        return self.filter(status=VisaRequestStatus.REQUESTED)
+
+    def unerased(self):
+        return self.filter(erased_at__isnull=True)
+
+
+class VisaRequest(models.Model):
+    """A participant's request for a letter of invitation for their visa (docs/papers.md).
+    The passport details are encrypted at rest (`EncryptedTextField`) and blanked
+    `VISA_DATA_RETENTION_DAYS` after the meeting (`erased_at`); the row stays as the record
+    that they existed. Written by meetings/papers/visa.py only."""
+
+    participation = models.OneToOneField(
+        "meetings.Participation",
+        verbose_name=_("participation"),
+        on_delete=models.CASCADE,
+        related_name="visa_request",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=VisaRequestStatus,
+        default=VisaRequestStatus.REQUESTED,
+        db_index=True,
+    )
+    passport_name = EncryptedTextField(_("name as in the passport"), blank=True)
+    nationality = EncryptedTextField(_("nationality"), blank=True)
+    passport_number = EncryptedTextField(_("passport number"), blank=True)
+    date_of_birth = EncryptedTextField(_("date of birth"), blank=True)
+    consulate = EncryptedTextField(_("consulate where the visa is applied for"), blank=True)
+    arrival = models.DateField(_("arrival"))
+    departure = models.DateField(_("departure"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    refusal_reason = models.TextField(_("reason for refusing"), blank=True)
+    paper = models.OneToOneField(
+        Paper,
+        verbose_name=_("letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visa_request",
+    )
+    erased_at = models.DateTimeField(_("passport details erased at"), null=True, blank=True)
+
+    objects = VisaRequestQuerySet.as_manager()
+
+    class Meta:
+        app_label = "meetings"
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("visa letter request")
+        verbose_name_plural = _("visa letter requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="visarequest_refused_with_reason",
+                violation_error_message=_("A refused request says why."),
+            ),
+            models.CheckConstraint(
+                condition=Q(departure__gte=F("arrival")),
+                name="visarequest_departure_after_arrival",
+                violation_error_message=_("The departure is on or after the arrival."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Visa letter request #%(number)s") % {"number": self.pk})
+
+    def get_absolute_url(self):
+        return reverse("admin:meetings_visarequest_change", args=[self.pk])

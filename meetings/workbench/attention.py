@@ -12,6 +12,7 @@ from ..admin_filters import MeetingWhenFilter
 from ..attendance.models import Participation, ParticipationStatus
 from ..invitations.admin import InvitationAnswerFilter, RecipientMeetingWhenFilter
 from ..invitations.models import MailingRecipient
+from ..papers.models import VisaRequest
 
 
 def _participations(status: str):
@@ -54,4 +55,11 @@ register(
     url=lambda now: changelist_url(
         "meetings.MailingRecipient", invitation="unanswered", when="coming"
     ),
+)
+register(
+    "meetings.visa_letters_to_review",
+    label=_("Visa letters to review"),
+    permission="meetings.view_visarequest",
+    count=lambda now: VisaRequest.objects.to_review().count(),
+    url=lambda now: changelist_url("meetings.VisaRequest", status__exact="requested"),
 )

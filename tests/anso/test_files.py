@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -303,17 +304,19 @@ def test_check_deploy_is_quiet_behind_nginx_or_with_a_bucket(settings, any_stora
 
 @pytest.mark.parametrize("bucket", ["", "anso-files"])
 def test_production_settings_pass_the_deploy_check(bucket, tmp_path):
-    """As `make deploy-check` and CI run it (with a key pair for the papers' signature): the
-    Info about streamed files fails nothing."""
+    """As `make deploy-check` and CI run it (with a key pair for the papers' signature and a
+    key for the visa requests' passport details): the Info about streamed files fails
+    nothing."""
     key_path, cert_path = self_signed_write(tmp_path, subject="Deploy check")
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("S3_", "DJANGO_", "FILES_", "PAPERS_"))
+        if not key.startswith(("S3_", "DJANGO_", "FILES_", "PAPERS_", "VISA_"))
     }
     env.update(
         PAPERS_SIGNING_KEY=str(key_path),
         PAPERS_SIGNING_CERT=str(cert_path),
+        VISA_DATA_KEYS=Fernet.generate_key().decode(),
         DJANGO_SETTINGS_MODULE="anso.settings",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="a-test-secret-key-that-is-long-enough-for-the-deploy-checks-0123",

@@ -21,7 +21,7 @@ from anso.background.imports import (
     import_jobs_recover,
 )
 from anso.mail.dispatch import dispatch_mail, mail_bodies_delete, mail_due_dispatch
-from anso.mail.sending import Mail, mails_queue
+from anso.mail.sending import Attachment, Mail, mails_queue
 from anso.models import ImportJob, ImportJobStatus, OutgoingMail, OutgoingMailStatus
 from members.models import Organization
 
@@ -378,3 +378,28 @@ def test_imported_rows_history_names_who_confirmed_the_job_not_who_uploaded_it(
     assert set(LogEntry.objects.values_list("user", flat=True)) == {confirmer.pk}
     content = client.get(job.get_absolute_url()).content.decode()
     assert "Import confirmed by confirmer." in content
+
+
+@pytest.mark.django_db
+def test_a_failed_mail_loses_its_attachments_after_the_mail_days(settings):
+    settings.MAIL_BODY_DAYS = 30
+    old, recent = mails_queue(
+        [
+            Mail(
+                to=[f"m{i}@example.org"],
+                subject=f"S{i}",
+                body="Attached.",
+                attachments=(Attachment("letter.pdf", b"%PDF-1.7", "application/pdf"),),
+            )
+            for i in range(2)
+        ]
+    )
+    OutgoingMail.objects.update(status=OutgoingMailStatus.FAILED)
+    OutgoingMail.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(31)
+    )
+    mail_bodies_delete()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.attachments == [] and old.body == "Attached."
+    assert recent.attachments[0]["filename"] == "letter.pdf"

@@ -85,6 +85,7 @@ def test_every_app_contributes_its_entries():
         "meetings.registrations_to_confirm",
         "meetings.waiting_list",
         "meetings.invitations_unanswered",
+        "meetings.visa_letters_to_review",
         "anso.mails_failed",
         "anso.imports_failed_or_stuck",
     ]
