@@ -34,6 +34,7 @@ class AnsoConfig(AppConfig):
         from anso.background import admin as background_admin  # noqa: F401
         from anso.caching.tags import connect_signals
         from anso.files.downloads import check_file_serving
+        from anso.security.encryption import check_visa_data_keys
         from anso.security.login_attempts_admin import register as register_login_attempts_admin
 
         connect_signals()
@@ -41,6 +42,7 @@ class AnsoConfig(AppConfig):
         register_login_attempts_admin(admin.site)
         checks.register(check_production_safety, checks.Tags.security, deploy=True)
         checks.register(check_file_serving, checks.Tags.files, deploy=True)
+        checks.register(check_visa_data_keys, checks.Tags.security, deploy=True)
 
 
 def check_production_safety(app_configs=None, **kwargs):

@@ -16,9 +16,7 @@ class MeetingsConfig(AppConfig):
         # `check --deploy`: production signs its papers with its own key (docs/papers.md).
         from django.core import checks
 
-        from .papers.encryption import check_visa_data_keys
         from .papers.signing import check_signing_key
         from .workbench import attention  # noqa: F401
 
         checks.register(check_signing_key, checks.Tags.security, deploy=True)
-        checks.register(check_visa_data_keys, checks.Tags.security, deploy=True)

@@ -24,7 +24,7 @@ from .attendance.models import Participation, ParticipationEvent, RegistrationWi
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
-from .papers.models import Letterhead, Paper
+from .papers.models import Letterhead, Paper, VisaRequest
 
 MEETINGS = "meetings"
 ACTIONS = "actions"
@@ -172,5 +172,6 @@ def register_rules() -> None:
     # letterhead is printed on papers only.
     register(Paper)
     register(Letterhead)
+    register(VisaRequest)  # shown to the Secretariat only, never on a cached page
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

@@ -28,7 +28,6 @@ SMTP backend ignores this), the refused addresses and the answer are recorded on
 alone.
 """
 
-import base64
 import contextlib
 import datetime
 import email.policy
@@ -49,6 +48,7 @@ from django.utils import timezone
 
 from anso.background.tasks import background
 from anso.models import OutgoingMail, OutgoingMailStatus
+from anso.security.encryption import decrypt_bytes
 from anso.security.ratelimit import rate_give_back, rate_take
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def _message(mail: OutgoingMail) -> _Message:
     for attachment in mail.attachments:
         message.attach(
             attachment["filename"],
-            base64.b64decode(attachment["content"]),
+            decrypt_bytes(attachment["content"]),
             attachment["mimetype"],
         )
     message.envelope = list(mail.pending_to) or None

@@ -15,7 +15,6 @@ recipients a server refuses; `mail_refused` tells the apps that keep addresses (
 carries addresses only). The Secretariat sees every mail in the admin and can send it again.
 """
 
-import base64
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from anso.mail.dispatch import (
     mail_refused as mail_refused,  # for the apps: anso.mail.sending.mail_refused
 )
 from anso.models import OutgoingMail, OutgoingMailStatus
+from anso.security.encryption import encrypt_bytes
 from anso.text.hygiene import has_control_characters, one_line
 
 
@@ -105,7 +105,8 @@ def _outgoing(mail: Mail, now) -> OutgoingMail:
             {
                 "filename": one_line(attachment.filename),
                 "mimetype": attachment.mimetype,
-                "content": base64.b64encode(attachment.content).decode("ascii"),
+                # Encrypted at rest: a visa letter holds passport details.
+                "content": encrypt_bytes(attachment.content),
             }
             for attachment in mail.attachments
         ],

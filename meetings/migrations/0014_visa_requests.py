@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import meetings.papers.encryption
+import anso.security.encryption
 from members.roles import ensure_secretariat_group
 
 
@@ -64,31 +64,31 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "passport_name",
-                    meetings.papers.encryption.EncryptedTextField(
+                    anso.security.encryption.EncryptedTextField(
                         blank=True, verbose_name="name as in the passport"
                     ),
                 ),
                 (
                     "nationality",
-                    meetings.papers.encryption.EncryptedTextField(
+                    anso.security.encryption.EncryptedTextField(
                         blank=True, verbose_name="nationality"
                     ),
                 ),
                 (
                     "passport_number",
-                    meetings.papers.encryption.EncryptedTextField(
+                    anso.security.encryption.EncryptedTextField(
                         blank=True, verbose_name="passport number"
                     ),
                 ),
                 (
                     "date_of_birth",
-                    meetings.papers.encryption.EncryptedTextField(
+                    anso.security.encryption.EncryptedTextField(
                         blank=True, verbose_name="date of birth"
                     ),
                 ),
                 (
                     "consulate",
-                    meetings.papers.encryption.EncryptedTextField(
+                    anso.security.encryption.EncryptedTextField(
                         blank=True, verbose_name="consulate where the visa is applied for"
                     ),
                 ),

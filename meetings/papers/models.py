@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from anso.security.encryption import EncryptedTextField
 from anso.text.hygiene import OneLineCharField
 from anso.text.languages import SavedInEnglish
-
-from .encryption import EncryptedTextField
 
 
 class PaperKind(models.TextChoices):

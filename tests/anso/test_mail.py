@@ -1,6 +1,9 @@
 """Mail through the worker: stored after commit, sent by a task, retried while the server
 answers with a temporary failure, marked failed on a permanent one, visible in the admin."""
 
+import base64
+import json
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -9,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from anso.mail.sending import Mail, mails_queue, send_after_commit
+from anso.mail.sending import Attachment, Mail, mails_queue, send_after_commit
 from anso.models import OutgoingMail, OutgoingMailStatus
 from meetings.attendance.models import Participation
 from members.nominations.models import Nomination
@@ -249,3 +252,35 @@ def test_the_outbox_finds_mail_by_recipient_and_filters_by_state(secretariat_cli
     assert subjects(bulk__exact="1") == ["First"]
     assert subjects(refused="yes") == ["Second"]
     assert subjects(status__exact="queued", bulk__exact="0") == ["Second"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_attachment_waits_encrypted_and_arrives_whole(settings):
+    """An attachment (a visa letter holds passport details) is stored encrypted while the mail
+    waits for the worker, and reaches the recipient as it was given."""
+    port = free_port()
+    settings.MAILERS = smtp_mailers(port)
+    settings.TASKS = DATABASE_QUEUE
+    content = b"%PDF-1.7 passport number X1234567"
+    letter = Attachment("letter.pdf", content, "application/pdf")
+    [stored] = mails_queue(
+        [
+            Mail(
+                to=["amina@example.org"],
+                subject="Your letter",
+                body="Attached.",
+                attachments=(letter,),
+            )
+        ]
+    )
+    # The column as stored (a JSON field keeps its strings as they are written).
+    raw = json.dumps(OutgoingMail.objects.values_list("attachments", flat=True).get(pk=stored.pk))
+    assert "letter.pdf" in raw
+    assert "X1234567" not in raw
+    assert base64.b64encode(content).decode() not in raw
+    with smtp_server(port) as inbox:
+        run_database_worker()
+    [message] = inbox.messages
+    [part] = list(message.iter_attachments())
+    assert part.get_filename() == "letter.pdf"
+    assert part.get_content() == content

@@ -102,13 +102,13 @@ def test_a_new_key_first_reads_the_old_rows_and_the_rotation_writes_them_with_it
 
 @pytest.mark.django_db
 def test_production_without_a_key_fails_the_deploy_check(settings):
-    from meetings.papers.encryption import check_visa_data_keys
+    from anso.security.encryption import check_visa_data_keys
 
     settings.VISA_DATA_DEV_KEY = False
     settings.VISA_DATA_KEYS = []
-    assert [message.id for message in check_visa_data_keys()] == ["meetings.papers.E002"]
+    assert [message.id for message in check_visa_data_keys()] == ["anso.E002"]
     settings.VISA_DATA_KEYS = ["not a key"]
-    assert [message.id for message in check_visa_data_keys()] == ["meetings.papers.E003"]
+    assert [message.id for message in check_visa_data_keys()] == ["anso.E003"]
     settings.VISA_DATA_KEYS = [Fernet.generate_key().decode()]
     assert check_visa_data_keys() == []
 

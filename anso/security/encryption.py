@@ -1,4 +1,6 @@
-"""The passport details of visa requests, encrypted at rest (docs/papers.md, "Visa letters").
+"""Sensitive personal data encrypted at rest: the passport details of visa requests
+(docs/papers.md, "Visa letters") and the attachments of mail waiting to be sent (a visa letter
+holds those details; anso/mail/sending.py).
 
 `EncryptedTextField` keeps its text as a Fernet token made with the first of
 `settings.VISA_DATA_KEYS` and reads it with any of them (`MultiFernet`): a new key goes first,
@@ -48,6 +50,15 @@ def decrypt(token: str) -> str:
     return _fernet().decrypt(token.encode()).decode() if token else ""
 
 
+def encrypt_bytes(content: bytes) -> str:
+    """`content` as a Fernet token (ASCII text, for a JSON column)."""
+    return _fernet().encrypt(content).decode("ascii")
+
+
+def decrypt_bytes(token: str) -> bytes:
+    return _fernet().decrypt(token.encode("ascii"))
+
+
 class EncryptedTextField(models.TextField):
     """A text kept encrypted in its column; Python sees the plain text. Never in the admin's
     CSV export (anso/admin_tools.py)."""
@@ -63,8 +74,8 @@ class EncryptedTextField(models.TextField):
 
 
 def check_visa_data_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    """`check --deploy`: production encrypts the passport details with keys of its own
-    (registered by meetings/apps.py, tagged deploy)."""
+    """`check --deploy`: production encrypts sensitive data with keys of its own
+    (registered by anso/apps.py, tagged deploy)."""
     if settings.VISA_DATA_DEV_KEY:
         return []
     try:
@@ -75,7 +86,7 @@ def check_visa_data_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage
             checks.Error(
                 str(error),
                 hint="Set it to a Fernet key (docs/papers.md, docs/deployment.md).",
-                id="meetings.papers.E002",
+                id="anso.E002",
             )
         ]
     except (ValueError, TypeError) as error:
@@ -83,10 +94,18 @@ def check_visa_data_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage
             checks.Error(
                 f"VISA_DATA_KEYS holds a key that is not a Fernet key: {error}",
                 hint="Each key is 32 url-safe base64-encoded bytes (Fernet.generate_key()).",
-                id="meetings.papers.E003",
+                id="anso.E003",
             )
         ]
     return []
 
 
-__all__ = ["EncryptedTextField", "InvalidToken", "check_visa_data_keys", "decrypt", "encrypt"]
+__all__ = [
+    "EncryptedTextField",
+    "InvalidToken",
+    "check_visa_data_keys",
+    "decrypt",
+    "decrypt_bytes",
+    "encrypt",
+    "encrypt_bytes",
+]
