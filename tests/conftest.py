@@ -12,6 +12,14 @@ from .factories import UserFactory
 from .s3 import any_storage, local_storage, s3_client, s3_server, s3_storage  # noqa: F401
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last. Playwright's sync API leaves its event loop marked as running in
+    the test thread for the rest of the session (and sets DJANGO_ALLOW_ASYNC_UNSAFE); a test
+    after it that calls a library running `asyncio.run` (pyHanko signing a paper in the worker)
+    would fail for that reason alone."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def _test_media_root(tmp_path_factory):
     return str(tmp_path_factory.mktemp("media"))

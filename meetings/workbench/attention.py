@@ -12,7 +12,7 @@ from ..admin_filters import MeetingWhenFilter
 from ..attendance.models import Participation, ParticipationStatus
 from ..invitations.admin import InvitationAnswerFilter, RecipientMeetingWhenFilter
 from ..invitations.models import MailingRecipient
-from ..papers.models import VisaRequest
+from ..papers.models import VisaRequest, VisaRequestStatus
 
 
 def _participations(status: str):
@@ -61,5 +61,7 @@ register(
     label=_("Visa letters to review"),
     permission="meetings.view_visarequest",
     count=lambda now: VisaRequest.objects.to_review().count(),
-    url=lambda now: changelist_url("meetings.VisaRequest", status__exact="requested"),
+    url=lambda now: changelist_url(
+        "meetings.VisaRequest", status__exact=VisaRequestStatus.REQUESTED
+    ),
 )

@@ -58,6 +58,7 @@ def seed_the_night(meeting) -> dict[str, int]:
         "Mails that failed": 2,
         "Spreadsheet imports failed or stuck": 1,
         "Invitations not yet answered": 0,
+        "Visa letters to review": 0,
     }
 
 

@@ -13,6 +13,7 @@ from anso.models import ImportJob, ImportJobStatus, OutgoingMail, OutgoingMailSt
 from anso.workbench import entries_for
 from meetings.attendance.models import ParticipationStatus
 from meetings.attendance.selectors import attendance_counts, seats_left
+from meetings.papers.models import VisaRequest, VisaRequestStatus
 from meetings.workbench.selectors import coming_meeting_cards, meeting_control
 from members.nominations.models import NominationStatus
 
@@ -32,6 +33,17 @@ TODAY = timezone.localdate
 
 def days(n: int) -> datetime.date:
     return TODAY() + datetime.timedelta(days=n)
+
+
+def visa_request(meeting, **fields):
+    return VisaRequest.objects.create(
+        participation=ParticipationFactory(meeting=meeting),
+        passport_name="OKONKWO CHIDINMA",
+        passport_number="A01234567",
+        arrival=meeting.start_date,
+        departure=meeting.end_date,
+        **fields,
+    )
 
 
 def past_meeting():
@@ -58,6 +70,13 @@ def busy():
     ParticipationFactory.create_batch(2, meeting=past, status=ParticipationStatus.REGISTERED)
     ParticipationFactory(meeting=past, status=ParticipationStatus.WAITLISTED)
     invite(past, [PersonFactory()])  # unanswered, but the meeting is over
+    visa_request(past)  # waiting for the Secretariat's decision
+    visa_request(
+        past,
+        status=VisaRequestStatus.REFUSED,
+        refusal_reason="Registered after the meeting.",
+        decided_at=timezone.now(),
+    )
     NominationFactory.create_batch(2)
     NominationFactory(status=NominationStatus.UNCONFIRMED)
     OutgoingMail.objects.create(to=["a@example.org"], subject="x", status=OutgoingMailStatus.FAILED)
@@ -90,10 +109,11 @@ def test_each_count_is_the_number_of_rows_its_link_lists(secretariat_client, bus
         "Invitations not yet answered": 2,
         "Mails that failed": 2,
         "Spreadsheet imports failed or stuck": 2,
+        "Visa letters to review": 1,
     }
     request = secretariat_client.get(reverse("admin:index")).wsgi_request
     entries = entries_for(request)
-    assert len(entries) == 6
+    assert len(entries) == 7
     for entry in entries:
         response = secretariat_client.get(entry.url)
         # A parameter the list does not know would redirect to every row ("?e=1").
@@ -114,7 +134,7 @@ def test_the_panel_links_open_the_lists_with_their_filters(secretariat_client, b
 def test_with_nothing_waiting_the_panel_is_calm(secretariat_client):
     html = secretariat_client.get(reverse("admin:index")).content.decode()
     assert set(attention(html).values()) == {0}
-    assert html.count("nothing waiting") == 6
+    assert html.count("nothing waiting") == 7
     assert 'id="nothing-waiting"' in html
     assert "No meeting is coming up." in html
 
@@ -206,9 +226,9 @@ def test_cards_read_five_queries_whatever_the_number_of_meetings(django_assert_n
     assert len(cards) == 3
 
 
-#: Session and user (2), permissions (2: the user's and the group's), six entries, the
+#: Session and user (2), permissions (2: the user's and the group's), seven entries, the
 #: coming meetings' cards (5), the recent actions (1).
-HOME_PAGE_QUERIES = 16
+HOME_PAGE_QUERIES = 17
 
 
 @pytest.mark.parametrize("n", (1, 8))
@@ -220,6 +240,7 @@ def test_home_page_queries_flat(client, secretariat_user, django_assert_num_quer
         seeded(meeting, invited=2)
         DocumentFactory(meeting=meeting)
         NominationFactory()
+        visa_request(meeting)
         OutgoingMail.objects.create(to=["a@b.org"], subject="x", status=OutgoingMailStatus.FAILED)
     client.get(reverse("admin:index"))  # the session and the permissions, as on every page
     with django_assert_num_queries(HOME_PAGE_QUERIES):

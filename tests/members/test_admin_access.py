@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
-from meetings.papers.models import Letterhead, Paper, PaperKind
+from meetings.papers.models import Letterhead, Paper, PaperKind, VisaRequest
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
@@ -67,6 +67,16 @@ def demo(db):
         issued_at=timezone.now(),
         file=ContentFile(b"%PDF-1.7\n", name="ANSO-2019-WG1-C-0001.pdf"),
         sha256="0" * 64,
+    )
+    VisaRequest.objects.create(
+        participation=participation,
+        passport_name="OKONKWO CHIDINMA",
+        nationality="NG",
+        passport_number="A01234567",
+        date_of_birth="1980-01-02",
+        consulate="Embassy of China in Abuja",
+        arrival=meeting.start_date,
+        departure=meeting.end_date,
     )
 
 
