@@ -12,7 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from meetings.attendance.links import check_in_code
-from meetings.attendance.models import Capacity, ParticipationStatus
+from meetings.attendance.models import Capacity, Participation, ParticipationStatus
 from meetings.papers import sheets
 from tests.factories import MeetingFactory, ParticipationFactory, PersonFactory
 from tests.meetings.papers.test_certificates import PEOPLE, VENDORED_FONT, font_names
@@ -75,10 +75,14 @@ def test_badges_eight_to_a_page(secretariat_client, meeting, n, pages):
 
 
 def test_badges_keep_their_size_with_long_names(secretariat_client, meeting):
-    """Text too long for a badge (here an organization past the form's limit, saved through
-    the ORM) is cut inside it: the page still holds eight, each with its QR code."""
+    """Text too long for a badge (here an organization name as long as the database keeps,
+    longer than the form takes) is cut inside it: the page still holds eight, each with its QR
+    code."""
+    longest = Participation._meta.get_field("organization_name").max_length
     for participation in registrants(meeting, 8):
-        participation.organization_name = "Institute of Very Long Names and Sciences " * 12
+        participation.organization_name = ("Institute of Very Long Names and Sciences " * 12)[
+            :longest
+        ]
         participation.organization = None
         participation.save()
     pdf = reader(secretariat_client.get(url("badges", meeting)))
