@@ -206,20 +206,21 @@ def visa_data_erase(*, now: datetime.datetime | None = None) -> int:
     requests and their papers stay. Returns how many were erased."""
     now = now or timezone.now()
     cutoff = timezone.localdate(now) - datetime.timedelta(days=settings.VISA_DATA_RETENTION_DAYS)
-    ids = list(
-        VisaRequest.objects.unerased()
-        .filter(participation__meeting__end_date__lt=cutoff)
-        .select_for_update(skip_locked=True)
-        .values_list("pk", flat=True)
-    )
-    erased = VisaRequest.objects.filter(pk__in=ids).update(
-        passport_name="",
-        nationality="",
-        passport_number="",
-        date_of_birth="",
-        consulate="",
-        erased_at=now,
-    )
+    with transaction.atomic():  # the upkeep opens one; a direct call needs its own
+        ids = list(
+            VisaRequest.objects.unerased()
+            .filter(participation__meeting__end_date__lt=cutoff)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        erased = VisaRequest.objects.filter(pk__in=ids).update(
+            passport_name="",
+            nationality="",
+            passport_number="",
+            date_of_birth="",
+            consulate="",
+            erased_at=now,
+        )
     if erased:
         logger.info("Visa requests' passport details erased: %d", erased)
     return erased
