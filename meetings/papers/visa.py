@@ -183,8 +183,9 @@ def visa_letter_send_again(*, visa: VisaRequest, by: AbstractBaseUser | None) ->
     and the letter gets a new one. Recorded in the request's history. Refused, with the reason,
     for a request not approved or whose details were erased."""
     with transaction.atomic():
+        # Only the request's row is locked (a paper may be absent: no outer join FOR UPDATE).
         visa = (
-            VisaRequest.objects.select_for_update()
+            VisaRequest.objects.select_for_update(of=("self",))
             .select_related("paper", "participation")
             .get(pk=visa.pk)
         )
