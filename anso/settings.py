@@ -184,12 +184,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The site and the worker share the file (`make run`). A transaction takes the write lock
     # when it begins (IMMEDIATE), so a reader never has to upgrade to a writer while another
     # writes, which SQLite answers at once with "database is locked"; a writer waits up to
-    # 20 s for the lock, and WAL lets readers go on beside it.
+    # 20 s for the lock, and WAL lets readers go on beside it. Secure delete overwrites what a
+    # row no longer holds (erased passport details, docs/papers.md), so that no copy of the
+    # file (a backup) keeps it in the page's free space, whatever SQLite's build defaults to.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+            ),
         }
     )
 

@@ -55,6 +55,7 @@ ACTIONS = {
     "meetings.participation.print_table_tents": READS,
     "meetings.visarequest.approve_selected": PAPERS,  # issues the letter's paper
     "meetings.visarequest.refuse_selected": PAPERS,  # through meetings/papers/visa.py
+    "meetings.visarequest.send_again": PAPERS,  # the same paper, or a new one if revoked
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.

@@ -27,7 +27,7 @@ from anso.mail.dispatch import (
     mail_refused as mail_refused,  # for the apps: anso.mail.sending.mail_refused
 )
 from anso.models import OutgoingMail, OutgoingMailStatus
-from anso.security.encryption import encrypt_bytes
+from anso.security.encryption import encrypt_bytes, rotate
 from anso.text.hygiene import has_control_characters, one_line
 
 
@@ -180,4 +180,25 @@ def outgoing_mail_send_again(*, mails) -> int:
         count += 1
     if count:
         transaction.on_commit(mail_dispatch_enqueue, robust=True)
+    return count
+
+
+def mail_attachments_rotate() -> int:
+    """Encrypt the attachments of the mails that still hold them (waiting, or failed and not
+    yet cleared) again with the newest key, the first of `VISA_DATA_KEYS` (anso/security/
+    encryption.py; `manage.py visa_data_rotate` calls it). Each mail is read again under its
+    row lock, which the dispatcher holds while it sends: a mail sent meanwhile has no
+    attachments left, and none come back. Returns how many mails were written."""
+    count = 0
+    for pk in OutgoingMail.objects.exclude(attachments=[]).values_list("pk", flat=True):
+        with transaction.atomic():
+            mail = OutgoingMail.objects.select_for_update().filter(pk=pk).first()
+            if mail is None or not mail.attachments:
+                continue
+            attachments = [
+                {**attachment, "content": rotate(attachment["content"])}
+                for attachment in mail.attachments
+            ]
+            OutgoingMail.objects.filter(pk=pk).update(attachments=attachments)
+        count += 1
     return count

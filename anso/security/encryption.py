@@ -5,9 +5,10 @@ holds those details; anso/mail/sending.py).
 `EncryptedTextField` keeps its text as a Fernet token made with the first of
 `settings.VISA_DATA_KEYS` and reads it with any of them (`MultiFernet`): a new key goes first,
 the old ones stay until `manage.py visa_data_rotate` has written every row again with the new
-one. With debug on and no key set, a key derived from SECRET_KEY serves; production without a
-key is refused by `check --deploy` (`check_visa_data_keys`). An empty text stays empty (erased
-or never given). The column cannot be searched or sorted: nothing asks it to be."""
+one (the visa requests, and the attachments of mail not yet sent: `rotate`). With debug on
+and no key set, a key derived from SECRET_KEY serves; production without a key is refused by
+`check --deploy` (`check_visa_data_keys`). An empty text stays empty (erased or never given).
+The column cannot be searched or sorted: nothing asks it to be."""
 
 import base64
 import hashlib
@@ -59,6 +60,11 @@ def decrypt_bytes(token: str) -> bytes:
     return _fernet().decrypt(token.encode("ascii"))
 
 
+def rotate(token: str) -> str:
+    """`token` made again with the newest key (read with any of them; its time is kept)."""
+    return _fernet().rotate(token.encode("ascii")).decode("ascii") if token else ""
+
+
 class EncryptedTextField(models.TextField):
     """A text kept encrypted in its column; Python sees the plain text. Never in the admin's
     CSV export (anso/admin_tools.py)."""
@@ -108,4 +114,5 @@ __all__ = [
     "decrypt_bytes",
     "encrypt",
     "encrypt_bytes",
+    "rotate",
 ]

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone, translation
@@ -77,6 +78,44 @@ def visa_request_submit(*, participation, details: VisaDetails) -> VisaRequest:
     return visa
 
 
+def _letter_paper_issue(visa: VisaRequest, *, by: AbstractBaseUser | None) -> Paper:
+    """A new paper (reference number) for the request's letter; in the caller's transaction,
+    which this locks the meeting's row in (the reference numbers are counted per meeting)."""
+    participation = visa.participation
+    meeting = (
+        Meeting.objects.select_for_update().select_related("body").get(pk=participation.meeting_id)
+    )
+    paper = Paper(
+        kind=PaperKind.VISA_LETTER,
+        reference=_next_reference(meeting=meeting, kind=PaperKind.VISA_LETTER),
+        meeting=meeting,
+        participation=participation,
+        language=paper_language(participation),
+        issued_at=timezone.now(),
+        issued_by=_user(by),
+    )
+    paper._history_user = _user(by)
+    paper._change_reason = _("issued")
+    paper.save()
+    return paper
+
+
+def _ref(paper: Paper) -> dict[str, str]:
+    return {"reference": paper.reference}
+
+
+def _history_record(visa: VisaRequest, by: AbstractBaseUser | None, message: str) -> None:
+    """A line in the request's history (its admin page's "History"), with who and when. The
+    request keeps no history table of its own: one would copy the passport details, which the
+    erasure must find in one place only."""
+    user = _user(by)
+    if user is None:
+        return
+    LogEntry.objects.log_actions(
+        user.pk, [visa], CHANGE, change_message=message, single_object=True
+    )
+
+
 class VisaDecisionRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
@@ -102,29 +141,13 @@ def visa_requests_approve(
             if visa.status != VisaRequestStatus.REQUESTED or visa.erased_at:
                 skipped.append(visa)
                 continue
-            participation = visa.participation
-            meeting = (
-                Meeting.objects.select_for_update()
-                .select_related("body")
-                .get(pk=participation.meeting_id)
-            )
-            paper = Paper(
-                kind=PaperKind.VISA_LETTER,
-                reference=_next_reference(meeting=meeting, kind=PaperKind.VISA_LETTER),
-                meeting=meeting,
-                participation=participation,
-                language=paper_language(participation),
-                issued_at=timezone.now(),
-                issued_by=_user(by),
-            )
-            paper._history_user = _user(by)
-            paper._change_reason = _("issued")
-            paper.save()
+            paper = _letter_paper_issue(visa, by=by)
             visa.status = VisaRequestStatus.APPROVED
             visa.decided_at = paper.issued_at
             visa.decided_by = _user(by)
             visa.paper = paper
             visa.save(update_fields=["status", "decided_at", "decided_by", "paper"])
+            _history_record(visa, by, _("Approved: letter %(reference)s") % _ref(paper))
             visa_id = visa.pk
             transaction.on_commit(lambda visa_id=visa_id: visa_letter_send.enqueue(visa_id))
         approved.append(visa)
@@ -149,7 +172,47 @@ def visa_request_refuse(
         visa.decided_at = timezone.now()
         visa.decided_by = _user(by)
         visa.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by"])
+        _history_record(visa, by, _("Refused"))
     return visa
+
+
+def visa_letter_send_again(*, visa: VisaRequest, by: AbstractBaseUser | None) -> Paper:
+    """Make an approved request's letter again and mail it (the worker, `visa_letter_send`),
+    while the passport details are kept. The letter keeps its paper and reference number (the
+    paper stands: the new letter is the same paper, made again); a revoked paper stays revoked
+    and the letter gets a new one. Recorded in the request's history. Refused, with the reason,
+    for a request not approved or whose details were erased."""
+    with transaction.atomic():
+        # Only the request's row is locked (a paper may be absent: no outer join FOR UPDATE).
+        visa = (
+            VisaRequest.objects.select_for_update(of=("self",))
+            .select_related("paper", "participation")
+            .get(pk=visa.pk)
+        )
+        if visa.status != VisaRequestStatus.APPROVED:
+            raise VisaDecisionRefused(_("Only an approved request's letter can be sent again."))
+        if visa.erased_at:
+            raise VisaDecisionRefused(
+                _(
+                    "The passport details were erased after the meeting: the letter cannot "
+                    "be made again."
+                )
+            )
+        paper = visa.paper
+        if paper is None or paper.is_revoked:
+            paper = _letter_paper_issue(visa, by=by)
+            visa.paper = paper
+            visa.save(update_fields=["paper"])
+            message = _(
+                "Letter sent again with a new paper, %(reference)s (the previous one was revoked)"
+            )
+        else:
+            message = _("Letter sent again: %(reference)s")
+        _history_record(visa, by, message % _ref(paper))
+        visa_id = visa.pk
+        transaction.on_commit(lambda: visa_letter_send.enqueue(visa_id))
+    logger.info("Visa letter %s to be sent again: request %s", paper.reference, visa_id)
+    return paper
 
 
 def visa_letter_pdf(visa: VisaRequest) -> bytes:
@@ -206,20 +269,21 @@ def visa_data_erase(*, now: datetime.datetime | None = None) -> int:
     requests and their papers stay. Returns how many were erased."""
     now = now or timezone.now()
     cutoff = timezone.localdate(now) - datetime.timedelta(days=settings.VISA_DATA_RETENTION_DAYS)
-    ids = list(
-        VisaRequest.objects.unerased()
-        .filter(participation__meeting__end_date__lt=cutoff)
-        .select_for_update(skip_locked=True)
-        .values_list("pk", flat=True)
-    )
-    erased = VisaRequest.objects.filter(pk__in=ids).update(
-        passport_name="",
-        nationality="",
-        passport_number="",
-        date_of_birth="",
-        consulate="",
-        erased_at=now,
-    )
+    with transaction.atomic():  # the upkeep opens one; a direct call needs its own
+        ids = list(
+            VisaRequest.objects.unerased()
+            .filter(participation__meeting__end_date__lt=cutoff)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        erased = VisaRequest.objects.filter(pk__in=ids).update(
+            passport_name="",
+            nationality="",
+            passport_number="",
+            date_of_birth="",
+            consulate="",
+            erased_at=now,
+        )
     if erased:
         logger.info("Visa requests' passport details erased: %d", erased)
     return erased

@@ -1,7 +1,8 @@
 """The visa requests in the admin (docs/papers.md, "Visa letters"): a list filtered by status
 and meeting, approving one or several (the worker then mails each letter), refusing with a
-reason. Nothing is edited here, nothing added or deleted, nothing exported: the passport
-details are read on a request's page, by those who may view visa requests (the Secretariat)."""
+reason, sending an approved request's letter again. Nothing is edited here, nothing added or
+deleted, nothing exported: the passport details are read on a request's page, by those who may
+view visa requests (the Secretariat). Each decision is a line of the request's history."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -30,7 +31,7 @@ class VisaRequestAdmin(LongListAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "participation__meeting"]
     list_select_related = ["participation__person", "participation__meeting", "paper"]
     search_fields = ["participation__person__family_name", "participation__person__given_name"]
-    actions = ["approve_selected", "refuse_selected"]
+    actions = ["approve_selected", "refuse_selected", "send_again"]
     fieldsets = [
         (None, {"fields": ["participation", "status", "requested_at", "arrival", "departure"]}),
         (
@@ -89,6 +90,27 @@ class VisaRequestAdmin(LongListAdminMixin, admin.ModelAdmin):
                 len(result.skipped),
             ) % {"count": len(result.skipped)}
             self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description=gettext_lazy("Send the letter again"), permissions=["change"])
+    def send_again(self, request, queryset):
+        """For approved requests whose passport details are kept: the letter made again and
+        mailed (meetings/papers/visa.py, `visa_letter_send_again`); the others are named, with
+        the reason."""
+        sent = 0
+        for visa_request in queryset:
+            try:
+                visa.visa_letter_send_again(visa=visa_request, by=request.user)
+            except visa.VisaDecisionRefused as error:
+                self.message_user(request, f"{visa_request}: {error.message}", messages.WARNING)
+            else:
+                sent += 1
+        if sent:
+            message = ngettext(
+                "%(count)d letter is being made again and mailed.",
+                "%(count)d letters are being made again and mailed.",
+                sent,
+            ) % {"count": sent}
+            self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Refuse the selected requests…"), permissions=["change"])
     def refuse_selected(self, request, queryset):

@@ -192,3 +192,52 @@ def test_the_upkeep_runs_the_erasure():
     from anso.background.upkeep import chore_names
 
     assert "meetings.visa_data_erase" in chore_names()
+
+
+@pytest.mark.django_db
+def test_the_rotation_also_writes_the_waiting_mails_attachments_with_the_new_key(settings):
+    """A letter waiting for the dispatcher is encrypted too (anso/mail/sending.py): after the
+    rotation, the old key can go and the mail still goes out with its attachment."""
+    from django.core import mail
+
+    from anso.mail.dispatch import mail_dispatch
+    from anso.mail.sending import Attachment, Mail, mails_queue
+    from anso.security.encryption import decrypt_bytes
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.VISA_DATA_KEYS = [old]
+    letter = b"%PDF-1.7 a letter naming " + PASSPORT_NUMBER.encode()
+    [waiting] = mails_queue(
+        [
+            Mail(
+                to=["chidinma@example.org"],
+                subject="Your letter of invitation",
+                body="Attached.",
+                attachments=(Attachment("ANSO-2027-WG3-V-0001.pdf", letter, "application/pdf"),),
+            )
+        ]
+    )  # not handed to the worker: the test's transaction never commits
+    sent = OutgoingMail.objects.create(
+        to=["sent@example.org"], subject="Sent", status=OutgoingMailStatus.SENT
+    )
+    token = waiting.attachments[0]["content"]
+    Fernet(old.encode()).decrypt(token.encode())
+
+    settings.VISA_DATA_KEYS = [new, old]
+    out = io.StringIO()
+    call_command("visa_data_rotate", stdout=out)
+    assert "Mails whose attachments were written with the newest key: 1" in out.getvalue()
+    settings.VISA_DATA_KEYS = [new]  # the old key is gone
+    waiting.refresh_from_db()
+    [attachment] = waiting.attachments
+    assert attachment["content"] != token
+    assert attachment["filename"] == "ANSO-2027-WG3-V-0001.pdf"
+    assert decrypt_bytes(attachment["content"]) == letter
+    assert Fernet(new.encode()).decrypt(attachment["content"].encode()) == letter
+    sent.refresh_from_db()
+    assert sent.attachments == []  # a sent mail gets none back
+
+    mail_dispatch()
+    [message] = mail.outbox
+    [(filename, content, _mimetype)] = message.attachments
+    assert (filename, content) == ("ANSO-2027-WG3-V-0001.pdf", letter)
