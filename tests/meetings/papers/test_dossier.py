@@ -274,3 +274,22 @@ def test_dossier_attendance_is_the_public_pages(issued, meeting):
     assert f"Participants {figures.attended}" in text
     assert f"Member organizations {figures.member_organizations}" in text
     assert f"Countries and regions {figures.countries}" in text
+
+
+def test_verification_page_of_a_dossier(client, issued):
+    paper, _pdf = issued
+    response = client.get(paper.get_absolute_url())
+    assert response.status_code == 200
+    assert 'data-state="issued"' in response.text and "Meeting dossier" in response.text
+    assert "Issued to" not in response.text  # a paper of the whole meeting: nobody's initials
+
+
+def test_no_dossier_without_a_signing_key(settings, meeting, secretariat_client):
+    settings.PAPERS_DEV_SELF_SIGNED = False
+    settings.PAPERS_SIGNING_KEY = settings.PAPERS_SIGNING_CERT = ""
+    response = secretariat_client.post(control_url(meeting, "dossier_issue"), follow=True)
+    assert response.redirect_chain[-1][0] == control_url(meeting)
+    assert "No dossier was issued" in response.text
+    response = admin_action(secretariat_client, [meeting])
+    assert "No dossier was issued" in response.text
+    assert not Paper.objects.exists()
