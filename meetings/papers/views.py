@@ -1,5 +1,6 @@
-"""The papers' pages: the public verification page a paper's QR code leads to, and the
-certificate of attendance a participant downloads from their personal link."""
+"""The papers' pages: the public verification page a paper's QR code leads to, the
+certificate of attendance a participant downloads from their personal link, the sheets for
+the day of a meeting, and the meeting dossier issued from the control page."""
 
 import logging
 
