@@ -34,7 +34,7 @@ from .attendance.selectors import attendance_counts
 from .documents import admin as documents_admin  # noqa: F401  (registers the documents' admin)
 from .invitations import admin as invitations_admin  # noqa: F401 (registers its admins)
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
-from .papers import admin as papers_admin  # noqa: F401 (registers the papers' admins)
+from .papers import admin as papers_admin  # registers the papers' admins
 from .papers import visa_admin  # noqa: F401 (registers the visa requests' admin)
 
 
@@ -113,6 +113,7 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
         "invitations",
     ]
     inlines = [RegistrationWindowInline, SessionInline, ParticipationInline, DecisionInline]
+    actions = ["issue_dossier"]
     # Each translated field in English and Chinese side by side, on one line.
     fieldsets = [
         (None, {"fields": ["body", "number", both("title"), "slug", "is_published"]}),
@@ -166,6 +167,11 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
                 status.registration_window_save(window=window, by=request.user)
         formset.save_m2m()
         return None
+
+    @admin.action(description=_("Issue the meeting dossier"), permissions=["change"])
+    def issue_dossier(self, request, queryset):
+        """A new signed dossier of each selected meeting (meetings/papers/dossier.py)."""
+        papers_admin.dossier_issue_action(self, request, queryset)
 
     @admin.display(description=_("attended"), ordering="_attended")
     def attended_count(self, obj):

@@ -41,4 +41,6 @@ urlpatterns = [
     path(f"{meeting}badges/", papers_views.BadgesView.as_view(), name="badges"),
     path(f"{meeting}table-tents/", papers_views.TableTentsView.as_view(), name="table_tents"),
     path(f"{meeting}sign-in-sheet/", papers_views.SignInSheetView.as_view(), name="sign_in_sheet"),
+    # The meeting's dossier: issued from its control page (POST)
+    path(f"{meeting}dossier/", papers_views.DossierIssueView.as_view(), name="dossier_issue"),
 ]

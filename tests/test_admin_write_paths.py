@@ -50,6 +50,7 @@ ACTIONS = {
     "anso.outgoingmail.send_again": READS,  # queues the stored mail again; no status
     "meetings.mailing.send_again": READS,  # hands the mailing to the worker again; no status
     "meetings.participation.issue_certificates": PAPERS,  # no status
+    "meetings.meeting.issue_dossier": PAPERS,  # through meetings/papers/dossier.py
     "meetings.paper.revoke_selected": PAPERS,
     "meetings.participation.print_badges": READS,  # a PDF to print; nothing kept
     "meetings.participation.print_table_tents": READS,

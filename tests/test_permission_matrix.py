@@ -173,6 +173,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:badges": {**staff_only(200), "outsider": 403},
     "meetings:table_tents": {**staff_only(200), "outsider": 403},
     "meetings:sign_in_sheet": {**staff_only(200), "outsider": 403},
+    # Issues the meeting's dossier on POST (the control page's button); a GET is refused.
+    "meetings:dossier_issue": {**staff_only(405), "outsider": 403},
     "meetings:statistics": {**staff_only(200), "outsider": 403},
     "meetings:statistics_export": {**staff_only(200), "outsider": 403},
     "meetings:meeting_control": {**staff_only(200), "outsider": 403},

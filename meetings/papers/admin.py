@@ -1,6 +1,7 @@
 """The papers in the admin: the letterhead (one row, edited in place), every paper issued with
-its PDF and history, revoking with a reason, and issuing certificates of attendance from the
-participations' list (`certificates_issue_action`, added by meetings/attendance/admin.py)."""
+its PDF and history, revoking with a reason, issuing certificates of attendance from the
+participations' list (`certificates_issue_action`, added by meetings/attendance/admin.py) and
+a meeting's dossier from the meetings' list (`dossier_issue_action`, meetings/admin.py)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -18,7 +19,7 @@ from anso.admin_tools import LongListAdminMixin
 from anso.files.downloads import file_download_response
 from anso.files.uploads import IMAGE_TYPES, check_upload
 
-from . import services
+from . import dossier, services
 from .models import Letterhead, Paper
 from .signing import SigningKeyMissing
 
@@ -253,4 +254,33 @@ def certificates_issue_action(model_admin, request, queryset):
             request,
             _("No certificate for those who did not attend: %(names)s.") % {"names": names},
             messages.WARNING,
+        )
+
+
+def dossier_issue_action(model_admin, request, queryset):
+    """Issue a new dossier of each selected meeting (meetings/papers/dossier.py), in the
+    language of the admin's page; each is named with a link to its PDF."""
+    for meeting in queryset.select_related("body"):
+        try:
+            paper = dossier.dossier_issue(meeting=meeting, by=request.user, language=get_language())
+        except SigningKeyMissing:
+            model_admin.message_user(
+                request,
+                _(
+                    "No dossier was issued: the papers' signing key is not set "
+                    "(PAPERS_SIGNING_KEY, PAPERS_SIGNING_CERT)."
+                ),
+                messages.ERROR,
+            )
+            return
+        url = reverse("admin:meetings_paper_download", args=[paper.pk])
+        model_admin.message_user(
+            request,
+            format_html(
+                _("Meeting dossier {reference} issued for {meeting}: {link}."),
+                reference=paper.reference,
+                meeting=meeting,
+                link=format_html('<a href="{}">{}</a>', url, paper.filename),
+            ),
+            messages.SUCCESS,
         )

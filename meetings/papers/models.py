@@ -20,11 +20,11 @@ from anso.text.languages import SavedInEnglish
 class PaperKind(models.TextChoices):
     CERTIFICATE = "certificate", _("certificate of attendance")
     VISA_LETTER = "visa_letter", _("letter of invitation for a visa")
-    # To come: the meeting dossier ("dossier").
+    DOSSIER = "dossier", _("meeting dossier")
 
 
 #: The letter a reference number gives each kind ("ANSO-2019-WG1-C-0007").
-KIND_LETTERS = {PaperKind.CERTIFICATE: "C", PaperKind.VISA_LETTER: "V"}
+KIND_LETTERS = {PaperKind.CERTIFICATE: "C", PaperKind.VISA_LETTER: "V", PaperKind.DOSSIER: "D"}
 
 #: The one row of the letterhead.
 LETTERHEAD_PK = 1
@@ -111,6 +111,9 @@ class PaperQuerySet(models.QuerySet):
 
     def certificates(self):
         return self.filter(kind=PaperKind.CERTIFICATE)
+
+    def dossiers(self):
+        return self.filter(kind=PaperKind.DOSSIER)
 
 
 class Paper(models.Model):

@@ -63,14 +63,23 @@ def _stylesheet() -> tuple[CSS, FontConfiguration, StaticFilesFetcher, str]:
     return _loaded["css"], _loaded["fonts"], _loaded["fetcher"], _loaded["base_url"]
 
 
-def render_pdf(template: str, context: dict, *, language: str) -> bytes:
-    """The PDF of `template` rendered with `context` in `language`."""
+#: The archival papers' variant: PDF/A-2, level A ("accessible": tagged, every glyph mapped
+#: to Unicode). WeasyPrint writes one variant at a time, so PDF/UA is not claimed as well; the
+#: level A tags (a structure tree, the document's language) are what PDF/UA builds on.
+ARCHIVAL_VARIANT = "pdf/a-2a"
+
+
+def render_pdf(template: str, context: dict, *, language: str, archival: bool = False) -> bytes:
+    """The PDF of `template` rendered with `context` in `language`. An `archival` paper (a
+    certificate, a meeting's dossier) is written as PDF/A-2a (`ARCHIVAL_VARIANT`): the sRGB
+    output intent, the XMP metadata that says so, and the structure tags."""
     with translation.override(language):
         html = render_to_string(template, {**context, "language": language})
+    options = {"pdf_variant": ARCHIVAL_VARIANT} if archival else {}
     with _lock:
         css, font_config, fetcher, base_url = _stylesheet()
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=[css], font_config=font_config)
+        return document.write_pdf(stylesheets=[css], font_config=font_config, **options)
 
 
 def qr_code_data_uri(path: str) -> str:

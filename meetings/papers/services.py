@@ -116,7 +116,7 @@ def certificate_issue(*, participation: Participation, by: AbstractBaseUser | No
         participation.meeting = meeting
         with translation.override(paper.language):
             context = certificate_context(paper=paper, participation=participation)
-        pdf = render_pdf(CERTIFICATE_TEMPLATE, context, language=paper.language)
+        pdf = render_pdf(CERTIFICATE_TEMPLATE, context, language=paper.language, archival=True)
         pdf = paper_sign(pdf, reason=str(PaperKind.CERTIFICATE.label))
         paper.sha256 = hashlib.sha256(pdf).hexdigest()
         paper.file.save(paper.filename, ContentFile(pdf), save=False)

@@ -1,10 +1,12 @@
-"""The papers' pages: the public verification page a paper's QR code leads to, and the
-certificate of attendance a participant downloads from their personal link."""
+"""The papers' pages: the public verification page a paper's QR code leads to, the
+certificate of attendance a participant downloads from their personal link, the sheets for
+the day of a meeting, and the meeting dossier issued from the control page."""
 
 import logging
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,7 +16,7 @@ from anso.security.ratelimit import rate_limit_hit
 
 from ..attendance import links
 from ..views import PublishedMeetingMixin, SecretariatMixin
-from . import selectors, services, sheets
+from . import dossier, selectors, services, sheets
 from .signing import SigningKeyMissing
 
 logger = logging.getLogger(__name__)
@@ -130,4 +132,38 @@ class SignInSheetView(MeetingSheetView):
     def render_sheet(self, meeting, participations, language: str) -> bytes:
         return sheets.sign_in_sheet_pdf(
             meeting=meeting, participations=participations, language=language
+        )
+
+
+# --- the meeting dossier (dossier.py) --------------------------------------------------------
+
+
+class DossierIssueView(SecretariatMixin, View):
+    """The control page's button (POST): a new dossier of the meeting, in the page's
+    language, issued within the request and handed back as its PDF. For whoever may change
+    the meeting, as the admin's action."""
+
+    permission_required = "meetings.change_meeting"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        meeting = self.get_meeting()
+        try:
+            paper = dossier.dossier_issue(
+                meeting=meeting, by=request.user, language=request.LANGUAGE_CODE
+            )
+        except SigningKeyMissing:
+            logger.error("A meeting dossier was asked for, but the papers cannot be signed.")
+            messages.error(
+                request,
+                _(
+                    "No dossier was issued: the papers' signing key is not set "
+                    "(PAPERS_SIGNING_KEY, PAPERS_SIGNING_CERT)."
+                ),
+            )
+            return redirect(
+                "meetings:meeting_control", year=meeting.start_date.year, slug=meeting.slug
+            )
+        return file_download_response(
+            request, paper.file, filename=paper.filename, content_type="application/pdf"
         )
