@@ -63,6 +63,7 @@ GROUPS = {
     "records": (
         _("Records and audit"),
         [
+            "meetings.Minutes",
             "meetings.Decision",
             "meetings.Action",
             "meetings.ParticipationEvent",
