@@ -122,7 +122,7 @@ def minutes_circulate(
                     state=locked.get_state_display()
                 )
             )
-        if not locked.parts.exclude(text_en="").exists():
+        if not locked.parts.exclude(text_en="").exclude(text_en=None).exists():
             raise MinutesRefused(_("Minutes without any English text cannot be circulated."))
         comments_until = comments_until or locked.comments_until
         if comments_until and comments_until < timezone.localdate():
