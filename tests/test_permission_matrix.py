@@ -38,6 +38,7 @@ from anso.models import ExportJob, ExportJobStatus, ImportJob, OutgoingMail
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from meetings.papers.models import Letterhead, Paper, PaperKind, VisaRequest
+from meetings.record.services import minutes_create
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
 from members.roles import SECRETARIAT_PERMISSIONS
@@ -266,6 +267,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin:meetings_visarequest_add": superuser_only(403),
     "admin:meetings_visarequest_delete": superuser_only(403),
     "admin:meetings_letterhead_delete": superuser_only(403),
+    # Minutes: never deleted; two revisions compared for whoever may view the minutes.
+    "admin:meetings_minutes_delete": superuser_only(403),
+    "admin:meetings_minutes_compare": {**staff_only(200), "outsider": 403},
     # django-axes' records cannot be added by hand, even by superusers.
     "admin:axes_accessattempt_add": superuser_only(403),
     "admin:axes_accesslog_add": superuser_only(403),
@@ -429,6 +433,7 @@ def samples(superuser, secretariat_user):
             backend_name="default",
         ),
         "meetings.letterhead": Letterhead.ensure(),
+        "meetings.minutes": minutes_create(meeting=meeting, by=None),
         "meetings.paper": Paper.objects.create(
             kind=PaperKind.CERTIFICATE,
             reference="ANSO-2019-WG1-C-0001",
