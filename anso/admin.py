@@ -64,6 +64,8 @@ GROUPS = {
         _("Records and audit"),
         [
             "meetings.Minutes",
+            "meetings.MinutesPart",
+            "meetings.MinutesRevision",
             "meetings.Decision",
             "meetings.Action",
             "meetings.ParticipationEvent",

@@ -270,6 +270,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Minutes: never deleted; two revisions compared for whoever may view the minutes.
     "admin:meetings_minutes_delete": superuser_only(403),
     "admin:meetings_minutes_compare": {**staff_only(200), "outsider": 403},
+    "admin:meetings_minutesrevision_add": superuser_only(403),
+    "admin:meetings_minutesrevision_delete": superuser_only(403),
     # django-axes' records cannot be added by hand, even by superusers.
     "admin:axes_accessattempt_add": superuser_only(403),
     "admin:axes_accesslog_add": superuser_only(403),
@@ -370,6 +372,7 @@ def samples(superuser, secretariat_user):
     meeting = MeetingFactory()
     nomination = NominationFactory()
     speaker = SpeakerFactory(item__session__meeting=meeting)
+    minutes = minutes_create(meeting=meeting, by=None)  # a part for the speaker's item
     version = DocumentVersionFactory(document__meeting=meeting, document__visibility="secretariat")
     attempt = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x"}
     mailing = Mailing.objects.create(
@@ -433,7 +436,9 @@ def samples(superuser, secretariat_user):
             backend_name="default",
         ),
         "meetings.letterhead": Letterhead.ensure(),
-        "meetings.minutes": minutes_create(meeting=meeting, by=None),
+        "meetings.minutes": minutes,
+        "meetings.minutespart": minutes.parts.first(),
+        "meetings.minutesrevision": minutes.revisions.first(),
         "meetings.paper": Paper.objects.create(
             kind=PaperKind.CERTIFICATE,
             reference="ANSO-2019-WG1-C-0001",

@@ -12,14 +12,15 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from modeltranslation.admin import TranslationStackedInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from anso.admin_tools import LongListAdminMixin
 from anso.text.dates import format_datetime
 
 from ..models import AgendaItem, Decision
 from . import selectors, services
-from .models import Minutes, MinutesPart, MinutesState
+from .models import Minutes, MinutesPart, MinutesRevision, MinutesState
 
 
 class MinutesPartInline(TranslationStackedInline):
@@ -240,3 +241,88 @@ class MinutesAdmin(SimpleHistoryAdmin):
             "selected": [minutes.pk],
         }
         return TemplateResponse(request, "admin/meetings/minutes/approve.html", context)
+
+
+@admin.register(MinutesPart)
+class MinutesPartAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
+    """Every part of every set of minutes, to find a passage; each is written with its minutes
+    (their inline) or here, and either way its minutes keep a revision of the change."""
+
+    list_display = ["__str__", "minutes", "order"]
+    list_filter = ["minutes__state"]
+    list_select_related = ["minutes__meeting", "agenda_item"]
+    search_fields = [
+        "heading_en",
+        "heading_zh_hans",
+        "text_en",
+        "text_zh_hans",
+        "agenda_item__title_en",
+        "agenda_item__title_zh_hans",
+    ]
+    autocomplete_fields = ["minutes"]
+    fields = ["minutes", "order", "agenda_item", "heading", "text"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("minutes__meeting", "agenda_item")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["minutes"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":
+            kwargs["queryset"] = AgendaItem.objects.select_related("session__meeting")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.minutes.state == MinutesState.APPROVED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.minutes.state == MinutesState.APPROVED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.minutes_revision_record(minutes=obj.minutes, by=request.user)
+
+    def delete_model(self, request, obj):
+        minutes = obj.minutes
+        super().delete_model(request, obj)
+        services.minutes_revision_record(minutes=minutes, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        minutes = list(Minutes.objects.filter(parts__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for each in minutes:
+            services.minutes_revision_record(minutes=each, by=request.user)
+
+
+@admin.register(MinutesRevision)
+class MinutesRevisionAdmin(LongListAdminMixin, admin.ModelAdmin):
+    """The revisions, kept by each save of the minutes: read only, never added nor deleted by
+    hand."""
+
+    list_display = ["minutes", "number", "state", "created_at", "created_by", "compare"]
+    list_filter = ["state"]
+    list_select_related = ["minutes__meeting", "created_by"]
+    search_fields = ["minutes__meeting__title_en", "minutes__meeting__title_zh_hans"]
+    fields = ["minutes", "number", "state", "created_at", "created_by", "compare", "text_en",
+              "text_zh_hans"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("compare"))
+    def compare(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_absolute_url(), _("Compare with the one before")
+        )

@@ -436,3 +436,24 @@ def test_minutes_pages_refused_to_staff_without_rights(client, outsider_staff_us
     for url in urls:
         assert client.get(url).status_code == 403, url
     assert MinutesRevision.objects.count() == 1
+
+
+# The demo ------------------------------------------------------------------------------------
+
+
+def test_demo_minutes_of_the_first_meeting_are_circulated_in_both_languages(client):
+    from meetings.demo import demo_load
+
+    result = demo_load()
+    minutes, meeting = result.objects["minutes"], result.objects["meeting"]
+    assert minutes.state == MinutesState.CIRCULATED
+    items = AgendaItem.objects.filter(session__meeting=meeting).count()
+    parts = minutes.parts.all()
+    assert parts.count() == items + 1  # and the opening's own part
+    assert all(part.text_en and part.text_zh_hans for part in parts)
+    assert "Qasim Jan" in minutes.parts.get(order=2).text_en
+    # Circulated, not approved: the public page does not show them.
+    assert 'id="minutes"' not in client.get(meeting.get_absolute_url()).content.decode()
+    demo_load()  # again: nothing changes
+    assert minutes.revisions.count() == 1
+    assert minutes.history.count() == 2  # made, circulated
