@@ -457,3 +457,15 @@ def test_demo_minutes_of_the_first_meeting_are_circulated_in_both_languages(clie
     demo_load()  # again: nothing changes
     assert minutes.revisions.count() == 1
     assert minutes.history.count() == 2  # made, circulated
+
+
+def test_minutes_approval_renews_the_cached_meeting_page(page_cache, first, second):
+    """The page was cached without minutes; approving them shows them at once."""
+    minutes = _written(first)
+    services.minutes_circulate(minutes=minutes, by=None)
+    url = first.get_absolute_url()
+    Client().get(url)
+    cached = Client().get(url)
+    assert cached["X-Page-Cache"] == "hit" and 'id="minutes"' not in cached.text
+    services.minutes_approve(minutes=minutes, decision=second.decisions.first(), by=None)
+    assert 'id="minutes"' in Client().get(url).text
