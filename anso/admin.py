@@ -63,6 +63,9 @@ GROUPS = {
     "records": (
         _("Records and audit"),
         [
+            "meetings.Minutes",
+            "meetings.MinutesPart",
+            "meetings.MinutesRevision",
             "meetings.Decision",
             "meetings.Action",
             "meetings.ParticipationEvent",

@@ -36,6 +36,7 @@ from .invitations import admin as invitations_admin  # noqa: F401 (registers its
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers import admin as papers_admin  # registers the papers' admins
 from .papers import visa_admin  # noqa: F401 (registers the visa requests' admin)
+from .record import admin as record_admin  # noqa: F401 (registers the minutes' admin)
 
 
 def both(field: str) -> tuple[str, str]:

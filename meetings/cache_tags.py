@@ -10,6 +10,10 @@ A document renews its meeting's page, the action plan when it is on an action or
 item that presents one, and the page of the person who presented it; a new version of it (or
 its preview, once made) renews the same pages.
 
+Minutes and their parts renew their meeting's page (it shows them once approved); a decision
+or a meeting renews, besides its own, the pages of the meetings whose minutes it approved
+(their page names it).
+
 A check-in or a registration renews its meeting's page, the person's and the organization's
 (they show attendance), and nothing else.
 """
@@ -25,6 +29,7 @@ from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers.models import Letterhead, Paper, VisaRequest
+from .record.models import Minutes, MinutesPart, MinutesRevision
 
 MEETINGS = "meetings"
 ACTIONS = "actions"
@@ -39,7 +44,14 @@ def _meeting_tags(pks):
 
 
 def meeting_row_tags(meeting: Meeting, *, created: bool = False):
-    return {MEETINGS, meeting_tag(meeting.pk)}
+    tags = {MEETINGS, meeting_tag(meeting.pk)}
+    if not created:  # the meetings whose minutes it approved name it
+        tags |= _meeting_tags(
+            Minutes.objects.filter(approved_by_decision__meeting=meeting.pk).values_list(
+                "meeting_id", flat=True
+            )
+        )
+    return tags
 
 
 def session_tags(session: Session, *, created: bool = False):
@@ -73,7 +85,20 @@ def speaker_tags(speaker: Speaker, *, created: bool = False):
 
 
 def decision_tags(decision: Decision, *, created: bool = False):
-    return {meeting_tag(decision.meeting_id), ACTIONS}
+    tags = {meeting_tag(decision.meeting_id), ACTIONS}
+    if not created:  # the meetings whose minutes it approved name it
+        tags |= _meeting_tags(
+            Minutes.objects.filter(approved_by_decision=decision.pk).values_list(
+                "meeting_id", flat=True
+            )
+        )
+    return tags
+
+
+def minutes_part_tags(part: MinutesPart, *, created: bool = False):
+    return _meeting_tags(
+        Minutes.objects.filter(pk=part.minutes_id).values_list("meeting_id", flat=True)
+    )
 
 
 def document_tags(document: Document, *, created: bool = False):
@@ -173,5 +198,10 @@ def register_rules() -> None:
     register(Paper)
     register(Letterhead)
     register(VisaRequest)  # shown to the Secretariat only, never on a cached page
+    # Minutes: shown on their meeting's page once approved (a draft's save renews it too,
+    # which costs one render); their revisions are the Secretariat's only.
+    register(Minutes, lambda minutes, created=False: (meeting_tag(minutes.meeting_id),))
+    register(MinutesPart, minutes_part_tags)
+    register(MinutesRevision)
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

@@ -25,6 +25,7 @@ from .attendance.models import Participation, ParticipationEvent, RegistrationWi
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .papers.models import Letterhead, Paper, VisaRequest
+from .record.models import Minutes, MinutesPart, MinutesRevision
 
 __all__ = [
     "Action",
@@ -36,6 +37,9 @@ __all__ = [
     "Mailing",
     "MailingRecipient",
     "Meeting",
+    "Minutes",
+    "MinutesPart",
+    "MinutesRevision",
     "Paper",
     "Participation",
     "ParticipationEvent",

@@ -46,11 +46,13 @@ def meeting_list(*, user: User | AnonymousUser | None = None) -> QuerySet[Meetin
 
 
 def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = None) -> Meeting:
-    """The meeting with its decisions (its programme: `meeting_programme`). Raises
-    Meeting.DoesNotExist for a meeting the user may not see."""
+    """The meeting with its decisions and its minutes with the decision that approved them,
+    joined (its programme: `meeting_programme`; the minutes' parts:
+    `meetings.record.selectors.minutes_shown`). Raises Meeting.DoesNotExist for a meeting the
+    user may not see."""
     return (
         visible_meetings(user=user)
-        .select_related("body")
+        .select_related("body", "minutes__approved_by_decision__meeting")
         .prefetch_related("decisions")
         .get(start_date__year=year, slug=slug)
     )

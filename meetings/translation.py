@@ -5,7 +5,16 @@ languages")."""
 
 from modeltranslation.translator import TranslationOptions, register, translator
 
-from .models import Action, AgendaItem, Decision, Document, Letterhead, Meeting, Session
+from .models import (
+    Action,
+    AgendaItem,
+    Decision,
+    Document,
+    Letterhead,
+    Meeting,
+    MinutesPart,
+    Session,
+)
 
 
 @register(Meeting)
@@ -55,3 +64,11 @@ class LetterheadTranslationOptions(TranslationOptions):
 
 
 translator.register(Letterhead.history.model, LetterheadTranslationOptions)
+
+
+@register(MinutesPart)
+class MinutesPartTranslationOptions(TranslationOptions):
+    fields = ("heading", "text")
+
+
+translator.register(MinutesPart.history.model, MinutesPartTranslationOptions)

@@ -27,6 +27,7 @@ from .documents import listing as document_listing
 from .documents.access import audience_of
 from .filters import MeetingFilter
 from .models import Meeting
+from .record import selectors as record_selectors
 
 
 class PublishedMeetingMixin:
@@ -114,7 +115,7 @@ class PageSection:
 
 
 def meeting_sections(
-    *, before_meeting: bool, has_decisions: bool, has_actions: bool
+    *, before_meeting: bool, has_decisions: bool, has_actions: bool, has_minutes: bool = False
 ) -> list[PageSection]:
     """The sections a meeting's page shows, in order: the page writes its menu and its
     sections from this one list, so that no section is left out of the menu."""
@@ -124,6 +125,8 @@ def meeting_sections(
         PageSection("attendance", _("Registrations") if before_meeting else _("Attendance")),
         PageSection("participants", _("Participants")),
     ]
+    if has_minutes:
+        sections.append(PageSection("minutes", _("Minutes")))
     if has_decisions:
         sections.append(PageSection("decisions", _("Decisions")))
     if has_actions:
@@ -151,6 +154,8 @@ def meeting_detail(request, year: int, slug: str):
     # Before the meeting has recorded who came: its registrations, not zeros of attendance.
     before_meeting = not attendance.attended and meeting.end_date >= timezone.localdate()
     actions_presented = programme.actions()
+    # Approved minutes only, with the meeting's visibility (a 404 above for an unpublished one).
+    minutes, minutes_parts = record_selectors.minutes_shown(meeting=meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -162,10 +167,13 @@ def meeting_detail(request, year: int, slug: str):
             "before_meeting": before_meeting,
             "participants": participants,
             "actions_presented": actions_presented,
+            "minutes": minutes,
+            "minutes_parts": minutes_parts,
             "sections": meeting_sections(
                 before_meeting=before_meeting,
                 has_decisions=bool(meeting.decisions.all()),
                 has_actions=bool(actions_presented),
+                has_minutes=minutes is not None,
             ),
             "documents": documents,
             # Signing in as a member is offered to visitors who are not signed in at all.

@@ -53,6 +53,11 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Visa letter requests: made by the registration form, approved or refused by
         # actions ("change"); their passport details are seen by the Secretariat only.
         "visarequest": ("view", "change"),
+        # Minutes (meetings/record/): written in the admin with their parts, never deleted;
+        # circulated and approved by actions ("change"); revisions are kept by each save.
+        "minutes": EDIT,
+        "minutespart": EDIT_AND_DELETE,
+        "minutesrevision": ("view",),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/security/login_attempts_admin.py).

@@ -37,6 +37,9 @@ READS = "writes nothing"
 #: Through meetings/papers/services.py, which writes each paper's history (tested in
 #: tests/meetings/papers/).
 PAPERS = "issues or revokes papers"
+#: Through meetings/record/services.py, which writes the minutes' history (tested in
+#: tests/meetings/record/).
+MINUTES_STATE = "changes the minutes' state"
 
 #: "<app>.<model>.<action>" -> what it does. Site-wide actions (delete, CSV export) apply to
 #: every model; the status-changing ones are run below.
@@ -57,6 +60,8 @@ ACTIONS = {
     "meetings.visarequest.approve_selected": PAPERS,  # issues the letter's paper
     "meetings.visarequest.refuse_selected": PAPERS,  # through meetings/papers/visa.py
     "meetings.visarequest.send_again": PAPERS,  # the same paper, or a new one if revoked
+    "meetings.minutes.circulate_selected": MINUTES_STATE,
+    "meetings.minutes.approve_selected": MINUTES_STATE,
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.

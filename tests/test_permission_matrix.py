@@ -38,6 +38,7 @@ from anso.models import ExportJob, ExportJobStatus, ImportJob, OutgoingMail
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from meetings.papers.models import Letterhead, Paper, PaperKind, VisaRequest
+from meetings.record.services import minutes_create
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
 from members.roles import SECRETARIAT_PERMISSIONS
@@ -268,6 +269,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin:meetings_visarequest_add": superuser_only(403),
     "admin:meetings_visarequest_delete": superuser_only(403),
     "admin:meetings_letterhead_delete": superuser_only(403),
+    # Minutes: never deleted; two revisions compared for whoever may view the minutes.
+    "admin:meetings_minutes_delete": superuser_only(403),
+    "admin:meetings_minutes_compare": {**staff_only(200), "outsider": 403},
+    "admin:meetings_minutesrevision_add": superuser_only(403),
+    "admin:meetings_minutesrevision_delete": superuser_only(403),
     # django-axes' records cannot be added by hand, even by superusers.
     "admin:axes_accessattempt_add": superuser_only(403),
     "admin:axes_accesslog_add": superuser_only(403),
@@ -368,6 +374,7 @@ def samples(superuser, secretariat_user):
     meeting = MeetingFactory()
     nomination = NominationFactory()
     speaker = SpeakerFactory(item__session__meeting=meeting)
+    minutes = minutes_create(meeting=meeting, by=None)  # a part for the speaker's item
     version = DocumentVersionFactory(document__meeting=meeting, document__visibility="secretariat")
     attempt = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x"}
     mailing = Mailing.objects.create(
@@ -431,6 +438,9 @@ def samples(superuser, secretariat_user):
             backend_name="default",
         ),
         "meetings.letterhead": Letterhead.ensure(),
+        "meetings.minutes": minutes,
+        "meetings.minutespart": minutes.parts.first(),
+        "meetings.minutesrevision": minutes.revisions.first(),
         "meetings.paper": Paper.objects.create(
             kind=PaperKind.CERTIFICATE,
             reference="ANSO-2019-WG1-C-0001",

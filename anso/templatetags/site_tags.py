@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from anso.links import absolute_url
 from anso.text import dates
 from anso.text.languages import english_lang, fallback_lang, lang_attribute
+from anso.text.markdown import markdown_html
 from anso.text.places import place_of
 
 register = template.Library()
@@ -49,6 +50,12 @@ def date_range(start: datetime.date, end: datetime.date | None = None) -> str:
     """A day or a range of days, as anso.text.dates writes them: "30-31 January 2027"
     (with an en dash)."""
     return dates.date_range(start, end)
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """Markdown as sanitised HTML (anso.text.markdown): the one way a page shows it."""
+    return markdown_html(text)
 
 
 @register.filter

@@ -13,7 +13,7 @@ name is certain; everyone else keeps the Latin form only."""
 # Chinese text is written with Chinese punctuation (full-width commas, colons, brackets).
 # ruff: noqa: RUF001
 
-from .data import ACTIONS
+from .data import ACTIONS, MINUTES_DISCUSSED, MINUTES_PRESENTED
 
 #: Ends every Chinese summary: the text is a translation of the English report.
 TRANSLATED = "（本页中文内容译自英文会议报告，如有出入，以英文为准。）"
@@ -153,6 +153,59 @@ _MEETINGS = {
         "ANSO秘书处总体工作及ANSO未来行动"
     ),
     "Presented by the Secretariat.": "由秘书处介绍。",
+    # The minutes of the 1st working-group meeting (data.WORKING_GROUP_MINUTES).
+    "Opening and attendance": "开幕与出席情况",
+    (
+        "17 ANSO member organizations and about 30 other participants, more than 40 "
+        "participants from 14 countries and regions, attended the meeting at the Ya'ao "
+        "International Hotel, Beijing, on 13-14 May 2019. The opening session was chaired by "
+        "Prof. Ailikun, Assistant Executive Director of the ANSO Secretariat."
+    ): (
+        "2019年5月13日至14日，17个ANSO成员机构及约30名其他与会者（来自14个国家和地区的40余名"
+        "与会者）出席了在北京举行的会议。开幕式由ANSO秘书处执行主任助理"
+        f"主持。{TRANSLATED}"
+    ),
+    (
+        "Prof. Qasim Jan, ANSO Vice-President, welcomed the participants on behalf of ANSO. "
+        "The working group was set up to strengthen and activate interaction and "
+        "communication among ANSO members. He looked forward to a more detailed discussion "
+        "with the working-group members on the ANSO future actions."
+    ): (
+        "ANSO副主席代表ANSO欢迎与会者。设立工作组旨在加强和激活ANSO成员之间的"
+        "互动与交流。他期待与工作组成员就ANSO未来行动进行更深入的讨论。"
+    ),
+    (
+        "Prof. Yin Li, Director General of the Bureau of International Cooperation of CAS, "
+        "pointed out that the launch of ANSO was listed among the major outputs of the Belt "
+        "and Road Initiative at the 2nd Belt and Road Forum for International Cooperation. "
+        "International cooperation on Science, Technology, Innovation and Capacity Building "
+        "(STIC) is becoming one of the highest priorities of Belt and Road development."
+    ): (
+        "中国科学院国际合作局局长指出，ANSO的成立被列入第二届“一带一路”国际合作"
+        "高峰论坛成果清单。科技创新与能力建设（STIC）国际合作正成为“一带一路”建设最重要的"
+        "领域之一。"
+    ),
+    (
+        "Prof. Jinghua Cao, newly confirmed Executive Director of the ANSO Secretariat, "
+        "thanked the members for their support and contribution. ANSO had made great "
+        "progress since the General Assembly through the joint efforts of the Secretariat, "
+        "the Chinese Academy of Sciences and the Governing Board. The meeting was to "
+        "discuss:\n\n"
+        "- the working mechanism among ANSO members and partners;\n"
+        "- a common understanding of, and consensus on, how to implement the ANSO action "
+        "plan."
+    ): (
+        "新任ANSO秘书处执行主任曹京华教授感谢各成员的支持与贡献。在秘书处、中国科学院和"
+        "理事会的共同努力下，ANSO自全体大会以来取得了很大进展。本次会议将讨论：\n\n"
+        "- ANSO成员与伙伴之间的工作机制；\n"
+        "- 就如何落实ANSO行动计划形成共同理解与共识。"
+    ),
+    (
+        "Prof. Cao presented the overall work of the ANSO Secretariat and the ANSO future "
+        "actions, which the second session took up one by one."
+    ): "曹京华教授介绍了ANSO秘书处的总体工作及ANSO未来行动，第二阶段会议对各项行动逐一进行了讨论。",
+    MINUTES_PRESENTED: "秘书处介绍了这项行动，它是理事会原则通过的ANSO未来行动之一。",
+    MINUTES_DISCUSSED: "工作组讨论了这项行动。*会议报告未记录讨论的具体内容。*",
     # The agenda made as a sample document (documents.py).
     "Meeting agenda (sample document)": "会议议程（示例文件）",
     # The upcoming sample meeting.

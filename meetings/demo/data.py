@@ -28,6 +28,7 @@ from .records import (
     BodyRecord,
     DecisionRecord,
     MeetingRecord,
+    MinutesPartRecord,
     OrganizationRecord,
     ParticipationRecord,
     PersonRecord,
@@ -489,4 +490,67 @@ UPCOMING_MEETING = UpcomingMeetingRecord(
     summary="Sample data: an upcoming meeting invented for the demonstration of registration.",
     capacity=80,
     registration_closes_in_days=50,
+)
+
+
+#: The minutes of the 1st working-group meeting, summarised from the report, part by part. The
+#: report says each future action was discussed, not what was said: those parts say so. They
+#: were circulated, not approved: the 2nd meeting, which would approve them, is still to come
+#: (docs/record.md).
+MINUTES_PRESENTED = (
+    "The Secretariat presented this action, one of the ANSO future actions that the "
+    "Governing Board had principally endorsed."
+)
+MINUTES_DISCUSSED = (
+    "The working group discussed the action. *The report of the meeting does not record "
+    "the points made.*"
+)
+WORKING_GROUP_MINUTES = (
+    MinutesPartRecord(
+        "17 ANSO member organizations and about 30 other participants, more than 40 "
+        "participants from 14 countries and regions, attended the meeting at the Ya'ao "
+        "International Hotel, Beijing, on 13-14 May 2019. The opening session was chaired by "
+        "Prof. Ailikun, Assistant Executive Director of the ANSO Secretariat.",
+        heading="Opening and attendance",
+    ),
+    MinutesPartRecord(
+        "Prof. Qasim Jan, ANSO Vice-President, welcomed the participants on behalf of ANSO. "
+        "The working group was set up to strengthen and activate interaction and "
+        "communication among ANSO members. He looked forward to a more detailed discussion "
+        "with the working-group members on the ANSO future actions.",
+        session=1,
+        item=1,
+    ),
+    MinutesPartRecord(
+        "Prof. Yin Li, Director General of the Bureau of International Cooperation of CAS, "
+        "pointed out that the launch of ANSO was listed among the major outputs of the Belt "
+        "and Road Initiative at the 2nd Belt and Road Forum for International Cooperation. "
+        "International cooperation on Science, Technology, Innovation and Capacity Building "
+        "(STIC) is becoming one of the highest priorities of Belt and Road development.",
+        session=1,
+        item=2,
+    ),
+    MinutesPartRecord(
+        "Prof. Jinghua Cao, newly confirmed Executive Director of the ANSO Secretariat, "
+        "thanked the members for their support and contribution. ANSO had made great "
+        "progress since the General Assembly through the joint efforts of the Secretariat, "
+        "the Chinese Academy of Sciences and the Governing Board. The meeting was to "
+        "discuss:\n\n"
+        "- the working mechanism among ANSO members and partners;\n"
+        "- a common understanding of, and consensus on, how to implement the ANSO action "
+        "plan.",
+        session=1,
+        item=3,
+    ),
+    MinutesPartRecord(
+        "Prof. Cao presented the overall work of the ANSO Secretariat and the ANSO future "
+        "actions, which the second session took up one by one.",
+        session=1,
+        item=4,
+    ),
+    *(
+        MinutesPartRecord(text, session=2, item=2 * index + offset)
+        for index in range(len(ACTIONS))
+        for offset, text in ((1, MINUTES_PRESENTED), (2, MINUTES_DISCUSSED))
+    ),
 )

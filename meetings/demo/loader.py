@@ -16,10 +16,12 @@ from members.models import Body, BodyKind, Organization, Person, Position
 
 from ..attendance.models import Participation, RegistrationWindow
 from ..models import Action, AgendaItem, Decision, Meeting, Session, Speaker
+from ..record import services as record_services
+from ..record.models import Minutes, MinutesPart, MinutesState
 from . import data
 from .chinese import ORIGINAL_NAMES, chinese
 from .documents import demo_documents_load
-from .records import MeetingRecord
+from .records import MeetingRecord, MinutesPartRecord
 
 
 @dataclasses.dataclass
@@ -105,6 +107,9 @@ class _Loader:
             self.upsert(Position, lookup, values)
         meetings = {record: self.meeting(record) for record in data.MEETINGS}
         self.result.objects["meeting"] = meetings[data.WORKING_GROUP_MEETING]
+        self.result.objects["minutes"] = self.minutes(
+            meetings[data.WORKING_GROUP_MEETING], data.WORKING_GROUP_MINUTES
+        )
         if demo_documents_load(meetings[data.WORKING_GROUP_MEETING]):
             self.result.created += 1
         else:
@@ -146,6 +151,26 @@ class _Loader:
                     lookup = {"item": agenda_item, "person": self.people[item.speaker]}
                     self.upsert(Speaker, lookup, {"capacity": item.speaker_capacity})
         return meeting
+
+    def minutes(self, meeting: Meeting, parts: tuple[MinutesPartRecord, ...]) -> Minutes:
+        """The meeting's minutes, written part by part, a revision kept when their text
+        changed, and circulated (once) for the members' comments."""
+        minutes = self.upsert(Minutes, {"meeting": meeting}, {})
+        items = {
+            (session_order, order): pk
+            for pk, session_order, order in AgendaItem.objects.filter(
+                session__meeting=meeting
+            ).values_list("pk", "session__order", "order")
+        }
+        for order, part in enumerate(parts, start=1):
+            values = {"heading": part.heading, "text": part.text, "agenda_item": None}
+            if part.session:
+                values["agenda_item"] = AgendaItem(pk=items[part.session, part.item])
+            self.upsert(MinutesPart, {"minutes": minutes, "order": order}, values)
+        record_services.minutes_revision_record(minutes=minutes, by=None)
+        if minutes.state == MinutesState.DRAFT:
+            minutes = record_services.minutes_circulate(minutes=minutes, by=None)
+        return minutes
 
 
 def _in_both_languages(model: type[models.Model], values: dict) -> dict:

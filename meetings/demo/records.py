@@ -147,3 +147,15 @@ class UpcomingMeetingRecord:
     summary: str
     capacity: int
     registration_closes_in_days: int
+
+
+@dataclass(frozen=True)
+class MinutesPartRecord:
+    """Found by its minutes and its place in them: the part of the agenda item at `item`
+    (counted from 1) of the session at `session`, or, with `session` 0, a part with a
+    `heading` of its own. Text in Markdown."""
+
+    text: str
+    session: int = 0
+    item: int = 0
+    heading: str = ""

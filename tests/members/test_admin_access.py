@@ -11,6 +11,7 @@ from django.utils import timezone
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from meetings.papers.models import Letterhead, Paper, PaperKind, VisaRequest
+from meetings.record.services import minutes_create
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
@@ -58,6 +59,7 @@ def demo(db):
     )
     RecipientList.objects.create(name="ANSO partners").people.add(speaker.person)
     DocumentVersionFactory(document__agenda_item=speaker.item)
+    minutes_create(meeting=meeting, by=None)  # with a part for each item, and a revision
     Letterhead.ensure()
     Paper.objects.create(
         kind=PaperKind.CERTIFICATE,
