@@ -24,7 +24,7 @@ from .attendance.models import Participation, ParticipationEvent, RegistrationWi
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
-from .papers.models import Letterhead, Paper, VisaRequest
+from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
 
 MEETINGS = "meetings"
 ACTIONS = "actions"
@@ -173,5 +173,6 @@ def register_rules() -> None:
     register(Paper)
     register(Letterhead)
     register(VisaRequest)  # shown to the Secretariat only, never on a cached page
+    register(PaperBatch)  # the worker's batches: staff pages only
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

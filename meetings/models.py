@@ -24,7 +24,7 @@ from members.models import Body, BodyKind, Person
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
-from .papers.models import Letterhead, Paper, VisaRequest
+from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
 
 __all__ = [
     "Action",
@@ -37,6 +37,7 @@ __all__ = [
     "MailingRecipient",
     "Meeting",
     "Paper",
+    "PaperBatch",
     "Participation",
     "ParticipationEvent",
     "RecipientList",

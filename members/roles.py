@@ -53,6 +53,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Visa letter requests: made by the registration form, approved or refused by
         # actions ("change"); their passport details are seen by the Secretariat only.
         "visarequest": ("view", "change"),
+        # Batches of papers the worker made (meetings/papers/batches.py): written by the site
+        # and the worker only.
+        "paperbatch": ("view",),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/security/login_attempts_admin.py).
