@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -317,7 +318,7 @@ PAPER_BATCH_ENDED = (PaperBatchStatus.DONE, PaperBatchStatus.FAILED)
 
 
 def paper_batch_upload_to(batch: "PaperBatch", filename: str) -> str:
-    return f"papers/batches/{batch.created_at:%Y/%m}/{filename}"
+    return f"papers/batches/{batch.created_at or timezone.now():%Y/%m}/{filename}"
 
 
 class PaperBatchQuerySet(models.QuerySet):
