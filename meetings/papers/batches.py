@@ -88,7 +88,13 @@ def paper_batch_create(
     participations: QuerySet[Participation] | None = None,
 ) -> PaperBatch:
     """Record a batch of `kind` for `meeting` (its chosen `participations`, else the whole
-    meeting) and queue it for the worker after the commit."""
+    meeting) and queue it for the worker after the commit. ValueError when `participations`
+    holds none of the meeting's: an empty choice would read as the whole meeting."""
+    chosen = None
+    if participations is not None:
+        chosen = list(participations.filter(meeting=meeting).values_list("pk", flat=True))
+        if not chosen:
+            raise ValueError("No participation of the meeting was chosen.")
     with transaction.atomic():
         now = timezone.now()
         batch = PaperBatch.objects.create(
@@ -99,13 +105,10 @@ def paper_batch_create(
             queued_at=now,
             attempts=1,
         )
-        if participations is not None:
-            chosen = list(participations.filter(meeting=meeting).values_list("pk", flat=True))
+        if chosen is not None:
             batch.participations.set(chosen)
         batch.total = len(
-            batch_participations(
-                meeting=meeting, kind=kind, chosen=_chosen(batch, participations is not None)
-            )
+            batch_participations(meeting=meeting, kind=kind, chosen=_chosen(batch, bool(chosen)))
         )
         batch.save(update_fields=["total"])
         _enqueue_after_commit(batch.pk)

@@ -120,7 +120,6 @@ def test_certificate_batch_issues_each_paper_through_its_service(
 ):
     attended = registrants(meeting, 3, status=ParticipationStatus.ATTENDED)
     absent = registrants(meeting, 1, status=ParticipationStatus.ABSENT)
-    issued_before = Paper.objects.none()
     batch = queue(
         meeting,
         PaperBatchKind.CERTIFICATES,
@@ -144,7 +143,6 @@ def test_certificate_batch_issues_each_paper_through_its_service(
     for paper in papers:
         with paper.file.open("rb") as handle:
             assert archive.read(paper.filename) == handle.read()
-    assert not issued_before.exists()
 
 
 def test_certificate_batch_of_the_whole_meeting_takes_those_who_attended(
@@ -317,6 +315,19 @@ def test_certificate_batch_needs_the_right_to_issue_them(client, meeting):
     assert client.get(sheets.get_absolute_url()).status_code == 200
     assert client.get(certificates.get_absolute_url()).status_code == 403
     assert client.get(certificates.get_download_url()).status_code == 403
+
+
+def test_an_empty_choice_is_refused_not_read_as_the_whole_meeting(meeting):
+    other = registrants(MeetingFactory(), 1)[0]
+    with pytest.raises(ValueError):
+        batches.paper_batch_create(
+            meeting=meeting,
+            kind=PaperBatchKind.BADGES,
+            by=None,
+            language="en",
+            participations=other.__class__.objects.filter(pk=other.pk),
+        )
+    assert not PaperBatch.objects.exists()
 
 
 def test_create_takes_sheets_only(secretariat_client, meeting):
