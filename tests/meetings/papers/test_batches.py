@@ -501,3 +501,29 @@ def test_constraints_have_names(meeting):
         PaperBatch.objects.create(meeting=meeting, kind="badges", total=1, done=2)
     with transaction.atomic(), pytest.raises(IntegrityError):
         PaperBatch.objects.create(meeting=meeting, kind="badges", status="failed")
+
+
+# --- the real worker ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_makes_a_queued_batch(settings, meeting):
+    """Queued in the database as the site queues it, taken by `db_worker` as in production."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    registrants(meeting, 9)
+    batch = batches.paper_batch_create(
+        meeting=meeting, kind=PaperBatchKind.BADGES, by=None, language="zh-hans"
+    )
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.total) == ("queued", 0, 9)
+    assert DBTaskResult.objects.get().task_path == "meetings.papers.batches.run_paper_batch"
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0)
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    batch.refresh_from_db()
+    assert (batch.status, batch.done) == ("done", 9)
+    pdf = PdfReader(io.BytesIO(file_of(batch)))
+    assert len(pdf.pages) == 2
+    assert flat_text(pdf).count("Family") == 9
