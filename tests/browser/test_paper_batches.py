@@ -2,6 +2,8 @@
 ("2 of 3 made"), shows the download link once the batch is ready, under the policy (CSP); and
 the control page of a large meeting queues the badges and opens that page."""
 
+import os
+
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -44,6 +46,8 @@ def test_the_batch_page_follows_the_progress_then_offers_the_file(
         assert block.get_attribute("data-status") == "done"
         assert block.locator("progress").evaluate("element => element.value") == 3
         assert page.evaluate("window.__cspViolations") == []
+        if shots := os.environ.get("ANSO_SCREENSHOTS"):
+            page.screenshot(path=f"{shots}/paper-batch.png", full_page=True)
     finally:
         context.close()
 
