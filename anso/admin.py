@@ -40,7 +40,15 @@ GROUPS = {
         ["meetings.Participation", "meetings.RegistrationWindow"],
     ),
     # The papers the Secretariat prints and signs (docs/papers.md).
-    "papers": (_("Papers"), ["meetings.Paper", "meetings.VisaRequest", "meetings.Letterhead"]),
+    "papers": (
+        _("Papers"),
+        [
+            "meetings.Paper",
+            "meetings.PaperBatch",
+            "meetings.VisaRequest",
+            "meetings.Letterhead",
+        ],
+    ),
     "people": (
         _("People and organizations"),
         [

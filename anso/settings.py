@@ -247,6 +247,14 @@ VISA_DATA_KEYS = [
 VISA_DATA_DEV_KEY = DEBUG
 #: Days after a meeting's end when the passport details of its visa requests are erased.
 VISA_DATA_RETENTION_DAYS = int(os.environ.get("VISA_DATA_RETENTION_DAYS", "30"))
+# Batches of papers made by the worker (meetings/papers/batches.py, docs/papers.md): a meeting
+# with more registrants than the threshold (or an admin selection larger than it) has its badges,
+# table tents and certificates made in the background; their files are deleted after the days.
+PAPERS_BATCH_THRESHOLD = int(os.environ.get("PAPERS_BATCH_THRESHOLD", "100"))
+PAPERS_BATCH_DAYS = int(os.environ.get("PAPERS_BATCH_DAYS", "7"))
+#: A batch no worker has spoken of for this long is queued again, up to PAPERS_BATCH_ATTEMPTS runs.
+PAPERS_BATCH_STALE_SECONDS = int(os.environ.get("PAPERS_BATCH_STALE_SECONDS", "600"))
+PAPERS_BATCH_ATTEMPTS = int(os.environ.get("PAPERS_BATCH_ATTEMPTS", "3"))
 #: Behind nginx, the prefix of its `internal` location that serves MEDIA_ROOT (X-Accel-Redirect).
 #: Unset, a local file is streamed by the Python worker: fine for `make run` only.
 FILES_X_ACCEL_REDIRECT_PREFIX = os.environ.get("FILES_X_ACCEL_REDIRECT_PREFIX", "")

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -35,7 +36,9 @@ from .documents import admin as documents_admin  # noqa: F401  (registers the do
 from .invitations import admin as invitations_admin  # noqa: F401 (registers its admins)
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers import admin as papers_admin  # registers the papers' admins
+from .papers import batches as paper_batches
 from .papers import visa_admin  # noqa: F401 (registers the visa requests' admin)
+from .papers.models import PaperBatchKind
 from .record import admin as record_admin  # noqa: F401 (registers the minutes' admin)
 
 
@@ -114,7 +117,7 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
         "invitations",
     ]
     inlines = [RegistrationWindowInline, SessionInline, ParticipationInline, DecisionInline]
-    actions = ["issue_dossier"]
+    actions = ["issue_dossier", "issue_all_certificates"]
     # Each translated field in English and Chinese side by side, on one line.
     fieldsets = [
         (None, {"fields": ["body", "number", both("title"), "slug", "is_published"]}),
@@ -129,6 +132,27 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
         ),
         (None, {"fields": ["records_in_admin", "invitations"]}),
     ]
+
+    @admin.action(
+        description=_("Issue all certificates of attendance"), permissions=["issue_certificates"]
+    )
+    def issue_all_certificates(self, request, queryset):
+        """The certificates of everyone who attended the selected meetings, issued by the
+        worker (a batch per meeting, through the papers' service, meetings/papers/batches.py)."""
+        queued = [
+            paper_batches.paper_batch_create(
+                meeting=meeting,
+                kind=PaperBatchKind.CERTIFICATES,
+                by=request.user,
+                language=get_language(),
+            )
+            for meeting in queryset.select_related("body")
+        ]
+        return papers_admin.batches_queued(self, request, queued)
+
+    def has_issue_certificates_permission(self, request):
+        """Whoever may issue certificates from the participations' list (change them)."""
+        return request.user.has_perm("meetings.change_participation")
 
     def get_queryset(self, request):
         # A subquery per listed meeting, not a join and GROUP BY over every participation:

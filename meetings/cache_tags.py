@@ -28,7 +28,7 @@ from .attendance.models import Participation, ParticipationEvent, RegistrationWi
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
-from .papers.models import Letterhead, Paper, VisaRequest
+from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
 from .record.models import Minutes, MinutesPart, MinutesRevision
 
 MEETINGS = "meetings"
@@ -203,5 +203,6 @@ def register_rules() -> None:
     register(Minutes, lambda minutes, created=False: (meeting_tag(minutes.meeting_id),))
     register(MinutesPart, minutes_part_tags)
     register(MinutesRevision)
+    register(PaperBatch)  # the worker's batches: staff pages only
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

@@ -1,12 +1,18 @@
 """The upkeep's chores of meetings (anso/background/upkeep.py): mailings whose delivery was lost,
-and the passport details of visa requests past their retention."""
+batches of papers a dead worker left and their files past their retention, and the passport
+details of visa requests past their retention."""
 
 from anso.background.upkeep import chore_register
 
 from .invitations.services import mailings_unwritten_deliver
+from .papers.batches import paper_batch_files_delete, paper_batches_recover
 from .papers.visa import visa_data_erase
 
 chore_register("meetings.mailings_unwritten", mailings_unwritten_deliver)
 
 # Visa requests' passport details, VISA_DATA_RETENTION_DAYS after their meeting (docs/papers.md).
 chore_register("meetings.visa_data_erase", visa_data_erase)
+
+# Batches of papers (meetings/papers/batches.py): run again or failed; files after their days.
+chore_register("meetings.paper_batches_recover", paper_batches_recover)
+chore_register("meetings.paper_batch_files_delete", paper_batch_files_delete)

@@ -24,7 +24,7 @@ from members.models import Body, BodyKind, Person
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
-from .papers.models import Letterhead, Paper, VisaRequest
+from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
 from .record.models import Minutes, MinutesPart, MinutesRevision
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "MinutesPart",
     "MinutesRevision",
     "Paper",
+    "PaperBatch",
     "Participation",
     "ParticipationEvent",
     "RecipientList",

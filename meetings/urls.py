@@ -43,4 +43,30 @@ urlpatterns = [
     path(f"{meeting}sign-in-sheet/", papers_views.SignInSheetView.as_view(), name="sign_in_sheet"),
     # The meeting's dossier: issued from its control page (POST)
     path(f"{meeting}dossier/", papers_views.DossierIssueView.as_view(), name="dossier_issue"),
+    # Batches of papers made by the worker, with their progress (meetings/papers/batches.py)
+    path(
+        f"{meeting}papers/batches/",
+        papers_views.PaperBatchCreateView.as_view(),
+        name="paper_batch_create",
+    ),
+    path(
+        f"{meeting}papers/batches/<int:pk>/",
+        papers_views.PaperBatchView.as_view(),
+        name="paper_batch",
+    ),
+    path(
+        f"{meeting}papers/batches/<int:pk>/status.json",
+        papers_views.PaperBatchStatusView.as_view(),
+        name="paper_batch_status",
+    ),
+    path(
+        f"{meeting}papers/batches/<int:pk>/file/",
+        papers_views.PaperBatchDownloadView.as_view(),
+        name="paper_batch_download",
+    ),
+    path(
+        f"{meeting}papers/batches/<int:pk>/retry/",
+        papers_views.PaperBatchRetryView.as_view(),
+        name="paper_batch_retry",
+    ),
 ]

@@ -58,6 +58,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "minutes": EDIT,
         "minutespart": EDIT_AND_DELETE,
         "minutesrevision": ("view",),
+        # Batches of papers the worker made (meetings/papers/batches.py): written by the site
+        # and the worker only.
+        "paperbatch": ("view",),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/security/login_attempts_admin.py).

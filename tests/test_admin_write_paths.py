@@ -52,8 +52,9 @@ ACTIONS = {
     "axes.accessattempt.unlock_accounts": DELETES,
     "anso.outgoingmail.send_again": READS,  # queues the stored mail again; no status
     "meetings.mailing.send_again": READS,  # hands the mailing to the worker again; no status
-    "meetings.participation.issue_certificates": PAPERS,  # no status
+    "meetings.participation.issue_certificates": PAPERS,  # no status; a batch over the threshold
     "meetings.meeting.issue_dossier": PAPERS,  # through meetings/papers/dossier.py
+    "meetings.meeting.issue_all_certificates": PAPERS,  # a batch in the worker, through the service
     "meetings.paper.revoke_selected": PAPERS,
     "meetings.participation.print_badges": READS,  # a PDF to print; nothing kept
     "meetings.participation.print_table_tents": READS,

@@ -37,7 +37,15 @@ from django_tasks_db.models import DBTaskResult
 from anso.models import ExportJob, ExportJobStatus, ImportJob, OutgoingMail
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
-from meetings.papers.models import Letterhead, Paper, PaperKind, VisaRequest
+from meetings.papers.models import (
+    Letterhead,
+    Paper,
+    PaperBatch,
+    PaperBatchKind,
+    PaperBatchStatus,
+    PaperKind,
+    VisaRequest,
+)
 from meetings.record.services import minutes_create
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
@@ -180,6 +188,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:statistics_export": {**staff_only(200), "outsider": 403},
     "meetings:meeting_control": {**staff_only(200), "outsider": 403},
     "meetings:meeting_control_check_in": {**staff_only(200), "outsider": 403},
+    # Batches of papers made by the worker: queued from the control page (POST only), their
+    # page, progress and file (the sample is a finished batch of badges), "Try again" (POST).
+    "meetings:paper_batch_create": {**staff_only(405), "outsider": 403},
+    "meetings:paper_batch": {**staff_only(200), "outsider": 403},
+    "meetings:paper_batch_status": {**staff_only(200), "outsider": 403},
+    "meetings:paper_batch_download": {**staff_only(200), "outsider": 403},
+    "meetings:paper_batch_retry": {**staff_only(405), "outsider": 403},
     # Invitations and announcements: the personal link (public, valid token, registration
     # open), the unsubscribe link of an announcement (public, valid token), and the
     # Secretariat's composer, invitation page and reminder.
@@ -267,6 +282,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Visa requests: made by the registration form, decided by actions, never added or
     # deleted in the admin.
     "admin:meetings_visarequest_add": superuser_only(403),
+    # Batches of papers: made from the control page and the actions, listed read-only.
+    "admin:meetings_paperbatch_add": superuser_only(403),
+    "admin:meetings_paperbatch_delete": superuser_only(403),
     "admin:meetings_visarequest_delete": superuser_only(403),
     "admin:meetings_letterhead_delete": superuser_only(403),
     # Minutes: never deleted; two revisions compared for whoever may view the minutes.
@@ -366,6 +384,19 @@ def _export_job(user) -> ExportJob:
     return job
 
 
+def _paper_batch(meeting) -> PaperBatch:
+    batch = PaperBatch(
+        meeting=meeting,
+        kind=PaperBatchKind.BADGES,
+        status=PaperBatchStatus.DONE,
+        total=1,
+        done=1,
+        finished_at=timezone.now(),
+    )
+    batch.file.save("badges.pdf", ContentFile(b"%PDF-1.7\n"))
+    return batch
+
+
 @pytest.fixture
 def samples(superuser, secretariat_user):
     """One object of every model whose pages take an object."""
@@ -450,6 +481,7 @@ def samples(superuser, secretariat_user):
             file=ContentFile(b"%PDF-1.7\n", name="ANSO-2019-WG1-C-0001.pdf"),
             sha256="0" * 64,
         ),
+        "meetings.paperbatch": _paper_batch(meeting),
         "meetings.visarequest": VisaRequest.objects.create(
             participation=ParticipationFactory(meeting=meeting),
             passport_name="SAMPLE PERSON",
@@ -533,6 +565,9 @@ def url_for(name, pattern, samples) -> str:
         from members.announcements import unsubscribe_token
 
         kwargs = {"token": unsubscribe_token(person=samples["person"])}
+    elif name.startswith("meetings:paper_batch") and "pk" in params:
+        batch = samples["meetings.paperbatch"]
+        kwargs = {"year": batch.meeting.start_date.year, "slug": batch.meeting.slug, "pk": batch.pk}
     elif name == "meetings:check_in_toggle":
         participation = samples["meetings.participation"]
         meeting = participation.meeting

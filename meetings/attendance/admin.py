@@ -18,7 +18,8 @@ from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
 from ..admin_filters import MeetingListFilter, MeetingWhenFilter
 from ..papers import sheets
-from ..papers.admin import certificates_issue_action
+from ..papers.admin import batches_queue, certificates_issue_action, over_threshold
+from ..papers.models import PaperBatchKind
 from . import status
 from .models import Participation, ParticipationEvent, ParticipationStatus, RegistrationWindow
 from .resources import ParticipantResource
@@ -136,19 +137,25 @@ class ParticipationAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistor
     @admin.action(description=_("Issue certificates of attendance"), permissions=["change"])
     def issue_certificates(self, request, queryset):
         """The selected participants who attended get their certificate (meetings/papers/)."""
-        certificates_issue_action(self, request, queryset)
+        return certificates_issue_action(self, request, queryset)
 
     @admin.action(description=_("Print badges for the selected"), permissions=["view"])
     def print_badges(self, request, queryset):
         """The badges of the selected registrants (the cancelled ones get none), as a PDF to
-        print; nothing is written."""
+        print; nothing is written. A selection larger than `PAPERS_BATCH_THRESHOLD` is made by
+        the worker, as a batch whose page follows it."""
+        if over_threshold(queryset):
+            return batches_queue(self, request, queryset, kind=PaperBatchKind.BADGES)
         participations = sheets.sheet_participations(queryset)
         pdf = sheets.badges_pdf(participations=participations, language=get_language())
         return sheets.sheet_response(pdf, name="badges")
 
     @admin.action(description=_("Print table tents for the selected"), permissions=["view"])
     def print_table_tents(self, request, queryset):
-        """The table tents of the selected registrants, as a PDF to print; nothing is written."""
+        """The table tents of the selected registrants, as a PDF to print; nothing is written
+        (by the worker over the threshold, as the badges)."""
+        if over_threshold(queryset):
+            return batches_queue(self, request, queryset, kind=PaperBatchKind.TABLE_TENTS)
         participations = sheets.sheet_participations(queryset)
         pdf = sheets.table_tents_pdf(participations=participations, language=get_language())
         return sheets.sheet_response(pdf, name="table-tents")

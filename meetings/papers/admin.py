@@ -1,12 +1,15 @@
 """The papers in the admin: the letterhead (one row, edited in place), every paper issued with
 its PDF and history, revoking with a reason, issuing certificates of attendance from the
-participations' list (`certificates_issue_action`, added by meetings/attendance/admin.py) and
-a meeting's dossier from the meetings' list (`dossier_issue_action`, meetings/admin.py)."""
+participations' list (`certificates_issue_action`, added by meetings/attendance/admin.py), a
+meeting's dossier from the meetings' list (`dossier_issue_action`, meetings/admin.py), and the
+batches the worker makes (read-only; `batches_queue`, for a selection larger than
+`PAPERS_BATCH_THRESHOLD`)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -19,8 +22,8 @@ from anso.admin_tools import LongListAdminMixin
 from anso.files.downloads import file_download_response
 from anso.files.uploads import IMAGE_TYPES, check_upload
 
-from . import dossier, services
-from .models import Letterhead, Paper
+from . import batches, dossier, services
+from .models import Letterhead, Paper, PaperBatch
 from .signing import SigningKeyMissing
 
 
@@ -208,9 +211,107 @@ class PaperAdmin(LongListAdminMixin, SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/meetings/paper/revoke.html", context)
 
 
+@admin.register(PaperBatch)
+class PaperBatchAdmin(LongListAdminMixin, admin.ModelAdmin):
+    """The batches the worker made or makes, read-only: each opens its page (progress, file,
+    "Try again")."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "meeting",
+        "status",
+        "done",
+        "total",
+        "created_by",
+        "page_link",
+    ]
+    list_filter = ["kind", "status", "meeting"]
+    list_select_related = ["meeting", "created_by"]
+    fields = [
+        "meeting",
+        "kind",
+        "language",
+        "status",
+        "done",
+        "total",
+        "skipped",
+        "created_by",
+        "created_at",
+        "queued_at",
+        "attempts",
+        "started_at",
+        "progress_at",
+        "finished_at",
+        "error",
+        "page_link",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("page"))
+    def page_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("open"))
+
+
+def batches_queue(model_admin, request, queryset, *, kind: str):
+    """Queue a batch of `kind` for the selected participations, one per meeting of the
+    selection; the batch's page opens when there is one, else each is linked."""
+    meeting_ids = sorted(set(queryset.values_list("meeting_id", flat=True)))
+    queued = []
+    for meeting_id in meeting_ids:
+        chosen = queryset.model.objects.filter(pk__in=queryset.values("pk"), meeting_id=meeting_id)
+        meeting = chosen.select_related("meeting__body").first().meeting
+        queued.append(
+            batches.paper_batch_create(
+                meeting=meeting,
+                kind=kind,
+                by=request.user,
+                language=get_language(),
+                participations=chosen,
+            )
+        )
+    return batches_queued(model_admin, request, queued)
+
+
+def batches_queued(model_admin, request, queued: list[PaperBatch]):
+    """Say that the batches are queued; open the page of the one batch."""
+    for batch in queued:
+        model_admin.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("%(kind)s of %(meeting)s: the background worker makes them.")
+                % {"kind": batch.get_kind_display().capitalize(), "meeting": batch.meeting},
+                batch.get_absolute_url(),
+                _("Follow the progress"),
+            ),
+            messages.SUCCESS,
+        )
+    return redirect(queued[0].get_absolute_url()) if len(queued) == 1 else None
+
+
+def over_threshold(queryset) -> bool:
+    """Whether a selection is too large to make within the request."""
+    return queryset.count() > settings.PAPERS_BATCH_THRESHOLD
+
+
 def certificates_issue_action(model_admin, request, queryset):
     """Issue the certificates of attendance of the selected participations that attended;
-    the others are named and left alone. A certificate issued before is not issued again."""
+    the others are named and left alone. A certificate issued before is not issued again.
+    A selection larger than `PAPERS_BATCH_THRESHOLD` is issued by the worker."""
+    if over_threshold(queryset):
+        return batches_queue(
+            model_admin, request, queryset, kind=batches.PaperBatchKind.CERTIFICATES
+        )
     try:
         result = services.certificates_issue(
             participations=queryset.select_related("person", "organization", "meeting"),

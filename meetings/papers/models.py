@@ -4,11 +4,14 @@ carries, and a record of every paper issued, found again by its reference number
 A paper's PDF is kept as issued (signed, its SHA-256 recorded): a later download gives the same
 file, and the public verification page (`papers:verify`) says whether it still stands."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -297,3 +300,156 @@ class VisaRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:meetings_visarequest_change", args=[self.pk])
+
+
+class PaperBatchKind(models.TextChoices):
+    BADGES = "badges", _("badges")
+    TABLE_TENTS = "table_tents", _("table tents")
+    CERTIFICATES = "certificates", _("certificates of attendance")
+
+
+class PaperBatchStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("being made")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+#: The statuses of a batch the worker is making (or should be).
+PAPER_BATCH_RUNNING = (PaperBatchStatus.QUEUED, PaperBatchStatus.RUNNING)
+PAPER_BATCH_ENDED = (PaperBatchStatus.DONE, PaperBatchStatus.FAILED)
+
+
+def paper_batch_upload_to(batch: "PaperBatch", filename: str) -> str:
+    return f"papers/batches/{batch.created_at or timezone.now():%Y/%m}/{filename}"
+
+
+class PaperBatchQuerySet(models.QuerySet):
+    def running(self):
+        return self.filter(status__in=PAPER_BATCH_RUNNING)
+
+    def stuck(self, now):
+        """Batches waiting or being made with no word from a worker for
+        `PAPERS_BATCH_STALE_SECONDS`: a live worker records its progress sooner (every chunk),
+        so the upkeep queues them again (`batches.paper_batches_recover`)."""
+        stale = now - datetime.timedelta(seconds=settings.PAPERS_BATCH_STALE_SECONDS)
+        return self.filter(
+            Q(status=PaperBatchStatus.QUEUED, queued_at__lt=stale)
+            | Q(status=PaperBatchStatus.RUNNING, progress_at__lt=stale)
+        )
+
+
+class PaperBatch(models.Model):
+    """The papers of a whole meeting, or of a chosen set of its participations, made by the
+    worker (meetings/papers/batches.py): badges or table tents as one PDF, certificates of
+    attendance issued one by one through their service and gathered in a ZIP. Its page shows
+    the progress ("120 of 480") and, once done, the file; the file is deleted after
+    `PAPERS_BATCH_DAYS`."""
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="paper_batches",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=PaperBatchKind)
+    participations = models.ManyToManyField(
+        "meetings.Participation",
+        verbose_name=_("chosen participations"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the whole meeting."),
+    )
+    language = models.CharField(
+        _("language"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PaperBatchStatus, default=PaperBatchStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("papers"), default=0)
+    done = models.PositiveIntegerField(_("made"), default=0)
+    skipped = models.PositiveIntegerField(
+        _("left out"), default=0, help_text=_("Participants who did not attend: no certificate.")
+    )
+    file = models.FileField(_("file"), upload_to=paper_batch_upload_to, max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    #: When the batch was last handed to the queue, and how many times: the upkeep queues
+    #: again a batch no worker has spoken of for a while (batches.paper_batches_recover).
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    objects = PaperBatchQuerySet.as_manager()
+
+    class Meta:
+        app_label = "meetings"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("batch of papers")
+        verbose_name_plural = _("batches of papers")
+        indexes = [
+            models.Index(
+                fields=["status", "queued_at"],
+                condition=Q(status__in=["queued", "running"]),
+                name="paperbatch_running_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=F("total")),
+                name="paperbatch_done_within_total",
+                violation_error_message=_("A batch makes no more papers than it holds."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""),
+                name="paperbatch_failed_with_error",
+                violation_error_message=_("A failed batch says why."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["done", "failed"]) | Q(finished_at__isnull=False),
+                name="paperbatch_ended_when",
+                violation_error_message=_("An ended batch says when it ended."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.meeting} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("meetings:paper_batch", kwargs=self._kwargs())
+
+    def _kwargs(self) -> dict:
+        return {"year": self.meeting.start_date.year, "slug": self.meeting.slug, "pk": self.pk}
+
+    def get_status_url(self):
+        return reverse("meetings:paper_batch_status", kwargs=self._kwargs())
+
+    def get_download_url(self):
+        return reverse("meetings:paper_batch_download", kwargs=self._kwargs())
+
+    def get_retry_url(self):
+        return reverse("meetings:paper_batch_retry", kwargs=self._kwargs())
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in PAPER_BATCH_RUNNING
+
+    @property
+    def is_certificates(self) -> bool:
+        return self.kind == PaperBatchKind.CERTIFICATES
+
+    @property
+    def filename(self) -> str:
+        """The file's name as downloaded: "wg1-badges.pdf", "wg1-certificates.zip"."""
+        extension = "zip" if self.is_certificates else "pdf"
+        return f"{self.meeting.slug}-{self.kind.replace('_', '-')}.{extension}"

@@ -105,3 +105,22 @@ def qr_code_png_data_uri(path: str) -> str:
     that prints hundreds of them: WeasyPrint draws a PNG in a third less time than the SVG's
     many squares. Drawn without smoothing (`image-rendering: pixelated` in papers.css)."""
     return segno.make(absolute_url(path), error="m").png_data_uri(scale=4, border=0)
+
+
+def render_document(template: str, context: dict, *, language: str):
+    """`template` laid out in pages but not yet written (a WeasyPrint `Document`): a batch lays
+    out its papers chunk by chunk, reporting its progress, and writes them as one PDF
+    (`pdf_of_documents`)."""
+    with translation.override(language):
+        html = render_to_string(template, {**context, "language": language})
+    with _lock:
+        css, font_config, fetcher, base_url = _stylesheet()
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        return document.render(stylesheets=[css], font_config=font_config)
+
+
+def pdf_of_documents(documents: list) -> bytes:
+    """The pages of `documents`, in order, as one PDF (WeasyPrint's way to join documents)."""
+    pages = [page for document in documents for page in document.pages]
+    with _lock:
+        return documents[0].copy(pages).write_pdf()

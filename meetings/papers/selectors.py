@@ -1,7 +1,7 @@
 """The papers' reads."""
 
 from ..models import Participation
-from .models import Paper
+from .models import Paper, PaperBatch
 
 
 def paper_for_verification(reference: str) -> Paper | None:
@@ -15,6 +15,17 @@ def paper_for_verification(reference: str) -> Paper | None:
 
 def standing_certificate(participation: Participation) -> Paper | None:
     return Paper.objects.certificates().standing().filter(participation=participation).first()
+
+
+#: The batches a meeting's control page links, newest first.
+RECENT_BATCHES = 5
+
+
+def paper_batches_recent(*, meeting) -> list[PaperBatch]:
+    """The meeting's latest batches of papers, for its control page: one query."""
+    return list(
+        PaperBatch.objects.filter(meeting=meeting).select_related("meeting")[:RECENT_BATCHES]
+    )
 
 
 def initials(person) -> str:

@@ -66,8 +66,9 @@ def _pages(items: list, size: int) -> list[list]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-def badges_pdf(*, participations: list[Participation], language: str) -> bytes:
-    """The badges of `participations`, eight to an A4 page, in `language`."""
+def badges_context(*, participations: list[Participation], language: str) -> dict:
+    """What the badges' template shows for `participations`: their QR codes in `language`'s
+    addresses, eight to a page."""
     with translation.override(language):
         badges = [
             {
@@ -76,21 +77,24 @@ def badges_pdf(*, participations: list[Participation], language: str) -> bytes:
             }
             for participation in participations
         ]
-    return render_pdf(
-        BADGES_TEMPLATE,
-        {"sheet": "badges", "pages": _pages(badges, BADGES_PER_PAGE)},
-        language=language,
-    )
+    return {"sheet": "badges", "pages": _pages(badges, BADGES_PER_PAGE)}
+
+
+def badges_pdf(*, participations: list[Participation], language: str) -> bytes:
+    """The badges of `participations`, eight to an A4 page, in `language`."""
+    context = badges_context(participations=participations, language=language)
+    return render_pdf(BADGES_TEMPLATE, context, language=language)
+
+
+def table_tents_context(*, participations: list[Participation], language: str) -> dict:
+    return {"sheet": "table-tents", "participations": participations}
 
 
 def table_tents_pdf(*, participations: list[Participation], language: str) -> bytes:
     """A table tent per A4 page for each of `participations`: folded across the middle, the
     name reads from both sides."""
-    return render_pdf(
-        TABLE_TENTS_TEMPLATE,
-        {"sheet": "table-tents", "participations": participations},
-        language=language,
-    )
+    context = table_tents_context(participations=participations, language=language)
+    return render_pdf(TABLE_TENTS_TEMPLATE, context, language=language)
 
 
 def page_of_pages_label() -> tuple[str, str, str]:

@@ -1,22 +1,27 @@
 """The papers' pages: the public verification page a paper's QR code leads to, the
-certificate of attendance a participant downloads from their personal link, the sheets for
-the day of a meeting, and the meeting dossier issued from the control page."""
+certificate of attendance a participant downloads from their personal link, the sheets for the
+day of a meeting, the meeting dossier issued from the control page, and the pages of the
+batches the worker makes."""
 
 import logging
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from anso.files.downloads import file_download_response
 from anso.security.ratelimit import rate_limit_hit
 
 from ..attendance import links
 from ..views import PublishedMeetingMixin, SecretariatMixin
-from . import dossier, selectors, services, sheets
+from . import batches, dossier, selectors, services, sheets
+from .models import PaperBatch, PaperBatchStatus
 from .signing import SigningKeyMissing
 
 logger = logging.getLogger(__name__)
@@ -167,3 +172,111 @@ class DossierIssueView(SecretariatMixin, View):
         return file_download_response(
             request, paper.file, filename=paper.filename, content_type="application/pdf"
         )
+
+
+# --- batches of papers made by the worker (batches.py) ----------------------------------------
+
+
+class PaperBatchMixin(SecretariatMixin):
+    """A batch of the meeting in the address, for whoever may view participations; a batch of
+    certificates for whoever may issue them (change participations, as the admin's action)."""
+
+    permission_required = "meetings.view_participation"
+
+    def get_batch(self) -> PaperBatch:
+        meeting = self.get_meeting()
+        batch = get_object_or_404(
+            PaperBatch.objects.select_related("meeting", "created_by"),
+            pk=self.kwargs["pk"],
+            meeting=meeting,
+        )
+        if batch.is_certificates and not self.request.user.has_perm(
+            "meetings.change_participation"
+        ):
+            raise PermissionDenied
+        return batch
+
+
+def batch_status(batch: PaperBatch) -> dict:
+    """What the batch's page shows and its script asks for again."""
+    return {
+        "status": batch.status,
+        "status_label": str(batch.get_status_display()),
+        "done": batch.done,
+        "total": batch.total,
+        "skipped": batch.skipped,
+        "running": batch.is_running,
+        "download_url": batch.get_download_url() if batch.file else "",
+        "error": batch.error,
+    }
+
+
+@method_decorator(never_cache, name="dispatch")
+class PaperBatchView(PaperBatchMixin, View):
+    """A batch's page: its progress ("120 of 480", refreshed by static/js/paper-batch.js), then
+    the file to download; a failed batch says why and offers "Try again"."""
+
+    def get(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        context = self.staff_context(
+            title=_("Batch of papers"),
+            subtitle=batch.meeting.title,
+            meeting=batch.meeting,
+            batch=batch,
+            statuses=PaperBatchStatus,
+            refresh_seconds=BATCH_REFRESH_SECONDS,
+        )
+        return render(request, "meetings/papers/paper_batch.html", context)
+
+
+#: How often the batch's page asks for its progress while the worker makes it.
+BATCH_REFRESH_SECONDS = 2
+
+
+@method_decorator(never_cache, name="dispatch")
+class PaperBatchStatusView(PaperBatchMixin, View):
+    """The batch's progress as JSON, for its page."""
+
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(batch_status(self.get_batch()))
+
+
+class PaperBatchDownloadView(PaperBatchMixin, View):
+    def get(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        if batch.status != PaperBatchStatus.DONE or not batch.file:
+            raise Http404(_("The file is not ready, or was deleted after some days."))
+        content_type = "application/zip" if batch.is_certificates else "application/pdf"
+        return file_download_response(
+            request, batch.file, filename=batch.filename, content_type=content_type
+        )
+
+
+class PaperBatchRetryView(PaperBatchMixin, View):
+    """ "Try again" on a failed batch's page (POST)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        if not batches.paper_batch_retry(batch=batch):
+            messages.warning(request, _("Only a failed batch is tried again."))
+        return redirect(batch.get_absolute_url())
+
+
+class PaperBatchCreateView(SecretariatMixin, View):
+    """The control page's "prepare in the background" (POST, with the kind: badges or table
+    tents of the whole meeting): queues a batch and opens its page."""
+
+    permission_required = "meetings.view_participation"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        kind = request.POST.get("kind", "")
+        if kind not in batches.SHEET_KINDS:
+            return HttpResponseBadRequest(_("Badges or table tents only."))
+        batch = batches.paper_batch_create(
+            meeting=meeting, kind=kind, by=request.user, language=request.LANGUAGE_CODE
+        )
+        return redirect(batch.get_absolute_url())

@@ -1,6 +1,7 @@
 """A meeting's control page: its stages in order, each with its figures and its tools; and the
 live check-in count it refreshes while check-in is open."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from ..papers.selectors import paper_batches_recent
 from ..views import SecretariatMixin
 from . import selectors
 
@@ -25,6 +27,9 @@ class MeetingControlView(SecretariatMixin, View):
             meeting=meeting,
             control=selectors.meeting_control(meeting=meeting),
             refresh_seconds=CHECK_IN_REFRESH_SECONDS,
+            # Over this many registrants, the badges and table tents are made by the worker.
+            batch_threshold=settings.PAPERS_BATCH_THRESHOLD,
+            paper_batches=paper_batches_recent(meeting=meeting),
         )
         return render(request, self.template_name, context)
 

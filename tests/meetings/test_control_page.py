@@ -418,8 +418,9 @@ def test_control_page_queries_are_flat(secretariat_client, django_assert_num_que
 
 
 #: The session and user (2), the user's permissions (2), the meeting (1), the page's eight reads
-#: (programme, invitations, window, seats left, by status, and the attendance summary's three).
-QUERIES = 13
+#: (programme, invitations, window, seats left, by status, and the attendance summary's three),
+#: and the meeting's latest batches of papers (1).
+QUERIES = 14
 
 
 @pytest.mark.parametrize("n", [1, 25])

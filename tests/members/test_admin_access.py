@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
-from meetings.papers.models import Letterhead, Paper, PaperKind, VisaRequest
+from meetings.papers.models import Letterhead, Paper, PaperBatch, PaperKind, VisaRequest
 from meetings.record.services import minutes_create
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
@@ -70,6 +70,7 @@ def demo(db):
         file=ContentFile(b"%PDF-1.7\n", name="ANSO-2019-WG1-C-0001.pdf"),
         sha256="0" * 64,
     )
+    PaperBatch.objects.create(meeting=meeting, kind="badges", queued_at=timezone.now())
     VisaRequest.objects.create(
         participation=participation,
         passport_name="OKONKWO CHIDINMA",
