@@ -5,7 +5,16 @@ languages")."""
 
 from modeltranslation.translator import TranslationOptions, register, translator
 
-from .models import Action, AgendaItem, Decision, Document, Letterhead, Meeting, Session
+from .models import (
+    Action,
+    ActionProgress,
+    AgendaItem,
+    Decision,
+    Document,
+    Letterhead,
+    Meeting,
+    Session,
+)
 
 
 @register(Meeting)
@@ -35,6 +44,11 @@ class ActionTranslationOptions(TranslationOptions):
     empty_values = {"title": None}
 
 
+@register(ActionProgress)
+class ActionProgressTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
 @register(Document)
 class DocumentTranslationOptions(TranslationOptions):
     fields = ("title",)
@@ -47,6 +61,7 @@ translator.register(AgendaItem.history.model, AgendaItemTranslationOptions)
 translator.register(Decision.history.model, DecisionTranslationOptions)
 translator.register(Action.history.model, ActionTranslationOptions)
 translator.register(Document.history.model, DocumentTranslationOptions)
+translator.register(ActionProgress.history.model, ActionProgressTranslationOptions)
 
 
 @register(Letterhead)
