@@ -243,6 +243,8 @@ VISA_DATA_KEYS = [
 VISA_DATA_DEV_KEY = DEBUG
 #: Days after a meeting's end when the passport details of its visa requests are erased.
 VISA_DATA_RETENTION_DAYS = int(os.environ.get("VISA_DATA_RETENTION_DAYS", "30"))
+#: Days before an action's due date when its owner is reminded by mail (once per due date).
+ACTION_REMINDER_DAYS = int(os.environ.get("ACTION_REMINDER_DAYS", "14"))
 #: Behind nginx, the prefix of its `internal` location that serves MEDIA_ROOT (X-Accel-Redirect).
 #: Unset, a local file is streamed by the Python worker: fine for `make run` only.
 FILES_X_ACCEL_REDIRECT_PREFIX = os.environ.get("FILES_X_ACCEL_REDIRECT_PREFIX", "")

@@ -1,12 +1,17 @@
 """The upkeep's chores of meetings (anso/background/upkeep.py): mailings whose delivery was lost,
-and the passport details of visa requests past their retention."""
+the passport details of visa requests past their retention, and reminders of actions due
+soon."""
 
 from anso.background.upkeep import chore_register
 
 from .invitations.services import mailings_unwritten_deliver
 from .papers.visa import visa_data_erase
+from .record.actions.reminders import action_reminders_send
 
 chore_register("meetings.mailings_unwritten", mailings_unwritten_deliver)
 
 # Visa requests' passport details, VISA_DATA_RETENTION_DAYS after their meeting (docs/papers.md).
 chore_register("meetings.visa_data_erase", visa_data_erase)
+
+# Reminders to the owners of actions due within ACTION_REMINDER_DAYS, once per due date.
+chore_register("meetings.action_reminders", action_reminders_send)

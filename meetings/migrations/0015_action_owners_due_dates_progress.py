@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import anso.text.languages
+from members.roles import ensure_secretariat_group
 
 
 class Migration(migrations.Migration):
@@ -244,4 +245,6 @@ class Migration(migrations.Migration):
             model_name="actionprogress",
             index=models.Index(fields=["action", "date"], name="actionprogress_action_date"),
         ),
+        # The Secretariat edits progress notes (members/roles.py).
+        migrations.RunPython(ensure_secretariat_group, migrations.RunPython.noop),
     ]
