@@ -9,7 +9,7 @@ import datetime
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -304,6 +304,11 @@ class Decision(SavedInEnglish, models.Model):
 ACTION_CLOSED = (ActionStatus.COMPLETED, ActionStatus.DROPPED)
 
 
+def _action_overdue(on: datetime.date) -> Q:
+    """The rule of "overdue" on `on`: the due date has passed and the action is still open."""
+    return Q(due_date__lt=on) & ~Q(status__in=ACTION_CLOSED)
+
+
 class ActionQuerySet(models.QuerySet):
     def open(self):
         """Actions still to be done (not completed, not dropped)."""
@@ -311,9 +316,15 @@ class ActionQuerySet(models.QuerySet):
 
     def overdue(self, *, on: datetime.date):
         """Actions overdue on `on`: their due date has passed and they are still open. The
-        one rule of "overdue": the action plan, the meeting page and the Secretariat's home
-        page read it."""
-        return self.open().filter(due_date__lt=on)
+        one rule of "overdue": the action plan, the meeting page, the admin's list and the
+        Secretariat's home page read it (`with_overdue` marks each action by it)."""
+        return self.filter(_action_overdue(on))
+
+    def with_overdue(self, *, on: datetime.date):
+        """Each action with `is_overdue` on `on`, by the rule of `overdue`, in the same query."""
+        return self.annotate(
+            is_overdue=ExpressionWrapper(_action_overdue(on), output_field=models.BooleanField())
+        )
 
     def due_within(self, *, on: datetime.date, days: int):
         """Open actions due from `on` to `days` days later (the reminders' window)."""
@@ -416,10 +427,6 @@ class Action(SavedInEnglish, models.Model):
     def owner(self):
         """The organization, body or person who does the action, or None."""
         return self.owner_organization or self.owner_body or self.owner_person
-
-    def is_overdue(self, on: datetime.date) -> bool:
-        """`ActionQuerySet.overdue` for one action already read."""
-        return bool(self.due_date and self.due_date < on and self.status not in ACTION_CLOSED)
 
     def clean(self):
         owners = [self.owner_organization_id, self.owner_body_id, self.owner_person_id]

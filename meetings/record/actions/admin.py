@@ -110,7 +110,10 @@ class ActionAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, obj: Action) -> bool:
-        return obj.is_overdue(timezone.localdate())
+        return bool(obj.is_overdue)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_overdue(on=timezone.localdate())
 
     def save_model(self, request, obj, form, change):
         services.action_save(action=obj, by=request.user)
