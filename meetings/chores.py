@@ -6,7 +6,7 @@ from anso.background.upkeep import chore_register
 
 from .invitations.services import mailings_unwritten_deliver
 from .papers.visa import visa_data_erase
-from .record.actions.reminders import action_reminders_send
+from .record.actions.reminders import action_plan_overdue_renew, action_reminders_send
 
 chore_register("meetings.mailings_unwritten", mailings_unwritten_deliver)
 
@@ -15,3 +15,5 @@ chore_register("meetings.visa_data_erase", visa_data_erase)
 
 # Reminders to the owners of actions due within ACTION_REMINDER_DAYS, once per due date.
 chore_register("meetings.action_reminders", action_reminders_send)
+# The overdue mark on the pages that show actions, renewed the day an action becomes overdue.
+chore_register("meetings.action_plan_overdue", action_plan_overdue_renew)

@@ -243,16 +243,17 @@ def action_list(
     """The action plan: each action's owner, due date, whether it is overdue and its progress
     notes, the latest three (`latest_progress`) and how many (`progress_count`); where each
     action was endorsed, how often it was presented or discussed at published meetings
-    (`presented_count`), and the latest three of those (`latest_items`, as `Presentation`s). An action on the agenda of hundreds of meetings
-    would otherwise list every one. With them, the latest presentations `audience` may read
-    (`presentation_files`: the files on the action or on the agenda items that presented it, as
-    `meetings.documents.listing` rows) and how many there are (`presentation_files_count`).
+    (`presented_count`), and the latest three of those (`latest_items`, as `Presentation`s).
+    An action on the agenda of hundreds of meetings would otherwise list every one. With them,
+    the latest presentations `audience` may read (`presentation_files`: the files on the
+    action or on the agenda items that presented it, as `meetings.documents.listing` rows)
+    and how many there are (`presentation_files_count`).
 
     Six queries: the actions, their progress notes, then the latest presentations ranked and
     counted per action in one pass over the agenda items with an action (window functions, on
     their ids alone), which the plan needs anyway to count them, then the fields the page
-    shows of those ranked first, as plain rows. Then the documents, ranked and counted the same way, and
-    their versions."""
+    shows of those ranked first, as plain rows. Then the documents, ranked and counted the
+    same way, and their versions."""
     actions = list(_actions(today=today))
     by_action = {action.pk: action for action in actions}
     documents, documents_count = action_presentations(audience=audience) if actions else ({}, {})

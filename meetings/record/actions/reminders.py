@@ -15,22 +15,29 @@ latest registration's, else English), with links to the action's page in that la
 Sent once per due date: `Action.reminded_for` records the due date reminded of, set by one
 conditional UPDATE before the mails are queued, in the chore's transaction, so of two upkeeps
 running at once only one queues them (the rows are also read `skip_locked`). A new due date,
-or a new owner (`action_save`), is reminded again. The bookkeeping writes no history row."""
+or a new owner (`action_save`), is reminded again. The bookkeeping writes no history row.
+
+The overdue mark changes with the day, not with a write: `action_plan_overdue_renew`, another
+chore, renews the pages that show actions on the first upkeep of a day on which an action
+became overdue."""
 
 import datetime
 import logging
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from anso.caching.tags import bump
 from anso.links import absolute_url
 from anso.mail.sending import Mail, mails_queue
 from anso.text.hygiene import one_line
 from members.models import Person, Position, Role
 
+from ...cache_tags import ACTIONS
 from ...invitations.selectors import mail_language
 from ...models import Action
 
@@ -125,3 +132,29 @@ def action_reminders_send(*, now: datetime.datetime | None = None) -> int:
         mails_queue(mails)
         logger.info("Action reminders queued: %d", len(mails))
     return len(mails)
+
+
+#: The day the pages showing actions were last renewed for the overdue mark, in the cache the
+#: page cache's versions live in (shared by every worker).
+_OVERDUE_RENEWED_KEY = "meetings:actions:overdue-renewed-on"
+
+
+def action_plan_overdue_renew(*, now: datetime.datetime | None = None) -> bool:
+    """The upkeep's chore: renew the pages that show actions (`ACTIONS`: the action plan, the
+    meeting pages) once a day, when an action became overdue since the last renewal (its due
+    date passed meanwhile). Without a record of the last renewal (a cache emptied), renew if
+    any action is overdue. Two upkeeps at once renew twice, harmlessly. Returns whether it
+    renewed."""
+    today = timezone.localdate(now)
+    cache = caches["versions"]
+    last = cache.get(_OVERDUE_RENEWED_KEY)
+    if last == today.isoformat():
+        return False
+    became = Action.objects.overdue(on=today)
+    if last:
+        became = became.filter(due_date__gte=datetime.date.fromisoformat(last))
+    renew = became.exists()
+    if renew:
+        bump(ACTIONS)
+    cache.set(_OVERDUE_RENEWED_KEY, today.isoformat(), timeout=None)
+    return renew
