@@ -14,6 +14,7 @@ from django.utils import timezone
 from anso.background.upkeep import chore_names
 from anso.models import OutgoingMail
 from anso.workbench import entries_for
+from meetings.demo import demo_load
 from meetings.models import Action, ActionProgress, ActionStatus
 from meetings.record.actions import services
 from meetings.record.actions.reminders import (
@@ -442,3 +443,28 @@ def test_the_day_an_action_becomes_overdue_the_action_plan_is_renewed(page_cache
     assert action_plan_overdue_renew(now=NOW + datetime.timedelta(days=1)) is True
     assert not _cached(url)
     assert action_plan_overdue_renew(now=NOW + datetime.timedelta(days=2)) is False
+
+
+# --- the demo -----------------------------------------------------------------------------
+
+
+def test_demo_actions_have_owners_due_dates_and_progress(client):
+    demo = demo_load()
+    actions = {action.title_en: action for action in Action.objects.all()}
+    research = actions["ANSO joint research programmes"]
+    assert research.owner.short_name == "CAS"
+    assert research.due_date == datetime.date(2020, 12, 31)
+    assert actions["ANSO scholarship programme"].owner.kind == BodyKind.SECRETARIAT
+    assert actions["Capacity building and training"].owner.slug == "li-na"
+    # Each action was presented and discussed at the 1st meeting (the report says so).
+    meeting = demo.objects["meeting"]
+    assert ActionProgress.objects.filter(meeting=meeting).count() == len(actions)
+    between = ActionProgress.objects.filter(meeting__isnull=True)
+    assert between.exists()
+    assert all(note.text_en.endswith("Sample data.") for note in between)
+    assert all(note.text_zh_hans.endswith("示例数据。") for note in between)
+
+    html = client.get(reverse("meetings:action_list")).content.decode()
+    assert f"reported at the {meeting.title}" in html
+    assert html.count("data-overdue") == 1  # the research programmes, past due and open
+    assert demo_load().created == demo_load().updated == 0
