@@ -65,6 +65,7 @@ GROUPS = {
         [
             "meetings.Decision",
             "meetings.Action",
+            "meetings.ActionProgress",
             "meetings.ParticipationEvent",
             "members.NominationEvent",
             "anso.ImportJob",

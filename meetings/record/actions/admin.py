@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from anso.admin_tools import PreloadedAutocompleteInlineMixin
 
+from ...admin_filters import MeetingListFilter
 from ...models import Action
 from . import services
 from .models import ActionProgress
@@ -128,3 +129,27 @@ class ActionAdmin(TranslationAdmin, SimpleHistoryAdmin):
             services.action_progress_save(note=note, by=request.user)
         formset.save_m2m()
         return None
+
+
+@admin.register(ActionProgress)
+class ActionProgressAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    """Every progress note, across the actions (they are also edited in their action's form)."""
+
+    list_display = ["date", "action", "meeting", "text"]
+    list_display_links = ["date"]
+    list_filter = [MeetingListFilter]
+    search_fields = [*_both("text"), "action__title_en", "action__title_zh_hans"]
+    autocomplete_fields = ["action", "meeting"]
+    list_select_related = ["action", "meeting__body"]
+    ordering = ["-date", "-pk"]
+    fields = ["action", "date", "meeting", _both("text")]
+
+    def save_model(self, request, obj, form, change):
+        services.action_progress_save(note=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.action_progress_delete(note=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for note in queryset:
+            services.action_progress_delete(note=note, by=request.user)
