@@ -76,6 +76,7 @@ GROUPS = {
             "meetings.MinutesRevision",
             "meetings.Decision",
             "meetings.Action",
+            "meetings.ActionProgress",
             "meetings.ParticipationEvent",
             "members.NominationEvent",
             "anso.ImportJob",

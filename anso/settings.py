@@ -255,6 +255,8 @@ PAPERS_BATCH_DAYS = int(os.environ.get("PAPERS_BATCH_DAYS", "7"))
 #: A batch no worker has spoken of for this long is queued again, up to PAPERS_BATCH_ATTEMPTS runs.
 PAPERS_BATCH_STALE_SECONDS = int(os.environ.get("PAPERS_BATCH_STALE_SECONDS", "600"))
 PAPERS_BATCH_ATTEMPTS = int(os.environ.get("PAPERS_BATCH_ATTEMPTS", "3"))
+#: Days before an action's due date when its owner is reminded by mail (once per due date).
+ACTION_REMINDER_DAYS = int(os.environ.get("ACTION_REMINDER_DAYS", "14"))
 #: Behind nginx, the prefix of its `internal` location that serves MEDIA_ROOT (X-Accel-Redirect).
 #: Unset, a local file is streamed by the Python worker: fine for `make run` only.
 FILES_X_ACCEL_REDIRECT_PREFIX = os.environ.get("FILES_X_ACCEL_REDIRECT_PREFIX", "")

@@ -34,12 +34,13 @@ from .attendance.models import (
 from .attendance.selectors import attendance_counts
 from .documents import admin as documents_admin  # noqa: F401  (registers the documents' admin)
 from .invitations import admin as invitations_admin  # noqa: F401 (registers its admins)
-from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
+from .models import AgendaItem, Decision, Meeting, Session, Speaker
 from .papers import admin as papers_admin  # registers the papers' admins
 from .papers import batches as paper_batches
 from .papers import visa_admin  # noqa: F401 (registers the visa requests' admin)
 from .papers.models import PaperBatchKind
 from .record import admin as record_admin  # noqa: F401 (registers the minutes' admin)
+from .record.actions import admin as actions_admin  # noqa: F401 (the action plan's admin)
 
 
 def both(field: str) -> tuple[str, str]:
@@ -350,26 +351,6 @@ class DecisionAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     date_hierarchy = "meeting__start_date"
     list_select_related = ["meeting"]
     ordering = ["-meeting__start_date", "order"]
-
-
-@admin.register(Action)
-class ActionAdmin(TranslationAdmin, SimpleHistoryAdmin):
-    list_display = ["order", "title", "status", "endorsed_by", "endorsed_at"]
-    list_display_links = ["title"]
-    list_filter = ["status"]
-    search_fields = [*both("title"), *both("description")]
-    autocomplete_fields = ["endorsed_by", "endorsed_at"]
-    list_select_related = ["endorsed_by__meeting", "endorsed_at"]
-    ordering = ["order", "title_en"]
-    fields = [
-        "order",
-        both("title"),
-        "slug",
-        both("description"),
-        "status",
-        "endorsed_by",
-        "endorsed_at",
-    ]
 
 
 # The members' positions, with a filter only meetings can offer: held on a meeting's first day.

@@ -13,6 +13,9 @@ its preview, once made) renews the same pages.
 Minutes and their parts renew their meeting's page (it shows them once approved); a decision
 or a meeting renews, besides its own, the pages of the meetings whose minutes it approved
 (their page names it).
+An action's progress note renews the action plan (and the pages that name actions), as the
+action does; an organization, a body or a person renews the action plan when they own an
+action (the plan names its owner; bodies renew it by `BODIES`, which it declares).
 
 A check-in or a registration renews its meeting's page, the person's and the organization's
 (they show attendance), and nothing else.
@@ -27,7 +30,7 @@ from members.models import Organization, Person
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
-from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
+from .models import Action, ActionProgress, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
 from .record.models import Minutes, MinutesPart, MinutesRevision
 
@@ -127,11 +130,12 @@ def participation_tags(participation: Participation, *, created: bool = False):
 
 def organization_in_meetings(organization, *, created: bool = False):
     """The meetings whose pages name the organization: its participants', speakers' and
-    chairs' (an organization just made is in none)."""
+    chairs' (an organization just made is in none); the action plan if it owns an action."""
     if created:
         return set()
     pk = organization.pk
-    return (
+    owner = {ACTIONS} if Action.objects.filter(owner_organization=pk).exists() else set()
+    return owner | (
         _meeting_tags(
             Participation.objects.filter(Q(organization=pk) | Q(person__organization=pk))
             .order_by()
@@ -154,8 +158,8 @@ def organization_in_meetings(organization, *, created: bool = False):
 
 
 def person_in_meetings(person: Person, *, created: bool = False):
-    """The meetings whose pages name the person, and the action plan if they presented an
-    action (a person just made is in none)."""
+    """The meetings whose pages name the person, and the action plan if they presented or own
+    an action (a person just made is in none)."""
     if created:
         return set()
     spoke = list(
@@ -172,7 +176,9 @@ def person_in_meetings(person: Person, *, created: bool = False):
             Session.objects.filter(chair=person.pk).values_list("meeting_id", flat=True)
         )
     )
-    if any(action for _meeting, action in spoke):
+    if any(action for _meeting, action in spoke) or (
+        Action.objects.filter(owner_person=person.pk).exists()
+    ):
         tags.add(ACTIONS)
     return tags
 
@@ -184,6 +190,7 @@ def register_rules() -> None:
     register(Speaker, speaker_tags)
     register(Decision, decision_tags)
     register(Action, lambda action, created=False: (ACTIONS,))
+    register(ActionProgress, lambda note, created=False: (ACTIONS,))
     register(Document, document_tags)
     register(DocumentVersion, document_version_tags)
     register(Participation, participation_tags)

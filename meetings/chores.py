@@ -1,12 +1,13 @@
 """The upkeep's chores of meetings (anso/background/upkeep.py): mailings whose delivery was lost,
-batches of papers a dead worker left and their files past their retention, and the passport
-details of visa requests past their retention."""
+batches of papers a dead worker left and their files past their retention, the passport
+details of visa requests past their retention, and reminders of actions due soon."""
 
 from anso.background.upkeep import chore_register
 
 from .invitations.services import mailings_unwritten_deliver
 from .papers.batches import paper_batch_files_delete, paper_batches_recover
 from .papers.visa import visa_data_erase
+from .record.actions.reminders import action_plan_overdue_renew, action_reminders_send
 
 chore_register("meetings.mailings_unwritten", mailings_unwritten_deliver)
 
@@ -16,3 +17,7 @@ chore_register("meetings.visa_data_erase", visa_data_erase)
 # Batches of papers (meetings/papers/batches.py): run again or failed; files after their days.
 chore_register("meetings.paper_batches_recover", paper_batches_recover)
 chore_register("meetings.paper_batch_files_delete", paper_batch_files_delete)
+# Reminders to the owners of actions due within ACTION_REMINDER_DAYS, once per due date.
+chore_register("meetings.action_reminders", action_reminders_send)
+# The overdue mark on the pages that show actions, renewed the day an action becomes overdue.
+chore_register("meetings.action_plan_overdue", action_plan_overdue_renew)

@@ -9,7 +9,7 @@ import datetime
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -19,16 +19,18 @@ from simple_history.models import HistoricalRecords
 from anso.text.hygiene import OneLineCharField
 from anso.text.languages import SavedInEnglish
 from anso.text.slugs import unique_slug
-from members.models import Body, BodyKind, Person
+from members.models import Body, BodyKind, Organization, Person
 
 from .attendance.models import Participation, ParticipationEvent, RegistrationWindow
 from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
+from .record.actions.models import ActionProgress
 from .record.models import Minutes, MinutesPart, MinutesRevision
 
 __all__ = [
     "Action",
+    "ActionProgress",
     "AgendaItem",
     "Decision",
     "Document",
@@ -303,8 +305,43 @@ class Decision(SavedInEnglish, models.Model):
         return f"{self.meeting.get_absolute_url()}#decision-{self.order}"
 
 
+#: An action in one of these states is finished: never overdue, never reminded.
+ACTION_CLOSED = (ActionStatus.COMPLETED, ActionStatus.DROPPED)
+
+
+def _action_overdue(on: datetime.date) -> Q:
+    """The rule of "overdue" on `on`: the due date has passed and the action is still open."""
+    return Q(due_date__lt=on) & ~Q(status__in=ACTION_CLOSED)
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        """Actions still to be done (not completed, not dropped)."""
+        return self.exclude(status__in=ACTION_CLOSED)
+
+    def overdue(self, *, on: datetime.date):
+        """Actions overdue on `on`: their due date has passed and they are still open. The
+        one rule of "overdue": the action plan, the meeting page, the admin's list and the
+        Secretariat's home page read it (`with_overdue` marks each action by it)."""
+        return self.filter(_action_overdue(on))
+
+    def with_overdue(self, *, on: datetime.date):
+        """Each action with `is_overdue` on `on`, by the rule of `overdue`, in the same query."""
+        return self.annotate(
+            is_overdue=ExpressionWrapper(_action_overdue(on), output_field=models.BooleanField())
+        )
+
+    def due_within(self, *, on: datetime.date, days: int):
+        """Open actions due from `on` to `days` days later (the reminders' window)."""
+        return self.open().filter(
+            due_date__gte=on, due_date__lte=on + datetime.timedelta(days=days)
+        )
+
+
 class Action(SavedInEnglish, models.Model):
-    """An item of the action plan ("the ANSO future actions")."""
+    """An item of the action plan ("the ANSO future actions"), with who does it (an
+    organization, a body or a person; at most one) and by when. Its progress notes are
+    `meetings.record.actions.models.ActionProgress`."""
 
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     title = OneLineCharField(_("title"), max_length=200, unique=True)
@@ -330,13 +367,55 @@ class Action(SavedInEnglish, models.Model):
         related_name="actions_endorsed",
         help_text=_("Where no single decision is recorded, the meeting that endorsed it."),
     )
+    owner_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("owner (organization)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_owned",
+    )
+    owner_body = models.ForeignKey(
+        Body,
+        verbose_name=_("owner (body)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_owned",
+    )
+    owner_person = models.ForeignKey(
+        Person,
+        verbose_name=_("owner (person)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_owned",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    #: The due date its owner was last reminded of (`meetings.record.actions.reminders`): one
+    #: reminder per due date; a new due date gets its own.
+    reminded_for = models.DateField(_("reminded for due date"), null=True, editable=False)
 
     history = HistoricalRecords()
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "title_en"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
+        constraints = [
+            models.CheckConstraint(
+                # At least two of the three are empty: at most one owner.
+                condition=Q(owner_body__isnull=True, owner_person__isnull=True)
+                | Q(owner_organization__isnull=True, owner_person__isnull=True)
+                | Q(owner_organization__isnull=True, owner_body__isnull=True),
+                name="action_at_most_one_owner",
+                violation_error_message=_(
+                    "An action has one owner: an organization, a body or a person."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["due_date"], name="action_due_date_idx")]
 
     def __str__(self):
         return self.title
@@ -348,6 +427,18 @@ class Action(SavedInEnglish, models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:action_detail", kwargs={"slug": self.slug})
+
+    @property
+    def owner(self):
+        """The organization, body or person who does the action, or None."""
+        return self.owner_organization or self.owner_body or self.owner_person
+
+    def clean(self):
+        owners = [self.owner_organization_id, self.owner_body_id, self.owner_person_id]
+        if sum(1 for owner in owners if owner) > 1:
+            raise ValidationError(
+                {"owner_organization": _("Choose one owner: an organization, a body or a person.")}
+            )
 
 
 class AgendaItemKind(models.TextChoices):

@@ -79,6 +79,8 @@ class ItemRow(NamedTuple):
     action_url: str
     action_status: str | None
     speakers: tuple[SpeakerRow, ...]
+    #: Its action is overdue (`Action.objects.overdue`) on the day the page is made.
+    action_overdue: bool = False
 
 
 class SessionRow(NamedTuple):
@@ -141,6 +143,7 @@ class Programme:
                 url=item.action_url,
                 status=statuses.get(item.action_status, item.action_status),
                 lang=item.action_lang,
+                overdue=item.action_overdue,
             )
             for item in sorted(actions.values(), key=lambda i: (i.action_order, i.action_title))
         ]
@@ -155,6 +158,7 @@ class PresentedAction:
     status: str
     #: "en" where the title is the English one in place of a missing translation.
     lang: str | None = None
+    overdue: bool = False
 
 
 def url_builder(name: str, *params: str) -> Callable[..., str]:

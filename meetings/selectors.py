@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries.fields import Country
 
@@ -19,7 +20,7 @@ from members.names import display_name
 from .attendance.models import Participation, ParticipationStatus
 from .documents.access import Audience
 from .documents.listing import action_presentations
-from .models import Action, AgendaItem, AgendaItemKind, Meeting, Session, Speaker
+from .models import Action, ActionProgress, AgendaItem, AgendaItemKind, Meeting, Session, Speaker
 from .programme import (
     PERSON_FIELDS,
     ItemRow,
@@ -58,12 +59,14 @@ def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = Non
     )
 
 
-def meeting_programme(*, meeting: Meeting) -> Programme:
+def meeting_programme(*, meeting: Meeting, today: datetime.date | None = None) -> Programme:
     """The meeting's sessions in order with their chairs, agenda items, speakers and actions,
     as named rows of plain values: three queries, however long the programme (one without
     sessions). Each text is read in every language: the rows hold the one the page shows, the
     English one where the translation is missing (marked by its `*_lang`, to write
-    `lang="en"`). Each chair and speaker is named and linked once."""
+    `lang="en"`). Each chair and speaker is named and linked once. An item's action is marked
+    overdue on `today` (by default the local date) by `Action.objects.overdue`."""
+    today = today or timezone.localdate()
     chair = ("chair_id", "chair__slug", *(f"chair__{name}" for name in PERSON_FIELDS))
     person = ("person_id", "person__slug", *(f"person__{name}" for name in PERSON_FIELDS))
     titles, descriptions = language_columns("title"), language_columns("description")
@@ -89,11 +92,16 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
         return Programme(sessions=())
     items = list(
         AgendaItem.objects.filter(session__meeting=meeting)
+        .annotate(
+            action_overdue=Exists(
+                Action.objects.overdue(on=today).filter(pk=OuterRef("action_id"))
+            )
+        )
         .order_by("order", "pk")
         .values_list(
             "pk", "session_id", "kind", *titles, *descriptions,
             *(f"action__{column}" for column in titles),
-            "action__slug", "action_id", "action__order", "action__status",
+            "action__slug", "action_id", "action__order", "action__status", "action_overdue",
         )
     )  # fmt: skip
     # Each row is made whole, its speakers or items in it (tuples: see meetings/programme.py).
@@ -108,7 +116,7 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
     kinds = {value: str(label) for value, label in AgendaItemKind.choices}
     action_url = url_builder("meetings:action_detail")
     by_session: dict[int, list[ItemRow]] = defaultdict(list)
-    for pk, session_id, kind, *texts, slug, action_id, action_order, status in items:
+    for pk, session_id, kind, *texts, slug, action_id, action_order, status, overdue in items:
         title, title_lang = shown(texts[:n])
         description, description_lang = shown(texts[n : 2 * n])
         action_title, action_lang = shown(texts[2 * n :])
@@ -117,6 +125,7 @@ def meeting_programme(*, meeting: Meeting) -> Programme:
                 pk, kinds.get(kind) or kind, title, title_lang, description, description_lang,
                 action_id, action_order, action_title or None, action_lang,
                 action_url(slug) if slug else "", status, tuple(speakers.get(pk, ())),
+                bool(overdue),
             )
         )  # fmt: skip
     rows = []
@@ -184,6 +193,8 @@ def latest_meetings(*, today: datetime.date, limit: int = 5) -> list[Meeting]:
 
 #: Presentations of an action shown on the action plan; its page shows them all.
 LATEST_PRESENTATIONS = 3
+#: Progress notes of an action shown on the action plan (the latest); its page shows them all.
+LATEST_PROGRESS = 3
 
 
 def _presentations() -> QuerySet[AgendaItem]:
@@ -205,23 +216,52 @@ class Presentation:
     lang: str | None
 
 
-def action_list(*, audience: Audience = Audience.PUBLIC) -> list[Action]:
-    """The action plan: where each action was endorsed, how often it was presented or
-    discussed at published meetings (`presented_count`), and the latest three of those
-    (`latest_items`, as `Presentation`s). An action on the agenda of hundreds of meetings
-    would otherwise list every one. With them, the latest presentations `audience` may read
-    (`presentation_files`: the files on the action or on the agenda items that presented it, as
-    `meetings.documents.listing` rows) and how many there are (`presentation_files_count`).
+#: What the action plan shows of an action beside its own fields: where it was endorsed and
+#: its owner (an organization, a body or a person: `Action.owner`).
+_ACTION_RELATED = (
+    "endorsed_by__meeting",
+    "endorsed_at",
+    "owner_organization",
+    "owner_body",
+    "owner_person",
+)
 
-    Five queries: the actions, then the latest presentations ranked and counted per action in
-    one pass over the agenda items with an action (window functions, on their ids alone),
-    which the plan needs anyway to count them, then the fields the page shows of those
-    ranked first, as plain rows. Then the documents, ranked and counted the same way, and
-    their versions."""
-    actions = list(Action.objects.select_related("endorsed_by__meeting", "endorsed_at"))
+
+def _actions(*, today: datetime.date | None) -> QuerySet[Action]:
+    """Actions with where they were endorsed, their owner, whether they are overdue on `today`
+    (`is_overdue`, by `Action.objects.overdue`) and their progress notes in date order
+    (`progress`, each with the meeting it was reported at)."""
+    notes = ActionProgress.objects.select_related("meeting__body").order_by("date", "pk")
+    return (
+        Action.objects.select_related(*_ACTION_RELATED)
+        .with_overdue(on=today or timezone.localdate())
+        .prefetch_related(Prefetch("progress", queryset=notes))
+    )
+
+
+def action_list(
+    *, audience: Audience = Audience.PUBLIC, today: datetime.date | None = None
+) -> list[Action]:
+    """The action plan: each action's owner, due date, whether it is overdue and its progress
+    notes, the latest three (`latest_progress`) and how many (`progress_count`); where each
+    action was endorsed, how often it was presented or discussed at published meetings
+    (`presented_count`), and the latest three of those (`latest_items`, as `Presentation`s).
+    An action on the agenda of hundreds of meetings would otherwise list every one. With them,
+    the latest presentations `audience` may read (`presentation_files`: the files on the
+    action or on the agenda items that presented it, as `meetings.documents.listing` rows)
+    and how many there are (`presentation_files_count`).
+
+    Six queries: the actions, their progress notes, then the latest presentations ranked and
+    counted per action in one pass over the agenda items with an action (window functions, on
+    their ids alone), which the plan needs anyway to count them, then the fields the page
+    shows of those ranked first, as plain rows. Then the documents, ranked and counted the
+    same way, and their versions."""
+    actions = list(_actions(today=today))
     by_action = {action.pk: action for action in actions}
     documents, documents_count = action_presentations(audience=audience) if actions else ({}, {})
     for action in actions:
+        notes = list(action.progress.all())
+        action.latest_progress, action.progress_count = notes[-LATEST_PROGRESS:], len(notes)
         action.latest_items, action.presented_count = [], 0
         action.presentation_files = documents.get(action.pk, [])
         action.presentation_files_count = documents_count.get(action.pk, 0)
@@ -273,13 +313,12 @@ def action_list(*, audience: Audience = Audience.PUBLIC) -> list[Action]:
     return actions
 
 
-def action_with_presentations() -> QuerySet[Action]:
-    """Actions with where they were endorsed and every presentation and discussion at a
-    published meeting, in order (`agenda_items`; `presentations()` lists them)."""
+def action_with_presentations(*, today: datetime.date | None = None) -> QuerySet[Action]:
+    """Actions as the action plan shows them (`_actions`) with every presentation and
+    discussion at a published meeting, in order (`agenda_items`; `presentations()` lists
+    them)."""
     items = _presentations().order_by("session__meeting__start_date", "session__order", "order")
-    return Action.objects.select_related("endorsed_by__meeting", "endorsed_at").prefetch_related(
-        Prefetch("agenda_items", queryset=items)
-    )
+    return _actions(today=today).prefetch_related(Prefetch("agenda_items", queryset=items))
 
 
 def presentations(items: Iterable[AgendaItem]) -> list[Presentation]:

@@ -7,6 +7,7 @@ from modeltranslation.translator import TranslationOptions, register, translator
 
 from .models import (
     Action,
+    ActionProgress,
     AgendaItem,
     Decision,
     Document,
@@ -44,6 +45,11 @@ class ActionTranslationOptions(TranslationOptions):
     empty_values = {"title": None}
 
 
+@register(ActionProgress)
+class ActionProgressTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
 @register(Document)
 class DocumentTranslationOptions(TranslationOptions):
     fields = ("title",)
@@ -56,6 +62,7 @@ translator.register(AgendaItem.history.model, AgendaItemTranslationOptions)
 translator.register(Decision.history.model, DecisionTranslationOptions)
 translator.register(Action.history.model, ActionTranslationOptions)
 translator.register(Document.history.model, DocumentTranslationOptions)
+translator.register(ActionProgress.history.model, ActionProgressTranslationOptions)
 
 
 @register(Letterhead)

@@ -35,6 +35,8 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "participation": EDIT_AND_DELETE,
         "decision": EDIT_AND_DELETE,
         "action": EDIT_AND_DELETE,
+        # Progress notes of actions: edited in the action's form (an inline).
+        "actionprogress": EDIT_AND_DELETE,
         "registrationwindow": EDIT_AND_DELETE,
         "participationevent": ("view",),
         # Invitations and announcements: sent through the composer ("send"), never added

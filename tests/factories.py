@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from meetings.attendance.models import Participation, ParticipationStatus, RegistrationWindow
 from meetings.documents.models import Document, DocumentVersion, Visibility
-from meetings.models import Action, AgendaItem, Decision, Meeting, Session, Speaker
+from meetings.models import Action, ActionProgress, AgendaItem, Decision, Meeting, Session, Speaker
 from members.models import (
     Body,
     BodyKind,
@@ -120,6 +120,15 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
     order = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Future action {n}")
+
+
+class ActionProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionProgress
+
+    action = factory.SubFactory(ActionFactory)
+    date = datetime.date(2020, 5, 13)
+    text = factory.Sequence(lambda n: f"Progress reported {n}")
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

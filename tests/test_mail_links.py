@@ -10,15 +10,17 @@ import pytest
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from anso.background.imports import import_job_confirm, import_job_create
 from anso.models import ImportJob, ImportJobStatus, OutgoingMail
 from meetings.attendance.models import Participation, ParticipationStatus
+from meetings.record.actions.reminders import action_reminders_send
 from members.models import BodyKind
 from members.nominations import services as nominations
 from members.nominations.models import Nomination, NominationStatus
 from tests.anso.smtp import free_port, smtp_mailers, smtp_server
-from tests.factories import BodyFactory, NominationFactory, OrganizationFactory
+from tests.factories import ActionFactory, BodyFactory, NominationFactory, OrganizationFactory
 from tests.meetings.invitations.helpers import (
     compose_url,
     composer_data,
@@ -193,6 +195,10 @@ def test_every_mail_links_absolutely_to_site_url(settings, secretariat_user):
                 },
             ),
         )
+
+        owner = members[0]
+        ActionFactory(owner_person=owner, due_date=timezone.localdate())
+        mails_of("action reminder", lambda: action_reminders_send() and None)
 
     with_links = set(received) - {"nomination approved", "nomination rejected"}
     for kind, messages in received.items():

@@ -52,6 +52,7 @@ from members.nominations.services import nomination_token
 from members.roles import SECRETARIAT_PERMISSIONS
 from tests.factories import (
     ActionFactory,
+    ActionProgressFactory,
     DecisionFactory,
     DocumentVersionFactory,
     MeetingFactory,
@@ -424,6 +425,7 @@ def samples(superuser, secretariat_user):
         "meetings.speaker": speaker,
         "meetings.participation": ParticipationFactory(meeting=meeting),
         "meetings.decision": DecisionFactory(meeting=meeting),
+        "meetings.actionprogress": ActionProgressFactory(meeting=meeting, date=meeting.start_date),
         "meetings.document": version.document,
         "meetings.documentversion": version,
         "members.nomination": nomination,

@@ -13,7 +13,7 @@ name is certain; everyone else keeps the Latin form only."""
 # Chinese text is written with Chinese punctuation (full-width commas, colons, brackets).
 # ruff: noqa: RUF001
 
-from .data import ACTIONS, MINUTES_DISCUSSED, MINUTES_PRESENTED
+from .data import ACTIONS, MINUTES_DISCUSSED, MINUTES_PRESENTED, PRESENTED_AND_DISCUSSED, SAMPLE
 
 #: Ends every Chinese summary: the text is a translation of the English report.
 TRANSLATED = "（本页中文内容译自英文会议报告，如有出入，以英文为准。）"
@@ -216,8 +216,22 @@ _MEETINGS = {
 }
 
 
+#: The actions' progress notes between meetings (sample data: the Chinese ends with SAMPLE_ZH).
+_PROGRESS = {
+    "A first call for joint research proposals was opened to member organizations.": (
+        "面向成员组织发布了第一轮联合研究项目征集。"
+    ),
+    "The first scholarship holders were admitted for the autumn semester.": (
+        "首批奖学金获得者已于秋季学期入学。"
+    ),
+}
+
+
 def _translations() -> dict[str, str]:
     table = {**_ORGANIZATIONS, **_BODIES, **_POSITIONS, **_MEETINGS}
+    table[PRESENTED_AND_DISCUSSED] = "秘书处作了介绍，工作组进行了讨论。"
+    for english, translation in _PROGRESS.items():
+        table[f"{english} {SAMPLE}"] = f"{translation}{SAMPLE_ZH}"
     for action in ACTIONS:
         title, description = _ACTIONS[action.title]
         table[action.title] = title

@@ -21,7 +21,7 @@ import datetime
 from members.models import BodyKind, MembershipStatus, NameOrder, OrganizationKind, Role
 
 from ..attendance.models import Capacity, ParticipationStatus
-from ..models import AgendaItemKind, SessionKind
+from ..models import ActionStatus, AgendaItemKind, SessionKind
 from .records import (
     ActionRecord,
     AgendaItemRecord,
@@ -33,6 +33,7 @@ from .records import (
     ParticipationRecord,
     PersonRecord,
     PositionRecord,
+    ProgressRecord,
     SessionRecord,
     UpcomingMeetingRecord,
 )
@@ -300,10 +301,64 @@ POSITIONS = (
     ),
 )
 
+#: What the report says of every future action at the 1st working-group meeting: the
+#: Secretariat presented it, and it was discussed (the first progress note of each).
+PRESENTED_AND_DISCUSSED = "Presented by the Secretariat and discussed by the working group."
+
+#: Owners, due dates, statuses and the notes between meetings are sample data (the report names
+#: none): the Secretariat, which presented every action, owns some; a member organization,
+#: the working group and the member of the Secretariat who presented it own others.
+#: Descriptions and notes that are sample data end with SAMPLE.
+_FOLLOW_UP = {
+    "ANSO joint research programmes": {
+        "status": ActionStatus.IN_PROGRESS,
+        "owner_organization": "CAS",
+        "due_date": datetime.date(2020, 12, 31),
+        "between": (
+            (
+                datetime.date(2019, 11, 4),
+                "A first call for joint research proposals was opened to member organizations.",
+            ),
+        ),
+    },
+    "ANSO scholarship programme": {
+        "status": ActionStatus.COMPLETED,
+        "owner_body": BodyKind.SECRETARIAT,
+        "due_date": datetime.date(2019, 9, 1),
+        "between": (
+            (
+                datetime.date(2019, 8, 30),
+                "The first scholarship holders were admitted for the autumn semester.",
+            ),
+        ),
+    },
+    "Capacity building and training": {
+        "owner_person": "li-na",
+        "due_date": datetime.date(2027, 6, 30),
+    },
+    "ANSO thematic alliances": {"owner_body": BodyKind.WORKING_GROUP},
+    "Open science and data sharing": {},
+}
+
 #: The report does not name the future actions the Governing Board endorsed; these five are
 #: plausible stand-ins.
 ACTIONS = tuple(
-    ActionRecord(title, f"{description} {SAMPLE}")
+    ActionRecord(
+        title,
+        f"{description} {SAMPLE}",
+        status=_FOLLOW_UP[title].get("status", ActionStatus.ENDORSED),
+        owner_organization=_FOLLOW_UP[title].get("owner_organization"),
+        owner_body=_FOLLOW_UP[title].get("owner_body"),
+        owner_person=_FOLLOW_UP[title].get("owner_person"),
+        due_date=_FOLLOW_UP[title].get("due_date"),
+        progress=(
+            ProgressRecord(WG_START, PRESENTED_AND_DISCUSSED, at_meeting=True),
+            *(
+                ProgressRecord(date, f"{text} {SAMPLE}")
+                for date, text in _FOLLOW_UP[title].get("between", ())
+            ),
+        ),
+    )
     for title, description in (
         (
             "ANSO joint research programmes",

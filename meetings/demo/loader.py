@@ -15,13 +15,16 @@ from modeltranslation.translator import translator
 from members.models import Body, BodyKind, Organization, Person, Position
 
 from ..attendance.models import Participation, RegistrationWindow
-from ..models import Action, AgendaItem, Decision, Meeting, Session, Speaker
+from ..models import Action, ActionProgress, AgendaItem, Decision, Meeting, Session, Speaker
 from ..record import services as record_services
 from ..record.models import Minutes, MinutesPart, MinutesState
 from . import data
 from .chinese import ORIGINAL_NAMES, chinese
 from .documents import demo_documents_load
 from .records import MeetingRecord, MinutesPartRecord
+
+#: An action record's owner fields, named by their natural keys.
+_ACTION_OWNERS = ("owner_organization", "owner_body", "owner_person")
 
 
 @dataclasses.dataclass
@@ -115,7 +118,20 @@ class _Loader:
         else:
             self.result.unchanged += 1
         self.result.objects["actions"] = list(self.actions.values())
+        self.progress(meetings[data.WORKING_GROUP_MEETING])
         return self.result
+
+    def progress(self, meeting: Meeting) -> None:
+        """The actions' progress notes: reported at `meeting` (the working group's, where each
+        action was presented and discussed), or between meetings."""
+        for action in data.ACTIONS:
+            for note in action.progress:
+                lookup = {
+                    "action": self.actions[action.title],
+                    "date": note.date,
+                    "meeting": meeting if note.at_meeting else None,
+                }
+                self.upsert(ActionProgress, lookup, {"text": note.text})
 
     def meeting(self, record: MeetingRecord) -> Meeting:
         lookup = {"body": self.bodies[record.body], "number": record.number}
@@ -128,8 +144,14 @@ class _Loader:
                 Decision, {"meeting": meeting, "order": order}, {"text": decision_record.text}
             )
             for action_order, action in enumerate(decision_record.endorses, start=1):
-                values = _values(action, without={"title"})
-                values |= {"order": action_order, "endorsed_by": decision}
+                values = _values(action, without={"title", *_ACTION_OWNERS, "progress"})
+                values |= {
+                    "order": action_order,
+                    "endorsed_by": decision,
+                    "owner_organization": self.organization(action.owner_organization),
+                    "owner_body": self.bodies.get(action.owner_body),
+                    "owner_person": self.people.get(action.owner_person),
+                }
                 self.actions[action.title] = self.upsert(Action, {"title": action.title}, values)
             if decision_record.endorses:
                 self.result.objects["decision_actions"] = decision

@@ -63,12 +63,28 @@ class PositionRecord:
 
 
 @dataclass(frozen=True)
+class ProgressRecord:
+    """A progress note of an action, found by its action, date and meeting: reported at the
+    working-group meeting of the report (`at_meeting`), or between meetings."""
+
+    date: datetime.date
+    text: str
+    at_meeting: bool = False
+
+
+@dataclass(frozen=True)
 class ActionRecord:
-    """Found by `title`; endorsed by the decision that lists it."""
+    """Found by `title`; endorsed by the decision that lists it. At most one owner: an
+    organization (by its short name), a body of ANSO or a person (by their slug)."""
 
     title: str
     description: str
     status: ActionStatus = ActionStatus.ENDORSED
+    owner_organization: str | None = None
+    owner_body: BodyKind | None = None
+    owner_person: str | None = None
+    due_date: datetime.date | None = None
+    progress: tuple[ProgressRecord, ...] = ()
 
 
 @dataclass(frozen=True)

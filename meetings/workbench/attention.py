@@ -1,7 +1,8 @@
 """The entries of `meetings` in the home page's "needs attention" panel (anso/workbench.py):
-registrations of coming meetings still to be confirmed, their waiting lists, and invitations
-to coming meetings nobody has answered yet. Each count is the list its link opens: the same
-list filters narrow both (`MeetingWhenFilter`, `InvitationAnswerFilter`)."""
+registrations of coming meetings still to be confirmed, their waiting lists, invitations
+to coming meetings nobody has answered yet, visa letters to review, and actions overdue. Each
+count is the list its link opens: the same list filters narrow both (`MeetingWhenFilter`,
+`InvitationAnswerFilter`, `ActionOverdueFilter`)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,9 @@ from ..admin_filters import MeetingWhenFilter
 from ..attendance.models import Participation, ParticipationStatus
 from ..invitations.admin import InvitationAnswerFilter, RecipientMeetingWhenFilter
 from ..invitations.models import MailingRecipient
+from ..models import Action
 from ..papers.models import VisaRequest, VisaRequestStatus
+from ..record.actions.admin import ActionOverdueFilter
 
 
 def _participations(status: str):
@@ -64,4 +67,13 @@ register(
     url=lambda now: changelist_url(
         "meetings.VisaRequest", status__exact=VisaRequestStatus.REQUESTED
     ),
+)
+register(
+    "meetings.actions_overdue",
+    label=_("Actions overdue"),
+    permission="meetings.view_action",
+    count=lambda now: ActionOverdueFilter.narrow(
+        Action.objects.all(), "yes", today=timezone.localdate(now)
+    ).count(),
+    url=lambda now: changelist_url("meetings.Action", overdue="yes"),
 )

@@ -417,12 +417,13 @@ def test_action_pages_queries_flat_in_presentations(client, django_assert_num_qu
             document(meeting=item.session.meeting, session=item.session, agenda_item=item,
                      versions=2)  # fmt: skip
         document(meeting=None, action=action)
-    # actions, presentations ranked (agenda items), their fields, documents, their versions
-    with django_assert_num_queries(5):
+    # actions, their progress notes, presentations ranked (agenda items), their fields,
+    # documents, their versions
+    with django_assert_num_queries(6):
         html = client.get(reverse("meetings:action_list")).content.decode()
     assert html.count('class="document"') == 3 * n
-    # the action with its agenda items, documents, their versions
-    with django_assert_num_queries(4):
+    # the action with its progress notes, agenda items, documents, their versions
+    with django_assert_num_queries(5):
         html = client.get(actions[0].get_absolute_url()).content.decode()
     assert html.count('class="document"') == 3
 

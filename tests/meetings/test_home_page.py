@@ -13,11 +13,13 @@ from anso.models import ImportJob, ImportJobStatus, OutgoingMail, OutgoingMailSt
 from anso.workbench import entries_for
 from meetings.attendance.models import ParticipationStatus
 from meetings.attendance.selectors import attendance_counts, seats_left
+from meetings.models import ActionStatus
 from meetings.papers.models import VisaRequest, VisaRequestStatus
 from meetings.workbench.selectors import coming_meeting_cards, meeting_control
 from members.nominations.models import NominationStatus
 
 from ..factories import (
+    ActionFactory,
     DocumentFactory,
     MeetingFactory,
     NominationFactory,
@@ -86,6 +88,11 @@ def busy():
     import_job(ImportJobStatus.CHECKING, queued_at=now - datetime.timedelta(hours=1))  # stuck
     import_job(ImportJobStatus.IMPORTING, queued_at=now)  # running
     import_job(ImportJobStatus.DONE, finished_at=now)
+    today = timezone.localdate(now)
+    ActionFactory.create_batch(2, due_date=today - datetime.timedelta(days=1))  # overdue
+    ActionFactory(due_date=today - datetime.timedelta(days=9), status=ActionStatus.COMPLETED)
+    ActionFactory(due_date=today)  # due today: not overdue yet
+    ActionFactory(due_date=None)
     return coming
 
 
@@ -110,10 +117,11 @@ def test_each_count_is_the_number_of_rows_its_link_lists(secretariat_client, bus
         "Mails that failed": 2,
         "Spreadsheet imports failed or stuck": 2,
         "Visa letters to review": 1,
+        "Actions overdue": 2,
     }
     request = secretariat_client.get(reverse("admin:index")).wsgi_request
     entries = entries_for(request)
-    assert len(entries) == 7
+    assert len(entries) == 8
     for entry in entries:
         response = secretariat_client.get(entry.url)
         # A parameter the list does not know would redirect to every row ("?e=1").
@@ -129,12 +137,13 @@ def test_the_panel_links_open_the_lists_with_their_filters(secretariat_client, b
     assert "/admin/meetings/mailingrecipient/?invitation=unanswered&amp;when=coming" in html
     assert "/admin/anso/outgoingmail/?status__exact=failed" in html
     assert "/admin/anso/importjob/?attention=yes" in html
+    assert "/admin/meetings/action/?overdue=yes" in html
 
 
 def test_with_nothing_waiting_the_panel_is_calm(secretariat_client):
     html = secretariat_client.get(reverse("admin:index")).content.decode()
     assert set(attention(html).values()) == {0}
-    assert html.count("nothing waiting") == 7
+    assert html.count("nothing waiting") == 8
     assert 'id="nothing-waiting"' in html
     assert "No meeting is coming up." in html
 
@@ -226,9 +235,9 @@ def test_cards_read_five_queries_whatever_the_number_of_meetings(django_assert_n
     assert len(cards) == 3
 
 
-#: Session and user (2), permissions (2: the user's and the group's), seven entries, the
+#: Session and user (2), permissions (2: the user's and the group's), eight entries, the
 #: coming meetings' cards (5), the recent actions (1).
-HOME_PAGE_QUERIES = 17
+HOME_PAGE_QUERIES = 18
 
 
 @pytest.mark.parametrize("n", (1, 8))
@@ -241,6 +250,7 @@ def test_home_page_queries_flat(client, secretariat_user, django_assert_num_quer
         DocumentFactory(meeting=meeting)
         NominationFactory()
         visa_request(meeting)
+        ActionFactory(due_date=meeting.start_date - datetime.timedelta(days=400))
         OutgoingMail.objects.create(to=["a@b.org"], subject="x", status=OutgoingMailStatus.FAILED)
     client.get(reverse("admin:index"))  # the session and the permissions, as on every page
     with django_assert_num_queries(HOME_PAGE_QUERIES):

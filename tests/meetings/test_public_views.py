@@ -12,6 +12,7 @@ from members.models import MembershipStatus
 
 from ..factories import (
     ActionFactory,
+    ActionProgressFactory,
     AgendaItemFactory,
     BodyFactory,
     DecisionFactory,
@@ -450,12 +451,20 @@ def test_action_unknown_slug_is_404(client):
 def test_action_list_queries_flat(client, django_assert_num_queries, n):
     meeting = MeetingFactory()
     decision = DecisionFactory(meeting=meeting)
-    for _ in range(n):
-        action = ActionFactory(endorsed_by=decision, endorsed_at=meeting)
+    for i in range(n):
+        action = ActionFactory(
+            endorsed_by=decision,
+            endorsed_at=meeting,
+            owner_person=PersonFactory() if i % 2 else None,
+            owner_organization=None if i % 2 else OrganizationFactory(),
+            due_date=meeting.start_date,
+        )
         AgendaItemFactory(action=action, session__meeting=meeting)
-    # actions, presentations ranked (agenda items), their fields, presentation files (none: no
-    # versions to read)
-    with django_assert_num_queries(4):
+        ActionProgressFactory(action=action, meeting=meeting, date=meeting.start_date)
+        ActionProgressFactory(action=action, meeting=None)
+    # actions (with their owners), their progress notes, presentations ranked (agenda items),
+    # their fields, presentation files (none: no versions to read)
+    with django_assert_num_queries(5):
         response = client.get(reverse("meetings:action_list"))
     assert len(response.context["actions"]) == n
 
@@ -466,8 +475,10 @@ def test_action_detail_queries_flat(client, django_assert_num_queries, n):
     action = ActionFactory(endorsed_by=DecisionFactory(meeting=meeting))
     for _ in range(n):
         AgendaItemFactory(action=action, session__meeting=meeting)
-    # the action, its agenda items, its presentation files (none: no versions to read)
-    with django_assert_num_queries(3):
+        ActionProgressFactory(action=action, meeting=meeting, date=meeting.start_date)
+    # the action, its progress notes, its agenda items, its presentation files (none: no
+    # versions to read)
+    with django_assert_num_queries(4):
         assert client.get(action.get_absolute_url()).status_code == 200
 
 

@@ -17,6 +17,7 @@ from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
 from ..factories import (
     ActionFactory,
+    ActionProgressFactory,
     AgendaItemFactory,
     DecisionFactory,
     DocumentVersionFactory,
@@ -44,6 +45,7 @@ def demo(db):
     meeting = speaker.item.session.meeting
     decision = DecisionFactory(meeting=meeting)
     action = ActionFactory(endorsed_by=decision)
+    ActionProgressFactory(action=action, meeting=meeting, date=meeting.start_date)
     AgendaItemFactory(session=speaker.item.session, action=action)
     participation = ParticipationFactory(meeting=meeting, person=speaker.person)
     PositionFactory(person=speaker.person)
