@@ -247,6 +247,8 @@ VISA_DATA_KEYS = [
 VISA_DATA_DEV_KEY = DEBUG
 #: Days after a meeting's end when the passport details of its visa requests are erased.
 VISA_DATA_RETENTION_DAYS = int(os.environ.get("VISA_DATA_RETENTION_DAYS", "30"))
+#: Hours before a vote by written procedure closes when those yet to vote are reminded, once.
+VOTE_REMINDER_HOURS = int(os.environ.get("VOTE_REMINDER_HOURS", "48"))
 #: Behind nginx, the prefix of its `internal` location that serves MEDIA_ROOT (X-Accel-Redirect).
 #: Unset, a local file is streamed by the Python worker: fine for `make run` only.
 FILES_X_ACCEL_REDIRECT_PREFIX = os.environ.get("FILES_X_ACCEL_REDIRECT_PREFIX", "")

@@ -53,6 +53,12 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Visa letter requests: made by the registration form, approved or refused by
         # actions ("change"); their passport details are seen by the Secretariat only.
         "visarequest": ("view", "change"),
+        # Votes on decisions (meetings/record/votes/): the Secretariat sets a vote up, opens it,
+        # records a meeting's counts and closes it through the services; ballots and
+        # delegations are cast by the members' contact persons only.
+        "vote": EDIT,
+        "ballot": ("view",),
+        "delegation": ("view",),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/security/login_attempts_admin.py).
