@@ -25,6 +25,7 @@ from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers.models import Letterhead, Paper, VisaRequest
+from .record.votes.models import Ballot, Delegation, Vote
 
 MEETINGS = "meetings"
 ACTIONS = "actions"
@@ -173,5 +174,11 @@ def register_rules() -> None:
     register(Paper)
     register(Letterhead)
     register(VisaRequest)  # shown to the Secretariat only, never on a cached page
+    # A vote shows on its meeting's page and its result page (which declares the meeting's
+    # tag). Ballots and delegations are shown only once the vote has closed, and closing
+    # writes the vote; after that they cannot change.
+    register(Vote, lambda vote, created=False: {meeting_tag(vote.decision.meeting_id)})
+    register(Ballot)
+    register(Delegation)
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

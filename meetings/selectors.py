@@ -19,7 +19,7 @@ from members.names import display_name
 from .attendance.models import Participation, ParticipationStatus
 from .documents.access import Audience
 from .documents.listing import action_presentations
-from .models import Action, AgendaItem, AgendaItemKind, Meeting, Session, Speaker
+from .models import Action, AgendaItem, AgendaItemKind, Decision, Meeting, Session, Speaker
 from .programme import (
     PERSON_FIELDS,
     ItemRow,
@@ -51,7 +51,8 @@ def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = Non
     return (
         visible_meetings(user=user)
         .select_related("body")
-        .prefetch_related("decisions")
+        # With each decision's vote, if any (its result is linked once closed).
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.select_related("vote")))
         .get(start_date__year=year, slug=slug)
     )
 

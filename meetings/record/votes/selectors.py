@@ -166,9 +166,9 @@ def ballots_of(*, vote: Vote, person: Person) -> list[BallotToCast]:
     date) and those delegated to them. Four queries."""
     members = electorate(vote)
     own = list(
-        organizations_represented(person=person).filter(pk__in=members.values("pk")).order_by(
-            "name_en"
-        )
+        organizations_represented(person=person)
+        .filter(pk__in=members.values("pk"))
+        .order_by("name_en")
     )
     own_ids = [o.pk for o in own]
     delegations = list(

@@ -97,9 +97,7 @@ def ballot_cast(
             )
     elif not _represents(person, organization):
         raise VoteRefused(
-            gettext(
-                "You are not the contact person of %(organization)s: you cannot vote for it."
-            )
+            gettext("You are not the contact person of %(organization)s: you cannot vote for it.")
             % {"organization": organization.name}
         )
     already = gettext(
@@ -151,8 +149,7 @@ def delegation_give(
             raise VoteRefused(gettext("An organization cannot delegate its vote to itself."))
         if Ballot.objects.filter(vote=vote, organization=organization).exists():
             raise VoteRefused(
-                gettext("%(organization)s has already voted.")
-                % {"organization": organization.name}
+                gettext("%(organization)s has already voted.") % {"organization": organization.name}
             )
         delegations = Delegation.objects.filter(vote=vote)
         if delegations.filter(organization=organization).exists():
