@@ -64,6 +64,9 @@ GROUPS = {
         _("Records and audit"),
         [
             "meetings.Decision",
+            "meetings.Vote",
+            "meetings.Ballot",
+            "meetings.Delegation",
             "meetings.Action",
             "meetings.ParticipationEvent",
             "members.NominationEvent",

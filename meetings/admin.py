@@ -36,6 +36,7 @@ from .invitations import admin as invitations_admin  # noqa: F401 (registers its
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers import admin as papers_admin  # noqa: F401 (registers the papers' admins)
 from .papers import visa_admin  # noqa: F401 (registers the visa requests' admin)
+from .record.votes import admin as votes_admin  # noqa: F401 (registers the votes' admins)
 
 
 def both(field: str) -> tuple[str, str]:
@@ -74,7 +75,7 @@ class SessionInline(PreloadedAutocompleteInlineMixin, TranslationTabularInline):
 
 class DecisionInline(TranslationTabularInline):
     model = Decision
-    fields = ["order", "text"]
+    fields = ["order", "text", "state"]
     extra = 0
 
     def get_queryset(self, request):
@@ -312,8 +313,8 @@ class SpeakerAdmin(LongListAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
-    list_display = ["__str__", "meeting", "order"]
-    list_filter = ["meeting__body"]
+    list_display = ["__str__", "meeting", "order", "state"]
+    list_filter = ["state", "meeting__body"]
     search_fields = [*both("text"), *both("meeting__title")]
     autocomplete_fields = ["meeting"]
     date_hierarchy = "meeting__start_date"

@@ -20,6 +20,7 @@ from . import data
 from .chinese import ORIGINAL_NAMES, chinese
 from .documents import demo_documents_load
 from .records import MeetingRecord
+from .votes import demo_vote_decision, demo_vote_load
 
 
 @dataclasses.dataclass
@@ -106,6 +107,11 @@ class _Loader:
         meetings = {record: self.meeting(record) for record in data.MEETINGS}
         self.result.objects["meeting"] = meetings[data.WORKING_GROUP_MEETING]
         if demo_documents_load(meetings[data.WORKING_GROUP_MEETING]):
+            self.result.created += 1
+        else:
+            self.result.unchanged += 1
+        decision = demo_vote_decision(meetings[data.WORKING_GROUP_MEETING])
+        if decision is not None and demo_vote_load(decision):
             self.result.created += 1
         else:
             self.result.unchanged += 1
