@@ -37,6 +37,7 @@ READS = "writes nothing"
 #: Through meetings/papers/services.py, which writes each paper's history (tested in
 #: tests/meetings/papers/).
 PAPERS = "issues or revokes papers"
+VOTES = "opens or closes votes"
 
 #: "<app>.<model>.<action>" -> what it does. Site-wide actions (delete, CSV export) apply to
 #: every model; the status-changing ones are run below.
@@ -56,6 +57,10 @@ ACTIONS = {
     "meetings.visarequest.approve_selected": PAPERS,  # issues the letter's paper
     "meetings.visarequest.refuse_selected": PAPERS,  # through meetings/papers/visa.py
     "meetings.visarequest.send_again": PAPERS,  # the same paper, or a new one if revoked
+    # Through meetings/record/votes/services.py (tested in tests/meetings/record/test_votes.py):
+    # the decision's state follows the vote.
+    "meetings.vote.open_selected": VOTES,
+    "meetings.vote.close_selected": VOTES,
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.

@@ -11,8 +11,10 @@ from django.utils import timezone
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from meetings.papers.models import Letterhead, Paper, PaperKind, VisaRequest
+from meetings.record.votes import services as votes
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
+from tests.meetings.record.votes_helpers import electorate, open_vote
 
 from ..factories import (
     ActionFactory,
@@ -68,6 +70,13 @@ def demo(db):
         file=ContentFile(b"%PDF-1.7\n", name="ANSO-2019-WG1-C-0001.pdf"),
         sha256="0" * 64,
     )
+    # A vote with a delegation and a ballot.
+    giver, delegate = electorate(2)
+    vote = open_vote(decision=DecisionFactory(meeting=meeting))
+    votes.delegation_give(
+        vote=vote, person=giver, organization=giver.organization, delegate=delegate.organization
+    )
+    votes.ballot_cast(vote=vote, person=delegate, organization=delegate.organization, choice="no")
     VisaRequest.objects.create(
         participation=participation,
         passport_name="OKONKWO CHIDINMA",
