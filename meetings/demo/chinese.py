@@ -112,8 +112,7 @@ _MEETINGS = {
         "原则通过ANSO未来行动（行动计划）。"
     ),
     VOTE_DECISION: (
-        "以书面程序由各成员机构表决，通过ANSO未来行动（行动计划）作为工作组的工作计划。"
-        "示例数据。"
+        "以书面程序由各成员机构表决，通过ANSO未来行动（行动计划）作为工作组的工作计划。示例数据。"
     ),
     (
         "The first meeting of the working group that the Governing Board decided to "
