@@ -6,16 +6,17 @@ import datetime
 import decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from anso.background.upkeep import upkeep_run
 from meetings.demo import demo_load
 from meetings.demo.votes import demo_vote_decision
 from meetings.models import DecisionState
-from meetings.record.votes import selectors, services
+from meetings.record.votes import selectors, services, views
 from meetings.record.votes.links import ballot_path
 from meetings.record.votes.models import Ballot, Delegation, Majority, Vote, VoteMethod
 from members.models import MembershipStatus
@@ -454,8 +455,6 @@ def test_ballot_page_delegates(client):
 
 
 def test_ballot_page_rate_limited(client, settings, monkeypatch):
-    from meetings.record.votes import views
-
     monkeypatch.setattr(views, "BALLOT_POSTS_PER_HOUR", 1)
     (person,) = electorate(1)
     url = ballot_path(vote=open_vote(), person=person)
@@ -543,3 +542,30 @@ def test_admin_ballots_are_read_only(secretariat_client):
     )
     assert response.status_code == 403
     assert Ballot.objects.get().choice == "yes"
+
+
+@pytest.mark.parametrize("n", (1, 12))
+def test_public_result_queries_flat(client, n):
+    """The result page asks as many queries for one organization's ballot as for twelve."""
+    counts = []
+    for _round in range(2):
+        people = electorate(n if _round else 1)
+        vote = open_vote()
+        for person in people:
+            cast(vote, person)
+        services.vote_close(vote=vote)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(vote.get_absolute_url()).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_ballot_page_in_chinese(client):
+    (person,) = electorate(1)
+    vote = open_vote()
+    with translation.override("zh-hans"):
+        url = ballot_path(vote=vote, person=person)
+    assert url.startswith("/zh-hans/")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "您的投票" in page.text and "赞成" in page.text
