@@ -17,7 +17,7 @@ from members.models import Organization, Person
 from ...views import PublishedMeetingMixin
 from . import selectors, services
 from .links import ballot_ids_from_token
-from .models import Choice, Vote
+from .models import Choice, Delegation, Vote
 
 #: Ballot and delegation posts accepted from one client per hour: a contact person casts two
 #: or three; a script does not get to try every organization.
@@ -57,7 +57,10 @@ class BallotView(View):
             else []
         )
         delegates = (
-            selectors.electorate(vote).exclude(pk__in=[row.organization.pk for row in own])
+            selectors.electorate(vote)
+            .exclude(pk__in=[row.organization.pk for row in own])
+            # No chains: an organization that delegated its own vote receives none.
+            .exclude(pk__in=Delegation.objects.filter(vote=vote).values("organization"))
             if delegable
             else Organization.objects.none()
         )
