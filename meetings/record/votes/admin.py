@@ -3,7 +3,7 @@ taken at the meeting and closes it, each through the services; ballots and deleg
 read-only (the contact persons cast them through their personal links)."""
 
 from django.contrib import admin, messages
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
@@ -146,13 +146,24 @@ class VoteAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Open the selected votes (mails the ballot links)"))
     def open_selected(self, request, queryset):
-        self._each(request, queryset, services.vote_open, gettext("%(count)s votes opened."))
+        self._each(
+            request,
+            queryset,
+            services.vote_open,
+            lambda n: ngettext("%(count)d vote opened.", "%(count)d votes opened.", n),
+        )
 
     @admin.action(description=_("Close the selected votes (counts them, mails the result)"))
     def close_selected(self, request, queryset):
-        self._each(request, queryset, services.vote_close, gettext("%(count)s votes closed."))
+        self._each(
+            request,
+            queryset,
+            services.vote_close,
+            lambda n: ngettext("%(count)d vote closed.", "%(count)d votes closed.", n),
+        )
 
-    def _each(self, request, queryset, service, done: str) -> None:
+    def _each(self, request, queryset, service, done) -> None:
+        """Run `service` on each vote; `done(count)` is the message of how many succeeded."""
         count = 0
         for vote in queryset:
             try:
@@ -162,7 +173,7 @@ class VoteAdmin(admin.ModelAdmin):
             else:
                 count += 1
         if count:
-            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+            self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Ballot)
