@@ -257,6 +257,8 @@ PAPERS_BATCH_STALE_SECONDS = int(os.environ.get("PAPERS_BATCH_STALE_SECONDS", "6
 PAPERS_BATCH_ATTEMPTS = int(os.environ.get("PAPERS_BATCH_ATTEMPTS", "3"))
 #: Days before an action's due date when its owner is reminded by mail (once per due date).
 ACTION_REMINDER_DAYS = int(os.environ.get("ACTION_REMINDER_DAYS", "14"))
+#: Hours before a vote by written procedure closes when those yet to vote are reminded, once.
+VOTE_REMINDER_HOURS = int(os.environ.get("VOTE_REMINDER_HOURS", "48"))
 #: Behind nginx, the prefix of its `internal` location that serves MEDIA_ROOT (X-Accel-Redirect).
 #: Unset, a local file is streamed by the Python worker: fine for `make run` only.
 FILES_X_ACCEL_REDIRECT_PREFIX = os.environ.get("FILES_X_ACCEL_REDIRECT_PREFIX", "")

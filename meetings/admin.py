@@ -41,6 +41,7 @@ from .papers import visa_admin  # noqa: F401 (registers the visa requests' admin
 from .papers.models import PaperBatchKind
 from .record import admin as record_admin  # noqa: F401 (registers the minutes' admin)
 from .record.actions import admin as actions_admin  # noqa: F401 (the action plan's admin)
+from .record.votes import admin as votes_admin  # noqa: F401 (registers the votes' admins)
 
 
 def both(field: str) -> tuple[str, str]:
@@ -79,7 +80,7 @@ class SessionInline(PreloadedAutocompleteInlineMixin, TranslationTabularInline):
 
 class DecisionInline(TranslationTabularInline):
     model = Decision
-    fields = ["order", "text"]
+    fields = ["order", "text", "state"]
     extra = 0
 
     def get_queryset(self, request):
@@ -344,8 +345,8 @@ class SpeakerAdmin(LongListAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
-    list_display = ["__str__", "meeting", "order"]
-    list_filter = ["meeting__body"]
+    list_display = ["__str__", "meeting", "order", "state"]
+    list_filter = ["state", "meeting__body"]
     search_fields = [*both("text"), *both("meeting__title")]
     autocomplete_fields = ["meeting"]
     date_hierarchy = "meeting__start_date"

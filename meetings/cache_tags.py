@@ -33,6 +33,7 @@ from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, ActionProgress, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
 from .record.models import Minutes, MinutesPart, MinutesRevision
+from .record.votes.models import Ballot, Delegation, Vote
 
 MEETINGS = "meetings"
 ACTIONS = "actions"
@@ -211,5 +212,11 @@ def register_rules() -> None:
     register(MinutesPart, minutes_part_tags)
     register(MinutesRevision)
     register(PaperBatch)  # the worker's batches: staff pages only
+    # A vote shows on its meeting's page and its result page (which declares the meeting's
+    # tag). Ballots and delegations are shown only once the vote has closed, and closing
+    # writes the vote; after that they cannot change.
+    register(Vote, lambda vote, created=False: {meeting_tag(vote.decision.meeting_id)})
+    register(Ballot)
+    register(Delegation)
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

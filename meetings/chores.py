@@ -8,6 +8,7 @@ from .invitations.services import mailings_unwritten_deliver
 from .papers.batches import paper_batch_files_delete, paper_batches_recover
 from .papers.visa import visa_data_erase
 from .record.actions.reminders import action_plan_overdue_renew, action_reminders_send
+from .record.votes.services import votes_close_due, votes_remind
 
 chore_register("meetings.mailings_unwritten", mailings_unwritten_deliver)
 
@@ -21,3 +22,7 @@ chore_register("meetings.paper_batch_files_delete", paper_batch_files_delete)
 chore_register("meetings.action_reminders", action_reminders_send)
 # The overdue mark on the pages that show actions, renewed the day an action becomes overdue.
 chore_register("meetings.action_plan_overdue", action_plan_overdue_renew)
+# Votes by written procedure: the reminder before closing, then closing and mailing the result
+# (docs/record.md, "Decisions and votes").
+chore_register("meetings.votes_remind", votes_remind)
+chore_register("meetings.votes_close_due", votes_close_due)

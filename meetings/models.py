@@ -27,12 +27,15 @@ from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
 from .record.actions.models import ActionProgress
 from .record.models import Minutes, MinutesPart, MinutesRevision
+from .record.votes.models import Ballot, Delegation, Vote
 
 __all__ = [
     "Action",
     "ActionProgress",
     "AgendaItem",
+    "Ballot",
     "Decision",
+    "Delegation",
     "Document",
     "DocumentVersion",
     "Letterhead",
@@ -51,6 +54,7 @@ __all__ = [
     "Session",
     "Speaker",
     "VisaRequest",
+    "Vote",
 ]
 
 
@@ -277,12 +281,25 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", _("dropped")
 
 
+class DecisionState(models.TextChoices):
+    """Where a decision stands (docs/record.md, "Decisions and votes"). A decision put to a
+    vote is proposed while the vote runs; closing the vote adopts or rejects it."""
+
+    PROPOSED = "proposed", _("proposed")
+    ADOPTED = "adopted", _("adopted")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
 class Decision(SavedInEnglish, models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     text = models.TextField(_("text"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=DecisionState, default=DecisionState.ADOPTED
+    )
 
     history = HistoricalRecords()
 

@@ -20,7 +20,16 @@ from members.names import display_name
 from .attendance.models import Participation, ParticipationStatus
 from .documents.access import Audience
 from .documents.listing import action_presentations
-from .models import Action, ActionProgress, AgendaItem, AgendaItemKind, Meeting, Session, Speaker
+from .models import (
+    Action,
+    ActionProgress,
+    AgendaItem,
+    AgendaItemKind,
+    Decision,
+    Meeting,
+    Session,
+    Speaker,
+)
 from .programme import (
     PERSON_FIELDS,
     ItemRow,
@@ -54,7 +63,8 @@ def meeting_get(*, year: int, slug: str, user: User | AnonymousUser | None = Non
     return (
         visible_meetings(user=user)
         .select_related("body", "minutes__approved_by_decision__meeting")
-        .prefetch_related("decisions")
+        # With each decision's vote, if any (its result is linked once closed).
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.select_related("vote")))
         .get(start_date__year=year, slug=slug)
     )
 

@@ -4,6 +4,7 @@ from anso.converters import YearConverter
 
 from . import views
 from .papers import views as papers_views
+from .record.votes import views as votes_views
 from .workbench import views as workbench_views
 
 app_name = "meetings"
@@ -25,6 +26,13 @@ urlpatterns = [
         workbench_views.MeetingCheckInCountView.as_view(),
         name="meeting_control_check_in",
     ),
+    # Votes on decisions: the public result once closed, the contact person's ballot page
+    path(
+        f"{meeting}decisions/<int:order>/vote/",
+        votes_views.VoteResultView.as_view(),
+        name="vote_result",
+    ),
+    path("votes/<str:token>/", votes_views.BallotView.as_view(), name="ballot"),
     path("action-plan/", views.action_list, name="action_list"),
     path("action-plan/<slug:slug>/", views.action_detail, name="action_detail"),
     # Registration, check-in, the report and the statistics

@@ -22,13 +22,19 @@ from .models import Organization, Person, Position, Role
 _CACHE_ATTRIBUTE = "_member_person"
 
 
+def contact_positions_on(date: datetime.date) -> QuerySet[Position]:
+    """The contact-person positions held on `date` by appointment of an organization that was
+    a member that day: who speaks for which member organization then (a vote's ballots, the
+    members' pages)."""
+    return Position.objects.held_on(date).filter(
+        role=Role.CONTACT_PERSON, appointed_by__in=Organization.objects.members_on(date)
+    )
+
+
 def contact_persons_on(date: datetime.date) -> QuerySet[Person]:
     """The people who are members on `date`: contact persons, in a position held that day,
     appointed by an organization that was a member that day. One query when evaluated."""
-    positions = Position.objects.held_on(date).filter(
-        role=Role.CONTACT_PERSON, appointed_by__in=Organization.objects.members_on(date)
-    )
-    return Person.objects.filter(pk__in=positions.values("person"))
+    return Person.objects.filter(pk__in=contact_positions_on(date).values("person"))
 
 
 def member_person(user) -> Person | None:

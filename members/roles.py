@@ -63,6 +63,12 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Batches of papers the worker made (meetings/papers/batches.py): written by the site
         # and the worker only.
         "paperbatch": ("view",),
+        # Votes on decisions (meetings/record/votes/): the Secretariat sets a vote up, opens it,
+        # records a meeting's counts and closes it through the services; ballots and
+        # delegations are cast by the members' contact persons only.
+        "vote": EDIT,
+        "ballot": ("view",),
+        "delegation": ("view",),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/security/login_attempts_admin.py).

@@ -40,6 +40,7 @@ PAPERS = "issues or revokes papers"
 #: Through meetings/record/services.py, which writes the minutes' history (tested in
 #: tests/meetings/record/).
 MINUTES_STATE = "changes the minutes' state"
+VOTES = "opens or closes votes"
 
 #: "<app>.<model>.<action>" -> what it does. Site-wide actions (delete, CSV export) apply to
 #: every model; the status-changing ones are run below.
@@ -63,6 +64,10 @@ ACTIONS = {
     "meetings.visarequest.send_again": PAPERS,  # the same paper, or a new one if revoked
     "meetings.minutes.circulate_selected": MINUTES_STATE,
     "meetings.minutes.approve_selected": MINUTES_STATE,
+    # Through meetings/record/votes/services.py (tested in tests/meetings/record/test_votes.py):
+    # the decision's state follows the vote.
+    "meetings.vote.open_selected": VOTES,
+    "meetings.vote.close_selected": VOTES,
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.

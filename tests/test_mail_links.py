@@ -16,6 +16,8 @@ from anso.background.imports import import_job_confirm, import_job_create
 from anso.models import ImportJob, ImportJobStatus, OutgoingMail
 from meetings.attendance.models import Participation, ParticipationStatus
 from meetings.record.actions.reminders import action_reminders_send
+from meetings.record.votes import services as votes
+from meetings.record.votes.models import Vote
 from members.models import BodyKind
 from members.nominations import services as nominations
 from members.nominations.models import Nomination, NominationStatus
@@ -28,6 +30,7 @@ from tests.meetings.invitations.helpers import (
     remind_url,
     working_group,
 )
+from tests.meetings.record.votes_helpers import electorate, open_vote
 from tests.meetings.test_registration import form_data as registration_form_data
 from tests.members.test_nomination_views import form_data as nomination_form
 
@@ -199,6 +202,14 @@ def test_every_mail_links_absolutely_to_site_url(settings, secretariat_user):
         owner = members[0]
         ActionFactory(owner_person=owner, due_date=timezone.localdate())
         mails_of("action reminder", lambda: action_reminders_send() and None)
+        # Votes by written procedure: opened by the Secretariat, then the upkeep's reminder
+        # and its closing with the result; none has a request.
+        electorate(2)
+        vote = open_vote(opened_at=None, closes_at=timezone.now() + datetime.timedelta(hours=1))
+        mails_of("vote opened", lambda: votes.vote_open(vote=vote) and None)
+        mails_of("vote reminder", lambda: votes.votes_remind() and None)
+        Vote.objects.filter(pk=vote.pk).update(closes_at=timezone.now())
+        mails_of("vote result", lambda: votes.votes_close_due() and None)
 
     with_links = set(received) - {"nomination approved", "nomination rejected"}
     for kind, messages in received.items():

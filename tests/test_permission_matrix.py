@@ -200,6 +200,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     # open), the unsubscribe link of an announcement (public, valid token), and the
     # Secretariat's composer, invitation page and reminder.
     "meetings:invitation_respond": everyone(200),
+    # Votes: a contact person's ballot page (a valid personal link) and the public result of
+    # a closed vote.
+    "meetings:ballot": everyone(200),
+    "meetings:vote_result": everyone(200),
+    # Ballots and delegations are cast by contact persons only: nobody adds or deletes one.
+    **{
+        f"admin:meetings_{model}_{step}": superuser_only(403)
+        for model in ("ballot", "delegation")
+        for step in ("add", "delete")
+    },
     "members:announcements_unsubscribe": everyone(200),
     "meetings:invitation_list": {**staff_only(200), "outsider": 403},
     "meetings:invitation_compose": {**staff_only(200), "outsider": 403},
@@ -470,6 +480,7 @@ def samples(superuser, secretariat_user):
             task_path="anso.tasks.send_mail",
             backend_name="default",
         ),
+        **_vote_samples(meeting),
         "meetings.letterhead": Letterhead.ensure(),
         "meetings.minutes": minutes,
         "meetings.minutespart": minutes.parts.first(),
@@ -493,6 +504,28 @@ def samples(superuser, secretariat_user):
         "otp_totp.totpdevice": TOTPDevice.objects.create(
             user=UserFactory(username="device-owner"), name="phone"
         ),
+    }
+
+
+def _vote_samples(meeting) -> dict:
+    """A closed vote on a decision of `meeting`, with a delegation and a ballot."""
+    from meetings.record.votes import services
+    from tests.meetings.record.votes_helpers import electorate, open_vote
+
+    giver, delegate = electorate(2)
+    vote = open_vote(decision=DecisionFactory(meeting=meeting))
+    delegation = services.delegation_give(
+        vote=vote, person=giver, organization=giver.organization, delegate=delegate.organization
+    )
+    ballot = services.ballot_cast(
+        vote=vote, person=delegate, organization=delegate.organization, choice="yes"
+    )
+    services.vote_close(vote=vote)
+    return {
+        "meetings.vote": vote,
+        "meetings.ballot": ballot,
+        "meetings.delegation": delegation,
+        "vote_voter": delegate,
     }
 
 
@@ -570,6 +603,19 @@ def url_for(name, pattern, samples) -> str:
     elif name.startswith("meetings:paper_batch") and "pk" in params:
         batch = samples["meetings.paperbatch"]
         kwargs = {"year": batch.meeting.start_date.year, "slug": batch.meeting.slug, "pk": batch.pk}
+    elif name == "meetings:ballot":
+        from meetings.record.votes.links import ballot_token
+
+        kwargs = {
+            "token": ballot_token(vote=samples["meetings.vote"], person=samples["vote_voter"])
+        }
+    elif name == "meetings:vote_result":
+        decision = samples["meetings.vote"].decision
+        kwargs = {
+            "year": decision.meeting.start_date.year,
+            "slug": decision.meeting.slug,
+            "order": decision.order,
+        }
     elif name == "meetings:check_in_toggle":
         participation = samples["meetings.participation"]
         meeting = participation.meeting

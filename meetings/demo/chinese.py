@@ -13,7 +13,14 @@ name is certain; everyone else keeps the Latin form only."""
 # Chinese text is written with Chinese punctuation (full-width commas, colons, brackets).
 # ruff: noqa: RUF001
 
-from .data import ACTIONS, MINUTES_DISCUSSED, MINUTES_PRESENTED, PRESENTED_AND_DISCUSSED, SAMPLE
+from .data import (
+    ACTIONS,
+    MINUTES_DISCUSSED,
+    MINUTES_PRESENTED,
+    PRESENTED_AND_DISCUSSED,
+    SAMPLE,
+    VOTE_DECISION,
+)
 
 #: Ends every Chinese summary: the text is a translation of the English report.
 TRANSLATED = "（本页中文内容译自英文会议报告，如有出入，以英文为准。）"
@@ -110,6 +117,9 @@ _MEETINGS = {
     ),
     "To principally endorse the ANSO future actions (the action plan).": (
         "原则通过ANSO未来行动（行动计划）。"
+    ),
+    VOTE_DECISION: (
+        "以书面程序由各成员机构表决，通过ANSO未来行动（行动计划）作为工作组的工作计划。示例数据。"
     ),
     (
         "The first meeting of the working group that the Governing Board decided to "

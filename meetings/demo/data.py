@@ -40,6 +40,13 @@ from .records import (
 
 SAMPLE = "Sample data."
 
+#: Sample: the decision the member organizations voted on by written procedure after the 1st
+#: working-group meeting (meetings/demo/votes.py).
+VOTE_DECISION = (
+    "To endorse the ANSO future actions (the action plan) as the working group's plan of "
+    "work, by written procedure among the member organizations. Sample data."
+)
+
 GA_START = datetime.date(2018, 11, 4)
 GA_END = datetime.date(2018, 11, 5)
 #: The report does not date the 1st Governing Board meeting; the day after the General
@@ -496,6 +503,9 @@ WORKING_GROUP_MEETING = MeetingRecord(
         "17 ANSO member organizations and about 30 other participants; more than 40 "
         "participants from 14 countries and regions"
     ),
+    # Sample: put to the member organizations by written procedure after the meeting
+    # (meetings/demo/votes.py).
+    decisions=(DecisionRecord(VOTE_DECISION),),
     participations=(
         # 17 member-organization delegates: one for each member organization.
         *_attended(CONTACT_PERSONS, Capacity.DELEGATE),

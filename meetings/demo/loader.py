@@ -22,6 +22,7 @@ from . import data
 from .chinese import ORIGINAL_NAMES, chinese
 from .documents import demo_documents_load
 from .records import MeetingRecord, MinutesPartRecord
+from .votes import demo_vote_decision, demo_vote_load
 
 #: An action record's owner fields, named by their natural keys.
 _ACTION_OWNERS = ("owner_organization", "owner_body", "owner_person")
@@ -114,6 +115,11 @@ class _Loader:
             meetings[data.WORKING_GROUP_MEETING], data.WORKING_GROUP_MINUTES
         )
         if demo_documents_load(meetings[data.WORKING_GROUP_MEETING]):
+            self.result.created += 1
+        else:
+            self.result.unchanged += 1
+        decision = demo_vote_decision(meetings[data.WORKING_GROUP_MEETING])
+        if decision is not None and demo_vote_load(decision):
             self.result.created += 1
         else:
             self.result.unchanged += 1

@@ -12,8 +12,10 @@ from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from meetings.papers.models import Letterhead, Paper, PaperBatch, PaperKind, VisaRequest
 from meetings.record.services import minutes_create
+from meetings.record.votes import services as votes
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
+from tests.meetings.record.votes_helpers import electorate, open_vote
 
 from ..factories import (
     ActionFactory,
@@ -73,6 +75,13 @@ def demo(db):
         sha256="0" * 64,
     )
     PaperBatch.objects.create(meeting=meeting, kind="badges", queued_at=timezone.now())
+    # A vote with a delegation and a ballot.
+    giver, delegate = electorate(2)
+    vote = open_vote(decision=DecisionFactory(meeting=meeting))
+    votes.delegation_give(
+        vote=vote, person=giver, organization=giver.organization, delegate=delegate.organization
+    )
+    votes.ballot_cast(vote=vote, person=delegate, organization=delegate.organization, choice="no")
     VisaRequest.objects.create(
         participation=participation,
         passport_name="OKONKWO CHIDINMA",
