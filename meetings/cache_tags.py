@@ -29,7 +29,7 @@ from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers.models import Letterhead, Paper, VisaRequest
-from .record.models import Minutes, MinutesPart, MinutesRevision
+from .record.models import Minutes, MinutesComment, MinutesPart, MinutesRevision
 
 MEETINGS = "meetings"
 ACTIONS = "actions"
@@ -203,5 +203,6 @@ def register_rules() -> None:
     register(Minutes, lambda minutes, created=False: (meeting_tag(minutes.meeting_id),))
     register(MinutesPart, minutes_part_tags)
     register(MinutesRevision)
+    register(MinutesComment)  # the Secretariat's and its author's only, never on a cached page
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

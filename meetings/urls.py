@@ -4,6 +4,7 @@ from anso.converters import YearConverter
 
 from . import views
 from .papers import views as papers_views
+from .record import comments_views
 from .workbench import views as workbench_views
 
 app_name = "meetings"
@@ -43,4 +44,10 @@ urlpatterns = [
     path(f"{meeting}sign-in-sheet/", papers_views.SignInSheetView.as_view(), name="sign_in_sheet"),
     # The meeting's dossier: issued from its control page (POST)
     path(f"{meeting}dossier/", papers_views.DossierIssueView.as_view(), name="dossier_issue"),
+    # A member's comments on the circulated minutes, from their personal link
+    path(
+        f"{meeting}minutes/comments/<str:token>/",
+        comments_views.MinutesCommentView.as_view(),
+        name="minutes_comments",
+    ),
 ]

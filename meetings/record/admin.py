@@ -326,3 +326,6 @@ class MinutesRevisionAdmin(LongListAdminMixin, admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', obj.get_absolute_url(), _("Compare with the one before")
         )
+
+
+from . import comments_admin  # noqa: E402, F401 (registers the comments' admin)

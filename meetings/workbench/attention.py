@@ -13,6 +13,7 @@ from ..attendance.models import Participation, ParticipationStatus
 from ..invitations.admin import InvitationAnswerFilter, RecipientMeetingWhenFilter
 from ..invitations.models import MailingRecipient
 from ..papers.models import VisaRequest, VisaRequestStatus
+from ..record.comment_models import CommentDecision, MinutesComment
 
 
 def _participations(status: str):
@@ -63,5 +64,15 @@ register(
     count=lambda now: VisaRequest.objects.to_review().count(),
     url=lambda now: changelist_url(
         "meetings.VisaRequest", status__exact=VisaRequestStatus.REQUESTED
+    ),
+)
+
+register(
+    "meetings.minutes_comments_pending",
+    label=_("Comments on the minutes to decide"),
+    permission="meetings.view_minutescomment",
+    count=lambda now: MinutesComment.objects.pending().count(),
+    url=lambda now: changelist_url(
+        "meetings.MinutesComment", decision__exact=CommentDecision.PENDING
     ),
 )
