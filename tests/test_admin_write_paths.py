@@ -40,6 +40,9 @@ PAPERS = "issues or revokes papers"
 #: Through meetings/record/services.py, which writes the minutes' history (tested in
 #: tests/meetings/record/).
 MINUTES_STATE = "changes the minutes' state"
+#: Through meetings/record/comments.py, which writes the comment's history (tested in
+#: tests/meetings/record/test_minutes_comments.py).
+COMMENT_DECISION = "decides members' comments"
 
 #: "<app>.<model>.<action>" -> what it does. Site-wide actions (delete, CSV export) apply to
 #: every model; the status-changing ones are run below.
@@ -62,6 +65,8 @@ ACTIONS = {
     "meetings.visarequest.send_again": PAPERS,  # the same paper, or a new one if revoked
     "meetings.minutes.circulate_selected": MINUTES_STATE,
     "meetings.minutes.approve_selected": MINUTES_STATE,
+    "meetings.minutescomment.mark_taken_in": COMMENT_DECISION,
+    "meetings.minutescomment.mark_not_taken_in": COMMENT_DECISION,
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.
