@@ -66,6 +66,7 @@ GROUPS = {
             "meetings.Minutes",
             "meetings.MinutesPart",
             "meetings.MinutesRevision",
+            "meetings.MinutesComment",
             "meetings.Decision",
             "meetings.Action",
             "meetings.ParticipationEvent",

@@ -86,6 +86,7 @@ def test_every_app_contributes_its_entries():
         "meetings.waiting_list",
         "meetings.invitations_unanswered",
         "meetings.visa_letters_to_review",
+        "meetings.minutes_comments_pending",
         "anso.mails_failed",
         "anso.imports_failed_or_stuck",
     ]
