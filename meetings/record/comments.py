@@ -207,20 +207,16 @@ def minutes_comment_decide(
     `note` replaces the note when given."""
     if decision not in CommentDecision.values:
         raise CommentRefused(_("Unknown decision."))
+    user = by if by is not None and by.is_authenticated else None
     with transaction.atomic():
         locked = MinutesComment.objects.select_for_update().get(pk=comment.pk)
         locked.decision = decision
-        if decision == CommentDecision.PENDING:
-            locked.decided_at = None
-            locked.decided_by = None
-        else:
-            locked.decided_at = timezone.now()
-            locked.decided_by = by if by is not None and by.is_authenticated else None
+        decided = decision != CommentDecision.PENDING
+        locked.decided_at = timezone.now() if decided else None
+        locked.decided_by = user if decided else None
         if note is not None:
             locked.note = note.strip()
-        locked._history_user = locked.decided_by or (
-            by if by is not None and by.is_authenticated else None
-        )
+        locked._history_user = user
         locked._change_reason = f"decided: {decision}"
         locked.save()
         return locked

@@ -387,3 +387,21 @@ def test_the_home_page_counts_the_comments_to_decide(secretariat_client, circula
     listed = secretariat_client.get(url.replace("&amp;", "&"))
     assert listed.status_code == 200
     assert [c.pk for c in listed.context["cl"].result_list] == [pending[1].pk]
+
+
+@pytest.mark.parametrize("n", (1, 12))
+def test_the_secretariats_comments_page_queries_flat(
+    client, secretariat_user, circulated, django_assert_num_queries, n
+):
+    for _n in range(n):
+        comment = comments.minutes_comment_add(
+            part=first_part(circulated), person=PersonFactory(), text="A remark."
+        )
+        comments.minutes_comment_decide(
+            comment=comment, decision=CommentDecision.TAKEN_IN, by=secretariat_user
+        )
+    client.force_login(secretariat_user)
+    client.get(comments_page(circulated))  # the session and the permissions
+    # Session and user (2), permissions (2), the minutes, the parts, their comments.
+    with django_assert_num_queries(7):
+        assert client.get(comments_page(circulated)).status_code == 200
