@@ -169,7 +169,10 @@ class _Loader:
             self.upsert(MinutesPart, {"minutes": minutes, "order": order}, values)
         record_services.minutes_revision_record(minutes=minutes, by=None)
         if minutes.state == MinutesState.DRAFT:
-            minutes = record_services.minutes_circulate(minutes=minutes, by=None)
+            # Without mail: the demo's sample members have sample addresses.
+            minutes = record_services.minutes_circulate(
+                minutes=minutes, by=None, mail_members=False
+            )
         if minutes.state == MinutesState.CIRCULATED:
             # A member's comment on the first part, waiting for the Secretariat's decision.
             author, text = data.MINUTES_COMMENT

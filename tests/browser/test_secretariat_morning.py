@@ -59,6 +59,7 @@ def seed_the_night(meeting) -> dict[str, int]:
         "Spreadsheet imports failed or stuck": 1,
         "Invitations not yet answered": 0,
         "Visa letters to review": 0,
+        "Comments on the minutes to decide": 1,  # the demo's sample comment
     }
 
 
