@@ -208,6 +208,11 @@ class MinutesAdmin(SimpleHistoryAdmin):
                 circulated,
             ) % {"count": circulated}
             self.message_user(request, message, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Each member of the working group is mailed their personal link to comment."),
+                messages.INFO,
+            )
 
     @admin.action(description=gettext_lazy("Mark approved…"), permissions=["change"])
     def approve_selected(self, request, queryset):

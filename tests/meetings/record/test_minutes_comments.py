@@ -9,11 +9,13 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from anso.models import OutgoingMail
 from meetings.models import Minutes
 from meetings.record import comments, comments_views, services
 from meetings.record.comment_models import CommentDecision, MinutesComment
@@ -87,6 +89,8 @@ def test_circulating_mails_each_member_their_link_on_site_url(
             {"action": "circulate_selected", "_selected_action": [minutes.pk]},
         )
     assert response.status_code == 302
+    notices = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "Each member of the working group is mailed their personal link to comment." in notices
     received = {message["To"]: message for message in inbox.messages}
     assert sorted(received) == sorted(person.email for person in members)
     for person in members:
@@ -405,3 +409,10 @@ def test_the_secretariats_comments_page_queries_flat(
     # Session and user (2), permissions (2), the minutes, the parts, their comments.
     with django_assert_num_queries(7):
         assert client.get(comments_page(circulated)).status_code == 200
+
+
+def test_circulating_without_mail_queues_none(members, django_capture_on_commit_callbacks):
+    """The demo's loader circulates its minutes so: no mail to the sample members."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.minutes_circulate(minutes=_written(MeetingFactory()), by=None, mail_members=False)
+    assert not OutgoingMail.objects.exists()
