@@ -74,6 +74,7 @@ GROUPS = {
             "meetings.Minutes",
             "meetings.MinutesPart",
             "meetings.MinutesRevision",
+            "meetings.MinutesComment",
             "meetings.Decision",
             "meetings.Vote",
             "meetings.Ballot",

@@ -32,7 +32,7 @@ from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, ActionProgress, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
-from .record.models import Minutes, MinutesPart, MinutesRevision
+from .record.models import Minutes, MinutesComment, MinutesPart, MinutesRevision
 from .record.votes.models import Ballot, Delegation, Vote
 
 MEETINGS = "meetings"
@@ -218,5 +218,6 @@ def register_rules() -> None:
     register(Vote, lambda vote, created=False: {meeting_tag(vote.decision.meeting_id)})
     register(Ballot)
     register(Delegation)
+    register(MinutesComment)  # the Secretariat's and its author's only, never on a cached page
     register(Organization, organization_in_meetings)
     register(Person, person_in_meetings)

@@ -4,6 +4,7 @@ from anso.converters import YearConverter
 
 from . import views
 from .papers import views as papers_views
+from .record import comments_views
 from .record.votes import views as votes_views
 from .workbench import views as workbench_views
 
@@ -76,5 +77,11 @@ urlpatterns = [
         f"{meeting}papers/batches/<int:pk>/retry/",
         papers_views.PaperBatchRetryView.as_view(),
         name="paper_batch_retry",
+    ),
+    # A member's comments on the circulated minutes, from their personal link
+    path(
+        f"{meeting}minutes/comments/<str:token>/",
+        comments_views.MinutesCommentView.as_view(),
+        name="minutes_comments",
     ),
 ]

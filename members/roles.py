@@ -69,6 +69,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "vote": EDIT,
         "ballot": ("view",),
         "delegation": ("view",),
+        # The members' comments on circulated minutes: written through their links only;
+        # the Secretariat decides each one ("change"), never adds or deletes one.
+        "minutescomment": ("view", "change"),
     },
     # Failed sign-ins (django-axes): staff read them and unlock an account by deleting its
     # records (the "Unlock sign-in" action of anso/security/login_attempts_admin.py).

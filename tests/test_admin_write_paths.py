@@ -41,6 +41,9 @@ PAPERS = "issues or revokes papers"
 #: tests/meetings/record/).
 MINUTES_STATE = "changes the minutes' state"
 VOTES = "opens or closes votes"
+#: Through meetings/record/comments.py, which writes the comment's history (tested in
+#: tests/meetings/record/test_minutes_comments.py).
+COMMENT_DECISION = "decides members' comments"
 
 #: "<app>.<model>.<action>" -> what it does. Site-wide actions (delete, CSV export) apply to
 #: every model; the status-changing ones are run below.
@@ -68,6 +71,8 @@ ACTIONS = {
     # the decision's state follows the vote.
     "meetings.vote.open_selected": VOTES,
     "meetings.vote.close_selected": VOTES,
+    "meetings.minutescomment.mark_taken_in": COMMENT_DECISION,
+    "meetings.minutescomment.mark_not_taken_in": COMMENT_DECISION,
 }
 
 #: Import resources ("<module>.<class>") -> what an import does to statuses.

@@ -22,7 +22,13 @@ from members.models import BodyKind
 from members.nominations import services as nominations
 from members.nominations.models import Nomination, NominationStatus
 from tests.anso.smtp import free_port, smtp_mailers, smtp_server
-from tests.factories import ActionFactory, BodyFactory, NominationFactory, OrganizationFactory
+from tests.factories import (
+    ActionFactory,
+    BodyFactory,
+    MeetingFactory,
+    NominationFactory,
+    OrganizationFactory,
+)
 from tests.meetings.invitations.helpers import (
     compose_url,
     composer_data,
@@ -30,6 +36,7 @@ from tests.meetings.invitations.helpers import (
     remind_url,
     working_group,
 )
+from tests.meetings.record.test_minutes import _written
 from tests.meetings.record.votes_helpers import electorate, open_vote
 from tests.meetings.test_registration import form_data as registration_form_data
 from tests.members.test_nomination_views import form_data as nomination_form
@@ -196,6 +203,14 @@ def test_every_mail_links_absolutely_to_site_url(settings, secretariat_user):
                     "body_en": "Dear {name},\n\nThe report is on the site.",
                     "send": "1",
                 },
+            ),
+        )
+        minutes = _written(MeetingFactory())
+        mails_of(
+            "minutes circulated for comments",
+            lambda: staff.post(
+                reverse("admin:meetings_minutes_changelist"),
+                {"action": "circulate_selected", "_selected_action": [minutes.pk]},
             ),
         )
 

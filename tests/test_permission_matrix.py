@@ -46,6 +46,8 @@ from meetings.papers.models import (
     PaperKind,
     VisaRequest,
 )
+from meetings.record.comment_models import MinutesComment
+from meetings.record.comments import comment_token
 from meetings.record.services import minutes_create
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
@@ -303,6 +305,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin:meetings_minutes_compare": {**staff_only(200), "outsider": 403},
     "admin:meetings_minutesrevision_add": superuser_only(403),
     "admin:meetings_minutesrevision_delete": superuser_only(403),
+    # The members' comments: written through their personal links only, never added nor
+    # deleted in the admin; the page of one set of minutes' comments for whoever may view
+    # comments. The link's page answers anyone who holds the link.
+    "admin:meetings_minutescomment_add": superuser_only(403),
+    "admin:meetings_minutescomment_delete": superuser_only(403),
+    "admin:meetings_minutes_comments": {**staff_only(200), "outsider": 403},
+    "meetings:minutes_comments": everyone(200),
     # django-axes' records cannot be added by hand, even by superusers.
     "admin:axes_accessattempt_add": superuser_only(403),
     "admin:axes_accesslog_add": superuser_only(403),
@@ -485,6 +494,12 @@ def samples(superuser, secretariat_user):
         "meetings.minutes": minutes,
         "meetings.minutespart": minutes.parts.first(),
         "meetings.minutesrevision": minutes.revisions.first(),
+        "meetings.minutescomment": MinutesComment.objects.create(
+            part=minutes.parts.first(),
+            person=PositionFactory().person,
+            text="Please add who chaired.",
+            created_at=timezone.now(),
+        ),
         "meetings.paper": Paper.objects.create(
             kind=PaperKind.CERTIFICATE,
             reference="ANSO-2019-WG1-C-0001",
@@ -583,6 +598,14 @@ def url_for(name, pattern, samples) -> str:
             "year": meeting.start_date.year,
             "slug": meeting.slug,
             "token": invitation_token(recipient=recipient),
+        }
+    elif name == "meetings:minutes_comments":
+        minutes = samples["meetings.minutes"]
+        comment = samples["meetings.minutescomment"]
+        kwargs = {
+            "year": minutes.meeting.start_date.year,
+            "slug": minutes.meeting.slug,
+            "token": comment_token(minutes=minutes, person=comment.person),
         }
     elif name == "papers:verify":
         kwargs = {"reference": samples["meetings.paper"].reference}

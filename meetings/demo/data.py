@@ -570,6 +570,11 @@ MINUTES_DISCUSSED = (
     "The working group discussed the action. *The report of the meeting does not record "
     "the points made.*"
 )
+#: A member's comment on the circulated minutes (their first part): who, and what.
+MINUTES_COMMENT = (
+    "wang-lei",
+    f"Please name the member organizations that attended, as the report lists them. {SAMPLE}",
+)
 WORKING_GROUP_MINUTES = (
     MinutesPartRecord(
         "17 ANSO member organizations and about 30 other participants, more than 40 "

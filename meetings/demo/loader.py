@@ -17,7 +17,7 @@ from members.models import Body, BodyKind, Organization, Person, Position
 from ..attendance.models import Participation, RegistrationWindow
 from ..models import Action, ActionProgress, AgendaItem, Decision, Meeting, Session, Speaker
 from ..record import services as record_services
-from ..record.models import Minutes, MinutesPart, MinutesState
+from ..record.models import Minutes, MinutesComment, MinutesPart, MinutesState
 from . import data
 from .chinese import ORIGINAL_NAMES, chinese
 from .documents import demo_documents_load
@@ -197,7 +197,18 @@ class _Loader:
             self.upsert(MinutesPart, {"minutes": minutes, "order": order}, values)
         record_services.minutes_revision_record(minutes=minutes, by=None)
         if minutes.state == MinutesState.DRAFT:
-            minutes = record_services.minutes_circulate(minutes=minutes, by=None)
+            # Without mail: the demo's sample members have sample addresses.
+            minutes = record_services.minutes_circulate(
+                minutes=minutes, by=None, mail_members=False
+            )
+        if minutes.state == MinutesState.CIRCULATED:
+            # A member's comment on the first part, waiting for the Secretariat's decision.
+            author, text = data.MINUTES_COMMENT
+            self.upsert(
+                MinutesComment,
+                {"part": minutes.parts.order_by("order").first(), "person": self.people[author]},
+                {"text": text, "created_at": minutes.circulated_at},
+            )
         return minutes
 
 

@@ -208,6 +208,11 @@ class MinutesAdmin(SimpleHistoryAdmin):
                 circulated,
             ) % {"count": circulated}
             self.message_user(request, message, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Each member of the working group is mailed their personal link to comment."),
+                messages.INFO,
+            )
 
     @admin.action(description=gettext_lazy("Mark approved…"), permissions=["change"])
     def approve_selected(self, request, queryset):
@@ -326,3 +331,6 @@ class MinutesRevisionAdmin(LongListAdminMixin, admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', obj.get_absolute_url(), _("Compare with the one before")
         )
+
+
+from . import comments_admin  # noqa: E402, F401 (registers the comments' admin)

@@ -223,3 +223,7 @@ class MinutesRevision(models.Model):
 
     def get_absolute_url(self):
         return self.minutes.get_compare_url(older=max(self.number - 1, 1), newer=self.number)
+
+
+# The members' comments, in a module of their own (meetings/record/comment_models.py).
+from .comment_models import CommentDecision, MinutesComment  # noqa: E402, F401

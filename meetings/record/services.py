@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import AgendaItem, Decision
+from .comments import minutes_comment_links_mail
 from .models import Minutes, MinutesPart, MinutesRevision, MinutesState
 
 
@@ -111,9 +112,13 @@ def minutes_circulate(
     minutes: Minutes,
     by: AbstractBaseUser | None,
     comments_until: datetime.date | None = None,
+    mail_members: bool = True,
 ) -> Minutes:
     """Send the draft to the members: circulated from now, comments until `comments_until`
-    (kept as it is when None). Refused unless the minutes are a draft with some text."""
+    (kept as it is when None), and each member of the working group mailed their personal link
+    to comment once the transaction commits (`comments.minutes_comment_links_mail`; not with
+    `mail_members=False`, as the demo's loader). Refused unless the minutes are a draft with
+    some text."""
     with transaction.atomic():
         locked = _locked(minutes)
         if locked.state != MinutesState.DRAFT:
@@ -133,6 +138,8 @@ def minutes_circulate(
         locked._history_user = _user(by)
         locked._change_reason = "circulated"
         locked.save()
+        if mail_members:
+            minutes_comment_links_mail(minutes=locked)
         return locked
 
 

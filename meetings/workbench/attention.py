@@ -16,6 +16,7 @@ from ..invitations.models import MailingRecipient
 from ..models import Action
 from ..papers.models import VisaRequest, VisaRequestStatus
 from ..record.actions.admin import ActionOverdueFilter
+from ..record.comment_models import CommentDecision, MinutesComment
 
 
 def _participations(status: str):
@@ -76,4 +77,14 @@ register(
         Action.objects.all(), "yes", today=timezone.localdate(now)
     ).count(),
     url=lambda now: changelist_url("meetings.Action", overdue="yes"),
+)
+
+register(
+    "meetings.minutes_comments_pending",
+    label=_("Comments on the minutes to decide"),
+    permission="meetings.view_minutescomment",
+    count=lambda now: MinutesComment.objects.pending().count(),
+    url=lambda now: changelist_url(
+        "meetings.MinutesComment", decision__exact=CommentDecision.PENDING
+    ),
 )

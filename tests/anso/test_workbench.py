@@ -87,6 +87,7 @@ def test_every_app_contributes_its_entries():
         "meetings.invitations_unanswered",
         "meetings.visa_letters_to_review",
         "meetings.actions_overdue",
+        "meetings.minutes_comments_pending",
         "anso.mails_failed",
         "anso.imports_failed_or_stuck",
     ]

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from anso.models import ImportJob, ImportJobStatus, OutgoingMail, OutgoingMailStatus
 from meetings.attendance.models import Participation, ParticipationStatus
 from meetings.demo.loader import demo_load, registration_demo_load
+from meetings.models import Action
 from members.nominations.models import Nomination, NominationStatus
 
 from ..anso.smtp import free_port, smtp_mailers, smtp_server
@@ -59,6 +60,8 @@ def seed_the_night(meeting) -> dict[str, int]:
         "Spreadsheet imports failed or stuck": 1,
         "Invitations not yet answered": 0,
         "Visa letters to review": 0,
+        "Comments on the minutes to decide": 1,  # the demo's sample comment
+        "Actions overdue": Action.objects.overdue(on=timezone.localdate()).count(),
     }
 
 

@@ -15,6 +15,8 @@ from meetings.attendance.models import ParticipationStatus
 from meetings.attendance.selectors import attendance_counts, seats_left
 from meetings.models import ActionStatus
 from meetings.papers.models import VisaRequest, VisaRequestStatus
+from meetings.record.comment_models import CommentDecision, MinutesComment
+from meetings.record.services import minutes_create
 from meetings.workbench.selectors import coming_meeting_cards, meeting_control
 from members.nominations.models import NominationStatus
 
@@ -93,7 +95,25 @@ def busy():
     ActionFactory(due_date=today - datetime.timedelta(days=9), status=ActionStatus.COMPLETED)
     ActionFactory(due_date=today)  # due today: not overdue yet
     ActionFactory(due_date=None)
+    minutes_comment(CommentDecision.PENDING)
+    minutes_comment(CommentDecision.PENDING)
+    minutes_comment(CommentDecision.TAKEN_IN)
     return coming
+
+
+def minutes_comment(decision: str) -> MinutesComment:
+    """A member's comment on the first part of new minutes, with the Secretariat's decision."""
+    minutes = minutes_create(meeting=MeetingFactory(), by=None)
+    part = minutes.parts.first() or minutes.parts.create(order=1, heading="Opening")
+    now = timezone.now()
+    return MinutesComment.objects.create(
+        part=part,
+        person=PersonFactory(),
+        text="Please add who chaired.",
+        created_at=now,
+        decision=decision,
+        decided_at=None if decision == CommentDecision.PENDING else now,
+    )
 
 
 def attention(html: str) -> dict[str, int]:
@@ -118,10 +138,11 @@ def test_each_count_is_the_number_of_rows_its_link_lists(secretariat_client, bus
         "Spreadsheet imports failed or stuck": 2,
         "Visa letters to review": 1,
         "Actions overdue": 2,
+        "Comments on the minutes to decide": 2,
     }
     request = secretariat_client.get(reverse("admin:index")).wsgi_request
     entries = entries_for(request)
-    assert len(entries) == 8
+    assert len(entries) == 9
     for entry in entries:
         response = secretariat_client.get(entry.url)
         # A parameter the list does not know would redirect to every row ("?e=1").
@@ -143,7 +164,7 @@ def test_the_panel_links_open_the_lists_with_their_filters(secretariat_client, b
 def test_with_nothing_waiting_the_panel_is_calm(secretariat_client):
     html = secretariat_client.get(reverse("admin:index")).content.decode()
     assert set(attention(html).values()) == {0}
-    assert html.count("nothing waiting") == 8
+    assert html.count("nothing waiting") == 9
     assert 'id="nothing-waiting"' in html
     assert "No meeting is coming up." in html
 
@@ -235,9 +256,9 @@ def test_cards_read_five_queries_whatever_the_number_of_meetings(django_assert_n
     assert len(cards) == 3
 
 
-#: Session and user (2), permissions (2: the user's and the group's), eight entries, the
+#: Session and user (2), permissions (2: the user's and the group's), nine entries, the
 #: coming meetings' cards (5), the recent actions (1).
-HOME_PAGE_QUERIES = 18
+HOME_PAGE_QUERIES = 19
 
 
 @pytest.mark.parametrize("n", (1, 8))
@@ -252,6 +273,7 @@ def test_home_page_queries_flat(client, secretariat_user, django_assert_num_quer
         visa_request(meeting)
         ActionFactory(due_date=meeting.start_date - datetime.timedelta(days=400))
         OutgoingMail.objects.create(to=["a@b.org"], subject="x", status=OutgoingMailStatus.FAILED)
+        minutes_comment(CommentDecision.PENDING)
     client.get(reverse("admin:index"))  # the session and the permissions, as on every page
     with django_assert_num_queries(HOME_PAGE_QUERIES):
         assert client.get(reverse("admin:index")).status_code == 200

@@ -11,6 +11,7 @@ from django.utils import timezone
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from meetings.papers.models import Letterhead, Paper, PaperBatch, PaperKind, VisaRequest
+from meetings.record.comment_models import MinutesComment
 from meetings.record.services import minutes_create
 from meetings.record.votes import services as votes
 from members.nominations.models import NominationEvent
@@ -63,7 +64,13 @@ def demo(db):
     )
     RecipientList.objects.create(name="ANSO partners").people.add(speaker.person)
     DocumentVersionFactory(document__agenda_item=speaker.item)
-    minutes_create(meeting=meeting, by=None)  # with a part for each item, and a revision
+    minutes = minutes_create(meeting=meeting, by=None)  # a part for each item, and a revision
+    MinutesComment.objects.create(
+        part=minutes.parts.first(),
+        person=speaker.person,
+        text="Please add who chaired.",
+        created_at=timezone.now(),
+    )
     Letterhead.ensure()
     Paper.objects.create(
         kind=PaperKind.CERTIFICATE,
