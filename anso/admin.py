@@ -74,6 +74,7 @@ GROUPS = {
             "meetings.Minutes",
             "meetings.MinutesPart",
             "meetings.MinutesRevision",
+            "meetings.MattersArising",
             "meetings.Decision",
             "meetings.Action",
             "meetings.ActionProgress",
