@@ -46,6 +46,7 @@ from meetings.papers.models import (
     PaperKind,
     VisaRequest,
 )
+from meetings.record.models import MattersArising
 from meetings.record.services import minutes_create
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
@@ -53,6 +54,7 @@ from members.roles import SECRETARIAT_PERMISSIONS
 from tests.factories import (
     ActionFactory,
     ActionProgressFactory,
+    AgendaItemFactory,
     DecisionFactory,
     DocumentVersionFactory,
     MeetingFactory,
@@ -474,6 +476,10 @@ def samples(superuser, secretariat_user):
         "meetings.minutes": minutes,
         "meetings.minutespart": minutes.parts.first(),
         "meetings.minutesrevision": minutes.revisions.first(),
+        "meetings.mattersarising": MattersArising.objects.create(
+            item=AgendaItemFactory(session=speaker.item.session, kind="matters_arising"),
+            decision=DecisionFactory(meeting=meeting),
+        ),
         "meetings.paper": Paper.objects.create(
             kind=PaperKind.CERTIFICATE,
             reference="ANSO-2019-WG1-C-0001",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from meetings.papers.models import Letterhead, Paper, PaperBatch, PaperKind, VisaRequest
+from meetings.record.models import MattersArising
 from meetings.record.services import minutes_create
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
@@ -47,6 +48,10 @@ def demo(db):
     action = ActionFactory(endorsed_by=decision)
     ActionProgressFactory(action=action, meeting=meeting, date=meeting.start_date)
     AgendaItemFactory(session=speaker.item.session, action=action)
+    MattersArising.objects.create(
+        item=AgendaItemFactory(session=speaker.item.session, kind="matters_arising"),
+        action=action,
+    )
     participation = ParticipationFactory(meeting=meeting, person=speaker.person)
     PositionFactory(person=speaker.person)
     nomination = NominationFactory()
