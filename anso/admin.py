@@ -75,6 +75,7 @@ GROUPS = {
             "meetings.MinutesPart",
             "meetings.MinutesRevision",
             "meetings.MinutesComment",
+            "meetings.MattersArising",
             "meetings.Decision",
             "meetings.Vote",
             "meetings.Ballot",

@@ -19,6 +19,7 @@ from anso.admin_tools import (
 from members import admin as members_admin
 from members.models import Position
 
+from . import services
 from .admin_filters import HeldAtMeetingFilter, MeetingListFilter
 from .attendance import status
 from .attendance.admin import (
@@ -34,13 +35,14 @@ from .attendance.models import (
 from .attendance.selectors import attendance_counts
 from .documents import admin as documents_admin  # noqa: F401  (registers the documents' admin)
 from .invitations import admin as invitations_admin  # noqa: F401 (registers its admins)
-from .models import AgendaItem, Decision, Meeting, Session, Speaker
+from .models import AgendaItem, AgendaItemKind, Decision, Meeting, Session, Speaker
 from .papers import admin as papers_admin  # registers the papers' admins
 from .papers import batches as paper_batches
 from .papers import visa_admin  # noqa: F401 (registers the visa requests' admin)
 from .papers.models import PaperBatchKind
-from .record import admin as record_admin  # noqa: F401 (registers the minutes' admin)
+from .record import admin as record_admin  # registers the minutes' admin
 from .record.actions import admin as actions_admin  # noqa: F401 (the action plan's admin)
+from .record.models import MattersArising
 from .record.votes import admin as votes_admin  # noqa: F401 (registers the votes' admins)
 
 
@@ -168,6 +170,14 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
             .values("n")
         )
         return super().get_queryset(request).annotate(_attended=Subquery(attended))
+
+    def save_related(self, request, form, formsets, change):
+        """A new meeting, once its sessions are saved, gets what it takes up from the body's
+        previous meeting (meetings/record/arising.py), as `meetings.services.meeting_create`
+        gives it: the approval of the minutes and the matters arising."""
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.meeting_carry_over(meeting=form.instance, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         """Participants and the registration window are saved through their services: a status
@@ -310,13 +320,25 @@ class AgendaItemAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
         *both("session__title"),
         *both("session__meeting__title"),
     ]
-    autocomplete_fields = ["session", "action"]
+    autocomplete_fields = ["session", "action", "minutes_to_approve"]
     list_select_related = ["session__meeting", "action"]
     ordering = ["-session__meeting__start_date", "session__order", "order"]
-    inlines = [SpeakerInline]
+    inlines = [SpeakerInline, record_admin.MattersArisingInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("speaker_set__person")
+
+    def get_inlines(self, request, obj):
+        # The lines of matters arising belong to an item of that kind only.
+        if obj is None or obj.kind != AgendaItemKind.MATTERS_ARISING:
+            return [SpeakerInline]
+        return self.inlines
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not MattersArising:
+            return super().save_formset(request, form, formset, change)
+        record_admin.matters_arising_formset_save(request, formset)
+        return None
 
     @admin.display(description=_("speakers"))
     def speaker_names(self, obj):

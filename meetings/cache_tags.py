@@ -13,6 +13,10 @@ its preview, once made) renews the same pages.
 Minutes and their parts renew their meeting's page (it shows them once approved); a decision
 or a meeting renews, besides its own, the pages of the meetings whose minutes it approved
 (their page names it).
+Minutes renew, besides, the pages of the meetings whose programme approves them (their section
+"Taken up from earlier meetings" links to them); a line of matters arising renews the page of
+its item's meeting (the actions and decisions it names renew `ACTIONS`, which that page
+declares).
 An action's progress note renews the action plan (and the pages that name actions), as the
 action does; an organization, a body or a person renews the action plan when they own an
 action (the plan names its owner; bodies renew it by `BODIES`, which it declares).
@@ -32,7 +36,7 @@ from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .models import Action, ActionProgress, AgendaItem, Decision, Meeting, Session, Speaker
 from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
-from .record.models import Minutes, MinutesComment, MinutesPart, MinutesRevision
+from .record.models import MattersArising, Minutes, MinutesComment, MinutesPart, MinutesRevision
 from .record.votes.models import Ballot, Delegation, Vote
 
 MEETINGS = "meetings"
@@ -102,6 +106,23 @@ def decision_tags(decision: Decision, *, created: bool = False):
 def minutes_part_tags(part: MinutesPart, *, created: bool = False):
     return _meeting_tags(
         Minutes.objects.filter(pk=part.minutes_id).values_list("meeting_id", flat=True)
+    )
+
+
+def minutes_tags(minutes: Minutes, *, created: bool = False):
+    tags = {meeting_tag(minutes.meeting_id)}
+    if not created:  # the meetings whose programme approves them link to them
+        tags |= _meeting_tags(
+            AgendaItem.objects.filter(minutes_to_approve=minutes.pk).values_list(
+                "session__meeting", flat=True
+            )
+        )
+    return tags
+
+
+def matters_arising_tags(line: MattersArising, *, created: bool = False):
+    return _meeting_tags(
+        AgendaItem.objects.filter(pk=line.item_id).values_list("session__meeting", flat=True)
     )
 
 
@@ -208,9 +229,10 @@ def register_rules() -> None:
     register(VisaRequest)  # shown to the Secretariat only, never on a cached page
     # Minutes: shown on their meeting's page once approved (a draft's save renews it too,
     # which costs one render); their revisions are the Secretariat's only.
-    register(Minutes, lambda minutes, created=False: (meeting_tag(minutes.meeting_id),))
+    register(Minutes, minutes_tags)
     register(MinutesPart, minutes_part_tags)
     register(MinutesRevision)
+    register(MattersArising, matters_arising_tags)
     register(PaperBatch)  # the worker's batches: staff pages only
     # A vote shows on its meeting's page and its result page (which declares the meeting's
     # tag). Ballots and delegations are shown only once the vote has closed, and closing

@@ -26,7 +26,7 @@ from .documents.models import Document, DocumentVersion
 from .invitations.models import Mailing, MailingRecipient, RecipientList
 from .papers.models import Letterhead, Paper, PaperBatch, VisaRequest
 from .record.actions.models import ActionProgress
-from .record.models import Minutes, MinutesPart, MinutesRevision
+from .record.models import MattersArising, Minutes, MinutesPart, MinutesRevision
 from .record.votes.models import Ballot, Delegation, Vote
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Letterhead",
     "Mailing",
     "MailingRecipient",
+    "MattersArising",
     "Meeting",
     "Minutes",
     "MinutesPart",
@@ -291,6 +292,20 @@ class DecisionState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+class DecisionQuerySet(models.QuerySet):
+    def to_follow_up(self, *, body: Body, before: datetime.date):
+        """Decisions still to follow up at a meeting of `body` on `before`: the decisions of
+        its earlier meetings (begun before that day) whose follow-up was not closed before
+        that day (`followed_up_on` empty, or that day or later), and which still stand: a
+        decision rejected or withdrawn leaves nothing to follow up. The one rule of the matters
+        arising (meetings/record/arising.py; docs/record.md, "Matters arising")."""
+        return (
+            self.filter(meeting__body=body, meeting__start_date__lt=before)
+            .filter(Q(followed_up_on__isnull=True) | Q(followed_up_on__gte=before))
+            .exclude(state__in=[DecisionState.REJECTED, DecisionState.WITHDRAWN])
+        )
+
+
 class Decision(SavedInEnglish, models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions"
@@ -300,8 +315,18 @@ class Decision(SavedInEnglish, models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=DecisionState, default=DecisionState.ADOPTED
     )
+    followed_up_on = models.DateField(
+        _("follow-up closed on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day nothing more was left to do on this decision. Until then the next "
+            "meetings of the body list it under matters arising."
+        ),
+    )
 
     history = HistoricalRecords()
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "order"]
@@ -346,6 +371,13 @@ class ActionQuerySet(models.QuerySet):
         """Each action with `is_overdue` on `on`, by the rule of `overdue`, in the same query."""
         return self.annotate(
             is_overdue=ExpressionWrapper(_action_overdue(on), output_field=models.BooleanField())
+        )
+
+    def open_on(self, *, on: datetime.date):
+        """Actions open as they stand on `on`: still open (`open`), and not endorsed at a
+        meeting that begins on `on` or later (the matters arising of a meeting on `on`)."""
+        return self.open().exclude(
+            Q(endorsed_by__meeting__start_date__gte=on) | Q(endorsed_at__start_date__gte=on)
         )
 
     def due_within(self, *, on: datetime.date, days: int):
@@ -464,7 +496,13 @@ class AgendaItemKind(models.TextChoices):
     PRESENTATION = "presentation", _("presentation")
     DISCUSSION = "discussion", _("discussion")
     REPORT = "report", _("report")
+    MINUTES_APPROVAL = "minutes_approval", _("approval of the minutes")
+    MATTERS_ARISING = "matters_arising", _("matters arising")
     OTHER = "other", _("other")
+
+
+#: The items a meeting's programme gets once per meeting (meetings/record/arising.py).
+ONCE_PER_MEETING = (AgendaItemKind.MINUTES_APPROVAL, AgendaItemKind.MATTERS_ARISING)
 
 
 class AgendaItem(SavedInEnglish, models.Model):
@@ -486,6 +524,15 @@ class AgendaItem(SavedInEnglish, models.Model):
         related_name="agenda_items",
         help_text=_("The item of the action plan presented or discussed."),
     )
+    minutes_to_approve = models.ForeignKey(
+        "meetings.Minutes",
+        verbose_name=_("minutes to approve"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approval_items",
+        help_text=_("For the approval of the minutes: the minutes of the previous meeting."),
+    )
     speakers = models.ManyToManyField(
         Person, through="Speaker", related_name="agenda_items", verbose_name=_("speakers")
     )
@@ -502,6 +549,26 @@ class AgendaItem(SavedInEnglish, models.Model):
                 name="agenda_item_order_unique_per_session",
                 violation_error_message=_("This session already has an item in this place."),
             ),
+            # The approval and the matters arising are added once (meetings/record/arising.py
+            # puts them in the meeting's first session, under the meeting's lock).
+            models.UniqueConstraint(
+                fields=["session", "kind"],
+                condition=Q(kind__in=ONCE_PER_MEETING),
+                name="agenda_item_carried_over_once_per_session",
+                violation_error_message=_("This session already has this item."),
+            ),
+            models.UniqueConstraint(
+                fields=["minutes_to_approve"],
+                name="agenda_item_approves_minutes_once",
+                violation_error_message=_("Another agenda item already approves these minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes_to_approve__isnull=True) | Q(kind="minutes_approval"),
+                name="agenda_item_minutes_only_for_approval",
+                violation_error_message=_(
+                    "Only an item approving minutes links to minutes to approve."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -509,6 +576,25 @@ class AgendaItem(SavedInEnglish, models.Model):
 
     def get_absolute_url(self):
         return f"{self.session.meeting.get_absolute_url()}#item-{self.pk}"
+
+    def clean(self):
+        if self.minutes_to_approve_id and self.kind != AgendaItemKind.MINUTES_APPROVAL:
+            raise ValidationError(
+                {"minutes_to_approve": _("Only an item approving minutes links to minutes.")}
+            )
+        session = getattr(self, "session", None) if self.session_id else None
+        if self.minutes_to_approve_id and session is not None:
+            earlier = self.minutes_to_approve.meeting
+            if earlier.body_id != session.meeting.body_id or (
+                earlier.start_date >= session.meeting.start_date
+            ):
+                raise ValidationError(
+                    {
+                        "minutes_to_approve": _(
+                            "The minutes must be those of an earlier meeting of the same body."
+                        )
+                    }
+                )
 
 
 class Speaker(models.Model):

@@ -81,6 +81,8 @@ class ItemRow(NamedTuple):
     speakers: tuple[SpeakerRow, ...]
     #: Its action is overdue (`Action.objects.overdue`) on the day the page is made.
     action_overdue: bool = False
+    #: Its kind's value (`AgendaItemKind`), where `kind` is the label.
+    kind_value: str = ""
 
 
 class SessionRow(NamedTuple):
@@ -111,6 +113,10 @@ class Programme:
 
     def __bool__(self) -> bool:
         return bool(self.sessions)
+
+    def has_kind(self, *kinds: str) -> bool:
+        """Whether an item of one of `kinds` (`AgendaItemKind` values) is in the programme."""
+        return any(item.kind_value in kinds for session in self.sessions for item in session.items)
 
     def html(self) -> SafeString:
         """The programme's markup. Labels are translated in the active language."""

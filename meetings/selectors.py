@@ -135,7 +135,7 @@ def meeting_programme(*, meeting: Meeting, today: datetime.date | None = None) -
                 pk, kinds.get(kind) or kind, title, title_lang, description, description_lang,
                 action_id, action_order, action_title or None, action_lang,
                 action_url(slug) if slug else "", status, tuple(speakers.get(pk, ())),
-                bool(overdue),
+                bool(overdue), kind,
             )
         )  # fmt: skip
     rows = []

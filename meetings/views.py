@@ -115,7 +115,12 @@ class PageSection:
 
 
 def meeting_sections(
-    *, before_meeting: bool, has_decisions: bool, has_actions: bool, has_minutes: bool = False
+    *,
+    before_meeting: bool,
+    has_decisions: bool,
+    has_actions: bool,
+    has_minutes: bool = False,
+    has_taken_up: bool = False,
 ) -> list[PageSection]:
     """The sections a meeting's page shows, in order: the page writes its menu and its
     sections from this one list, so that no section is left out of the menu."""
@@ -125,6 +130,8 @@ def meeting_sections(
         PageSection("attendance", _("Registrations") if before_meeting else _("Attendance")),
         PageSection("participants", _("Participants")),
     ]
+    if has_taken_up:
+        sections.append(PageSection("arising", _("Taken up from earlier meetings")))
     if has_minutes:
         sections.append(PageSection("minutes", _("Minutes")))
     if has_decisions:
@@ -156,6 +163,7 @@ def meeting_detail(request, year: int, slug: str):
     actions_presented = programme.actions()
     # Approved minutes only, with the meeting's visibility (a 404 above for an unpublished one).
     minutes, minutes_parts = record_selectors.minutes_shown(meeting=meeting)
+    taken_up = record_selectors.taken_up(meeting=meeting, programme=programme)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -169,11 +177,13 @@ def meeting_detail(request, year: int, slug: str):
             "actions_presented": actions_presented,
             "minutes": minutes,
             "minutes_parts": minutes_parts,
+            "taken_up": taken_up,
             "sections": meeting_sections(
                 before_meeting=before_meeting,
                 has_decisions=bool(meeting.decisions.all()),
                 has_actions=bool(actions_presented),
                 has_minutes=minutes is not None,
+                has_taken_up=bool(taken_up),
             ),
             "documents": documents,
             # Signing in as a member is offered to visitors who are not signed in at all.

@@ -60,6 +60,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "minutes": EDIT,
         "minutespart": EDIT_AND_DELETE,
         "minutesrevision": ("view",),
+        # Matters arising (meetings/record/arising.py): the lines listed under the item of a
+        # meeting's programme, added and removed in the item's inline.
+        "mattersarising": EDIT_AND_DELETE,
         # Batches of papers the worker made (meetings/papers/batches.py): written by the site
         # and the worker only.
         "paperbatch": ("view",),

@@ -48,6 +48,7 @@ from meetings.papers.models import (
 )
 from meetings.record.comment_models import MinutesComment
 from meetings.record.comments import comment_token
+from meetings.record.models import MattersArising
 from meetings.record.services import minutes_create
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
@@ -55,6 +56,7 @@ from members.roles import SECRETARIAT_PERMISSIONS
 from tests.factories import (
     ActionFactory,
     ActionProgressFactory,
+    AgendaItemFactory,
     DecisionFactory,
     DocumentVersionFactory,
     MeetingFactory,
@@ -499,6 +501,10 @@ def samples(superuser, secretariat_user):
             person=PositionFactory().person,
             text="Please add who chaired.",
             created_at=timezone.now(),
+        ),
+        "meetings.mattersarising": MattersArising.objects.create(
+            item=AgendaItemFactory(session=speaker.item.session, kind="matters_arising"),
+            decision=DecisionFactory(meeting=meeting),
         ),
         "meetings.paper": Paper.objects.create(
             kind=PaperKind.CERTIFICATE,

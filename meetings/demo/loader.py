@@ -14,6 +14,7 @@ from modeltranslation.translator import translator
 
 from members.models import Body, BodyKind, Organization, Person, Position
 
+from .. import services as meeting_services
 from ..attendance.models import Participation, RegistrationWindow
 from ..models import Action, ActionProgress, AgendaItem, Decision, Meeting, Session, Speaker
 from ..record import services as record_services
@@ -258,15 +259,20 @@ def registration_demo_load() -> Meeting | None:
         if meeting is None:
             start = today + datetime.timedelta(days=record.starts_in_days)
             values = {"venue": record.venue, "city": record.city, "summary": record.summary}
-            meeting = Meeting.objects.create(
-                body=body,
-                number=record.number,
-                start_date=start,
-                end_date=start + datetime.timedelta(days=record.days - 1),
-                country=record.country,
-                is_published=True,
-                **_in_both_languages(Meeting, values),
+            meeting = meeting_services.meeting_create(
+                meeting=Meeting(
+                    body=body,
+                    number=record.number,
+                    start_date=start,
+                    end_date=start + datetime.timedelta(days=record.days - 1),
+                    country=record.country,
+                    is_published=True,
+                    **_in_both_languages(Meeting, values),
+                )
             )
+        else:
+            # A database loaded before the matters arising were added gets them now (once).
+            meeting_services.meeting_carry_over(meeting=meeting, by=None)
         window, _ = RegistrationWindow.objects.get_or_create(
             meeting=meeting,
             defaults={

@@ -15,12 +15,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from anso.admin_tools import LongListAdminMixin
+from anso.admin_tools import LongListAdminMixin, PreloadedAutocompleteInlineMixin
 from anso.text.dates import format_datetime
 
 from ..models import AgendaItem, Decision
-from . import selectors, services
-from .models import Minutes, MinutesPart, MinutesRevision, MinutesState
+from . import arising, selectors, services
+from .models import MattersArising, Minutes, MinutesPart, MinutesRevision, MinutesState
 
 
 class MinutesPartInline(TranslationStackedInline):
@@ -331,6 +331,52 @@ class MinutesRevisionAdmin(LongListAdminMixin, admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', obj.get_absolute_url(), _("Compare with the one before")
         )
+
+
+class MattersArisingInline(PreloadedAutocompleteInlineMixin, admin.TabularInline):
+    """The lines of an item "Matters arising": an action or a decision each, in order. Written
+    through `meetings.record.arising` (the agenda item's `save_formset`), with the history."""
+
+    model = MattersArising
+    fields = ["order", "action", "decision"]
+    autocomplete_fields = ["action", "decision"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("action", "decision__meeting")
+
+
+def matters_arising_formset_save(request, formset) -> None:
+    """Save the inline's lines through the services, each write in the history."""
+    lines = formset.save(commit=False)
+    for line in formset.deleted_objects:
+        arising.matters_arising_delete(line=line, by=request.user)
+    for line in lines:
+        arising.matters_arising_save(line=line, by=request.user)
+    formset.save_m2m()
+
+
+@admin.register(MattersArising)
+class MattersArisingAdmin(LongListAdminMixin, SimpleHistoryAdmin):
+    """Every line of matters arising, across meetings (also edited in their agenda item)."""
+
+    list_display = ["__str__", "item", "order"]
+    list_filter = ["item__session__meeting__body"]
+    search_fields = ["action__title_en", "action__title_zh_hans", "decision__text_en"]
+    autocomplete_fields = ["item", "action", "decision"]
+    list_select_related = ["item", "action", "decision__meeting"]
+    ordering = ["-item__session__meeting__start_date", "item", "order"]
+    fields = ["item", "order", "action", "decision"]
+
+    def save_model(self, request, obj, form, change):
+        arising.matters_arising_save(line=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        arising.matters_arising_delete(line=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for line in queryset:
+            arising.matters_arising_delete(line=line, by=request.user)
 
 
 from . import comments_admin  # noqa: E402, F401 (registers the comments' admin)

@@ -225,5 +225,84 @@ class MinutesRevision(models.Model):
         return self.minutes.get_compare_url(older=max(self.number - 1, 1), newer=self.number)
 
 
+class MattersArisingQuerySet(models.QuerySet):
+    def of_meeting(self, meeting_id: int):
+        return self.filter(item__session__meeting=meeting_id)
+
+
+class MattersArising(models.Model):
+    """A line of an agenda item "Matters arising": an action still open, or a decision of an
+    earlier meeting still to follow up, as they stood on the meeting's date. Listed once by
+    `meetings.record.arising.matters_arising_add`; the Secretariat adds and removes lines
+    afterwards (an inline of the agenda item). One of `action` and `decision`, never both."""
+
+    item = models.ForeignKey(
+        "meetings.AgendaItem",
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="arising",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    action = models.ForeignKey(
+        "meetings.Action",
+        verbose_name=_("action"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arising",
+    )
+    decision = models.ForeignKey(
+        "meetings.Decision",
+        verbose_name=_("decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arising",
+    )
+
+    history = HistoricalRecords()
+    objects = MattersArisingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "order", "pk"]
+        verbose_name = _("matter arising")
+        verbose_name_plural = _("matters arising")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__isnull=True, decision__isnull=False)
+                | Q(action__isnull=False, decision__isnull=True),
+                name="matters_arising_action_or_decision",
+                violation_error_message=_("Choose an action or a decision, not both."),
+            ),
+            models.UniqueConstraint(
+                fields=["item", "action"],
+                condition=Q(action__isnull=False),
+                name="matters_arising_action_once",
+                violation_error_message=_("This action is already listed under this item."),
+            ),
+            models.UniqueConstraint(
+                fields=["item", "decision"],
+                condition=Q(decision__isnull=False),
+                name="matters_arising_decision_once",
+                violation_error_message=_("This decision is already listed under this item."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.action or self.decision or "")
+
+    def get_absolute_url(self):
+        return self.item.session.meeting.get_absolute_url() + "#arising"
+
+    def clean(self):
+        if bool(self.action_id) == bool(self.decision_id):
+            raise ValidationError({"action": _("Choose an action or a decision, not both.")})
+        item = getattr(self, "item", None) if self.item_id else None
+        if item is not None and item.kind != "matters_arising":
+            raise ValidationError(
+                {"item": _("Only an item of matters arising lists actions and decisions.")}
+            )
+
+
 # The members' comments, in a module of their own (meetings/record/comment_models.py).
 from .comment_models import CommentDecision, MinutesComment  # noqa: E402, F401

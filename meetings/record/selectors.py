@@ -4,9 +4,11 @@ side by side for the compare page."""
 import dataclasses
 import difflib
 
-from anso.text.languages import language_picker
+from anso.text.languages import language_columns, language_picker
 
-from .models import Minutes, MinutesPart, MinutesRevision, MinutesState
+from ..models import AgendaItem, AgendaItemKind
+from ..programme import Programme, url_builder
+from .models import MattersArising, Minutes, MinutesPart, MinutesRevision, MinutesState
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +46,101 @@ def minutes_shown(*, meeting) -> tuple[Minutes | None, list[PartRow]]:
         if heading or text:
             rows.append(PartRow(heading, heading_lang, text, text_lang, values[6]))
     return minutes, rows
+
+
+@dataclasses.dataclass(frozen=True)
+class TakenUpMinutes:
+    """Minutes a meeting's programme approves: their meeting's title (in the page's language,
+    `title_lang` marking the English fallback), and a link to them where they are public, else
+    to their meeting where it is published, else none."""
+
+    title: str
+    title_lang: str | None
+    url: str
+    approved: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class TakenUpLine:
+    """A line of the matters arising: an action (linked to its page on the action plan) or a
+    decision (linked to its place on its meeting's page, where that is published, with the
+    meeting's title)."""
+
+    kind: str  # "action" or "decision"
+    text: str
+    text_lang: str | None
+    url: str
+    meeting_title: str
+    meeting_lang: str | None
+    decision_order: int | None
+
+
+@dataclasses.dataclass(frozen=True)
+class TakenUp:
+    minutes: tuple[TakenUpMinutes, ...] = ()
+    lines: tuple[TakenUpLine, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.minutes or self.lines)
+
+
+def taken_up(*, meeting, programme: Programme) -> TakenUp:
+    """What a meeting takes up from earlier meetings (meetings/record/arising.py): the minutes
+    its programme approves and the lines of its matters arising, in the programme's order. Two
+    queries of plain values, however many lines, asked only when the programme has such items
+    (`programme` is the page's, already read)."""
+    if not programme.has_kind(AgendaItemKind.MINUTES_APPROVAL, AgendaItemKind.MATTERS_ARISING):
+        return TakenUp()
+    shown = language_picker()
+    titles = language_columns("title")
+    n = len(titles)
+    meeting_url = url_builder("meetings:meeting_detail", "year", "slug")
+    action_url = url_builder("meetings:action_detail")
+    minutes = []
+    for *texts, slug, start, published, state in (
+        AgendaItem.objects.filter(session__meeting=meeting, minutes_to_approve__isnull=False)
+        .order_by("session__order", "order")
+        .values_list(
+            *(f"minutes_to_approve__meeting__{column}" for column in titles),
+            "minutes_to_approve__meeting__slug", "minutes_to_approve__meeting__start_date",
+            "minutes_to_approve__meeting__is_published", "minutes_to_approve__state",
+        )
+    ):  # fmt: skip
+        title, title_lang = shown(texts)
+        approved = published and state == MinutesState.APPROVED
+        url = meeting_url(start.year, slug) if published else ""
+        minutes.append(
+            TakenUpMinutes(title, title_lang, url + "#minutes" if approved else url, approved)
+        )
+    lines = []
+    texts_of = language_columns("text")
+    for values in (
+        MattersArising.objects.of_meeting(meeting.pk)
+        .order_by("item__session__order", "item__order", "order", "pk")
+        .values_list(
+            "action_id", *(f"action__{column}" for column in titles), "action__slug",
+            *(f"decision__{column}" for column in texts_of), "decision__order",
+            *(f"decision__meeting__{column}" for column in titles), "decision__meeting__slug",
+            "decision__meeting__start_date", "decision__meeting__is_published",
+        )
+    ):  # fmt: skip
+        action_id, rest = values[0], values[1:]
+        if action_id:
+            text, text_lang = shown(rest[:n])
+            lines.append(
+                TakenUpLine("action", text, text_lang, action_url(rest[n]), "", None, None)
+            )
+            continue
+        rest = rest[n + 1 :]
+        text, text_lang = shown(rest[: len(texts_of)])
+        order, rest = rest[len(texts_of)], rest[len(texts_of) + 1 :]
+        meeting_title, meeting_lang = shown(rest[:n])
+        slug, start, published = rest[n:]
+        url = f"{meeting_url(start.year, slug)}#decision-{order}" if published else ""
+        lines.append(
+            TakenUpLine("decision", text, text_lang, url, meeting_title, meeting_lang, order)
+        )
+    return TakenUp(minutes=tuple(minutes), lines=tuple(lines))
 
 
 @dataclasses.dataclass(frozen=True)

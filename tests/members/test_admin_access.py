@@ -12,6 +12,7 @@ from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from meetings.papers.models import Letterhead, Paper, PaperBatch, PaperKind, VisaRequest
 from meetings.record.comment_models import MinutesComment
+from meetings.record.models import MattersArising
 from meetings.record.services import minutes_create
 from meetings.record.votes import services as votes
 from members.nominations.models import NominationEvent
@@ -50,6 +51,10 @@ def demo(db):
     action = ActionFactory(endorsed_by=decision)
     ActionProgressFactory(action=action, meeting=meeting, date=meeting.start_date)
     AgendaItemFactory(session=speaker.item.session, action=action)
+    MattersArising.objects.create(
+        item=AgendaItemFactory(session=speaker.item.session, kind="matters_arising"),
+        action=action,
+    )
     participation = ParticipationFactory(meeting=meeting, person=speaker.person)
     PositionFactory(person=speaker.person)
     nomination = NominationFactory()
