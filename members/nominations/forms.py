@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from anso.forms import RequiredMarkedFormMixin
+from anso.forms import ErrorSummaryFormMixin
 from anso.text.hygiene import CleanTextFormMixin
 
 from ..models import Organization, Person, Position, Role
@@ -52,7 +52,7 @@ class ContactPersonChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class NominationForm(CleanTextFormMixin, RequiredMarkedFormMixin, forms.ModelForm):
+class NominationForm(CleanTextFormMixin, ErrorSummaryFormMixin, forms.ModelForm):
     """The public nomination form. `website` is a honeypot: hidden from people, filled in by
     bots."""
 
