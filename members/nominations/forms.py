@@ -155,6 +155,9 @@ class NominationForm(CleanTextFormMixin, ErrorSummaryFormMixin, forms.ModelForm)
 
         self.helper = FormHelper()
         self.helper.form_id = "nomination-form"
+        # The page's address without its fragment: after the skip link (`#main`), a form
+        # sent back with errors would otherwise move the focus to main, off the first error.
+        self.helper.form_action = "members:nomination_create"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset(_("Member organization"), "organization", "kind"),
