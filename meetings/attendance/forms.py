@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from anso.forms import RequiredMarkedFormMixin
+from anso.forms import ErrorSummaryFormMixin, RequiredMarkedFormMixin
 from anso.text.hygiene import CleanTextFormMixin
 from members.models import Organization
 
@@ -43,7 +43,7 @@ def country_choices() -> list[tuple[str, str]]:
     return [("", _("Choose a country or region")), *countries]
 
 
-class RegistrantForm(CleanTextFormMixin, RequiredMarkedFormMixin, forms.Form):
+class RegistrantForm(CleanTextFormMixin, ErrorSummaryFormMixin, forms.Form):
     honorific = forms.CharField(
         label=_("Honorific"), max_length=20, required=False, help_text=_("e.g. Prof., Dr., Ms.")
     )

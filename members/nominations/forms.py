@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from anso.forms import RequiredMarkedFormMixin
+from anso.forms import ErrorSummaryFormMixin
 from anso.text.hygiene import CleanTextFormMixin
 
 from ..models import Organization, Person, Position, Role
@@ -52,7 +52,7 @@ class ContactPersonChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class NominationForm(CleanTextFormMixin, RequiredMarkedFormMixin, forms.ModelForm):
+class NominationForm(CleanTextFormMixin, ErrorSummaryFormMixin, forms.ModelForm):
     """The public nomination form. `website` is a honeypot: hidden from people, filled in by
     bots."""
 
@@ -155,6 +155,9 @@ class NominationForm(CleanTextFormMixin, RequiredMarkedFormMixin, forms.ModelFor
 
         self.helper = FormHelper()
         self.helper.form_id = "nomination-form"
+        # The page's address without its fragment: after the skip link (`#main`), a form
+        # sent back with errors would otherwise move the focus to main, off the first error.
+        self.helper.form_action = "members:nomination_create"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset(_("Member organization"), "organization", "kind"),

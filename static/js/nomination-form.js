@@ -7,7 +7,7 @@
   function enhanceSearchSelects() {
     if (typeof TomSelect === "undefined") return;
     document.querySelectorAll("select[data-search-select]").forEach(function (select) {
-      new TomSelect(select, {
+      var searchSelect = new TomSelect(select, {
         create: false,
         allowEmptyOption: false,
         maxOptions: null,
@@ -27,6 +27,12 @@
       // still in the accessibility tree, keeps the same label through its id.
       var label = document.getElementById(select.id + "-ts-label");
       if (label) select.setAttribute("aria-labelledby", label.id);
+      // The search box is what keyboard and screen reader reach: it says what the select
+      // says (required, in error, and the error's text).
+      ["aria-required", "aria-invalid", "aria-describedby"].forEach(function (name) {
+        var value = select.getAttribute(name);
+        if (value !== null) searchSelect.control_input.setAttribute(name, value);
+      });
     });
   }
 
