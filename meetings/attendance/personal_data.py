@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from members.models import Person
 from members.personal_data.hooks import erasure_step_register, export_section_register
-from members.personal_data.services import person_contact_details_clear
+from members.personal_data.services import log_entries_scrub, person_contact_details_clear
 
 from ..invitations.models import MailingRecipient
 from ..papers.models import VisaRequest
@@ -62,6 +62,7 @@ def participations_erase(person: Person) -> int:
     ids = list(rows.values_list("pk", flat=True))
     rows.update(listed_publicly=False)
     Participation.history.filter(id__in=ids).update(listed_publicly=False)
+    log_entries_scrub(model=Participation, ids=ids)
     ParticipationEvent.objects.filter(participation_id__in=ids).exclude(note="").update(note="")
     VisaRequest.objects.filter(participation_id__in=ids).unerased().update(
         passport_name="",

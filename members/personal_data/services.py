@@ -12,7 +12,9 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -81,6 +83,21 @@ def _mails_scrub(addresses: set[str], names: set[str]) -> int:
     return scrubbed
 
 
+def log_entries_scrub(*, model, ids: list[int]) -> int:
+    """The admin's log names each object it logged (`object_repr`): the entries of these
+    rows keep what was done, when and by whom, without the name."""
+    if not ids:
+        return 0
+    return (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in ids],
+        )
+        .exclude(object_repr="")
+        .update(object_repr="")
+    )
+
+
 def person_erase(*, person: Person, by: AbstractBaseUser | None, reason: str) -> Erasure:
     """Erase `person` on request, for the `reason` the Secretariat gives. Refused for a person
     erased already, and for a staff account's person (staff are removed as staff first)."""
@@ -108,6 +125,8 @@ def person_erase(*, person: Person, by: AbstractBaseUser | None, reason: str) ->
         counts["nomination_history"] = Nomination.history.filter(id__in=nomination_ids).update(
             **NOMINEE_SCRUBBED, history_change_reason=None
         )
+        counts["nomination_log"] = log_entries_scrub(model=Nomination, ids=nomination_ids)
+        counts["person_log"] = log_entries_scrub(model=Person, ids=[person.pk])
         counts.update(erasure_steps_run(person))
         counts["mails"] = _mails_scrub(addresses, names)
         now = timezone.now()
