@@ -12,6 +12,7 @@ from meetings.attendance.models import ParticipationEvent
 from meetings.invitations.models import Mailing, MailingKind, MailingRecipient, RecipientList
 from meetings.papers.models import Letterhead, Paper, PaperBatch, PaperKind, VisaRequest
 from meetings.record.services import minutes_create
+from members.models import Erasure
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
@@ -51,6 +52,7 @@ def demo(db):
     PositionFactory(person=speaker.person)
     nomination = NominationFactory()
     NominationEvent.objects.create(nomination=nomination, to_status="awaiting_review")
+    Erasure.objects.create(reason="Asked by mail", person=speaker.person)
     RegistrationWindowFactory(meeting=meeting)
     ParticipationEvent.objects.create(participation=participation, to_status="attended")
     mailing = Mailing.objects.create(
