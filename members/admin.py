@@ -196,6 +196,12 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
     def get_import_resource_classes(self, request):
         return [PersonResource]  # the contact-person sheet is for export only
 
+    def has_change_permission(self, request, obj=None):
+        # An erased person's row is kept anonymous: nobody writes a name back into it.
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_erase_permission(self, request):
         return request.user.has_perm("members.erase_person")
 

@@ -183,7 +183,10 @@ def test_erase_through_the_admin(secretariat_client, secretariat_user, member):
     assert erasure.reason == "Request by mail of 1 December"
     assert erasure.person_id == member.pk
     assert erasure.counts["participations"] == 1
-    # The record is read-only in the admin.
+    # The anonymous row can no longer be edited; the record is read-only in the admin.
+    person_change = reverse("admin:members_person_change", args=[member.pk])
+    assert secretariat_client.get(person_change).status_code == 200
+    assert secretariat_client.post(person_change, {"family_name": "Back"}).status_code == 403
     change = reverse("admin:members_erasure_change", args=[erasure.pk])
     assert secretariat_client.get(change).status_code == 200
     assert secretariat_client.post(change, {"reason": "x"}).status_code == 403
