@@ -437,6 +437,11 @@ IMPORT_JOB_ATTEMPTS = int(os.environ.get("IMPORT_JOB_ATTEMPTS", "3"))
 IMPORT_JOB_FILE_DAYS = int(os.environ.get("IMPORT_JOB_FILE_DAYS", "7"))
 #: Days a sent mail keeps its text and HTML parts; the headers (to, subject, dates, status) stay.
 MAIL_BODY_DAYS = int(os.environ.get("MAIL_BODY_DAYS", "30"))
+# Retention of personal data (docs/personal-data.md): the email and phone of people who only
+# registered and never attended are cleared this many months after their last meeting ended;
+# nominations never confirmed are deleted this many days after they were submitted.
+CONTACT_RETENTION_MONTHS = int(os.environ.get("CONTACT_RETENTION_MONTHS", "24"))
+NOMINATION_UNCONFIRMED_DAYS = int(os.environ.get("NOMINATION_UNCONFIRMED_DAYS", "30"))
 #: A mailing not written out this long after it was sent is handed to the worker again.
 MAILING_STALE_SECONDS = int(os.environ.get("MAILING_STALE_SECONDS", "600"))
 #: Days after an invitation (or a reminder) was sent before a reminder is offered to those who

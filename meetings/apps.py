@@ -20,3 +20,8 @@ class MeetingsConfig(AppConfig):
         from .workbench import attention  # noqa: F401
 
         checks.register(check_signing_key, checks.Tags.security, deploy=True)
+
+        # Participations and invitations in a person's data and their erasure (members).
+        from .attendance.personal_data import register as personal_data_register
+
+        personal_data_register()

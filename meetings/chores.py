@@ -4,6 +4,7 @@ details of visa requests past their retention, and reminders of actions due soon
 
 from anso.background.upkeep import chore_register
 
+from .attendance.personal_data import registrants_contact_details_clear
 from .invitations.services import mailings_unwritten_deliver
 from .papers.batches import paper_batch_files_delete, paper_batches_recover
 from .papers.visa import visa_data_erase
@@ -26,3 +27,6 @@ chore_register("meetings.action_plan_overdue", action_plan_overdue_renew)
 # (docs/record.md, "Decisions and votes").
 chore_register("meetings.votes_remind", votes_remind)
 chore_register("meetings.votes_close_due", votes_close_due)
+# The email and phone of people who registered and never attended, CONTACT_RETENTION_MONTHS
+# after their last meeting (docs/personal-data.md).
+chore_register("meetings.registrants_contact_clear", registrants_contact_details_clear)

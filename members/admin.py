@@ -1,7 +1,11 @@
 """The Secretariat's admin for organizations, people, bodies and positions."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,6 +20,8 @@ from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
 from .models import Body, Organization, Person, Position
 from .nominations import admin as nominations_admin  # noqa: F401  (registers the nominations)
+from .personal_data import services as personal_data_services
+from .personal_data.admin import ErasureForm
 from .resources import ContactPersonResource, OrganizationResource, PersonResource
 
 
@@ -149,6 +155,7 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
     list_select_related = ["organization"]
     ordering = ["family_name", "given_name"]
     inlines = [PositionInline]
+    actions = ["erase_selected"]
     fieldsets = [
         (
             None,
@@ -188,6 +195,50 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
 
     def get_import_resource_classes(self, request):
         return [PersonResource]  # the contact-person sheet is for export only
+
+    def has_change_permission(self, request, obj=None):
+        # An erased person's row is kept anonymous: nobody writes a name back into it.
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("members.erase_person")
+
+    @admin.action(description=_("Erase the selected people…"), permissions=["erase"])
+    def erase_selected(self, request, queryset):
+        """An intermediate page asks for the reason, kept in the record of each erasure
+        (docs/personal-data.md)."""
+        if not self.has_erase_permission(request):
+            raise PermissionDenied
+        form = ErasureForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            erased = 0
+            for person in queryset:
+                label = str(person)
+                try:
+                    personal_data_services.person_erase(
+                        person=person, by=request.user, reason=form.cleaned_data["reason"]
+                    )
+                except personal_data_services.ErasureRefused as refused:
+                    self.message_user(request, f"{label}: {refused.message}", messages.WARNING)
+                else:
+                    erased += 1
+            if erased:
+                message = ngettext(
+                    "%(count)d person erased.", "%(count)d people erased.", erased
+                ) % {"count": erased}
+                self.message_user(request, message, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Erase the people"),
+            "form": form,
+            "people": list(queryset),
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/members/person/erase.html", context)
 
 
 @admin.register(Body)

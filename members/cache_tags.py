@@ -11,6 +11,7 @@ from anso.caching.tags import record_tag, register
 
 from .models import Body, Organization, Person, Position
 from .nominations.models import Nomination, NominationEvent
+from .personal_data.models import Erasure
 
 #: Pages that list organizations: the directory, the working group, the home page's figures,
 #: the sitemap.
@@ -66,3 +67,5 @@ def register_rules() -> None:
     # Nominations show on no public page until approved, which saves a person and a position.
     register(Nomination)
     register(NominationEvent)
+    # The record of an erasure names nobody and shows on no page; the erasure saves the person.
+    register(Erasure)

@@ -1,5 +1,6 @@
 """The upkeep's chores of members (anso/background/upkeep.py): sign-in links past their validity are
-taken out of the outbox's copies of the mails that carried them."""
+taken out of the outbox's copies of the mails that carried them; nominations never confirmed
+are deleted after their days."""
 
 import datetime
 import re
@@ -9,6 +10,8 @@ from django.utils import timezone
 
 from anso.background.upkeep import chore_register
 from anso.models import OutgoingMail, OutgoingMailStatus
+
+from .personal_data.services import nominations_unconfirmed_delete
 
 #: How far back the chore looks: links older than this were scrubbed by earlier runs (or
 #: their mail's text is deleted after MAIL_BODY_DAYS).
@@ -38,3 +41,7 @@ def sign_in_links_scrub(*, now: datetime.datetime | None = None) -> int:
 
 
 chore_register("members.sign_in_links_scrub", sign_in_links_scrub)
+
+# Nominations never confirmed, NOMINATION_UNCONFIRMED_DAYS after they were submitted
+# (docs/personal-data.md).
+chore_register("members.nominations_unconfirmed_delete", nominations_unconfirmed_delete)

@@ -18,6 +18,7 @@ from anso.text.slugs import unique_slug
 
 from .names import NameOrder, PersonName
 from .nominations.models import Nomination, NominationEvent
+from .personal_data.models import Erasure
 
 # The nominations' models live in members/nominations/ and belong to this app too: importing
 # them here registers them with it. They refer to the models below by name
@@ -26,6 +27,7 @@ __all__ = [
     "WORKING_GROUP_ROLES",
     "Body",
     "BodyKind",
+    "Erasure",
     "MembershipStatus",
     "NameOrder",
     "Nomination",
@@ -220,6 +222,9 @@ class Person(PersonName):
     #: the email changes. Shown to the Secretariat only.
     email_doubtful_since = models.DateTimeField(_("address doubtful since"), null=True, blank=True)
     email_doubtful_reason = models.TextField(_("why the address is doubtful"), blank=True)
+    #: Set when the person was erased on request (members/personal_data/services.py): the row
+    #: stays, without name or contact details, so that the meetings' figures hold.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -227,6 +232,7 @@ class Person(PersonName):
         ordering = ["family_name", "given_name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = [("erase_person", _("Can erase a person on request"))]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

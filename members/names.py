@@ -7,7 +7,7 @@ original form where there is one, English pages the Latin form; lists sort by th
 Honorifics follow the page's language: "Prof. Jinghua Cao", "曹京华教授"."""
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from anso.text.hygiene import OneLineCharField
@@ -129,6 +129,9 @@ def display_name(
     Written out rather than with joins of generators: a long programme names thousands."""
     honorific = honorific or ""
     language = language or get_language()
+    if not (family_name or given_name or name_original):
+        # An erased person (members/personal_data/services.py): no name, no initial.
+        return gettext("a participant")
     if not _is_chinese(language):
         name = full_name(given_name, family_name, name_order)
         return f"{honorific} {name}" if honorific and name else honorific or name

@@ -19,7 +19,10 @@ EDIT_AND_DELETE = (*EDIT, "delete")
 SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "members": {
         "organization": EDIT,
-        "person": EDIT,
+        # "erase": erase a person on request (members/personal_data/); the record of each
+        # erasure is read-only.
+        "person": (*EDIT, "erase"),
+        "erasure": ("view",),
         "body": ("view", "change"),
         "position": EDIT_AND_DELETE,
         # Nominations come from the public form; staff review them (approve/reject need

@@ -44,6 +44,10 @@ VOTES = "opens or closes votes"
 #: Through meetings/record/comments.py, which writes the comment's history (tested in
 #: tests/meetings/record/test_minutes_comments.py).
 COMMENT_DECISION = "decides members' comments"
+#: Through members/personal_data/services.py, which scrubs the person, their history and their
+#: mails and records the erasure (tested in tests/members/test_personal_data.py and
+#: tests/meetings/test_erasure_figures.py).
+ERASES = "erases people on request"
 
 #: "<app>.<model>.<action>" -> what it does. Site-wide actions (delete, CSV export) apply to
 #: every model; the status-changing ones are run below.
@@ -60,6 +64,7 @@ ACTIONS = {
     "meetings.meeting.issue_dossier": PAPERS,  # through meetings/papers/dossier.py
     "meetings.meeting.issue_all_certificates": PAPERS,  # a batch in the worker, through the service
     "meetings.paper.revoke_selected": PAPERS,
+    "members.person.erase_selected": ERASES,
     "meetings.participation.print_badges": READS,  # a PDF to print; nothing kept
     "meetings.participation.print_table_tents": READS,
     "meetings.visarequest.approve_selected": PAPERS,  # issues the letter's paper

@@ -50,6 +50,7 @@ from meetings.record.comment_models import MinutesComment
 from meetings.record.comments import comment_token
 from meetings.record.models import MattersArising
 from meetings.record.services import minutes_create
+from members.models import Erasure
 from members.nominations.models import NominationEvent
 from members.nominations.services import nomination_token
 from members.roles import SECRETARIAT_PERMISSIONS
@@ -63,6 +64,7 @@ from tests.factories import (
     NominationFactory,
     OrganizationFactory,
     ParticipationFactory,
+    PersonFactory,
     PositionFactory,
     RegistrationWindowFactory,
     SpeakerFactory,
@@ -133,6 +135,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "members:member_sign_in": everyone(200),
     "members:member_sign_in_link": everyone(200),
     "members:member_sign_out": everyone(405),  # POST only
+    # A member's own data (page and JSON): the signed-in member only; everyone else is sent
+    # to the members' sign-in.
+    "members:personal_data": {**everyone(302), "member": 200},
+    "members:personal_data_json": {**everyone(302), "member": 200},
     # Deciding a nomination: staff who may change nominations (GET asks for confirmation).
     "admin:members_nomination_approve": {**superuser_only(200), "secretariat": 200},
     "admin:members_nomination_reject": {**superuser_only(200), "secretariat": 200},
@@ -141,6 +147,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin:members_nomination_add": superuser_only(403),
     "admin:members_nominationevent_add": superuser_only(403),
     "admin:members_nominationevent_delete": superuser_only(403),
+    # The records of erasures are written by the erasure only, and never deleted.
+    "admin:members_erasure_add": superuser_only(403),
+    "admin:members_erasure_delete": superuser_only(403),
     # Two-factor authentication (staff): verifying without a device sends you to set one up,
     # setting up with one sends you to verify it. Open to staff who owe the second factor.
     "two_factor_setup": {
@@ -450,6 +459,7 @@ def samples(superuser, secretariat_user):
         "meetings.document": version.document,
         "meetings.documentversion": version,
         "members.nomination": nomination,
+        "members.erasure": Erasure.objects.create(reason="Asked by mail", person=PersonFactory()),
         "members.nominationevent": NominationEvent.objects.create(
             nomination=nomination, from_status="unconfirmed", to_status="awaiting_review"
         ),

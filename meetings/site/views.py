@@ -50,9 +50,13 @@ def organization_detail(request, slug: str):
 
 def person_detail(request, slug: str):
     """A person's public record. Someone who holds no position, appears by name in no
-    published meeting and gave no presentation the visitor may read has no public page (404)."""
+    published meeting and gave no presentation the visitor may read has no public page (404);
+    nor has an erased person."""
     try:
-        person = Person.objects.select_related("organization").get(slug=slug)
+        # An erased person (docs/personal-data.md) has no page.
+        person = Person.objects.select_related("organization").get(
+            slug=slug, erased_at__isnull=True
+        )
     except Person.DoesNotExist as error:
         raise Http404(_("No such person.")) from error
     positions = list(member_selectors.person_positions(person=person))

@@ -15,6 +15,7 @@ from meetings.record.comment_models import MinutesComment
 from meetings.record.models import MattersArising
 from meetings.record.services import minutes_create
 from meetings.record.votes import services as votes
+from members.models import Erasure
 from members.nominations.models import NominationEvent
 from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 from tests.meetings.record.votes_helpers import electorate, open_vote
@@ -59,6 +60,7 @@ def demo(db):
     PositionFactory(person=speaker.person)
     nomination = NominationFactory()
     NominationEvent.objects.create(nomination=nomination, to_status="awaiting_review")
+    Erasure.objects.create(reason="Asked by mail", person=speaker.person)
     RegistrationWindowFactory(meeting=meeting)
     ParticipationEvent.objects.create(participation=participation, to_status="attended")
     mailing = Mailing.objects.create(
