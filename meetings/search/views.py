@@ -2,8 +2,9 @@
 
 Not stored by the page cache (`never_cache`): every query is a different address, and keeping
 them would fill the cache with pages read once. Each search counts against the client's rate
-limit (`RATE_LIMIT` a minute; over it, 429 with `Retry-After`)."""
+limit (`SEARCH_RATE_PER_MINUTE`; over it, 429 with `Retry-After`)."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -16,7 +17,6 @@ from .kinds import KINDS, KINDS_BY_KEY
 from .selectors import search_kind, search_overview
 
 RATE_SCOPE = "search"
-RATE_LIMIT = 60
 RATE_PERIOD = 60
 
 
@@ -45,7 +45,9 @@ def search(request):
     }
     if not query or context["too_short"]:
         return render(request, "meetings/search_results.html", context)
-    limit = rate_limit_hit(request, scope=RATE_SCOPE, limit=RATE_LIMIT, period=RATE_PERIOD)
+    limit = rate_limit_hit(
+        request, scope=RATE_SCOPE, limit=settings.SEARCH_RATE_PER_MINUTE, period=RATE_PERIOD
+    )
     if not limit.allowed:
         context["retry_after"] = limit.retry_after
         response = render(request, "meetings/search_results.html", context, status=429)

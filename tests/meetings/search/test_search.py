@@ -12,7 +12,7 @@ from django.utils import translation
 from meetings.documents.models import Visibility
 from meetings.record import services as record_services
 from meetings.record.models import MinutesPart
-from meetings.search import selectors, views
+from meetings.search import selectors
 from meetings.search.highlight import marked_parts, quote
 from tests.factories import (
     ActionFactory,
@@ -261,8 +261,8 @@ def test_search_results_are_not_kept_by_the_page_cache(client, page_cache):
     assert search(client, "pangolin").get("X-Page-Cache") != "hit"
 
 
-def test_search_over_the_rate_limit_is_429_with_retry_after(client, monkeypatch):
-    monkeypatch.setattr(views, "RATE_LIMIT", 2)
+def test_search_over_the_rate_limit_is_429_with_retry_after(client, settings):
+    settings.SEARCH_RATE_PER_MINUTE = 2
     for _ in range(2):
         assert search(client, "anything").status_code == 200
     response = search(client, "anything")
