@@ -5,13 +5,16 @@
   of the kind's columns, whatever the language. Containment (`icontains`, `UPPER(col) LIKE`)
   is served by the trigram indexes (`pg_trgm`, migration `0019_search_indexes`), so that
   Chinese, which full text does not split into words, is found from two characters on. Rank:
-  a match in the title first, then the full-text rank.
+  a match in the title first, then the full-text rank. A query without a Latin letter or
+  digit (Chinese alone) is matched by containment only.
 - SQLite (`make run`, the tests): every word contained in one of the columns (`icontains`);
   a match in the title first.
 """
 
+import contextlib
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
@@ -47,9 +50,17 @@ def _sqlite(kind: Kind, records: QuerySet, query: str, terms: list[str]) -> Quer
     )
 
 
+def _has_latin_words(query: str) -> bool:
+    return any(char.isascii() and char.isalnum() for char in query)
+
+
 def _postgresql(kind: Kind, records: QuerySet, query: str, terms: list[str]) -> QuerySet:
     if not terms:
         return records.filter(no_match())
+    if not _has_latin_words(query):
+        # Chinese alone: the English full text finds nothing, and checking it again on every
+        # row the trigram index cannot narrow (two characters) would cost a `to_tsvector` each.
+        return _sqlite(kind, records, query, terms)
     search_query = SearchQuery(query, config="english", search_type="websearch")
     vector = SearchVector(*kind.english, config="english")
     return (
@@ -63,6 +74,22 @@ def _postgresql(kind: Kind, records: QuerySet, query: str, terms: list[str]) -> 
 
 
 _BACKENDS = {"postgresql": _postgresql}
+
+
+@contextlib.contextmanager
+def search_session():
+    """Where the search's queries run. On PostgreSQL, a transaction without JIT compilation:
+    a two-character query reads the whole trigram index, the planner's estimate passes
+    `jit_above_cost`, and compiling the plan took seconds where running it takes tens of
+    milliseconds (docs/search.md). One query more (`SET LOCAL`)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    # No savepoint inside an enclosing transaction: SET LOCAL then lasts until it ends.
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def matching(kind: Kind, records: QuerySet, query: str, terms: list[str]) -> QuerySet:

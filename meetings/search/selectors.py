@@ -1,11 +1,12 @@
 """The reads of the search page: the first hits of every kind with their totals (one query a
-kind), or one kind's page of hits (one query)."""
+kind), or one kind's page of hits (one query); on PostgreSQL one more, `SET LOCAL jit = off`
+(`backends.search_session`)."""
 
 import dataclasses
 
 from django.db.models import Count, Window
 
-from .backends import matching
+from .backends import matching, search_session
 from .highlight import query_terms, quote
 from .kinds import KINDS, Kind
 
@@ -56,10 +57,11 @@ def search_overview(query: str) -> list[Group]:
     """The first hits of every kind that has any, in the kinds' order."""
     terms = query_terms(query)
     groups = []
-    for kind in KINDS:
-        total, hits = _hits(kind, query, terms, offset=0, limit=OVERVIEW_HITS)
-        if total:
-            groups.append(Group(kind=kind, total=total, hits=hits))
+    with search_session():
+        for kind in KINDS:
+            total, hits = _hits(kind, query, terms, offset=0, limit=OVERVIEW_HITS)
+            if total:
+                groups.append(Group(kind=kind, total=total, hits=hits))
     return groups
 
 
@@ -67,6 +69,7 @@ def search_kind(query: str, kind: Kind, page: int) -> Group:
     """One page of one kind's hits. A page past the last has no hits and a total of 0 when
     there is no hit at all; the view sends the visitor back to the first page otherwise."""
     terms = query_terms(query)
-    total, hits = _hits(kind, query, terms, offset=(page - 1) * PAGE_HITS, limit=PAGE_HITS)
+    with search_session():
+        total, hits = _hits(kind, query, terms, offset=(page - 1) * PAGE_HITS, limit=PAGE_HITS)
     pages = max(1, -(-total // PAGE_HITS))
     return Group(kind=kind, total=total, hits=hits, page=page, pages=pages)
