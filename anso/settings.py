@@ -307,6 +307,9 @@ MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO") or f"ANSO Secretariat <secretari
 #: Mails sent per minute at most, by all workers together (the mail server's or provider's
 #: limit); see anso/mail/dispatch.py and docs/deployment.md.
 MAIL_RATE_PER_MINUTE = int(os.environ.get("MAIL_RATE_PER_MINUTE", "60"))
+# Searches a client may make a minute (meetings/search/views.py; over it, 429): each search
+# runs a query per kind of result, and its pages are never kept by the page cache.
+SEARCH_RATE_PER_MINUTE = int(os.environ.get("SEARCH_RATE_PER_MINUTE", "60"))
 
 # Security. Everything below is on in production; local runs over plain HTTP keep cookies usable.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -32,5 +32,6 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("papers/", include("meetings.papers.urls")),
+    path("search/", include("meetings.search.urls")),
     prefix_default_language=True,
 )

@@ -90,6 +90,7 @@ def production_env(args) -> dict[str, str]:
         DJANGO_EMAIL="console",  # no SMTP server here; mail goes to the server log
         DJANGO_PAGE_CACHE="false" if args.no_page_cache else "true",
         DJANGO_BENCH_FLOOR="true",
+        SEARCH_RATE_PER_MINUTE="100000000",  # one client address drives every search
         GUNICORN_MAX_REQUESTS="100000000",  # no recycling: measure a worker's real peak
         GUNICORN_LOG_LEVEL="warning",
         GUNICORN_ACCESS_LOG="",
@@ -169,6 +170,11 @@ def discover_targets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     if person:
         public.append(("person", person.get_absolute_url()))
     add("action plan", "meetings:action_list")
+    # Site search (docs/search.md): English words (full text), two Chinese characters
+    # (trigrams), and a later page of one kind. Never kept by the page cache.
+    add("search (English words)", "search:search", query="?q=future+action")
+    add("search (Chinese, 2 characters)", "search:search", query="?q=%E4%BC%9A%E8%AE%AE")
+    add("search (agenda items, page 2)", "search:search", query="?q=item&kind=agenda&page=2")
     for name in CALENDAR_NAMES:
         try:
             public.append(("calendar feed", reverse(name)))

@@ -119,6 +119,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:meeting_ical": everyone(200),
     "meetings:meeting_calendar": everyone(200),
     "sitemap": everyone(200),
+    "search:search": everyone(200),
     "healthz": everyone(200),
     # The benchmark's floor: on only with DJANGO_BENCH_FLOOR, which the benchmark sets.
     "bench_floor": everyone(404),
