@@ -2,7 +2,7 @@
 gin_trgm_ops) on each searched column as `icontains` reads it (`UPPER(col::text)`), so that
 any two characters or more, Chinese included, are looked up in the index; and the English
 full-text expression the search matches. The pg_trgm extension is created by members'
-0013_search_indexes, which this one follows. On SQLite the operation does nothing."""
+0014_search_indexes, which this one follows. On SQLite the operation does nothing."""
 
 from django.db import migrations
 
