@@ -1,0 +1,44 @@
+"""The API's addresses under /api/v1/ (docs/api.md): the router of every endpoint, the
+OpenAPI schema and its documentation page. Served from `meetings`, the layer that may import
+both apps' endpoints (members/api.py, meetings/api.py); the root URLconf includes it by its
+dotted path."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from members.api import BodyViewSet, ClientThrottle, OrganizationViewSet, WorkingGroupViewSet
+
+from .api import ActionViewSet, AttendanceViewSet, MeetingViewSet, PersonViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("attendance", AttendanceViewSet, basename="attendance")
+router.register("actions", ActionViewSet, basename="action")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("bodies", BodyViewSet, basename="body")
+router.register("working-group", WorkingGroupViewSet, basename="working-group")
+router.register("people", PersonViewSet, basename="person")
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema (YAML; `?format=json` for JSON)."""
+
+    throttle_classes = (ClientThrottle,)
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, from the vendored files; its setup script is this address with `?script`."""
+
+    throttle_classes = (ClientThrottle,)
+    template_name = "api/swagger_ui.html"
+    title = "ANSO Working Group API"
+
+
+urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]
