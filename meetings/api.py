@@ -8,6 +8,7 @@ from the public pages' selectors (`meeting_programme`, `meeting_documents` for t
 import sys
 
 import django_filters
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
@@ -308,7 +309,7 @@ class MeetingFiguresSerializer(serializers.ModelSerializer):
         fields = ("id", "slug", "title", "start_date", "meeting", "attendance")
 
     def get_meeting(self, meeting) -> str:
-        return absolute_url(f"/api/v1/meetings/{meeting.slug}/")
+        return absolute_url(reverse("api:meeting-detail", kwargs={"slug": meeting.slug}))
 
 
 class MeetingFiguresDetailSerializer(MeetingFiguresSerializer):
@@ -481,9 +482,9 @@ class PersonDetailSerializer(PersonSerializer):
 
 class PersonFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(
-        field_name="organization__country",
+        field_name="country",
         lookup_expr="iexact",
-        help_text="People of organizations of this country or region (ISO code).",
+        help_text="People of this country or region (ISO code).",
     )
     organization = django_filters.CharFilter(
         field_name="organization__slug", help_text="An organization's slug."

@@ -14,6 +14,7 @@ from .api import ActionViewSet, AttendanceViewSet, MeetingViewSet, PersonViewSet
 app_name = "api"
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # JSON only: no `.json` twins of every address
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("attendance", AttendanceViewSet, basename="attendance")
 router.register("actions", ActionViewSet, basename="action")

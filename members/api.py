@@ -179,13 +179,14 @@ class OrganizationBriefSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.Serializer):
-    """A person as the public pages name them: the display name in the answer's language,
-    their organization and its country. Never an email or a phone."""
+    """A person as their public page names them: the display name in the answer's language,
+    their organization, their country or region. Never an email or a phone."""
 
     id = serializers.IntegerField()
     slug = serializers.SlugField()
     name = serializers.CharField(source="display_name")
     organization = OrganizationBriefSerializer(allow_null=True)
+    country = CountryObjectField()
     page = PageLinkField()
 
 
