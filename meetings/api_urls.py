@@ -3,17 +3,35 @@ OpenAPI schema and its documentation page. Served from `meetings`, the layer tha
 both apps' endpoints (members/api.py, meetings/api.py); the root URLconf includes it by its
 dotted path."""
 
-from django.urls import include, path
+from django.urls import include, path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.response import Response
+from rest_framework.routers import APIRootView, DefaultRouter
 
+from anso.links import absolute_url
 from members.api import BodyViewSet, ClientThrottle, OrganizationViewSet, WorkingGroupViewSet
 
 from .api import ActionViewSet, AttendanceViewSet, MeetingViewSet, PersonViewSet
 
 app_name = "api"
 
+
+class RootView(APIRootView):
+    """Each endpoint's list, by its name: absolute links on SITE_URL."""
+
+    throttle_classes = (ClientThrottle,)
+
+    def get(self, request, *args, **kwargs):
+        return Response(
+            {
+                prefix: absolute_url(reverse(f"api:{basename}-list"))
+                for prefix, _viewset, basename in router.registry
+            }
+        )
+
+
 router = DefaultRouter()
+router.APIRootView = RootView
 router.include_format_suffixes = False  # JSON only: no `.json` twins of every address
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("attendance", AttendanceViewSet, basename="attendance")

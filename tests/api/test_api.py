@@ -267,3 +267,9 @@ def test_the_committed_schema_is_the_api_s():
         "The API changed: regenerate its schema with "
         "`DJANGO_DEBUG=true .venv/bin/python manage.py spectacular --file docs/api/openapi.yaml`"
     )
+
+
+def test_the_root_lists_every_endpoint_on_the_site_s_address(client):
+    root = client.get(reverse("api:api-root")).json()
+    assert set(root) == {prefix for prefix, _viewset, _basename in router.registry}
+    assert all(url.startswith(settings.SITE_URL + "/api/v1/") for url in root.values())
