@@ -273,3 +273,38 @@ def test_the_root_lists_every_endpoint_on_the_site_s_address(client):
     root = client.get(reverse("api:api-root")).json()
     assert set(root) == {prefix for prefix, _viewset, _basename in router.registry}
     assert all(url.startswith(settings.SITE_URL + "/api/v1/") for url in root.values())
+
+
+def _one_meeting_with(n):
+    meeting = MeetingFactory(number=50)
+    organization = OrganizationFactory()
+    person = PersonFactory(organization=organization)
+    PositionFactory(person=person)
+    action = ActionFactory(title="The action", owner_person=person)
+    for index in range(n):
+        session = SessionFactory(meeting=meeting, order=index + 1, chair=PersonFactory())
+        item = AgendaItemFactory(session=session, action=action)
+        SpeakerFactory(item=item, person=person)
+        DecisionFactory(meeting=meeting, order=index + 1)
+        ParticipationFactory(meeting=meeting, person=PersonFactory(organization=organization))
+        ActionProgressFactory(action=action, meeting=meeting)
+    ParticipationFactory(meeting=meeting, person=person)
+    return {
+        "meeting": meeting.slug,
+        "attendance": meeting.slug,
+        "action": action.slug,
+        "organization": organization.slug,
+        "person": person.slug,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [("meeting", 10), ("attendance", 4), ("action", 3), ("organization", 2), ("person", 4)],
+)
+@pytest.mark.parametrize("n", [2, 20])
+def test_item_queries_are_flat_in_its_size(client, django_assert_num_queries, name, queries, n):
+    slugs = _one_meeting_with(n)
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(f"api:{name}-detail", kwargs={"slug": slugs[name]}))
+    assert response.status_code == 200
