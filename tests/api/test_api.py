@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from meetings.api_urls import router
@@ -27,6 +29,7 @@ from tests.factories import (
     SessionFactory,
     SpeakerFactory,
 )
+from tests.redis_server import require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -308,3 +311,32 @@ def test_item_queries_are_flat_in_its_size(client, django_assert_num_queries, na
     with django_assert_num_queries(queries):
         response = client.get(reverse(f"api:{name}-detail", kwargs={"slug": slugs[name]}))
     assert response.status_code == 200
+
+
+#: The Redis database of this module's test (tests/redis_server.py).
+REDIS_DB = 14
+
+
+def test_the_limit_is_counted_in_the_shared_redis_cache(client, settings):
+    """In production the counts live in Redis, shared by every worker: what one process
+    counted, another sees."""
+    url = require_redis(REDIS_DB)
+    server = redis.Redis.from_url(url)
+    server.flushdb()
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "anso.caching.backends.FailSoftRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "ratelimit",
+        },
+    }
+    settings.API_RATE_LIMIT = 2
+    endpoint = reverse("api:body-list")
+    assert client.get(endpoint).status_code == 200
+    assert [key for key in server.scan_iter() if b"ratelimit:api:" in key]
+    # Another worker (another client object, the same cache) counts on from there.
+    assert Client().get(endpoint).status_code == 200
+    refused = Client().get(endpoint)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    server.flushdb()
