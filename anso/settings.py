@@ -106,6 +106,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "import_export",
     "simple_history",
     "axes",
@@ -124,6 +128,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "anso.security.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Answers the API's CORS preflights and marks its answers (CORS_URLS_REGEX: /api/ only).
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "anso.caching.resilience.DatabaseUnavailableMiddleware",
     "anso.security.bad_requests.RefuseNulCharactersMiddleware",
@@ -455,7 +461,7 @@ INVITATION_REMINDER_AFTER_DAYS = int(os.environ.get("INVITATION_REMINDER_AFTER_D
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 #: Paths never cached (prefixes). Forms are excluded by what they do (CSRF cookie, Set-Cookie).
-PAGE_CACHE_EXCLUDE = ["/admin/", "/account/", "/healthz", "/bench/"]
+PAGE_CACHE_EXCLUDE = ["/admin/", "/account/", "/healthz", "/bench/", "/api/"]
 #: `/bench/floor` answers (a bare view, bench/run.py's floor) only when this is on.
 BENCH_FLOOR = env_bool("DJANGO_BENCH_FLOOR", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -530,6 +536,45 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The read-only JSON API under /api/v1/ (docs/api.md): Django REST framework, its OpenAPI 3
+# schema by drf-spectacular, its documentation page from the vendored Swagger UI
+# (drf-spectacular-sidecar). Read by anyone: no authentication, no session, no CSRF.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+#: Requests per client (`anso.security.client.client_address`) in each window of
+#: API_RATE_PERIOD seconds, counted in the shared "ratelimit" cache (Redis in production);
+#: beyond it, 429 with Retry-After.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+API_RATE_PERIOD = int(os.environ.get("API_RATE_PERIOD", "60"))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ANSO Working Group API",
+    "DESCRIPTION": (
+        "The meetings, the action plan, the organizations, bodies and working group of ANSO's "
+        "working group, as the public pages show them. Read-only. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "BodyKindEnum": "members.models.BodyKind",
+        "OrganizationKindEnum": "members.models.OrganizationKind",
+    },
+}
+# Other sites may read the API from their pages' scripts: GET (and its preflight) on /api/ only.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Retry-After", "Content-Language")
 
 # Spreadsheet exports (django-import-export): characters that XLSX cannot hold become U+FFFD
 # instead of failing the export. Formulas are escaped by the site's own formats

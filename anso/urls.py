@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("meetings.site.unprefixed_urls")),
     path("admin/", admin.site.urls),
     path("documents/", include("meetings.documents.urls")),
+    # The read-only JSON API (docs/api.md); the language comes from `?lang=` or Accept-Language.
+    path("api/v1/", include("meetings.api_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("bench/floor", views.bench_floor, name="bench_floor"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

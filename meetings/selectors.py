@@ -14,12 +14,12 @@ from django.utils.translation import get_language
 from django_countries.fields import Country
 
 from anso.text.languages import fallback_lang, language_columns, language_picker
-from members.models import Organization, Person
+from members.models import Organization, Person, Position
 from members.names import display_name
 
 from .attendance.models import Participation, ParticipationStatus
 from .documents.access import Audience
-from .documents.listing import action_presentations
+from .documents.listing import action_presentations, public_presentations
 from .models import (
     Action,
     ActionProgress,
@@ -385,3 +385,21 @@ def sessions_chaired_by(*, person: Person) -> QuerySet[Session]:
         .select_related("meeting")
         .order_by("-meeting__start_date", "order")
     )
+
+
+def people_shown() -> QuerySet[Person]:
+    """The people who have a public page (`meetings.site.views.person_detail`'s rule, as one
+    query): those who hold a position listed publicly, chaired a session or spoke at a
+    published meeting, attended one and agreed to be listed, or gave a presentation the
+    public may read."""
+    person = OuterRef("pk")
+    published = {"meeting__is_published": True}
+    return Person.objects.filter(
+        Exists(Position.objects.listed_publicly().filter(person=person))
+        | Exists(Session.objects.filter(chair=person, **published))
+        | Exists(Speaker.objects.filter(person=person, item__session__meeting__is_published=True))
+        | Exists(
+            Participation.objects.attended().listed_publicly().filter(person=person, **published)
+        )
+        | Exists(public_presentations().filter(presented_by=person))
+    ).select_related("organization")

@@ -104,6 +104,17 @@ def superuser_only(status=200):
     return {"anonymous": 302, "outsider": 403, "secretariat": 403, "superuser": status}
 
 
+#: The API's endpoints (meetings/api_urls.py), each a list and an item, public.
+API_ENDPOINTS = (
+    "meeting",
+    "attendance",
+    "action",
+    "organization",
+    "body",
+    "working-group",
+    "person",
+)
+
 #: URL name -> role -> status. Extend when adding a URL.
 EXPECTED: dict[str, dict[str, int]] = {
     # Public pages
@@ -135,6 +146,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     # The members' sign-in: asking for a link, the link's page (a GET uses nothing), sign-out.
     "members:member_sign_in": everyone(200),
     "members:member_sign_in_link": everyone(200),
+    # The read-only JSON API (docs/api.md): public, whoever asks.
+    "api:api-root": everyone(200),
+    "api:schema": everyone(200),
+    "api:docs": everyone(200),
+    **{
+        f"api:{basename}-{kind}": everyone(200)
+        for basename in API_ENDPOINTS
+        for kind in ("list", "detail")
+    },
     "members:member_sign_out": everyone(405),  # POST only
     # A member's own data (page and JSON): the signed-in member only; everyone else is sent
     # to the members' sign-in.
@@ -660,6 +680,17 @@ def url_for(name, pattern, samples) -> str:
         participation = samples["meetings.participation"]
         meeting = participation.meeting
         kwargs = {"year": meeting.start_date.year, "slug": meeting.slug, "pk": participation.pk}
+    elif name.startswith("api:") and params:
+        position = PositionFactory()  # listed, in the working group today: a public person
+        kwargs = {
+            "api:meeting-detail": {"slug": samples["meeting"].slug},
+            "api:attendance-detail": {"slug": samples["meeting"].slug},
+            "api:action-detail": {"slug": samples["action"].slug},
+            "api:organization-detail": {"slug": samples["organization"].slug},
+            "api:body-detail": {"slug": position.body.slug},
+            "api:working-group-detail": {"pk": position.pk},
+            "api:person-detail": {"slug": position.person.slug},
+        }[name]
     elif name.startswith("meetings:") and params == {"year", "slug"}:
         meeting = samples["meeting"]
         kwargs = {"year": meeting.start_date.year, "slug": meeting.slug}

@@ -210,6 +210,12 @@ def _presentations(audience: Audience) -> QuerySet[Document]:
     )
 
 
+def public_presentations() -> QuerySet[Document]:
+    """The presentations the public may read (those a person's page lists to a visitor who is
+    not signed in), as a queryset to narrow."""
+    return _presentations(Audience.PUBLIC)
+
+
 def person_presentations(*, person: Person, audience: Audience) -> list[DocumentRow]:
     """The presentations the person gave, the latest meeting first. Two queries."""
     documents = _presentations(audience).filter(presented_by=person)

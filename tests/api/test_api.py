@@ -1,0 +1,342 @@
+"""The read-only JSON API under /api/v1/ (docs/api.md)."""
+
+import datetime
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from meetings.api_urls import router
+from tests.factories import (
+    ActionFactory,
+    ActionProgressFactory,
+    AgendaItemFactory,
+    BodyFactory,
+    DecisionFactory,
+    MeetingFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    PositionFactory,
+    SessionFactory,
+    SpeakerFactory,
+)
+from tests.redis_server import require_redis
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA = Path(settings.BASE_DIR) / "docs" / "api" / "openapi.yaml"
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def list_urls() -> list[str]:
+    return [reverse(f"api:{basename}-list") for _prefix, _viewset, basename in router.registry]
+
+
+def detail_url(basename: str, item: dict) -> str:
+    if basename == "working-group":
+        return reverse("api:working-group-detail", kwargs={"pk": item["id"]})
+    return reverse(f"api:{basename}-detail", kwargs={"slug": item["slug"]})
+
+
+def walk(client, **headers) -> list[dict]:
+    """Every list of the router, every page of it, and every item's own answer."""
+    answers = []
+    for _prefix, _viewset, basename in router.registry:
+        url = reverse(f"api:{basename}-list")
+        while url:
+            response = client.get(url, **headers)
+            assert response.status_code == 200, url
+            page = response.json()
+            answers.append(page)
+            for item in page["results"]:
+                answer = client.get(detail_url(basename, item), **headers)
+                assert answer.status_code == 200, (basename, item)
+                answers.append(answer.json())
+            url = page["next"]
+    return answers
+
+
+def test_every_endpoint_and_field_holds_no_email_no_phone_and_no_unlisted_participant(
+    client, settings
+):
+    """The demo data, with an attended participant who did not agree to be listed, and
+    everyone's email and phone filled in: no answer of any endpoint, in either language,
+    holds an email, a phone or that participant's name."""
+    settings.API_RATE_LIMIT = 100_000  # the walk makes a few hundred requests
+    call_command("load_demo", verbosity=0)
+    meeting = MeetingFactory(number=99)
+    hidden = PersonFactory(given_name="Zyxwvuts", family_name="Hiddenperson", phone="+86 555 0199")
+    ParticipationFactory(meeting=meeting, person=hidden, listed_publicly=False)
+    ParticipationFactory(meeting=meeting, person=PersonFactory(phone="+86 555 0198"))
+    from members.models import Person
+
+    for index, person in enumerate(Person.objects.all()):
+        person.email = person.email or f"someone{index}@example.org"
+        person.phone = person.phone or f"+86 10 5555 {index:04d}"
+        person.save()
+    phones = list(Person.objects.values_list("phone", flat=True))
+    for headers in ({}, {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}):
+        text = json.dumps(walk(client, **headers), ensure_ascii=False)
+        assert not EMAIL.search(text)
+        assert not [phone for phone in phones if phone in text]
+        assert "Hiddenperson" not in text and "Zyxwvuts" not in text
+    # The walk did reach the meeting and its figures: the hidden participant is counted.
+    figures = client.get(reverse("api:attendance-detail", kwargs={"slug": meeting.slug})).json()
+    assert figures["attendance"]["attended"] == 2
+    shown = client.get(reverse("api:meeting-detail", kwargs={"slug": meeting.slug})).json()
+    assert len(shown["participants"]) == 1
+
+
+def test_unpublished_meetings_are_not_found(client):
+    meeting = MeetingFactory(is_published=False)
+    assert client.get(reverse("api:meeting-list")).json()["results"] == []
+    url = reverse("api:meeting-detail", kwargs={"slug": meeting.slug})
+    assert client.get(url).status_code == 404
+
+
+def test_meetings_filter_by_body_year_and_country(client):
+    board = BodyFactory(kind="governing_board")
+    MeetingFactory(start_date=datetime.date(2019, 5, 13), country="CN")
+    MeetingFactory(
+        body=board, start_date=datetime.date(2021, 3, 1), end_date=datetime.date(2021, 3, 1),
+        country="KE",
+    )  # fmt: skip
+
+    def titles(query):
+        return len(client.get(reverse("api:meeting-list") + query).json()["results"])
+
+    assert titles("") == 2
+    assert titles("?year=2019") == 1
+    assert titles("?country=ke") == 1
+    assert titles(f"?body={board.slug}") == 1
+    assert client.get(reverse("api:meeting-list") + "?year=abc").status_code == 400
+
+
+def test_working_group_on_a_date(client):
+    PositionFactory(start_date=datetime.date(2019, 1, 1), end_date=datetime.date(2019, 12, 31))
+    PositionFactory(start_date=datetime.date(2022, 1, 1))
+    PositionFactory(start_date=datetime.date(2019, 1, 1), listed_publicly=False)
+    url = reverse("api:working-group-list")
+    assert len(client.get(url + "?date=2019-06-01").json()["results"]) == 1
+    assert len(client.get(url + "?date=2023-06-01").json()["results"]) == 1
+    assert client.get(url + "?date=2019-13-45").status_code == 400
+
+
+def test_people_and_organizations_filter_by_country(client):
+    PositionFactory(
+        person=PersonFactory(country="CN", organization=OrganizationFactory(country="CN"))
+    )
+    PositionFactory(
+        person=PersonFactory(country="KE", organization=OrganizationFactory(country="KE"))
+    )
+    people = client.get(reverse("api:person-list") + "?country=CN").json()["results"]
+    assert [p["country"]["code"] for p in people] == ["CN"]
+    organizations = client.get(reverse("api:organization-list") + "?country=KE").json()
+    assert {o["country"]["code"] for o in organizations["results"]} == {"KE"}
+
+
+def test_cursor_pagination_walks_every_item_once(client):
+    for day in range(1, 6):
+        MeetingFactory(start_date=datetime.date(2020, 1, day), end_date=datetime.date(2020, 1, day))
+    url, seen = reverse("api:meeting-list") + "?page_size=2", []
+    while url:
+        page = client.get(url).json()
+        assert len(page["results"]) <= 2
+        seen += [m["start_date"] for m in page["results"]]
+        url = page["next"]
+        assert not url or url.startswith(settings.SITE_URL)
+    assert seen == [f"2020-01-0{day}" for day in range(5, 0, -1)]
+
+
+def test_language_by_query_or_header(client):
+    MeetingFactory(summary_en="The first meeting.", summary_zh_hans="第一次会议。")
+    url = reverse("api:meeting-list")
+    assert client.get(url).json()["results"][0]["summary"] == "The first meeting."
+    chinese = client.get(url + "?lang=zh-hans")
+    assert chinese.json()["results"][0]["summary"] == "第一次会议。"
+    assert chinese["Content-Language"] == "zh-hans"
+    header = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hans,zh;q=0.9")
+    assert header.json()["results"][0]["summary"] == "第一次会议。"
+    assert "Accept-Language" in header["Vary"]
+    assert client.get(url + "?lang=fr").status_code == 400
+
+
+def test_etag_answers_304(client):
+    MeetingFactory()
+    url = reverse("api:meeting-list")
+    etag = client.get(url)["ETag"]
+    assert etag
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(url + "?lang=zh-hans", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_cors_allows_get_from_other_sites_on_the_api_only(client):
+    origin = {"HTTP_ORIGIN": "https://anso.example.net"}
+    response = client.get(reverse("api:meeting-list"), **origin)
+    assert response["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(
+        reverse("api:meeting-list"), HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET", **origin
+    )
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    assert "POST" not in preflight["Access-Control-Allow-Methods"]
+    assert "Access-Control-Allow-Origin" not in client.get("/healthz", **origin)
+
+
+def test_too_many_requests_get_429_with_retry_after(client, settings):
+    settings.API_RATE_LIMIT = 2
+    url = reverse("api:body-list")
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(url)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= settings.API_RATE_PERIOD
+    # Counted per client (anso.security.client.client_address): another address passes.
+    assert client.get(url, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_writes_are_not_allowed(client):
+    assert client.post(reverse("api:meeting-list"), {}).status_code == 405
+
+
+def _meetings(n):
+    for index in range(n):
+        meeting = MeetingFactory()
+        session = SessionFactory(meeting=meeting, chair=PersonFactory())
+        SpeakerFactory(item=AgendaItemFactory(session=session, action=ActionFactory()))
+        DecisionFactory(meeting=meeting)
+        BodyFactory(organization=OrganizationFactory())
+        ParticipationFactory(meeting=meeting)
+        PositionFactory(start_date=datetime.date(2019, 1, 1))
+        ActionProgressFactory(action=ActionFactory(title=f"Action {index}"), meeting=meeting)
+
+
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [
+        ("meeting", 2),
+        ("attendance", 2),
+        ("action", 3),
+        ("organization", 1),
+        ("body", 1),
+        ("working-group", 1),
+        ("person", 1),
+    ],
+)
+@pytest.mark.parametrize("n", [2, 20])
+def test_list_queries_are_flat_in_the_page_size(
+    client, django_assert_num_queries, name, queries, n
+):
+    _meetings(n)
+    url = reverse(f"api:{name}-list") + "?date=2019-06-01&page_size=50"
+    with django_assert_num_queries(queries):
+        page = client.get(url).json()
+    assert len(page["results"]) >= n
+
+
+def test_docs_page_loads_only_local_assets(client):
+    response = client.get(reverse("api:docs"))
+    assert response.status_code == 200
+    html = response.text
+    assert "swagger-ui-bundle.js" in html
+    assert not re.findall(r"https?://(?!testserver)[^\s\"'<>]+", html)
+    script = client.get(reverse("api:docs") + "?script=")
+    assert script.status_code == 200
+    assert not re.findall(r"https?://[^\s\"'<>]+", script.text)
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+
+
+def test_the_committed_schema_is_the_api_s():
+    """The API and docs/api/openapi.yaml change together."""
+    generated = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=settings.BASE_DIR,
+        env={**__import__("os").environ, "DJANGO_DEBUG": "true"},
+    )
+    assert generated.returncode == 0, generated.stderr
+    assert generated.stdout == SCHEMA.read_text(), (
+        "The API changed: regenerate its schema with "
+        "`DJANGO_DEBUG=true .venv/bin/python manage.py spectacular --file docs/api/openapi.yaml`"
+    )
+
+
+def test_the_root_lists_every_endpoint_on_the_site_s_address(client):
+    root = client.get(reverse("api:api-root")).json()
+    assert set(root) == {prefix for prefix, _viewset, _basename in router.registry}
+    assert all(url.startswith(settings.SITE_URL + "/api/v1/") for url in root.values())
+
+
+def _one_meeting_with(n):
+    meeting = MeetingFactory(number=50)
+    organization = OrganizationFactory()
+    person = PersonFactory(organization=organization)
+    PositionFactory(person=person)
+    action = ActionFactory(title="The action", owner_person=person)
+    for index in range(n):
+        session = SessionFactory(meeting=meeting, order=index + 1, chair=PersonFactory())
+        item = AgendaItemFactory(session=session, action=action)
+        SpeakerFactory(item=item, person=person)
+        DecisionFactory(meeting=meeting, order=index + 1)
+        ParticipationFactory(meeting=meeting, person=PersonFactory(organization=organization))
+        ActionProgressFactory(action=action, meeting=meeting)
+    ParticipationFactory(meeting=meeting, person=person)
+    return {
+        "meeting": meeting.slug,
+        "attendance": meeting.slug,
+        "action": action.slug,
+        "organization": organization.slug,
+        "person": person.slug,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [("meeting", 10), ("attendance", 4), ("action", 3), ("organization", 2), ("person", 4)],
+)
+@pytest.mark.parametrize("n", [2, 20])
+def test_item_queries_are_flat_in_its_size(client, django_assert_num_queries, name, queries, n):
+    slugs = _one_meeting_with(n)
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(f"api:{name}-detail", kwargs={"slug": slugs[name]}))
+    assert response.status_code == 200
+
+
+#: The Redis database of this module's test (tests/redis_server.py).
+REDIS_DB = 14
+
+
+def test_the_limit_is_counted_in_the_shared_redis_cache(client, settings):
+    """In production the counts live in Redis, shared by every worker: what one process
+    counted, another sees."""
+    url = require_redis(REDIS_DB)
+    server = redis.Redis.from_url(url)
+    server.flushdb()
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "anso.caching.backends.FailSoftRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "ratelimit",
+        },
+    }
+    settings.API_RATE_LIMIT = 2
+    endpoint = reverse("api:body-list")
+    assert client.get(endpoint).status_code == 200
+    assert [key for key in server.scan_iter() if b"ratelimit:api:" in key]
+    # Another worker (another client object, the same cache) counts on from there.
+    assert Client().get(endpoint).status_code == 200
+    refused = Client().get(endpoint)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    server.flushdb()
