@@ -103,9 +103,9 @@ def test_people_find_or_create_same_rule_in_flat_queries(
     rows = [given(organization)] + [
         PersonDetails(family_name=f"New{i}", email=f"new{i}@example.org") for i in range(n)
     ]
-    # find; fill (update, history); the pages that show the filled people (4); slugs; create
-    # (insert, history)
-    with django_assert_num_queries(10):
+    # find; fill (update, history); the pages that show the filled people (5: positions,
+    # speakers, participations, chairs, the actions they own); slugs; create (insert, history)
+    with django_assert_num_queries(11):
         people = people_find_or_create(people=rows, reason="imported")
     assert people["eve.known@example.org"].pk == known.pk
     known.refresh_from_db()
