@@ -21,7 +21,10 @@ class MeetingsConfig(AppConfig):
 
         checks.register(check_signing_key, checks.Tags.security, deploy=True)
 
-        # Participations and invitations in a person's data and their erasure (members).
+        # Participations, invitations and comments on minutes in a person's data and their
+        # erasure (members).
         from .attendance.personal_data import register as personal_data_register
+        from .record.personal_data import register as record_personal_data_register
 
         personal_data_register()
+        record_personal_data_register()

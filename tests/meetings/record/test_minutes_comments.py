@@ -20,7 +20,10 @@ from meetings.models import Minutes
 from meetings.record import comments, comments_views, services
 from meetings.record.comment_models import CommentDecision, MinutesComment
 from meetings.record.models import MinutesState
+from meetings.record.personal_data import ERASED_TEXT
 from members.models import BodyKind
+from members.personal_data.hooks import export_sections
+from members.personal_data.services import person_erase
 from tests.anso.smtp import free_port, smtp_mailers, smtp_server
 from tests.factories import BodyFactory, DecisionFactory, MeetingFactory, PersonFactory
 from tests.meetings.invitations.helpers import working_group
@@ -416,3 +419,18 @@ def test_circulating_without_mail_queues_none(members, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         services.minutes_circulate(minutes=_written(MeetingFactory()), by=None, mail_members=False)
     assert not OutgoingMail.objects.exists()
+
+
+def test_a_members_comments_in_their_data_and_gone_with_their_erasure(circulated):
+    """Their export lists what they wrote; erased, the comment keeps its row and the
+    Secretariat's decision, without the text, in the table and its history."""
+    person = PersonFactory()
+    comment = comments.minutes_comment_add(
+        part=circulated.parts.first(), person=person, text="Please name the chair."
+    )
+    exported = export_sections(person)["minutes_comments"]
+    assert [row["text"] for row in exported] == ["Please name the chair."]
+    person_erase(person=person, by=None, reason="asked by the member")
+    comment.refresh_from_db()
+    assert comment.text == ERASED_TEXT
+    assert not MinutesComment.history.filter(text__contains="chair").exists()

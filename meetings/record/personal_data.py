@@ -1,0 +1,44 @@
+"""The record's part of each person's rights over their data (docs/personal-data.md): the
+comments a member wrote on circulated minutes, in their export and in their erasure.
+`MeetingsConfig.ready()` registers them (`register`), as the attendance's part."""
+
+from django.utils.translation import gettext
+
+from members.models import Person
+from members.personal_data.hooks import erasure_step_register, export_section_register
+from members.personal_data.services import log_entries_scrub
+
+from .comment_models import MinutesComment
+
+#: What an erased person's comment reads (a comment keeps some text: a database constraint).
+ERASED_TEXT = "—"
+
+
+def minutes_comments_export(person: Person) -> list[dict]:
+    rows = MinutesComment.objects.filter(person=person).select_related("part__minutes__meeting")
+    return [
+        {
+            "meeting": str(comment.part.minutes.meeting),
+            "part": str(comment.part),
+            "text": comment.text,
+            "sent_at": comment.created_at.isoformat(),
+            "decision": gettext(comment.get_decision_display()),
+        }
+        for comment in rows.order_by("created_at", "pk")
+    ]
+
+
+def minutes_comments_erase(person: Person) -> int:
+    """The person's comments keep their row (the Secretariat's decision on each) without
+    their text, in the table, its history and the admin's log."""
+    rows = MinutesComment.objects.filter(person=person)
+    ids = list(rows.values_list("pk", flat=True))
+    rows.update(text=ERASED_TEXT)
+    MinutesComment.history.filter(id__in=ids).update(text=ERASED_TEXT)
+    log_entries_scrub(model=MinutesComment, ids=ids)
+    return len(ids)
+
+
+def register() -> None:
+    export_section_register("minutes_comments", minutes_comments_export)
+    erasure_step_register("minutes_comments", minutes_comments_erase)
