@@ -77,8 +77,10 @@ def meeting_programme(*, meeting: Meeting, today: datetime.date | None = None) -
     `lang="en"`). Each chair and speaker is named and linked once. An item's action is marked
     overdue on `today` (by default the local date) by `Action.objects.overdue`."""
     today = today or timezone.localdate()
-    chair = ("chair_id", "chair__slug", *(f"chair__{name}" for name in PERSON_FIELDS))
-    person = ("person_id", "person__slug", *(f"person__{name}" for name in PERSON_FIELDS))
+    chair = ("chair_id", "chair__slug", "chair__erased_at")
+    chair += tuple(f"chair__{name}" for name in PERSON_FIELDS)
+    person = ("person_id", "person__slug", "person__erased_at")
+    person += tuple(f"person__{name}" for name in PERSON_FIELDS)
     titles, descriptions = language_columns("title"), language_columns("description")
     shown = language_picker()
     n = len(titles)
@@ -87,8 +89,11 @@ def meeting_programme(*, meeting: Meeting, today: datetime.date | None = None) -
 
     language = get_language()  # once, not once a person
 
-    def person_link(pk: int, slug: str, *fields) -> PersonLink:
-        link = people[pk] = PersonLink(display_name(*fields, language=language), person_url(slug))
+    def person_link(pk: int, slug: str, erased_at, *fields) -> PersonLink:
+        """Named and linked; a person erased on request is named ("a participant") and not
+        linked, since they have no page."""
+        url = "" if erased_at else person_url(slug)
+        link = people[pk] = PersonLink(display_name(*fields, language=language), url)
         return link
 
     sessions = list(

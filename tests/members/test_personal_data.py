@@ -25,11 +25,14 @@ from members.personal_data import services
 from members.personal_data.views import VIEWS_PER_CLIENT_PER_HOUR
 from members.sign_in.services import member_account
 from tests.factories import (
+    AgendaItemFactory,
     MeetingFactory,
     NominationFactory,
     ParticipationFactory,
     PersonFactory,
     PositionFactory,
+    SessionFactory,
+    SpeakerFactory,
     UserFactory,
 )
 
@@ -242,6 +245,20 @@ def test_erased_person_has_no_public_page(client, member):
     member.refresh_from_db()
     assert client.get(reverse("person_detail", kwargs={"slug": slug})).status_code == 404
     assert client.get(reverse("person_detail", kwargs={"slug": member.slug})).status_code == 404
+
+
+def test_erased_chair_and_speaker_are_named_not_linked_in_the_programme(client, member):
+    """The programme names an erased chair or speaker "a participant", without a link to the
+    page they no longer have; the others keep theirs."""
+    session = SessionFactory(chair=member, meeting__is_published=True)
+    other = SpeakerFactory(item__session=session).person
+    SpeakerFactory(item=AgendaItemFactory(session=session), person=member)
+    services.person_erase(person=member, by=None, reason="asked")
+    member.refresh_from_db()
+    html = client.get(session.meeting.get_absolute_url()).content.decode()
+    assert "a participant" in html
+    assert f'href="/en/people/{member.slug}/"' not in html
+    assert other.get_absolute_url() in html
 
 
 # --- retention --------------------------------------------------------------------------------
