@@ -8,6 +8,7 @@ from the public pages' selectors (`meeting_programme`, `meeting_documents` for t
 import sys
 
 import django_filters
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -34,7 +35,10 @@ from .attendance.selectors import (
 )
 from .documents.access import Audience
 from .documents.listing import meeting_documents
-from .models import Action, ActionStatus, Meeting
+from .models import Action, ActionStatus, Decision, DecisionState, Meeting
+from .record.selectors import minutes_shown
+from .record.votes.models import Choice, Majority, VoteMethod
+from .record.votes.selectors import vote_result
 
 # --- Attendance figures -----------------------------------------------------------------------
 
@@ -157,10 +161,75 @@ class SessionSerializer(serializers.Serializer):
     items = AgendaItemSerializer(many=True)
 
 
+class NamedBallotSerializer(serializers.Serializer):
+    organization = serializers.CharField()
+    choice = serializers.ChoiceField(choices=Choice.choices)
+    delegate = serializers.CharField(allow_blank=True)
+
+
+class DelegationRowSerializer(serializers.Serializer):
+    organization = serializers.CharField()
+    delegate = serializers.CharField()
+
+
+class VoteResultSerializer(serializers.Serializer):
+    """A closed vote's result, from `vote_result` (the public result page's count): the
+    counts, the quorum, the majority and the outcome; per organization only when the vote
+    was named (empty when secret). Organizations only, never people."""
+
+    method = serializers.ChoiceField(choices=VoteMethod.choices, source="vote.method")
+    majority = serializers.ChoiceField(choices=Majority.choices, source="vote.majority")
+    secret = serializers.BooleanField(source="vote.secret")
+    closed_at = serializers.DateTimeField(source="vote.closed_at")
+    electorate = serializers.IntegerField()
+    yes = serializers.IntegerField()
+    no = serializers.IntegerField()
+    abstain = serializers.IntegerField()
+    quorum_needed = serializers.IntegerField()
+    quorum_reached = serializers.BooleanField()
+    majority_reached = serializers.BooleanField()
+    passed = serializers.BooleanField()
+    ballots = serializers.SerializerMethodField()
+    delegations = DelegationRowSerializer(many=True)
+    page = serializers.SerializerMethodField()
+
+    @extend_schema_field(NamedBallotSerializer(many=True))
+    def get_ballots(self, result):
+        codes = {str(label): value for value, label in Choice.choices}
+        return [
+            {"organization": b.organization, "choice": codes[b.choice], "delegate": b.delegate}
+            for b in result.ballots
+        ]
+
+    def get_page(self, result) -> str:
+        return absolute_url(result.vote.get_absolute_url())
+
+
 class DecisionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     order = serializers.IntegerField()
     text = serializers.CharField()
+    state = serializers.ChoiceField(choices=DecisionState.choices)
+    vote_result = VoteResultSerializer(allow_null=True)
+
+
+class MinutesPartSerializer(serializers.Serializer):
+    """A part of the approved minutes: its heading (the agenda item's title where it has
+    none) and its text as Markdown, in the answer's language (English where the translation
+    is missing)."""
+
+    heading = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True)
+    agenda_item = serializers.IntegerField(source="item_id", allow_null=True)
+
+
+class MinutesSerializer(serializers.Serializer):
+    approved_at = serializers.DateTimeField()
+    parts = MinutesPartSerializer(source="parts_shown", many=True)
+    page = serializers.SerializerMethodField()
+
+    def get_page(self, minutes) -> str:
+        return absolute_url(minutes.get_absolute_url())
 
 
 class DocumentSerializer(serializers.Serializer):
@@ -209,7 +278,8 @@ class ParticipantSerializer(serializers.Serializer):
 class MeetingDetailSerializer(MeetingSerializer):
     reported_attendance = serializers.CharField()
     sessions = SessionSerializer(source="programme.sessions", many=True)
-    decisions = DecisionSerializer(many=True)
+    decisions = DecisionSerializer(source="decisions_shown", many=True)
+    minutes = MinutesSerializer(source="minutes_shown", allow_null=True)
     documents = DocumentSerializer(source="public_documents", many=True)
     participants = ParticipantSerializer(source="public_participants", many=True)
     attendance = AttendanceSummarySerializer(source="attendance_summary")
@@ -217,7 +287,8 @@ class MeetingDetailSerializer(MeetingSerializer):
     class Meta(MeetingSerializer.Meta):
         fields = (
             *MeetingSerializer.Meta.fields,
-            "reported_attendance", "sessions", "decisions", "documents", "participants",
+            "reported_attendance", "sessions", "decisions", "minutes", "documents",
+            "participants",
         )  # fmt: skip
 
 
@@ -238,6 +309,16 @@ def _with_counts(meetings: list[Meeting]) -> list[Meeting]:
     for meeting in meetings:
         meeting.attendance_counts = counts[meeting.pk]
     return meetings
+
+
+def _decisions(meeting: Meeting) -> list[Decision]:
+    """The meeting's decisions, each with its vote's result once the vote is closed (the
+    public result page's rule), else None."""
+    decisions = list(meeting.decisions.all())
+    for decision in decisions:
+        vote = getattr(decision, "vote", None)
+        decision.vote_result = vote_result(vote) if vote is not None and vote.is_closed else None
+    return decisions
 
 
 def _summary(meeting: Meeting) -> dict:
@@ -290,12 +371,21 @@ class MeetingViewSet(ListWithCounts, PublicReadOnlyViewSet):
         ]
         meeting.public_participants = list(meeting_public_participants(meeting_id=meeting.pk))
         meeting.attendance_summary = _summary(meeting)
+        meeting.decisions_shown = _decisions(meeting)
+        minutes, parts = minutes_shown(meeting=meeting)
+        if minutes is not None:
+            minutes.parts_shown = parts
+        meeting.minutes_shown = minutes
         return Response(self.get_serializer(meeting).data)
 
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related("decisions")
+            # The minutes joined (`minutes_shown` reads their parts only when approved); each
+            # decision with its vote, whose result is counted once the vote is closed.
+            queryset = queryset.select_related("minutes").prefetch_related(
+                Prefetch("decisions", queryset=Decision.objects.select_related("vote"))
+            )
         return queryset
 
 
