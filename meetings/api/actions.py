@@ -19,12 +19,18 @@ from ..models import Action, ActionStatus
 
 
 class ProgressSerializer(serializers.Serializer):
+    """A progress note: its date, its text and the title of the meeting it was reported at,
+    where that meeting is published (the action's page names no other; None between
+    meetings)."""
+
     date = serializers.DateField()
     text = serializers.CharField()
     meeting = serializers.SerializerMethodField()
 
     def get_meeting(self, note) -> str | None:
-        return note.meeting.title if note.meeting_id else None
+        if note.meeting_id and note.meeting.is_published:
+            return note.meeting.title
+        return None
 
 
 class PresentationSerializer(serializers.Serializer):

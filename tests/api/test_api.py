@@ -330,6 +330,17 @@ def test_item_queries_are_flat_in_its_size(client, django_assert_num_queries, na
     assert response.status_code == 200
 
 
+def test_a_progress_note_names_only_a_published_meeting(client):
+    action = ActionFactory()
+    shown = MeetingFactory(number=7)
+    hidden = MeetingFactory(number=8, is_published=False)
+    ActionProgressFactory(action=action, meeting=shown)
+    ActionProgressFactory(action=action, meeting=hidden)
+    answer = client.get(reverse("api:action-detail", kwargs={"slug": action.slug})).json()
+    named = [note["meeting"] for note in answer["progress"]]
+    assert shown.title in named and None in named and hidden.title not in named
+
+
 def _closed(vote):
     vote.closed_at = timezone.now()
     vote.save()
