@@ -45,6 +45,14 @@ CALENDAR_NAMES = (
     "meetings:feed",
 )
 PUBLIC_TARGET_P95_MS = 100
+#: The API's list endpoints, benchmarked beside the public pages.
+API_LISTS = (
+    ("api meetings", "api:meeting-list"),
+    ("api actions", "api:action-list"),
+    ("api organizations", "api:organization-list"),
+    ("api people", "api:person-list"),
+    ("api attendance", "api:attendance-list"),
+)
 #: A meeting with at least this many agenda items is benchmarked as a programme page.
 PROGRAMME_MIN_ITEMS = 100
 ADMIN_TARGET_P95_MS = 500
@@ -91,6 +99,7 @@ def production_env(args) -> dict[str, str]:
         DJANGO_PAGE_CACHE="false" if args.no_page_cache else "true",
         DJANGO_BENCH_FLOOR="true",
         SEARCH_RATE_PER_MINUTE="100000000",  # one client address drives every search
+        API_RATE_LIMIT="100000000",  # and every request to the API
         GUNICORN_MAX_REQUESTS="100000000",  # no recycling: measure a worker's real peak
         GUNICORN_LOG_LEVEL="warning",
         GUNICORN_ACCESS_LOG="",
@@ -183,6 +192,10 @@ def discover_targets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
             continue
     else:
         print("  (no calendar feed URL on this build: skipped)")
+    # The JSON API's lists (docs/api.md), a first page of 50 each; the page cache leaves
+    # /api/ alone, so every request is a render.
+    for label, name in API_LISTS:
+        add(label, name)
 
     changelists = []
     for model in admin.site._registry:

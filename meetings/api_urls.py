@@ -1,6 +1,6 @@
 """The API's addresses under /api/v1/ (docs/api.md): the router of every endpoint, the
 OpenAPI schema and its documentation page. Served from `meetings`, the layer that may import
-both apps' endpoints (members/api.py, meetings/api.py); the root URLconf includes it by its
+both apps' endpoints (members/api.py, meetings/api/); the root URLconf includes it by its
 dotted path."""
 
 from django.urls import include, path, reverse

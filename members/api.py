@@ -2,7 +2,7 @@
 endpoints (organizations, bodies, the working group on a date).
 
 What every endpoint shares lives here, in the lowest app that serves data, so that the
-meetings' endpoints (meetings/api.py) build on it: the language of the answer (`?lang=`, else
+meetings' endpoints (meetings/api/) build on it: the language of the answer (`?lang=`, else
 `Accept-Language`), cursor pagination with links on SITE_URL, an ETag with 304 answers, and
 the per-client rate limit, counted by `anso.security.ratelimit` for
 `anso.security.client.client_address` like every other limit of the site. Each serializer

@@ -11,10 +11,16 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.api_urls import router
+from meetings.models import DecisionState
+from meetings.record.models import Minutes, MinutesPart, MinutesState
+from meetings.record.votes.models import Ballot, Choice, VoteMethod
 from tests.factories import (
     ActionFactory,
     ActionProgressFactory,
@@ -29,6 +35,7 @@ from tests.factories import (
     SessionFactory,
     SpeakerFactory,
 )
+from tests.meetings.record.votes_helpers import electorate, open_vote
 from tests.redis_server import require_redis
 
 pytestmark = pytest.mark.django_db
@@ -284,6 +291,7 @@ def _one_meeting_with(n):
     person = PersonFactory(organization=organization)
     PositionFactory(person=person)
     action = ActionFactory(title="The action", owner_person=person)
+    minutes = Minutes.objects.create(meeting=meeting)
     for index in range(n):
         session = SessionFactory(meeting=meeting, order=index + 1, chair=PersonFactory())
         item = AgendaItemFactory(session=session, action=action)
@@ -291,7 +299,16 @@ def _one_meeting_with(n):
         DecisionFactory(meeting=meeting, order=index + 1)
         ParticipationFactory(meeting=meeting, person=PersonFactory(organization=organization))
         ActionProgressFactory(action=action, meeting=meeting)
+        MinutesPart.objects.create(
+            minutes=minutes, order=index + 1, agenda_item=item, text_en=f"Part {index}"
+        )
     ParticipationFactory(meeting=meeting, person=person)
+    Minutes.objects.filter(pk=minutes.pk).update(
+        state=MinutesState.APPROVED,
+        circulated_at=timezone.now(),
+        approved_at=timezone.now(),
+        approved_by_decision=DecisionFactory(meeting=MeetingFactory(body=meeting.body)),
+    )
     return {
         "meeting": meeting.slug,
         "attendance": meeting.slug,
@@ -303,7 +320,7 @@ def _one_meeting_with(n):
 
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("meeting", 10), ("attendance", 4), ("action", 3), ("organization", 2), ("person", 4)],
+    [("meeting", 11), ("attendance", 4), ("action", 3), ("organization", 2), ("person", 4)],
 )
 @pytest.mark.parametrize("n", [2, 20])
 def test_item_queries_are_flat_in_its_size(client, django_assert_num_queries, name, queries, n):
@@ -311,6 +328,98 @@ def test_item_queries_are_flat_in_its_size(client, django_assert_num_queries, na
     with django_assert_num_queries(queries):
         response = client.get(reverse(f"api:{name}-detail", kwargs={"slug": slugs[name]}))
     assert response.status_code == 200
+
+
+def test_a_progress_note_names_only_a_published_meeting(client):
+    action = ActionFactory()
+    shown = MeetingFactory(number=7)
+    hidden = MeetingFactory(number=8, is_published=False)
+    ActionProgressFactory(action=action, meeting=shown)
+    ActionProgressFactory(action=action, meeting=hidden)
+    answer = client.get(reverse("api:action-detail", kwargs={"slug": action.slug})).json()
+    named = [note["meeting"] for note in answer["progress"]]
+    assert shown.title in named and None in named and hidden.title not in named
+
+
+def _closed(vote):
+    vote.closed_at = timezone.now()
+    vote.save()
+    return vote
+
+
+def test_a_meeting_s_decisions_give_their_state_and_closed_votes_their_result(client):
+    """The result as the public result page counts it (`vote_result`): per organization only
+    when the vote is named, by organization, never a person; no result while the vote runs."""
+    people = electorate(3)
+    named = open_vote()
+    meeting = named.decision.meeting
+    for person, choice in zip(people, (Choice.YES, Choice.YES, Choice.NO), strict=True):
+        Ballot.objects.create(
+            vote=named, organization=person.organization, choice=choice, cast_by=person
+        )
+    _closed(named)
+    secret = open_vote(secret=True, decision=DecisionFactory(meeting=meeting, order=2))
+    Ballot.objects.create(
+        vote=secret, organization=people[0].organization, choice=Choice.NO, cast_by=people[0]
+    )
+    _closed(secret)
+    open_vote(decision=DecisionFactory(meeting=meeting, order=3, state=DecisionState.PROPOSED))
+    DecisionFactory(meeting=meeting, order=4, state=DecisionState.WITHDRAWN)
+    answer = client.get(reverse("api:meeting-detail", kwargs={"slug": meeting.slug})).json()
+    decisions = {decision["order"]: decision for decision in answer["decisions"]}
+    result = decisions[named.decision.order]["vote_result"]
+    assert (result["yes"], result["no"], result["abstain"]) == (2, 1, 0)
+    assert result["quorum_reached"] and result["passed"] and not result["secret"]
+    assert sorted(row["choice"] for row in result["ballots"]) == ["no", "yes", "yes"]
+    assert {row["organization"] for row in result["ballots"]} == {
+        person.organization.name for person in people
+    }
+    hidden = decisions[2]["vote_result"]
+    assert hidden["secret"] and hidden["no"] == 1 and hidden["ballots"] == []
+    assert decisions[3]["state"] == "proposed" and decisions[3]["vote_result"] is None
+    assert decisions[4]["state"] == "withdrawn" and decisions[4]["vote_result"] is None
+    text = json.dumps(answer, ensure_ascii=False)
+    assert not [p for p in people if p.display_name in text]
+
+
+def test_a_meeting_s_minutes_only_once_approved(client):
+    meeting = MeetingFactory()
+    minutes = Minutes.objects.create(meeting=meeting)
+    MinutesPart.objects.create(minutes=minutes, order=1, heading_en="Opening", text_en="**Hi**")
+    url = reverse("api:meeting-detail", kwargs={"slug": meeting.slug})
+    assert client.get(url).json()["minutes"] is None
+    Minutes.objects.filter(pk=minutes.pk).update(
+        state=MinutesState.CIRCULATED, circulated_at=timezone.now()
+    )
+    assert client.get(url).json()["minutes"] is None
+    Minutes.objects.filter(pk=minutes.pk).update(
+        state=MinutesState.APPROVED,
+        approved_at=timezone.now(),
+        approved_by_decision=DecisionFactory(meeting=MeetingFactory(body=meeting.body)),
+    )
+    shown = client.get(url).json()["minutes"]
+    assert shown["parts"] == [{"heading": "Opening", "text": "**Hi**", "agenda_item": None}]
+
+
+@pytest.mark.parametrize(("method", "queries"), [(VoteMethod.MEETING, 1), (VoteMethod.WRITTEN, 4)])
+def test_each_closed_vote_costs_its_result_s_queries(client, method, queries):
+    """A closed vote adds what `vote_result` asks: one query for a vote at the meeting, four
+    by written procedure; decisions without a closed vote cost nothing more."""
+    meeting = MeetingFactory()
+    for order in range(1, 6):
+        DecisionFactory(meeting=meeting, order=order)
+    vote = open_vote(decision=DecisionFactory(meeting=meeting, order=9), method=method)
+    url = reverse("api:meeting-detail", kwargs={"slug": meeting.slug})
+    client.get(url)
+
+    def counted() -> int:
+        with CaptureQueriesContext(connection) as context:
+            client.get(url)
+        return len(context)
+
+    before = counted()
+    _closed(vote)
+    assert counted() == before + queries
 
 
 #: The Redis database of this module's test (tests/redis_server.py).
