@@ -84,6 +84,7 @@ GROUPS = {
             "meetings.ActionProgress",
             "meetings.ParticipationEvent",
             "members.NominationEvent",
+            "members.Erasure",
             "anso.ImportJob",
             "anso.ExportJob",
         ],

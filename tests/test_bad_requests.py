@@ -54,6 +54,7 @@ def test_meeting_url_with_a_year_out_of_range_is_a_404(client, staff_client, rou
         "slug": participation.meeting.slug,
         "pk": str(participation.pk),
         "token": "anything",
+        "order": "1",
     }
     path = "/en/meetings/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
     assert staff_client.get(path).status_code == 404

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from anso.security.ratelimit import rate_limit_hit_for
 
+from ..views import PublishedMeetingMixin
 from .comments import (
     COMMENT_MAX_LENGTH,
     CommentRefused,
@@ -46,15 +47,16 @@ def _personal(response):
 
 
 @method_decorator(never_cache, name="dispatch")
-class MinutesCommentView(View):
+class MinutesCommentView(PublishedMeetingMixin, View):
+    """A member's comments on the circulated minutes of a published meeting (the meeting's
+    pages are found by the one rule of `PublishedMeetingMixin`), through their link."""
+
     template_name = "meetings/record/minutes_comments.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.minutes = get_object_or_404(
-            Minutes.objects.select_related("meeting"),
-            meeting__start_date__year=kwargs["year"],
-            meeting__slug=kwargs["slug"],
-        )
+        meeting = self.get_meeting()
+        self.minutes = get_object_or_404(Minutes, meeting=meeting)
+        self.minutes.meeting = meeting
         self.person = commenter_from_token(token=kwargs["token"], minutes=self.minutes)
         if self.person is None:
             return _personal(

@@ -129,6 +129,10 @@ def minutes_circulate(
             )
         if not locked.parts.exclude(text_en="").exclude(text_en=None).exists():
             raise MinutesRefused(_("Minutes without any English text cannot be circulated."))
+        if mail_members and not locked.meeting.is_published:
+            raise MinutesRefused(
+                _("Publish the meeting first: the members' links to comment open its pages.")
+            )
         comments_until = comments_until or locked.comments_until
         if comments_until and comments_until < timezone.localdate():
             raise MinutesRefused(_("The day for comments has passed: choose a later one."))

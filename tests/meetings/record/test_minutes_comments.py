@@ -239,8 +239,9 @@ def test_comment_page_queries_flat(circulated, members, django_assert_num_querie
     visitor = Client()
     url = link(circulated, members[0])
     visitor.get(url)  # the session's first request
-    # The minutes with the meeting, the person, the parts, their comments.
-    with django_assert_num_queries(4):
+    # The meeting (by the one rule of a meeting's pages), its minutes, the person, the parts,
+    # their comments.
+    with django_assert_num_queries(5):
         assert visitor.get(url).status_code == 200
 
 
@@ -434,3 +435,14 @@ def test_a_members_comments_in_their_data_and_gone_with_their_erasure(circulated
     comment.refresh_from_db()
     assert comment.text == ERASED_TEXT
     assert not MinutesComment.history.filter(text__contains="chair").exists()
+
+
+def test_the_minutes_of_an_unpublished_meeting_are_not_mailed_for_comment(members):
+    """The members' links open the meeting's pages, which only a published meeting has: the
+    Secretariat is asked to publish it first, and nothing is mailed."""
+    minutes = _written(MeetingFactory(is_published=False))
+    with pytest.raises(services.MinutesRefused, match="Publish the meeting first"):
+        services.minutes_circulate(minutes=minutes, by=None)
+    assert not OutgoingMail.objects.exists()
+    minutes.refresh_from_db()
+    assert minutes.state == MinutesState.DRAFT
