@@ -85,3 +85,28 @@ def test_the_catalogue_holds_every_message_of_the_code_and_templates(tmp_path):
     fuzzy = [entry.msgid for entry in extracted.fuzzy_entries()]
     assert missing == [], "run makemessages and translate these"
     assert fuzzy == [], "check and unmark these"
+
+
+def test_django_s_own_messages_keep_django_s_words():
+    """An installed app's catalogue outranks Django's own (rest_framework translates "This
+    field is required." in other words): every message Django translates reads as Django
+    words it on the site's pages, whichever app also carries it."""
+    from django.apps import apps
+    from django.utils import translation
+
+    django_mo = Path(__import__("django").__file__).parent / "conf/locale/zh_Hans/LC_MESSAGES"
+    django_words = {
+        entry.msgid: entry.msgstr
+        for entry in polib.mofile(str(django_mo / "django.mo"))
+        if entry.msgid and not entry.msgid_plural and not entry.msgctxt
+    }
+    others = set()
+    for app in apps.get_app_configs():
+        mo = Path(app.path) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+        if mo.exists() and not app.name.startswith("django."):
+            others |= {entry.msgid for entry in polib.mofile(str(mo)) if not entry.msgctxt}
+    shared = sorted(others & set(django_words))
+    assert "This field is required." in shared  # the check reaches rest_framework's catalogue
+    with translation.override("zh-hans"):
+        changed = [msgid for msgid in shared if translation.gettext(msgid) != django_words[msgid]]
+    assert changed == [], "add Django's words for these to locale/zh_Hans (django.po)"
