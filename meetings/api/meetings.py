@@ -59,6 +59,9 @@ class MeetingSerializer(serializers.ModelSerializer):
             "id", "slug", "number", "title", "body", "start_date", "end_date", "venue", "city",
             "country", "summary", "attendance", "page",
         )  # fmt: skip
+        #: The bound a small integer has in PostgreSQL, the production database, written out:
+        #: DRF reads it from the database in use, and SQLite's would change the schema.
+        extra_kwargs = {"number": {"max_value": 32767}}
 
 
 class LinkedNameSerializer(serializers.Serializer):
