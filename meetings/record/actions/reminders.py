@@ -26,6 +26,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -95,10 +96,12 @@ def action_reminder_mail(*, action: Action, person: Person) -> Mail:
     return Mail(to=[person.email], subject=subject, body=body)
 
 
+@transaction.atomic
 def action_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """The upkeep's chore: remind the owners of the open actions due within
     `ACTION_REMINDER_DAYS` and not yet reminded of that due date. Returns how many mails were
-    queued."""
+    queued. In a transaction of its own (its row locks need one on PostgreSQL, called outside
+    the upkeep too)."""
     today = timezone.localdate(now)
     ids = list(
         Action.objects.due_within(on=today, days=settings.ACTION_REMINDER_DAYS)
