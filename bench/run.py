@@ -180,10 +180,12 @@ def discover_targets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         public.append(("person", person.get_absolute_url()))
     add("action plan", "meetings:action_list")
     # Site search (docs/search.md): English words (full text), two Chinese characters
-    # (trigrams), and a later page of one kind. Never kept by the page cache.
+    # (bigrams), a later page of one kind, and a common family name (10,000 people at
+    # scale 1, each tested for a public page). Never kept by the page cache.
     add("search (English words)", "search:search", query="?q=future+action")
     add("search (Chinese, 2 characters)", "search:search", query="?q=%E4%BC%9A%E8%AE%AE")
     add("search (agenda items, page 2)", "search:search", query="?q=item&kind=agenda&page=2")
+    add("search (a common name)", "search:search", query="?q=wang")
     for name in CALENDAR_NAMES:
         try:
             public.append(("calendar feed", reverse(name)))

@@ -39,6 +39,10 @@ class Kind:
     texts: Callable[[Model], list[str]]
     #: Columns that rank a hit first where they match (its title, its name).
     title_fields: tuple[str, ...] = ()
+    #: For a kind whose rule of what a visitor may find is costly to test on every row
+    #: (people): `records` are then all the candidates, and this gives those of the ranked
+    #: candidate keys a visitor may find, its tests read for those keys alone.
+    findable_among: Callable[..., QuerySet] | None = None
 
 
 def _meetings() -> QuerySet:
@@ -70,13 +74,20 @@ def _organizations() -> QuerySet:
 
 
 def _people() -> QuerySet:
-    """People with a public page (`meetings.site.views.person_detail`): a position listed
-    publicly, a listed attendance, a talk or a chair at a published meeting, or a public
-    presentation. Only the name fields are read."""
-    person = OuterRef("pk")
+    """Every person, as candidates: only the name fields are read. Which of them a visitor
+    may find is `_people_with_a_public_page`."""
     return Person.objects.only(
         "slug", "honorific", "given_name", "family_name", "name_order", "name_original"
-    ).filter(
+    )
+
+
+def _people_with_a_public_page(keys) -> QuerySet:
+    """Of the people `keys` (a list, or a query of keys: `backends.key_set`), those with a
+    public page (`meetings.site.views.person_detail`): a position listed publicly, a listed
+    attendance, a talk or a chair at a published meeting, or a public presentation. The tests are read person by person (index lookups)
+    for these keys alone, where testing every person would read every participation."""
+    person = OuterRef("pk")
+    return Person.objects.filter(pk__in=keys).filter(
         Exists(Position.objects.listed_publicly().filter(person=person))
         | Exists(
             Participation.objects.filter(
@@ -183,6 +194,7 @@ KINDS: tuple[Kind, ...] = (
         key="people",
         label=_("People"),
         records=_people,
+        findable_among=_people_with_a_public_page,
         fields=("given_name", "family_name", "name_original"),
         english=("given_name", "family_name"),
         title_fields=("given_name", "family_name", "name_original"),

@@ -1,18 +1,25 @@
-"""The reads of the search page: the first hits of every kind with their totals (one query a
-kind), or one kind's page of hits (one query); on PostgreSQL one more, `SET LOCAL jit = off`
-(`backends.search_session`)."""
+"""The reads of the search page: the first hits of every kind with their totals, or one kind's
+page of hits; on PostgreSQL one query more, `SET LOCAL jit = off` (`backends.search_session`).
+
+A kind costs one query for its ranked keys, and one more for its rows where it has any. The
+ranked query reads keys alone, and stops counting at `MAX_HITS`: a word every agenda item
+holds is not counted, nor ranked, row by row on wide rows. Past `MAX_HITS`, the page says
+"more than" and asks for more words."""
 
 import dataclasses
 
-from django.db.models import Count, Window
-
-from .backends import matching, search_session
+from .backends import key_set, matching, search_session
 from .highlight import query_terms, quote
 from .kinds import KINDS, Kind
 
 #: Hits a kind shows on the overview, and on a page of its own.
 OVERVIEW_HITS = 5
 PAGE_HITS = 20
+#: The most hits of a kind counted and paged: ten pages.
+MAX_HITS = 10 * PAGE_HITS
+#: Of a kind with `findable_among` (people): the candidates tested at a time, and at most.
+CANDIDATES_AT_A_TIME = 1000
+MAX_CANDIDATES = 10 * CANDIDATES_AT_A_TIME
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,19 +36,47 @@ class Group:
     hits: list[Hit]
     page: int = 1
     pages: int = 1
+    #: More hits than `total` (= MAX_HITS) were found; they are not counted.
+    more: bool = False
+
+
+def _ranked_keys(kind: Kind, records, query: str, terms: list[str], upto: int) -> list:
+    return list(
+        matching(kind, records, query, terms)
+        .order_by("-search_rank", *records.model._meta.ordering, "pk")
+        .values_list("pk", flat=True)[:upto]
+    )
+
+
+def _findable_keys(kind: Kind, records, query: str, terms: list[str]) -> tuple[list, bool]:
+    """The first MAX_HITS + 1 keys a visitor may find of a kind with `findable_among`: its
+    candidates in rank order, tested CANDIDATES_AT_A_TIME at a time, one query each, until
+    enough are found. Past MAX_CANDIDATES candidates, the rest are not tested and the total
+    is "more than" (True)."""
+    candidates = _ranked_keys(kind, records, query, terms, MAX_CANDIDATES + 1)
+    keys: list = []
+    for start in range(0, min(len(candidates), MAX_CANDIDATES), CANDIDATES_AT_A_TIME):
+        chunk = candidates[start : start + CANDIDATES_AT_A_TIME]
+        findable = set(kind.findable_among(key_set(chunk)).order_by().values_list("pk", flat=True))
+        keys += [key for key in chunk if key in findable]
+        if len(keys) > MAX_HITS:
+            break
+    return keys, len(candidates) > MAX_CANDIDATES
 
 
 def _hits(kind: Kind, query: str, terms: list[str], *, offset: int, limit: int):
-    """(total, hits) of `kind`: the total counted in the same query by a window."""
-    rows = list(
-        matching(kind, kind.records(), query, terms)
-        .annotate(search_total=Window(Count("pk")))
-        .order_by("-search_rank", *kind.records().model._meta.ordering, "pk")[
-            offset : offset + limit
-        ]
-    )
-    total = rows[0].search_total if rows else 0
-    return total, [_hit(kind, row, terms) for row in rows]
+    """(total, more, hits) of `kind`: the keys of the first MAX_HITS + 1 hits in rank order,
+    then the rows of the page's ones."""
+    records = kind.records()
+    if kind.findable_among is None:
+        keys, more = _ranked_keys(kind, records, query, terms, MAX_HITS + 1), False
+    else:
+        keys, more = _findable_keys(kind, records, query, terms)
+    more = more or len(keys) > MAX_HITS
+    keys = keys[:MAX_HITS]
+    shown = keys[offset : offset + limit]
+    rows = records.in_bulk(shown) if shown else {}
+    return len(keys), more, [_hit(kind, rows[key], terms) for key in shown]
 
 
 def _hit(kind: Kind, row, terms: list[str]) -> Hit:
@@ -59,9 +94,9 @@ def search_overview(query: str) -> list[Group]:
     groups = []
     with search_session():
         for kind in KINDS:
-            total, hits = _hits(kind, query, terms, offset=0, limit=OVERVIEW_HITS)
+            total, more, hits = _hits(kind, query, terms, offset=0, limit=OVERVIEW_HITS)
             if total:
-                groups.append(Group(kind=kind, total=total, hits=hits))
+                groups.append(Group(kind=kind, total=total, hits=hits, more=more))
     return groups
 
 
@@ -70,6 +105,8 @@ def search_kind(query: str, kind: Kind, page: int) -> Group:
     there is no hit at all; the view sends the visitor back to the first page otherwise."""
     terms = query_terms(query)
     with search_session():
-        total, hits = _hits(kind, query, terms, offset=(page - 1) * PAGE_HITS, limit=PAGE_HITS)
+        total, more, hits = _hits(
+            kind, query, terms, offset=(page - 1) * PAGE_HITS, limit=PAGE_HITS
+        )
     pages = max(1, -(-total // PAGE_HITS))
-    return Group(kind=kind, total=total, hits=hits, page=page, pages=pages)
+    return Group(kind=kind, total=total, hits=hits, page=page, pages=pages, more=more)

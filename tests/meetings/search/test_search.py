@@ -292,12 +292,57 @@ def test_search_pages_one_kind(client):
     assert search(client, "narwhal", kind="agenda", page="x").status_code == 404
 
 
+def test_search_counts_and_pages_up_to_a_limit_and_says_more(client, monkeypatch):
+    """Past MAX_HITS, a kind is neither counted nor paged further: the page says "more than"
+    and asks for more words."""
+    monkeypatch.setattr(selectors, "MAX_HITS", 6)
+    meeting = MeetingFactory()
+    session = SessionFactory(meeting=meeting)
+    for n in range(1, 10):
+        AgendaItemFactory(session=session, order=n, title=f"Okapi talk {n:02}")
+    html = text_of(search(client, "okapi"))
+    assert "More than 6 results: Agenda items" in html
+    assert "Agenda items (6+)" in html
+    page = search(client, "okapi", kind="agenda")
+    assert page.context["group"].more and page.context["group"].total == 6
+    assert "Only the first 6 results are shown. Add words to narrow your search." in text_of(page)
+    with translation.override("zh-hans"):
+        assert "超过6条结果" in text_of(search(client, "okapi", lang="zh-hans"))
+
+
+def test_search_finds_people_whatever_their_rank_among_candidates(client, monkeypatch):
+    """People are ranked as candidates first, then tested for a public page a few at a time:
+    those found are the same, in the same order, however many candidates come before them
+    without a public page."""
+    monkeypatch.setattr(selectors, "CANDIDATES_AT_A_TIME", 2)
+    hidden = [PersonFactory(family_name="Quokka", given_name=f"A{n}") for n in range(5)]
+    listed = [PersonFactory(family_name="Quokka", given_name=f"B{n}") for n in range(3)]
+    for person in listed:
+        PositionFactory(person=person)
+    group = search(client, "quokka", kind="people").context["group"]
+    assert group.total == 3 and not group.more
+    urls = [hit.url for hit in group.hits]
+    assert urls == [person.get_absolute_url() for person in listed]
+    assert not {person.get_absolute_url() for person in hidden} & set(urls)
+
+
+def test_search_finds_a_word_of_two_latin_letters(client):
+    """Two characters have no trigram: on PostgreSQL the bigram index finds them."""
+    AgendaItemFactory(session__meeting=MeetingFactory(), title="Open science and AI")
+    AgendaItemFactory(session__meeting=MeetingFactory(), title="Open science")
+    html = text_of(search(client, "ai", kind="agenda"))
+    assert "and <mark>AI</mark>" in html
+    assert search(client, "ai", kind="agenda").context["group"].total == 1
+
+
 # -- queries ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("n", [1, 12])
 def test_search_queries_flat(client, django_assert_num_queries, n):
-    """One query a kind on the overview, one for a kind's page, whatever the hits."""
+    """On the overview, one query a kind for its ranked keys, one more for the rows of each
+    kind with hits, and one to test the people found for a public page; on a kind's page,
+    two. The same whatever the hits."""
     meeting = MeetingFactory(summary_en="Tapir")
     session = SessionFactory(meeting=meeting)
     for i in range(n):
@@ -308,7 +353,8 @@ def test_search_queries_flat(client, django_assert_num_queries, n):
         OrganizationFactory(name=f"Tapir institute {i}")
         DocumentVersionFactory(document=DocumentFactory(meeting=meeting, title=f"Tapir doc {i}"))
     setting = 1 if connection.vendor == "postgresql" else 0  # SET LOCAL jit = off
-    with django_assert_num_queries(len(selectors.KINDS) + setting):
+    kinds_with_hits = len(selectors.KINDS) - 1  # no minutes
+    with django_assert_num_queries(len(selectors.KINDS) + kinds_with_hits + 1 + setting):
         assert search(client, "tapir").status_code == 200
-    with django_assert_num_queries(1 + setting):
+    with django_assert_num_queries(2 + setting):
         assert search(client, "tapir", kind="agenda").status_code == 200
