@@ -18,8 +18,8 @@ PAGE_HITS = 20
 #: The most hits of a kind counted and paged: ten pages.
 MAX_HITS = 10 * PAGE_HITS
 #: Of a kind with `findable_among` (people): the candidates tested at a time, and at most.
-CANDIDATES_AT_A_TIME = 1000
-MAX_CANDIDATES = 10 * CANDIDATES_AT_A_TIME
+CANDIDATES_AT_A_TIME = 500
+MAX_CANDIDATES = 20 * CANDIDATES_AT_A_TIME
 
 
 @dataclasses.dataclass(frozen=True)
