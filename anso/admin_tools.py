@@ -361,7 +361,8 @@ def reason_action(
 
     Once the reason is given, `apply(obj, reason)` handles each object through its service. A
     `refused` error names the object and says why (its `message`, at `refused_level`); `done`,
-    given how many objects were handled, is the success message (none when none was). The
+    is the success message when any object was handled: a plural message counting them
+    (`ngettext_lazy(..., "count")`), or a function of their count. The
     action's permission is the admin's (its `permissions`); a further check is the action's
     own, before it calls this. Returns None (back to the list, which shows the messages) or
     the page. `describe` gives an object's line on the page (None: no list, when `lead` names
@@ -389,5 +390,6 @@ def reason_action(
         else:
             handled += 1
     if handled and done is not None:
-        modeladmin.message_user(request, done(handled), messages.SUCCESS)
+        message = done(handled) if callable(done) else done % {"count": handled}
+        modeladmin.message_user(request, message, messages.SUCCESS)
     return None

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -219,10 +219,7 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
                 person=person, by=request.user, reason=reason
             ),
             refused=personal_data_services.ErasureRefused,
-            done=lambda erased: (
-                ngettext("%(count)d person erased.", "%(count)d people erased.", erased)
-                % {"count": erased}
-            ),
+            done=ngettext_lazy("%(count)d person erased.", "%(count)d people erased.", "count"),
             title=gettext("Erase the people"),
             lead=gettext(
                 "Erase these people on their request: their name, contact details and free text "

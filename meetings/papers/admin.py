@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, ngettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -186,10 +186,7 @@ class PaperAdmin(LongListAdminMixin, SimpleHistoryAdmin):
                 paper=paper, by=request.user, reason=reason
             ),
             refused=services.PaperRefused,
-            done=lambda revoked: (
-                ngettext("%(count)d paper revoked.", "%(count)d papers revoked.", revoked)
-                % {"count": revoked}
-            ),
+            done=ngettext_lazy("%(count)d paper revoked.", "%(count)d papers revoked.", "count"),
             title=_("Revoke the papers"),
             lead=_(
                 "Revoke these papers: their verification page will say they were revoked, and when."

@@ -7,7 +7,7 @@ view visa requests (the Secretariat). Each decision is a line of the request's h
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from anso.admin_tools import LongListAdminMixin, ReasonForm, reason_action
 
@@ -118,9 +118,8 @@ class VisaRequestAdmin(LongListAdminMixin, admin.ModelAdmin):
                 visa=visa_request, by=request.user, reason=reason
             ),
             refused=visa.VisaDecisionRefused,
-            done=lambda refused: (
-                ngettext("%(count)d request refused.", "%(count)d requests refused.", refused)
-                % {"count": refused}
+            done=ngettext_lazy(
+                "%(count)d request refused.", "%(count)d requests refused.", "count"
             ),
             title=_("Refuse the visa letter requests"),
             lead=_("Refuse these requests: no letter is made for them."),
