@@ -1,17 +1,19 @@
 """Admin pieces shared by every model of the site: the CSV export action, a country filter
 that lists only the countries in use, a filter by a related record that stays short when there
-are thousands of them, and inline autocompletes without a query per row."""
+are thousands of them, inline autocompletes without a query per row, and the page on which an
+action asks for a reason before it acts (`reason_action`)."""
 
 import csv
 import datetime
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from anso.caching.tags import cached_until_change, project_app_labels
+from anso.forms import ErrorSummaryFormMixin
 
 
 class CachedCountPaginator(Paginator):
@@ -269,3 +272,124 @@ class AuditTrailAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Actions that ask for a reason -------------------------------------------------------------
+
+#: The one page on which an action asks for its reason (or another single answer: the decision
+#: that approved minutes) before it acts.
+REASON_TEMPLATE = "admin/action_with_reason.html"
+
+
+class ReasonForm(ErrorSummaryFormMixin, forms.Form):
+    """A required reason of a few lines; a subclass says where it is kept (`help_text`)."""
+
+    help_text = ""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.help_text:
+            self.fields["reason"].help_text = self.help_text
+
+
+def _answer_name(form_class: type[forms.Form]) -> str:
+    """The field the page asks for: the form's only one."""
+    (name,) = form_class.base_fields
+    return name
+
+
+def reason_form(request, form_class: type[forms.Form], **kwargs) -> forms.Form:
+    """The form, bound when its field was posted (the page sent back), unbound when the action
+    was just chosen from the list."""
+    posted = _answer_name(form_class) in request.POST
+    return form_class(request.POST if posted else None, **kwargs)
+
+
+def reason_page(
+    modeladmin,
+    request,
+    form: forms.Form,
+    *,
+    title: str,
+    lead: str,
+    submit: str,
+    items=(),
+    cancel_url: str = "",
+    action_url: str = "",
+) -> TemplateResponse:
+    """The page that asks for the reason: `lead` says what the action does, `items` (text) are
+    the objects it acts on, `submit` names the button. Posted from a list's action, it carries
+    the selection and the action back to the list (the admin runs the action again, with the
+    form's answer); from an object's own button, it posts to `action_url`. Cancelling goes back
+    to `cancel_url`, by default the list the action came from, with its filters."""
+    selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.opts,
+        "title": title,
+        "lead": lead,
+        "items": list(items),
+        "form": form,
+        "submit": submit,
+        "selected": selected,
+        "action": request.POST.get("action", "") if selected else "",
+        "action_url": action_url,
+        "cancel_url": cancel_url or request.get_full_path(),
+    }
+    return TemplateResponse(request, REASON_TEMPLATE, context)
+
+
+def reason_action(
+    modeladmin,
+    request,
+    objects,
+    *,
+    form_class: type[forms.Form],
+    apply,
+    title: str,
+    lead: str,
+    submit: str,
+    describe=str,
+    refused: type[Exception] | tuple = (),
+    refused_level: int = messages.WARNING,
+    done=None,
+    form_kwargs: dict | None = None,
+):
+    """An admin action that asks for a reason before it acts, on `reason_page`.
+
+    Once the reason is given, `apply(obj, reason)` handles each object through its service. A
+    `refused` error names the object and says why (its `message`, at `refused_level`); `done`,
+    is the success message when any object was handled: a plural message counting them
+    (`ngettext_lazy(..., "count")`), or a function of their count. The
+    action's permission is the admin's (its `permissions`); a further check is the action's
+    own, before it calls this. Returns None (back to the list, which shows the messages) or
+    the page. `describe` gives an object's line on the page (None: no list, when `lead` names
+    the one object).
+    """
+    form = reason_form(request, form_class, **(form_kwargs or {}))
+    if not (form.is_bound and form.is_valid()):
+        return reason_page(
+            modeladmin,
+            request,
+            form,
+            title=title,
+            lead=lead,
+            submit=submit,
+            items=[describe(obj) for obj in objects] if describe else [],
+        )
+    reason = form.cleaned_data[_answer_name(form_class)]
+    handled = 0
+    for obj in objects:
+        label = str(obj)
+        try:
+            apply(obj, reason)
+        except refused as error:
+            modeladmin.message_user(request, f"{label}: {error.message}", refused_level)
+        else:
+            handled += 1
+    if handled and done is not None:
+        message = done(handled) if callable(done) else done % {"count": handled}
+        modeladmin.message_user(request, message, messages.SUCCESS)
+    return None

@@ -1,11 +1,9 @@
 """The Secretariat's admin for organizations, people, bodies and positions."""
 
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +13,7 @@ from anso.admin_tools import (
     LongListAdminMixin,
     PreloadedAutocompleteInlineMixin,
     country_name,
+    reason_action,
 )
 from anso.spreadsheets.admin import SpreadsheetAdminMixin
 
@@ -211,34 +210,33 @@ class PersonAdmin(LongListAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin)
         (docs/personal-data.md)."""
         if not self.has_erase_permission(request):
             raise PermissionDenied
-        form = ErasureForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            erased = 0
-            for person in queryset:
-                label = str(person)
-                try:
-                    personal_data_services.person_erase(
-                        person=person, by=request.user, reason=form.cleaned_data["reason"]
-                    )
-                except personal_data_services.ErasureRefused as refused:
-                    self.message_user(request, f"{label}: {refused.message}", messages.WARNING)
-                else:
-                    erased += 1
-            if erased:
-                message = ngettext(
-                    "%(count)d person erased.", "%(count)d people erased.", erased
-                ) % {"count": erased}
-                self.message_user(request, message, messages.SUCCESS)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": gettext("Erase the people"),
-            "form": form,
-            "people": list(queryset),
-            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-        }
-        return TemplateResponse(request, "admin/members/person/erase.html", context)
+        return reason_action(
+            self,
+            request,
+            queryset,
+            form_class=ErasureForm,
+            apply=lambda person, reason: personal_data_services.person_erase(
+                person=person, by=request.user, reason=reason
+            ),
+            refused=personal_data_services.ErasureRefused,
+            done=ngettext_lazy("%(count)d person erased.", "%(count)d people erased.", "count"),
+            title=gettext("Erase the people"),
+            lead=gettext(
+                "Erase these people on their request: their name, contact details and free text "
+                "are removed, in their history too, and the mails sent to them lose their address "
+                "and text. Their participations stay, anonymous, so that every meeting's figures "
+                "are unchanged. This cannot be undone."
+            ),
+            submit=gettext("Erase"),
+            describe=self._erase_line,
+        )
+
+    @staticmethod
+    def _erase_line(person: Person) -> str:
+        line = person.display_name
+        if person.erased_at:
+            line += " — " + gettext("erased already")
+        return line
 
 
 @admin.register(Body)

@@ -10,15 +10,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, ngettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from anso.admin_tools import LongListAdminMixin
+from anso.admin_tools import LongListAdminMixin, ReasonForm, reason_action
 from anso.files.downloads import file_download_response
 from anso.files.uploads import IMAGE_TYPES, check_upload
 
@@ -90,12 +89,8 @@ class LetterheadAdmin(TranslationAdmin, SimpleHistoryAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class RevokeForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Kept in the paper's history; the public page does not show it."),
-    )
+class RevokeForm(ReasonForm):
+    help_text = gettext_lazy("Kept in the paper's history; the public page does not show it.")
 
 
 @admin.register(Paper)
@@ -182,33 +177,30 @@ class PaperAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     @admin.action(description=gettext_lazy("Revoke the selected papers…"), permissions=["change"])
     def revoke_selected(self, request, queryset):
         """An intermediate page asks for the reason, kept in each paper's history."""
-        form = RevokeForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            revoked = 0
-            for paper in queryset:
-                try:
-                    services.paper_revoke(
-                        paper=paper, by=request.user, reason=form.cleaned_data["reason"]
-                    )
-                except services.PaperRefused as refused:
-                    self.message_user(request, f"{paper}: {refused.message}", messages.WARNING)
-                else:
-                    revoked += 1
-            if revoked:
-                message = ngettext(
-                    "%(count)d paper revoked.", "%(count)d papers revoked.", revoked
-                ) % {"count": revoked}
-                self.message_user(request, message, messages.SUCCESS)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Revoke the papers"),
-            "form": form,
-            "papers": list(queryset),
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-        }
-        return TemplateResponse(request, "admin/meetings/paper/revoke.html", context)
+        return reason_action(
+            self,
+            request,
+            queryset,
+            form_class=RevokeForm,
+            apply=lambda paper, reason: services.paper_revoke(
+                paper=paper, by=request.user, reason=reason
+            ),
+            refused=services.PaperRefused,
+            done=ngettext_lazy("%(count)d paper revoked.", "%(count)d papers revoked.", "count"),
+            title=_("Revoke the papers"),
+            lead=_(
+                "Revoke these papers: their verification page will say they were revoked, and when."
+            ),
+            submit=_("Revoke"),
+            describe=self._revoke_line,
+        )
+
+    @staticmethod
+    def _revoke_line(paper: Paper) -> str:
+        line = f"{paper.reference} ({paper.get_kind_display()})"
+        if paper.is_revoked:
+            line += " — " + _("revoked already")
+        return line
 
 
 @admin.register(PaperBatch)

@@ -4,25 +4,19 @@ reason, sending an approved request's letter again. Nothing is edited here, noth
 deleted, nothing exported: the passport details are read on a request's page, by those who may
 view visa requests (the Secretariat). Each decision is a line of the request's history."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
-from anso.admin_tools import LongListAdminMixin
+from anso.admin_tools import LongListAdminMixin, ReasonForm, reason_action
 
 from . import visa
 from .models import VisaRequest
 
 
-class RefuseForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Kept with the request; the participant is not mailed."),
-    )
+class RefuseForm(ReasonForm):
+    help_text = gettext_lazy("Kept with the request; the participant is not mailed.")
 
 
 @admin.register(VisaRequest)
@@ -115,30 +109,22 @@ class VisaRequestAdmin(LongListAdminMixin, admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Refuse the selected requests…"), permissions=["change"])
     def refuse_selected(self, request, queryset):
         """An intermediate page asks for the reason, kept with each request."""
-        form = RefuseForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            refused = 0
-            for visa_request in queryset:
-                try:
-                    visa.visa_request_refuse(
-                        visa=visa_request, by=request.user, reason=form.cleaned_data["reason"]
-                    )
-                except visa.VisaDecisionRefused as error:
-                    self.message_user(request, f"{visa_request}: {error.message}", messages.WARNING)
-                else:
-                    refused += 1
-            if refused:
-                message = ngettext(
-                    "%(count)d request refused.", "%(count)d requests refused.", refused
-                ) % {"count": refused}
-                self.message_user(request, message, messages.SUCCESS)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Refuse the visa letter requests"),
-            "form": form,
-            "requests": list(queryset.select_related("participation__person")),
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-        }
-        return TemplateResponse(request, "admin/meetings/visarequest/refuse.html", context)
+        return reason_action(
+            self,
+            request,
+            queryset.select_related("participation__person"),
+            form_class=RefuseForm,
+            apply=lambda visa_request, reason: visa.visa_request_refuse(
+                visa=visa_request, by=request.user, reason=reason
+            ),
+            refused=visa.VisaDecisionRefused,
+            done=ngettext_lazy(
+                "%(count)d request refused.", "%(count)d requests refused.", "count"
+            ),
+            title=_("Refuse the visa letter requests"),
+            lead=_("Refuse these requests: no letter is made for them."),
+            submit=_("Refuse"),
+            describe=lambda visa_request: (
+                f"{visa_request.participation.person} ({visa_request.get_status_display()})"
+            ),
+        )

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from anso.admin_tools import LongListAdminMixin, PreloadedAutocompleteInlineMixin
+from anso.admin_tools import LongListAdminMixin, PreloadedAutocompleteInlineMixin, reason_action
+from anso.forms import ErrorSummaryFormMixin
 from anso.text.dates import format_datetime
 
 from ..models import AgendaItem, Decision
@@ -56,7 +57,7 @@ class MinutesPartInline(TranslationStackedInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(ErrorSummaryFormMixin, forms.Form):
     decision = forms.ModelChoiceField(
         label=gettext_lazy("Approved by decision"),
         queryset=Decision.objects.none(),
@@ -224,28 +225,27 @@ class MinutesAdmin(SimpleHistoryAdmin):
             )
             return None
         minutes = selected[0]
-        form = ApproveForm(request.POST if "decision" in request.POST else None, minutes=minutes)
-        if form.is_bound and form.is_valid():
-            try:
-                services.minutes_approve(
-                    minutes=minutes, decision=form.cleaned_data["decision"], by=request.user
-                )
-            except services.MinutesRefused as refused:
-                self.message_user(request, f"{minutes}: {refused.message}", messages.ERROR)
-            else:
-                self.message_user(
-                    request, _("{minutes}: approved.").format(minutes=minutes), messages.SUCCESS
-                )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Mark the minutes approved"),
-            "form": form,
-            "minutes": minutes,
-            "selected": [minutes.pk],
-        }
-        return TemplateResponse(request, "admin/meetings/minutes/approve.html", context)
+        return reason_action(
+            self,
+            request,
+            selected,
+            form_class=ApproveForm,
+            form_kwargs={"minutes": minutes},
+            apply=lambda chosen, decision: services.minutes_approve(
+                minutes=chosen, decision=decision, by=request.user
+            ),
+            refused=services.MinutesRefused,
+            refused_level=messages.ERROR,
+            done=lambda _count: _("{minutes}: approved.").format(minutes=minutes),
+            title=_("Mark the minutes approved"),
+            lead=_(
+                "Mark %(minutes)s approved: the meeting's public page will show them, with the "
+                "decision that approved them."
+            )
+            % {"minutes": minutes},
+            submit=_("Mark approved"),
+            describe=None,
+        )
 
 
 @admin.register(MinutesPart)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from anso.admin_tools import AuditTrailAdminMixin, LongListAdminMixin
+from anso.admin_tools import AuditTrailAdminMixin, LongListAdminMixin, reason_action, reason_page
 
 from . import services
 from .forms import NominationRejectForm
@@ -214,15 +214,21 @@ class NominationAdmin(LongListAdminMixin, SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             self._reject(request, nomination, form.cleaned_data["reason"])
             return HttpResponseRedirect(self._change_url(nomination))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Reject the nomination"),
-            "form": form,
-            "nominations": [nomination],
-            "action_url": reverse("admin:members_nomination_reject", args=[nomination.pk]),
-        }
-        return TemplateResponse(request, "admin/members/nomination/reject.html", context)
+        return reason_page(
+            self,
+            request,
+            form,
+            title=_("Reject the nomination"),
+            lead=_("Reject these nominations:"),
+            submit=_("Reject"),
+            items=[self._reject_line(nomination)],
+            cancel_url=self._change_url(nomination),
+            action_url=reverse("admin:members_nomination_reject", args=[nomination.pk]),
+        )
+
+    @staticmethod
+    def _reject_line(nomination: Nomination) -> str:
+        return f"{nomination} ({nomination.get_status_display()})"
 
     @admin.action(
         description=gettext_lazy("Approve the selected nominations"), permissions=["change"]
@@ -236,21 +242,17 @@ class NominationAdmin(LongListAdminMixin, SimpleHistoryAdmin):
     )
     def reject_selected(self, request: HttpRequest, queryset: QuerySet):
         """An intermediate page asks for the reason (sent to every submitter)."""
-        form = NominationRejectForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            for nomination in queryset:
-                self._reject(request, nomination, form.cleaned_data["reason"])
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Reject the nominations"),
-            "form": form,
-            "nominations": list(queryset),
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            "action_url": "",
-        }
-        return TemplateResponse(request, "admin/members/nomination/reject.html", context)
+        return reason_action(
+            self,
+            request,
+            queryset,
+            form_class=NominationRejectForm,
+            apply=lambda nomination, reason: self._reject(request, nomination, reason),
+            title=_("Reject the nominations"),
+            lead=_("Reject these nominations:"),
+            submit=_("Reject"),
+            describe=self._reject_line,
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_decide"] = (

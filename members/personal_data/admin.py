@@ -1,23 +1,18 @@
 """The erasures in the admin: read-only records (the action that makes them is on People,
 members/admin.py)."""
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from anso.admin_tools import AuditTrailAdminMixin
+from anso.admin_tools import AuditTrailAdminMixin, ReasonForm
 
 from .models import Erasure
 
 
-class ErasureForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Kept in the record of the erasure, e.g. the date and channel of the request. "
-            "Write no name or address here."
-        ),
+class ErasureForm(ReasonForm):
+    help_text = _(
+        "Kept in the record of the erasure, e.g. the date and channel of the request. "
+        "Write no name or address here."
     )
 
 
