@@ -6,11 +6,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from anso.admin_tools import AuditTrailAdminMixin
+from anso.forms import ErrorSummaryFormMixin
 
 from .models import Erasure
 
 
-class ErasureForm(forms.Form):
+class ErasureForm(ErrorSummaryFormMixin, forms.Form):
+    """Checked by the site, not the browser (the page's form is `novalidate`): a missing reason
+    is said in the admin's language, at the top and on the field, which takes the focus."""
+
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
