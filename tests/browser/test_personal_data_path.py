@@ -28,6 +28,7 @@ from ..factories import (
     UserFactory,
 )
 from ..staff_helpers import totp_code
+from .language_check import ENGLISH_RUN, assert_one_language, latin_only_names
 from .test_invitations import secretariat_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,6 +41,18 @@ OTHER_ADDRESS = "other.person@example.org"
 #: The columns of the erasures' list in the admin (members/personal_data/admin.py).
 COLUMNS = ["erased_at", "erased_by", "reason"]
 SIGN_IN_LINK = re.compile(r"https?://\S+/sign-in/link/\S+")
+
+
+def one_language(page, language: str, *records_text: str) -> None:
+    """A Chinese page shows Chinese, English only where it is marked as such, besides the
+    people's Latin names and the records' own text (this fixture gives its records no Chinese
+    names: the page shows their English ones)."""
+    if language == "en":
+        return
+    allowed = set(latin_only_names())
+    for text in records_text:
+        allowed.update(ENGLISH_RUN.findall(text))
+    assert_one_language(page, allowed)
 
 
 def t(language: str, message: str) -> str:
@@ -169,6 +182,10 @@ def test_a_member_reads_and_downloads_their_data(
     expect(page.locator("#personal-data-nominations tbody tr")).to_have_count(1)
     expect(page.locator("#personal-data-nominations")).to_contain_text(nominated_by)
     expect(page.locator("#personal-data-mails")).to_contain_text("Your registration")
+    with translation.override(language):
+        position = member.positions.get()
+        records_text = [str(position.body), position.title, organization, meeting]
+    one_language(page, language, *records_text, "Your registration")
     main = page.get_by_role("main").inner_text()
     for theirs in ("Boris", other.family_name, OTHER_ADDRESS, "Not yours"):
         assert theirs not in main
@@ -277,6 +294,7 @@ def test_the_secretariat_erases_a_person_in_the_admin(
     )
     expect(reason).to_have_attribute("aria-invalid", "true")
     expect(reason).to_be_focused()
+    one_language(page, language)
     member.refresh_from_db()
     assert member.erased_at is None and not Erasure.objects.exists()
 
@@ -285,6 +303,7 @@ def test_the_secretariat_erases_a_person_in_the_admin(
     with translation.override(language):
         erased = ngettext("%(count)d person erased.", "%(count)d people erased.", 1) % {"count": 1}
     expect(page.locator(".messagelist .success")).to_have_text(erased)
+    one_language(page, language, str(member.organization))
 
     # The public side: no page for them, the meeting's figures unchanged.
     assert public.goto(person_url).status == 404
@@ -310,6 +329,7 @@ def test_the_secretariat_erases_a_person_in_the_admin(
     expect(row).to_have_count(1)
     for shown in (when, "secretary", "Request by mail of 1 December"):
         expect(row).to_contain_text(shown)
+    one_language(page, language, erasure.reason)
 
     # The member's link no longer opens their data: the signed-in page sends them to the
     # sign-in, and the link they had not used yet signs nobody in.
