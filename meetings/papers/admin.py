@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from anso.admin_tools import LongListAdminMixin
 from anso.files.downloads import file_download_response
 from anso.files.uploads import IMAGE_TYPES, check_upload
+from anso.forms import ErrorSummaryFormMixin
 
 from . import batches, dossier, services
 from .models import Letterhead, Paper, PaperBatch
@@ -90,7 +91,7 @@ class LetterheadAdmin(TranslationAdmin, SimpleHistoryAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(ErrorSummaryFormMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),

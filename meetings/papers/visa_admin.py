@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from anso.admin_tools import LongListAdminMixin
+from anso.forms import ErrorSummaryFormMixin
 
 from . import visa
 from .models import VisaRequest
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(ErrorSummaryFormMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -16,6 +16,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from anso.admin_tools import LongListAdminMixin, PreloadedAutocompleteInlineMixin
+from anso.forms import ErrorSummaryFormMixin
 from anso.text.dates import format_datetime
 
 from ..models import AgendaItem, Decision
@@ -56,7 +57,7 @@ class MinutesPartInline(TranslationStackedInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(ErrorSummaryFormMixin, forms.Form):
     decision = forms.ModelChoiceField(
         label=gettext_lazy("Approved by decision"),
         queryset=Decision.objects.none(),

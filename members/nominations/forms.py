@@ -263,7 +263,7 @@ class NominationForm(CleanTextFormMixin, ErrorSummaryFormMixin, forms.ModelForm)
         return NominationDetails(**{name: self.cleaned_data[name] for name in self.Meta.fields})
 
 
-class NominationRejectForm(CleanTextFormMixin, forms.Form):
+class NominationRejectForm(ErrorSummaryFormMixin, CleanTextFormMixin, forms.Form):
     """The reason the Secretariat gives when rejecting; it is emailed to the submitter."""
 
     reason = forms.CharField(
