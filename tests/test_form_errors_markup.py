@@ -5,9 +5,12 @@ in error, in the page's order, with links to them; each control in error is
 nomination and the registration, in both languages. The browser walk is in
 tests/browser/test_keyboard_forms.py."""
 
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
@@ -184,3 +187,32 @@ def test_form_errors_summary_lists_only_the_fields_still_wrong(client):
     assert "Enter a valid email address." in page.summary_text
     assert page.with_autofocus == ["id_email"]
     assert page.by_id["id_family_name"].get("aria-invalid") is None
+
+
+ADMIN_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "admin"
+FORM_TAG = re.compile(r"<form\b[^>]*>")
+
+
+@pytest.mark.parametrize(
+    "template",
+    sorted(
+        p
+        for p in ADMIN_TEMPLATES.rglob("*.html")
+        if ".errors }}" in p.read_text() and "import_export" not in p.parts
+    ),
+    ids=lambda p: str(p.relative_to(ADMIN_TEMPLATES)),
+)
+def test_the_admin_s_own_forms_are_checked_by_the_site(template):
+    """A page of the admin's own (a reason to give, a decision to pick) is checked by the site,
+    not the browser, whose message would be in its own language and not the admin's: the form
+    is `novalidate`, and a form sent back says so at the top, as the admin's change forms do,
+    or names the fields in the site's error summary (the field takes the focus: the forms
+    carry ErrorSummaryFormMixin). The export page is
+    django-import-export's own, copied with one change, and left as the library writes it."""
+    text = template.read_text()
+    (form,) = FORM_TAG.findall(text)
+    assert "novalidate" in form
+    assert (
+        'class="errornote" role="alert"' in text
+        or '{% include "includes/error_summary.html" %}' in text
+    )

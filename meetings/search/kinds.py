@@ -84,8 +84,9 @@ def _people() -> QuerySet:
 def _people_with_a_public_page(keys) -> QuerySet:
     """Of the people `keys` (a list, or a query of keys: `backends.key_set`), those with a
     public page (`meetings.site.views.person_detail`): a position listed publicly, a listed
-    attendance, a talk or a chair at a published meeting, or a public presentation. The tests are read person by person (index lookups)
-    for these keys alone, where testing every person would read every participation."""
+    attendance, a talk or a chair at a published meeting, or a public presentation. The tests
+    are read person by person (index lookups) for these keys alone, where testing every
+    person would read every participation."""
     person = OuterRef("pk")
     return Person.objects.filter(pk__in=keys).filter(
         Exists(Position.objects.listed_publicly().filter(person=person))

@@ -4,10 +4,12 @@ the request's."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from meetings.attendance.reports import meeting_report_draft
+from members.models import Erasure
 from tests.factories import (
     AgendaItemFactory,
     MeetingFactory,
@@ -73,3 +75,20 @@ def test_the_calendar_files_follow_the_pages_language(client, meeting):
     assert "X-WR-CALNAME:ANSO 会议" in client.get(feed).content.decode()
     event = client.get(one).content.decode().replace("\r\n ", "")
     assert f"/zh-hans/meetings/2019/{meeting.slug}/" in event
+
+
+def test_the_admin_s_lists_in_chinese_have_no_django_words_left_in_english(secretariat_client):
+    """Django 6's new messages its Chinese catalogue leaves out are in the site's: the empty
+    choice of the actions' select, and the date filter of a list."""
+    Erasure.objects.create(erased_at=timezone.now(), reason="asked", counts={})
+    secretariat_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    people = secretariat_client.get(reverse("admin:members_person_changelist")).content.decode()
+    erasures = secretariat_client.get(reverse("admin:members_erasure_changelist")).content.decode()
+    assert 'name="action"' in people and 'id="date-hierarchy-label"' in erasures
+    assert "Select an option" not in people
+    assert "Filter by" not in erasures
+    with translation.override("zh-hans"):
+        assert translation.gettext("- Select an option -") in people
+        field_name = str(Erasure._meta.get_field("erased_at").verbose_name)
+        filter_by = translation.gettext("Filter by %(field_name)s") % {"field_name": field_name}
+    assert filter_by in erasures

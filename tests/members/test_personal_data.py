@@ -7,11 +7,13 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from anso.background.imports import import_job_files_delete
 from anso.background.upkeep import upkeep_run
@@ -199,11 +201,27 @@ def test_erase_through_the_admin(secretariat_client, secretariat_user, member):
     assert secretariat_client.get(reverse("admin:members_erasure_add")).status_code == 403
 
 
-def test_erase_asks_for_a_reason(secretariat_client, member):
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_erase_asks_for_a_reason(secretariat_client, member, language):
+    """Without a reason the page comes back in the admin's language, as the site's forms do:
+    checked by the site, not by the browser (whose message would be in its own language), said
+    at the top and on the field, which takes the focus."""
+    secretariat_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = erase_in_admin(secretariat_client, [member], reason="")
     assert response.status_code == 200
     member.refresh_from_db()
     assert member.erased_at is None and not Erasure.objects.exists()
+    html = response.content.decode()
+    assert re.search(r"<form method=\"post\" novalidate>", html)
+    with translation.override(language):
+        assert (
+            f'<p class="errornote" role="alert">{gettext("Please correct the errors below.")}'
+            in html
+        )
+        assert gettext("This field is required.") in html
+    (textarea,) = re.findall(r"<textarea[^>]*>", html)
+    for attribute in ('id="id_reason"', "autofocus", 'aria-invalid="true"', "required"):
+        assert attribute in textarea
 
 
 def test_erase_twice_is_refused(member, secretariat_user):
