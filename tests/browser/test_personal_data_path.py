@@ -288,10 +288,9 @@ def test_the_secretariat_erases_a_person_in_the_admin(
     erase = page.get_by_role("button", name=t(language, "Erase"), exact=True)
     erase.click()
     reason = page.get_by_label(t(language, "Reason"))
-    expect(page.locator(".errorlist")).to_have_text(t(language, "This field is required."))
-    expect(page.locator("p.errornote")).to_have_text(
-        t(language, "Please correct the errors below.")
-    )
+    expect(page.locator("ul.errorlist")).to_have_text(t(language, "This field is required."))
+    expect(page.locator("#error-summary-title")).to_have_text(t(language, "The form was not sent"))
+    expect(page.locator("#error-summary-list a")).to_have_text(t(language, "Reason"))
     expect(reason).to_have_attribute("aria-invalid", "true")
     expect(reason).to_be_focused()
     one_language(page, language)

@@ -214,10 +214,9 @@ def test_erase_asks_for_a_reason(secretariat_client, member, language):
     html = response.content.decode()
     assert re.search(r"<form method=\"post\" novalidate>", html)
     with translation.override(language):
-        assert (
-            f'<p class="errornote" role="alert">{gettext("Please correct the errors below.")}'
-            in html
-        )
+        assert 'id="error-summary"' in html
+        assert gettext("The form was not sent") in html
+        assert f'<a href="#id_reason" data-error-field="reason">{gettext("Reason")}</a>' in html
         assert gettext("This field is required.") in html
     (textarea,) = re.findall(r"<textarea[^>]*>", html)
     for attribute in ('id="id_reason"', "autofocus", 'aria-invalid="true"', "required"):
