@@ -1,11 +1,11 @@
 """The Secretariat's admin for meetings: sessions, agenda items and speakers, attendance,
 decisions and the action plan."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -41,6 +41,7 @@ from .papers import batches as paper_batches
 from .papers import visa_admin  # noqa: F401 (registers the visa requests' admin)
 from .papers.models import PaperBatchKind
 from .record import admin as record_admin  # registers the minutes' admin
+from .record import arising
 from .record.actions import admin as actions_admin  # noqa: F401 (the action plan's admin)
 from .record.models import MattersArising
 from .record.votes import admin as votes_admin  # noqa: F401 (registers the votes' admins)
@@ -121,7 +122,7 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
         "invitations",
     ]
     inlines = [RegistrationWindowInline, SessionInline, ParticipationInline, DecisionInline]
-    actions = ["issue_dossier", "issue_all_certificates"]
+    actions = ["issue_dossier", "issue_all_certificates", "refresh_matters_arising"]
     # Each translated field in English and Chinese side by side, on one line.
     fieldsets = [
         (None, {"fields": ["body", "number", both("title"), "slug", "is_published"]}),
@@ -209,6 +210,32 @@ class MeetingAdmin(LongListAdminMixin, TranslationAdmin, SimpleHistoryAdmin):
     def issue_dossier(self, request, queryset):
         """A new signed dossier of each selected meeting (meetings/papers/dossier.py)."""
         papers_admin.dossier_issue_action(self, request, queryset)
+
+    @admin.action(description=_("Refresh matters arising"), permissions=["change"])
+    def refresh_matters_arising(self, request, queryset):
+        """Add to each selected meeting's matters arising the actions open and the decisions to
+        follow up it does not list yet (meetings/record/arising.py); nothing is removed or
+        changed."""
+        for meeting in queryset.order_by("start_date", "pk"):
+            refreshed = arising.matters_arising_refresh(meeting=meeting, by=request.user)
+            if not refreshed.has_item:
+                self.message_user(
+                    request,
+                    gettext("%(meeting)s has no item “Matters arising”: nothing was added.")
+                    % {"meeting": meeting},
+                    messages.WARNING,
+                )
+                continue
+            self.message_user(
+                request,
+                ngettext(
+                    "%(meeting)s: %(count)d line added to the matters arising.",
+                    "%(meeting)s: %(count)d lines added to the matters arising.",
+                    refreshed.added,
+                )
+                % {"meeting": meeting, "count": refreshed.added},
+                messages.SUCCESS,
+            )
 
     @admin.display(description=_("attended"), ordering="_attended")
     def attended_count(self, obj):

@@ -6,6 +6,7 @@ import datetime
 import re
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from anso.background.upkeep import chore_register
@@ -18,10 +19,13 @@ from .personal_data.services import nominations_unconfirmed_delete
 LOOK_BACK = datetime.timedelta(days=7)
 
 
+@transaction.atomic
 def sign_in_links_scrub(*, now: datetime.datetime | None = None) -> int:
     """Take the token out of the sign-in links (django-sesame) in the outbox's copies of mails
     sent more than SESAME_MAX_AGE ago: the links work no more, and a copy of the outbox holds
-    no credential. The rest of the mail stays readable. Returns how many mails it changed."""
+    no credential. The rest of the mail stays readable. Returns how many mails it changed. In a
+    transaction of its own (its row locks need one on PostgreSQL, called outside the upkeep
+    too)."""
     now = now or timezone.now()
     expired = now - datetime.timedelta(seconds=settings.SESAME_MAX_AGE)
     parameter = f"{settings.SESAME_TOKEN_NAME}="

@@ -44,6 +44,9 @@ VOTES = "opens or closes votes"
 #: Through meetings/record/comments.py, which writes the comment's history (tested in
 #: tests/meetings/record/test_minutes_comments.py).
 COMMENT_DECISION = "decides members' comments"
+#: Through meetings/record/arising.py, which writes each line's history (tested in
+#: tests/meetings/record/test_matters_arising.py): adds lines, changes none.
+ARISING = "adds lines to the matters arising"
 #: Through members/personal_data/services.py, which scrubs the person, their history and their
 #: mails and records the erasure (tested in tests/members/test_personal_data.py and
 #: tests/meetings/test_erasure_figures.py).
@@ -70,6 +73,7 @@ ACTIONS = {
     "meetings.visarequest.approve_selected": PAPERS,  # issues the letter's paper
     "meetings.visarequest.refuse_selected": PAPERS,  # through meetings/papers/visa.py
     "meetings.visarequest.send_again": PAPERS,  # the same paper, or a new one if revoked
+    "meetings.meeting.refresh_matters_arising": ARISING,
     "meetings.minutes.circulate_selected": MINUTES_STATE,
     "meetings.minutes.approve_selected": MINUTES_STATE,
     # Through meetings/record/votes/services.py (tested in tests/meetings/record/test_votes.py):

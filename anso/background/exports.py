@@ -151,11 +151,13 @@ def export_files_expire() -> int:
     return export_files_delete(older_than=timedelta(days=settings.EXPORT_FILES_KEEP_DAYS))
 
 
+@transaction.atomic
 def export_jobs_recover(*, now: datetime | None = None) -> int:
     """The upkeep's chore for jobs a lost enqueue or a dead worker left: a job still waiting
     `IMPORT_JOB_STALE_SECONDS` after it was asked for is queued again (writing a file twice is
     harmless); one still writing that long after it started is failed, so that its page says
-    so and its creator exports again. Returns how many jobs it changed."""
+    so and its creator exports again. Returns how many jobs it changed. In a transaction of its
+    own (its row locks need one on PostgreSQL, called outside the upkeep too)."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.IMPORT_JOB_STALE_SECONDS)
     waiting = list(

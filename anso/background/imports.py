@@ -368,10 +368,12 @@ def _import(job: ImportJob, dataset, *, failed: str) -> None:
 # The upkeep's chores (registered in anso/chores.py)
 
 
+@transaction.atomic
 def import_jobs_recover(*, now: datetime.datetime | None = None) -> int:
     """Queue again the running jobs no worker holds (a worker died, or the queue was down when
     the job was queued), or mark them failed after `IMPORT_JOB_ATTEMPTS` runs. Returns how
-    many jobs it changed."""
+    many jobs it changed. In a transaction of its own (its row locks need one on PostgreSQL,
+    called outside the upkeep too)."""
     now = now or timezone.now()
     # Locked rows are held by a live run: skipped. Jobs queued recently may still be waiting
     # for a worker that is busy with other tasks: left for the next upkeep.

@@ -10,6 +10,8 @@ starts (`chores_discover`, called by `AnsoConfig.ready`), as the admin finds `ad
 rolled back, and the others still run. Several machines may run workers and timers, so two
 upkeeps may run at once: every chore is safe to run twice (rows are locked with
 `select_for_update(skip_locked=True)`, or changed by one conditional UPDATE).
+A chore that locks rows is in a transaction of its own as well (`@transaction.atomic`): it is
+called outside the upkeep too, and PostgreSQL refuses row locks outside a transaction.
 
 The worker's timer (`manage.py upkeep_timer`, started beside the worker by `scripts/worker`)
 enqueues the task every `UPKEEP_SECONDS`; docs/deployment.md.

@@ -261,10 +261,12 @@ def run_paper_batch(batch_pk: int) -> str:
 # The upkeep's chores (registered in meetings/chores.py)
 
 
+@transaction.atomic
 def paper_batches_recover(*, now: datetime.datetime | None = None) -> int:
     """Queue again the batches no worker has spoken of for `PAPERS_BATCH_STALE_SECONDS` (a
     worker died, or the queue was down when the batch was queued), or mark them failed after
-    `PAPERS_BATCH_ATTEMPTS` runs. Returns how many batches it changed."""
+    `PAPERS_BATCH_ATTEMPTS` runs. Returns how many batches it changed. In a transaction of its
+    own (its row locks need one on PostgreSQL, called outside the upkeep too)."""
     now = now or timezone.now()
     batches = list(
         PaperBatch.objects.select_for_update(skip_locked=True)

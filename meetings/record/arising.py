@@ -4,7 +4,8 @@ to follow up, as they stand on the meeting's date). `matters_arising_add` puts b
 the meeting's first session once; `meetings.services.meeting_create` calls it, and the admin
 after a meeting and its sessions are added. The Secretariat edits them afterwards (the lines of
 the matters arising are an inline of the agenda item, written by `matters_arising_save` and
-`matters_arising_delete`, with the history)."""
+`matters_arising_delete`, with the history), and may list what became open or due since
+(`matters_arising_refresh`, the admin's action "Refresh matters arising"), which only adds."""
 
 import dataclasses
 
@@ -117,17 +118,77 @@ def matters_arising_add(*, meeting: Meeting, by: AbstractBaseUser | None = None)
                 session=session, kind=AgendaItemKind.MATTERS_ARISING, title=ARISING_TITLE, by=by
             )
             result.created += 1
-            actions = Action.objects.open_on(on=meeting.start_date).order_by("order", "title_en")
-            decisions = Decision.objects.to_follow_up(
-                body=meeting.body, before=meeting.start_date
-            ).order_by("meeting__start_date", "order")
-            lines = [{"action": action} for action in actions]
-            lines += [{"decision": decision} for decision in decisions]
-            for order, line in enumerate(lines, start=1):
-                row = MattersArising(item=result.arising, order=order, **line)
-                row._history_user = _user(by)
-                row.save()
+            _lines_add(item=result.arising, lines=_lines_due(meeting), after=0, by=by)
     return result
+
+
+def _lines_due(meeting: Meeting) -> list[dict]:
+    """The lines of the meeting's matters arising, in order: every action open on its first
+    day (`Action.objects.open_on`), then every decision to follow up
+    (`Decision.objects.to_follow_up`)."""
+    actions = Action.objects.open_on(on=meeting.start_date).order_by("order", "title_en")
+    decisions = Decision.objects.to_follow_up(
+        body=meeting.body, before=meeting.start_date
+    ).order_by("meeting__start_date", "order")
+    lines = [{"action": action} for action in actions]
+    lines += [{"decision": decision} for decision in decisions]
+    return lines
+
+
+def _lines_add(*, item: AgendaItem, lines: list[dict], after: int, by) -> int:
+    """Add `lines` to `item`, numbered on from `after`, each with its history."""
+    for order, line in enumerate(lines, start=after + 1):
+        row = MattersArising(item=item, order=order, **line)
+        row._history_user = _user(by)
+        row.save()
+    return len(lines)
+
+
+@dataclasses.dataclass
+class Refreshed:
+    """What `matters_arising_refresh` did: how many lines it added, or that the meeting has no
+    item "Matters arising" to add them to."""
+
+    added: int = 0
+    has_item: bool = True
+
+
+def matters_arising_refresh(*, meeting: Meeting, by: AbstractBaseUser | None = None) -> Refreshed:
+    """Add to the meeting's item "Matters arising" the lines of the actions open and the
+    decisions to follow up (the rule of `matters_arising_add`, on the meeting's date) that it
+    does not list and never listed: what became open or due since the item was made. Only
+    adds, after the lines there are: a line the Secretariat edited or moved stays as it is,
+    and what they removed, or replaced on a line by another action or decision (the lines'
+    history says so), is not added again. Idempotent, under the meeting's row lock. A meeting
+    without the item (a body's first meeting, or the item removed) gets nothing (`has_item`
+    False)."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+        item = (
+            AgendaItem.objects.filter(session__meeting=meeting, kind=AgendaItemKind.MATTERS_ARISING)
+            .order_by("pk")
+            .first()
+        )
+        if item is None:
+            return Refreshed(has_item=False)
+        # What the item lists, or listed once (the history of its lines: a line removed, or
+        # changed to name another action or decision).
+        listed = MattersArising.objects.filter(item=item)
+        ever = MattersArising.history.filter(item_id=item.pk)
+        seen = {
+            *listed.values_list("action_id", "decision_id"),
+            *ever.values_list("action_id", "decision_id"),
+        }
+        seen_actions = {action for action, _decision in seen if action is not None}
+        seen_decisions = {decision for _action, decision in seen if decision is not None}
+        lines = [
+            line
+            for line in _lines_due(meeting)
+            if ("action" in line and line["action"].pk not in seen_actions)
+            or ("decision" in line and line["decision"].pk not in seen_decisions)
+        ]
+        last = listed.aggregate(n=Max("order"))["n"] or 0
+        return Refreshed(added=_lines_add(item=item, lines=lines, after=last, by=by))
 
 
 def matters_arising_save(

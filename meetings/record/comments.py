@@ -4,9 +4,10 @@
   personal link to the comment page: the minutes' and the person's numbers, signed with the
   site's secret key under a salt of its own (`anso.security.signed_links`), so that it can be
   neither made up nor changed, and a link of another kind opens nothing here.
-- Who is mailed: the working group's members on the day the minutes are circulated (the
-  invitations' group "the working group's members on a date", the roster's rule), each with an
-  address, in their mail language.
+- Who is mailed, and who may comment: the working group's members (`commenters_on`): on the
+  day the minutes are circulated for the mail, each with an address, in their mail language;
+  on the day of each visit for the page and its comments, so that a person who left the
+  working group since the mail is refused (403).
 - The writes: a member's comment (`minutes_comment_add`), accepted while the minutes are
   circulated until `comments_until` (inclusive, in the site's time zone); the Secretariat's
   decision on it (`minutes_comment_decide`). Each keeps its history.
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,9 +31,10 @@ from anso.mail.sending import Mail, mails_queue
 from anso.security.signed_links import LinkSigner
 from anso.text.hygiene import one_line
 from anso.text.languages import language_picker
-from members.models import Person
+from members.access import contact_positions_on
+from members.models import Person, Position, Role
 
-from ..invitations.selectors import RecipientGroup, group_people, mail_language
+from ..invitations.selectors import mail_language
 from .comment_models import CommentDecision, MinutesComment
 from .models import Minutes, MinutesPart, MinutesState
 
@@ -71,16 +73,51 @@ def comment_path(*, minutes: Minutes, person: Person) -> str:
     )
 
 
-def commenter_from_token(*, token: str, minutes: Minutes) -> Person | None:
+def commenter_from_token(
+    *, token: str, minutes: Minutes, today: datetime.date | None = None
+) -> Person | None:
     """The person a link was made for, or None for a tampered or foreign link, or a link made
-    for other minutes."""
+    for other minutes. With `in_working_group`: whether they are a member of the working group
+    `today` (`commenters_on`), in the same query."""
     signed = _LINKS.unsign(token)
     if signed is None:
         return None
     minutes_id, _sep, person_id = signed.value.partition(".")
     if minutes_id != str(minutes.pk) or not person_id.isdigit():
         return None
-    return Person.objects.select_related("organization").filter(pk=int(person_id)).first()
+    today = today or timezone.localdate()
+    return (
+        Person.objects.select_related("organization")
+        .annotate(in_working_group=Exists(_working_group_positions(today, OuterRef("pk"))))
+        .filter(pk=int(person_id))
+        .first()
+    )
+
+
+# --- who may comment --------------------------------------------------------------------------
+
+
+def _working_group_positions(date: datetime.date, person) -> QuerySet[Position]:
+    """The person's positions that make them a member of the working group on `date`."""
+    return (
+        Position.objects.working_group_members(date)
+        .filter(person=person)
+        .filter(~Q(role=Role.CONTACT_PERSON) | Q(pk__in=contact_positions_on(date).values("pk")))
+    )
+
+
+def commenters_on(date: datetime.date) -> QuerySet[Person]:
+    """The working group's members on `date`, who are mailed the link and may comment: a
+    working-group position held that day (`Position.objects.working_group_members`, listed
+    publicly or not: a contact person, an expert, the chair, a member), a contact person's
+    only while the organization that appointed them is a member that day (the members' access
+    rule, `members.access.contact_positions_on`). One query when evaluated."""
+    return Person.objects.filter(Exists(_working_group_positions(date, OuterRef("pk"))))
+
+
+def is_commenter(*, person: Person, today: datetime.date | None = None) -> bool:
+    """Whether `person` is a member of the working group `today` (`commenters_on`)."""
+    return commenters_on(today or timezone.localdate()).filter(pk=person.pk).exists()
 
 
 # --- the rule of when comments are taken ------------------------------------------------------
@@ -141,7 +178,7 @@ def parts_with_comments(*, minutes: Minutes) -> list[MinutesPart]:
 def members_to_mail(*, date: datetime.date) -> QuerySet[Person]:
     """The working group's members on `date` who have an address, each with `mail_language`."""
     return (
-        group_people(group=RecipientGroup.WORKING_GROUP, date=date)
+        commenters_on(date)
         .exclude(email="")
         .annotate(mail_language=mail_language())
         .order_by("family_name", "given_name", "pk")
@@ -180,7 +217,8 @@ def minutes_comment_add(
     *, part: MinutesPart, person: Person, text: str, now: datetime.datetime | None = None
 ) -> MinutesComment:
     """Keep a member's comment on a part of circulated minutes, refused once comments are
-    closed (checked on the minutes' locked row)."""
+    closed (checked on the minutes' locked row) or when `person` is no longer a member of the
+    working group."""
     now = now or timezone.now()
     text = text.strip()
     if not text:
@@ -190,6 +228,10 @@ def minutes_comment_add(
         closed = comments_closed_reason(minutes=minutes, today=timezone.localdate(now))
         if closed:
             raise CommentRefused(closed)
+        if not is_commenter(person=person, today=timezone.localdate(now)):
+            raise CommentRefused(
+                _("Only the members of the working group may comment on these minutes.")
+            )
         comment = MinutesComment(part=part, person=person, text=text, created_at=now)
         comment._change_reason = "commented through the personal link"
         comment.save()

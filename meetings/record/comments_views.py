@@ -67,6 +67,15 @@ class MinutesCommentView(PublishedMeetingMixin, View):
                     status=404,
                 )
             )
+        if not self.person.in_working_group:  # left the working group since the mail
+            return _personal(
+                render(
+                    request,
+                    "meetings/record/minutes_comments_not_member.html",
+                    {"meeting": self.minutes.meeting},
+                    status=403,
+                )
+            )
         return _personal(super().dispatch(request, *args, **kwargs))
 
     def render(self, *, form=None, status=200, closed=""):

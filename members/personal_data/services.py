@@ -156,10 +156,12 @@ def person_erase(*, person: Person, by: AbstractBaseUser | None, reason: str) ->
 # --- retention ---------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def nominations_unconfirmed_delete(*, now: datetime.datetime | None = None) -> int:
     """Delete the nominations never confirmed (waiting for confirmation, or whose link
     expired) submitted more than `NOMINATION_UNCONFIRMED_DAYS` days ago, with their events and
-    history rows: nobody asked for them but the form. Returns how many."""
+    history rows: nobody asked for them but the form. Returns how many. In a transaction of
+    its own (its row locks need one on PostgreSQL, called outside the upkeep too)."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.NOMINATION_UNCONFIRMED_DAYS)
     stale = Nomination.objects.filter(

@@ -11,6 +11,8 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from anso.background import upkeep
@@ -59,6 +61,32 @@ def test_upkeep_runs_the_chores_of_every_app():
         "meetings.mailings_unwritten",
         "members.sign_in_links_scrub",
     } <= set(upkeep.chore_names())
+
+
+@pytest.fixture
+def _locks_need_a_transaction_on_any_database(monkeypatch):
+    """A row lock taken outside a transaction fails on SQLite as on PostgreSQL. SQLite has no
+    row locks, and Django leaves `select_for_update` out of its SQL without a word; PostgreSQL
+    refuses it outside a transaction."""
+    compile_query = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        if self.query.select_for_update and self.connection.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        return compile_query(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+
+
+@pytest.mark.usefixtures("_locks_need_a_transaction_on_any_database")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", upkeep.chore_names())
+def test_every_chore_runs_on_its_own_outside_the_upkeep(name):
+    """A chore is also called on its own (by a test, a command, a shell), outside the upkeep's
+    transaction and outside any test's: the rows it locks need a transaction of its own."""
+    upkeep._CHORES[name]()
 
 
 @pytest.mark.django_db

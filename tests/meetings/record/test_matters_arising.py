@@ -157,6 +157,74 @@ def test_running_again_does_not_duplicate(body, first):
     assert MattersArising.objects.count() == 3  # one action, two decisions
 
 
+# Refreshed: what became open or due since -------------------------------------------------------
+
+
+def _since(first) -> tuple:
+    """An action and a decision of the 1st meeting recorded after the 2nd meeting was made."""
+    action = ActionFactory(title="Action added since")
+    decision = DecisionFactory(meeting=first, order=3, text="Recorded since.")
+    return action, decision
+
+
+def test_refresh_adds_what_is_not_listed_after_the_lines_and_is_idempotent(body, first):
+    meeting = _second(body)
+    matters = _items(meeting)[AgendaItemKind.MATTERS_ARISING]
+    before = {
+        line.pk: (line.order, line.action_id, line.decision_id) for line in matters.arising.all()
+    }
+    action, decision = _since(first)
+    user = UserFactory(username="refresher")
+    result = arising.matters_arising_refresh(meeting=meeting, by=user)
+    assert (result.added, result.has_item) == (2, True)
+    added = list(matters.arising.exclude(pk__in=before).order_by("order"))
+    assert [(line.order, line.action, line.decision) for line in added] == [
+        (4, action, None),
+        (5, None, decision),
+    ]
+    assert {line.history.get().history_user for line in added} == {user}
+    # The lines there are unchanged.
+    assert {
+        line.pk: (line.order, line.action_id, line.decision_id)
+        for line in matters.arising.filter(pk__in=before)
+    } == before
+    # Again: nothing to add.
+    assert arising.matters_arising_refresh(meeting=meeting, by=user).added == 0
+    assert matters.arising.count() == 5
+
+
+def test_refresh_keeps_the_secretariats_edits_and_removals(body, first):
+    """A line moved or changed stays so; what a line named before it was removed or changed
+    is not added again; nothing is listed twice."""
+    meeting = _second(body)
+    matters = _items(meeting)[AgendaItemKind.MATTERS_ARISING]
+    action_line = matters.arising.get(action__isnull=False)
+    first_decision, second_decision = (line for line in matters.arising.exclude(decision=None))
+    action_line.order = 9
+    arising.matters_arising_save(line=action_line, by=None)
+    arising.matters_arising_delete(line=second_decision, by=None)
+    removed = second_decision.decision
+    # One line now names the decision recorded since: it is not listed twice.
+    _action, decision = _since(first)
+    first_decision.decision = decision
+    arising.matters_arising_save(line=first_decision, by=None)
+
+    replaced = first_decision.history.earliest().decision_id
+
+    result = arising.matters_arising_refresh(meeting=meeting, by=None)
+    assert result.added == 1  # the action recorded since
+    lines = {(line.order, str(line)) for line in matters.arising.all()}
+    assert lines == {(2, str(decision)), (9, "Open action"), (10, "Action added since")}
+    assert not matters.arising.filter(decision__in=[removed, replaced]).exists()
+
+
+def test_refresh_of_a_meeting_without_the_item_adds_nothing(body, first):
+    assert arising.matters_arising_refresh(meeting=first, by=None) == arising.Refreshed(
+        added=0, has_item=False
+    )
+    assert not MattersArising.objects.exists()
+
+
 def test_the_database_refuses_a_second_item_of_a_kind(body, first):
     meeting = _second(body)
     session = Session.objects.get(meeting=meeting)
@@ -320,6 +388,44 @@ def test_secretariat_edits_the_lines_in_the_item_inline(secretariat_client, body
     assert MattersArising.objects.filter(item=matters).count() == 2
     deleted = MattersArising.history.filter(history_type="-").get()
     assert deleted.history_user.username == "secretariat"
+
+
+def _refresh_in_the_admin(client, *meetings):
+    return client.post(
+        reverse("admin:meetings_meeting_changelist"),
+        {"action": "refresh_matters_arising", "_selected_action": [m.pk for m in meetings]},
+        follow=True,
+    )
+
+
+def test_the_admin_action_refreshes_and_says_how_many_were_added(secretariat_client, body, first):
+    meeting = _second(body)
+    _since(first)
+    response = _refresh_in_the_admin(secretariat_client, meeting, first)
+    assert response.status_code == 200
+    notices = [str(m) for m in response.context["messages"]]
+    assert f"{meeting}: 2 lines added to the matters arising." in notices
+    assert f"{first} has no item “Matters arising”: nothing was added." in notices
+    added = MattersArising.objects.order_by("-order").first()
+    assert added.history.get().history_user.username == "secretariat"
+    again = _refresh_in_the_admin(secretariat_client, meeting)
+    notices = [str(m) for m in again.context["messages"]]
+    assert notices == [f"{meeting}: 0 lines added to the matters arising."]
+    assert MattersArising.objects.count() == 5
+
+
+def test_the_admin_action_needs_the_change_permission(client, body, first):
+    from django.contrib.auth.models import Permission
+
+    meeting = _second(body)
+    _since(first)
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_meeting"))
+    client.force_login(viewer)
+    page = client.get(reverse("admin:meetings_meeting_changelist"))
+    assert "refresh_matters_arising" not in page.content.decode()
+    _refresh_in_the_admin(client, meeting)
+    assert MattersArising.objects.count() == 3
 
 
 def test_permissions(client, body, first):

@@ -21,11 +21,17 @@ from meetings.record import comments, comments_views, services
 from meetings.record.comment_models import CommentDecision, MinutesComment
 from meetings.record.models import MinutesState
 from meetings.record.personal_data import ERASED_TEXT
-from members.models import BodyKind
+from members.models import BodyKind, MembershipStatus, Role
 from members.personal_data.hooks import export_sections
 from members.personal_data.services import person_erase
 from tests.anso.smtp import free_port, smtp_mailers, smtp_server
-from tests.factories import BodyFactory, DecisionFactory, MeetingFactory, PersonFactory
+from tests.factories import (
+    BodyFactory,
+    DecisionFactory,
+    MeetingFactory,
+    PersonFactory,
+    PositionFactory,
+)
 from tests.meetings.invitations.helpers import working_group
 
 from .test_minutes import _written
@@ -245,6 +251,86 @@ def test_comment_page_queries_flat(circulated, members, django_assert_num_querie
         assert visitor.get(url).status_code == 200
 
 
+# Who may comment: the working group today ---------------------------------------------------
+
+
+def _left_the_working_group(person) -> None:
+    """The person's working-group position ended yesterday (its last day held)."""
+    person.positions.update(end_date=days(-1))
+
+
+def _organization_left_the_alliance(person) -> None:
+    organization = person.organization
+    organization.membership_status = MembershipStatus.FORMER
+    organization.left_on = days(-1)
+    organization.save()
+
+
+@pytest.mark.parametrize("leave", [_left_the_working_group, _organization_left_the_alliance])
+def test_a_person_no_longer_in_the_working_group_gets_403_and_cannot_comment(
+    client, circulated, members, leave
+):
+    """Their link was mailed while they were a member; the page and a post check again, on
+    today's date, that they still are: a working-group position held today, a contact
+    person's while their organization is a member."""
+    former, member = members
+    leave(former)
+    page = client.get(link(circulated, former))
+    assert page.status_code == 403
+    assert page["Referrer-Policy"] == "strict-origin"
+    html = page.content.decode()
+    assert "You are no longer a member of the working group" in html
+    assert 'class="comment-form"' not in html
+    assert "The plan was discussed." not in html  # nor the draft itself
+    response = post_comment(client, circulated, former)
+    assert response.status_code == 403
+    assert "You are no longer a member of the working group" in response.content.decode()
+    assert not MinutesComment.objects.exists()
+    # The others still comment.
+    assert post_comment(client, circulated, member).status_code == 302
+    assert list(MinutesComment.objects.values_list("person", flat=True)) == [member.pk]
+
+
+def test_the_403_page_in_chinese(circulated, members):
+    _left_the_working_group(members[0])
+    with translation.override("zh-hans"):
+        url = link(circulated, members[0])
+    page = Client().get(url, headers={"accept-language": "zh-hans"})
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "您已不再是工作组成员" in html
+    assert "您目前已不是工作组成员" in html
+
+
+def test_the_comment_service_checks_the_working_group_again(circulated, members):
+    """A person who leaves between the page and the post: the service refuses the comment."""
+    former = members[0]
+    _left_the_working_group(former)
+    with pytest.raises(comments.CommentRefused, match="Only the members of the working group"):
+        comments.minutes_comment_add(part=first_part(circulated), person=former, text="x")
+    assert not MinutesComment.objects.exists()
+
+
+def test_an_expert_of_the_working_group_comments_without_an_organization(client, circulated):
+    expert = PersonFactory(organization=None)
+    PositionFactory(
+        person=expert,
+        role=Role.EXPERT,
+        appointed_by=None,
+        body=BodyFactory(kind=BodyKind.WORKING_GROUP),
+    )
+    assert client.get(link(circulated, expert)).status_code == 200
+    assert post_comment(client, circulated, expert).status_code == 302
+    assert MinutesComment.objects.get().person == expert
+
+
+def test_the_contact_person_of_an_organization_no_longer_a_member_is_not_mailed(members):
+    """The mail goes to whom the page takes comments from, on the day of the circulation."""
+    _organization_left_the_alliance(members[0])
+    mailed = comments.members_to_mail(date=timezone.localdate())
+    assert list(mailed) == [members[1]]
+
+
 # Never public --------------------------------------------------------------------------------
 
 
@@ -401,9 +487,9 @@ def test_the_home_page_counts_the_comments_to_decide(secretariat_client, circula
 def test_the_secretariats_comments_page_queries_flat(
     client, secretariat_user, circulated, django_assert_num_queries, n
 ):
-    for _n in range(n):
+    for person in working_group(n):
         comment = comments.minutes_comment_add(
-            part=first_part(circulated), person=PersonFactory(), text="A remark."
+            part=first_part(circulated), person=person, text="A remark."
         )
         comments.minutes_comment_decide(
             comment=comment, decision=CommentDecision.TAKEN_IN, by=secretariat_user
@@ -425,7 +511,7 @@ def test_circulating_without_mail_queues_none(members, django_capture_on_commit_
 def test_a_members_comments_in_their_data_and_gone_with_their_erasure(circulated):
     """Their export lists what they wrote; erased, the comment keeps its row and the
     Secretariat's decision, without the text, in the table and its history."""
-    person = PersonFactory()
+    (person,) = working_group(1)
     comment = comments.minutes_comment_add(
         part=circulated.parts.first(), person=person, text="Please name the chair."
     )
