@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -260,6 +261,34 @@ def test_docs_page_loads_only_local_assets(client):
     assert not re.findall(r"https?://[^\s\"'<>]+", script.text)
     policy = response["Content-Security-Policy"]
     assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+
+
+def test_redoc_page_loads_only_local_assets(client):
+    """Redoc's page: the vendored bundle and the site's own starter, both same-origin static
+    files, and no address elsewhere; it leads to Swagger UI, which leads back."""
+    response = client.get(reverse("api:redoc"))
+    assert response.status_code == 200
+    html = response.text
+    assert not re.findall(r"https?://(?!testserver)[^\s\"'<>]+", html)
+    sources = re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"([^\"]+)\"", html)
+    assert sources and all(src.startswith(settings.STATIC_URL) for src in sources), sources
+    assert any(src.endswith("redoc.standalone.js") for src in sources)
+    for src in sources:  # each a file the site's static files hold
+        assert finders.find(src.removeprefix(settings.STATIC_URL)), src
+    assert f'data-schema-url="{reverse("api:schema")}"' in html
+    assert f'href="{reverse("api:docs")}"' in html
+    assert f'href="{reverse("api:redoc")}"' in client.get(reverse("api:docs")).text
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+
+
+def test_the_documentation_pages_are_rate_limited(client, settings):
+    """The API's limit per client holds on its documentation as on its endpoints."""
+    settings.API_RATE_LIMIT = 1
+    for number, name in enumerate(("api:docs", "api:redoc", "api:schema")):
+        address = f"192.0.2.{number + 10}"  # a client of its own for each page
+        assert client.get(reverse(name), REMOTE_ADDR=address).status_code == 200
+        assert client.get(reverse(name), REMOTE_ADDR=address).status_code == 429
 
 
 def test_the_committed_schema_is_the_api_s():
