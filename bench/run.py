@@ -45,12 +45,14 @@ CALENDAR_NAMES = (
     "meetings:feed",
 )
 PUBLIC_TARGET_P95_MS = 100
-#: The API's list endpoints, benchmarked beside the public pages.
+#: The API's list endpoints, benchmarked beside the public pages; each label begins with "api",
+#: so that `--only api` measures them alone (with the floor and /healthz).
 API_LISTS = (
     ("api meetings", "api:meeting-list"),
     ("api actions", "api:action-list"),
     ("api organizations", "api:organization-list"),
     ("api people", "api:person-list"),
+    ("api working group", "api:working-group-list"),
     ("api attendance", "api:attendance-list"),
 )
 #: A meeting with at least this many agenda items is benchmarked as a programme page.

@@ -1,10 +1,14 @@
 """The API's addresses under /api/v1/ (docs/api.md): the router of every endpoint, the
-OpenAPI schema and its documentation page. Served from `meetings`, the layer that may import
-both apps' endpoints (members/api.py, meetings/api/); the root URLconf includes it by its
-dotted path."""
+OpenAPI schema and its two documentation pages (Swagger UI and Redoc). Served from
+`meetings`, the layer that may import both apps' endpoints (members/api.py, meetings/api/);
+the root URLconf includes it by its dotted path."""
 
 from django.urls import include, path, reverse
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.response import Response
 from rest_framework.routers import APIRootView, DefaultRouter
 
@@ -56,8 +60,19 @@ class DocsView(SpectacularSwaggerSplitView):
     title = "ANSO Working Group API"
 
 
+class RedocView(SpectacularRedocView):
+    """Redoc, from the vendored bundle, under the site's Content-Security-Policy by a static
+    script of the site's (static/js/api-redoc.js): the styles Redoc adds carry the request's
+    nonce, and no image is requested from another origin."""
+
+    throttle_classes = (ClientThrottle,)
+    template_name = "api/redoc.html"
+    title = "ANSO Working Group API"
+
+
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
 ]

@@ -1,6 +1,6 @@
 """Published meetings (docs/api.md): each with its figures; a meeting's own answer with its
 programme (`meeting_programme`), decisions with their state and closed votes' results
-(`vote_result`), approved minutes (`minutes_shown`), public documents (`meeting_documents`),
+(`vote_results`), approved minutes (`minutes_shown`), public documents (`meeting_documents`),
 listed participants (`meeting_public_participants`) and figures."""
 
 from django.db.models import Prefetch
@@ -24,7 +24,7 @@ from ..documents.listing import meeting_documents
 from ..models import Decision, DecisionState, Meeting
 from ..record.selectors import minutes_shown
 from ..record.votes.models import Choice, Majority, VoteMethod
-from ..record.votes.selectors import vote_result
+from ..record.votes.selectors import vote_results
 from .attendance import (
     AttendanceCountsSerializer,
     AttendanceSummarySerializer,
@@ -254,11 +254,18 @@ class MeetingDetailSerializer(MeetingSerializer):
 
 def _decisions(meeting: Meeting) -> list[Decision]:
     """The meeting's decisions, each with its vote's result once the vote is closed (the
-    public result page's rule), else None."""
+    public result page's rule), else None: the closed votes counted together
+    (`vote_results`), in the same few queries however many they are."""
     decisions = list(meeting.decisions.all())
+    closed = [
+        vote
+        for decision in decisions
+        if (vote := getattr(decision, "vote", None)) is not None and vote.is_closed
+    ]
+    results = vote_results(closed)
     for decision in decisions:
         vote = getattr(decision, "vote", None)
-        decision.vote_result = vote_result(vote) if vote is not None and vote.is_closed else None
+        decision.vote_result = results.get(vote.pk) if vote is not None else None
     return decisions
 
 

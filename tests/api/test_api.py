@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -20,7 +21,9 @@ from django.utils import timezone
 from meetings.api_urls import router
 from meetings.models import DecisionState
 from meetings.record.models import Minutes, MinutesPart, MinutesState
-from meetings.record.votes.models import Ballot, Choice, VoteMethod
+from meetings.record.votes.models import Ballot, Choice, Delegation, VoteMethod
+from meetings.record.votes.selectors import vote_result, vote_results
+from members.models import MembershipStatus
 from tests.factories import (
     ActionFactory,
     ActionProgressFactory,
@@ -262,6 +265,34 @@ def test_docs_page_loads_only_local_assets(client):
     assert "unsafe-inline" not in policy and "script-src 'self'" in policy
 
 
+def test_redoc_page_loads_only_local_assets(client):
+    """Redoc's page: the vendored bundle and the site's own starter, both same-origin static
+    files, and no address elsewhere; it leads to Swagger UI, which leads back."""
+    response = client.get(reverse("api:redoc"))
+    assert response.status_code == 200
+    html = response.text
+    assert not re.findall(r"https?://(?!testserver)[^\s\"'<>]+", html)
+    sources = re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"([^\"]+)\"", html)
+    assert sources and all(src.startswith(settings.STATIC_URL) for src in sources), sources
+    assert any(src.endswith("redoc.standalone.js") for src in sources)
+    for src in sources:  # each a file the site's static files hold
+        assert finders.find(src.removeprefix(settings.STATIC_URL)), src
+    assert f'data-schema-url="{reverse("api:schema")}"' in html
+    assert f'href="{reverse("api:docs")}"' in html
+    assert f'href="{reverse("api:redoc")}"' in client.get(reverse("api:docs")).text
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+
+
+def test_the_documentation_pages_are_rate_limited(client, settings):
+    """The API's limit per client holds on its documentation as on its endpoints."""
+    settings.API_RATE_LIMIT = 1
+    for number, name in enumerate(("api:docs", "api:redoc", "api:schema")):
+        address = f"192.0.2.{number + 10}"  # a client of its own for each page
+        assert client.get(reverse(name), REMOTE_ADDR=address).status_code == 200
+        assert client.get(reverse(name), REMOTE_ADDR=address).status_code == 429
+
+
 def test_the_committed_schema_is_the_api_s():
     """The API and docs/api/openapi.yaml change together."""
     generated = subprocess.run(
@@ -403,8 +434,8 @@ def test_a_meeting_s_minutes_only_once_approved(client):
 
 @pytest.mark.parametrize(("method", "queries"), [(VoteMethod.MEETING, 1), (VoteMethod.WRITTEN, 4)])
 def test_each_closed_vote_costs_its_result_s_queries(client, method, queries):
-    """A closed vote adds what `vote_result` asks: one query for a vote at the meeting, four
-    by written procedure; decisions without a closed vote cost nothing more."""
+    """The first closed vote adds what `vote_result` asks: one query for a vote at the
+    meeting, four by written procedure; decisions without a closed vote cost nothing more."""
     meeting = MeetingFactory()
     for order in range(1, 6):
         DecisionFactory(meeting=meeting, order=order)
@@ -420,6 +451,102 @@ def test_each_closed_vote_costs_its_result_s_queries(client, method, queries):
     before = counted()
     _closed(vote)
     assert counted() == before + queries
+
+
+def _closed_votes(meeting, orders, *, method, people):
+    """Closed votes on new decisions of `meeting`, each of another date, each with ballots."""
+    for order in orders:
+        vote = open_vote(
+            decision=DecisionFactory(meeting=meeting, order=order),
+            method=method,
+            opens_at=timezone.now() - datetime.timedelta(days=order),
+            recorded_yes=2,
+            recorded_no=1,
+        )
+        for person in people:
+            Ballot.objects.create(
+                vote=vote, organization=person.organization, choice=Choice.YES, cast_by=person
+            )
+        _closed(vote)
+
+
+@pytest.mark.parametrize("method", [VoteMethod.MEETING, VoteMethod.WRITTEN])
+def test_a_meeting_s_queries_do_not_grow_with_its_closed_votes(client, method):
+    """The results of a meeting's closed votes are counted together (`vote_results`): the
+    list and the meeting's answer cost the same with one closed vote and with three."""
+    people = electorate(2)
+    meeting = MeetingFactory()
+    _closed_votes(meeting, [1], method=method, people=people)
+    urls = (
+        reverse("api:meeting-list"),
+        reverse("api:meeting-detail", kwargs={"slug": meeting.slug}),
+    )
+
+    def counted() -> list[int]:
+        counts = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(url).status_code == 200
+            counts.append(len(context))
+        return counts
+
+    client.get(urls[1])
+    with_one = counted()
+    _closed_votes(meeting, [2, 3], method=method, people=people)
+    with_three = counted()
+    assert with_three == with_one
+    decisions = client.get(urls[1]).json()["decisions"]
+    assert [d["vote_result"]["yes"] for d in decisions] == [2, 2, 2]
+
+
+def test_the_batched_results_are_each_vote_s_own():
+    """`vote_results` over several votes gives each the result `vote_result` gives it alone:
+    a named vote (with a delegation, and a ballot of an organization outside the electorate),
+    a secret one, a vote at the meeting, of different dates."""
+    people = electorate(3)
+    outsider = PersonFactory(
+        organization=OrganizationFactory(membership_status=MembershipStatus.PARTNER)
+    )
+    named = open_vote(opens_at=timezone.now() - datetime.timedelta(days=3))
+    meeting = named.decision.meeting
+    secret = open_vote(secret=True, decision=DecisionFactory(meeting=meeting, order=2))
+    at_the_meeting = open_vote(
+        decision=DecisionFactory(meeting=meeting, order=3),
+        method=VoteMethod.MEETING,
+        recorded_yes=5,
+        recorded_no=2,
+        recorded_abstain=1,
+    )
+    delegation = Delegation.objects.create(
+        vote=named,
+        organization=people[2].organization,
+        delegate=people[0].organization,
+        given_by=people[2],
+    )
+    for vote, choices in ((named, ("yes", "no", "abstain")), (secret, ("no", "no", "yes"))):
+        for person, choice in zip(people, choices, strict=True):
+            Ballot.objects.create(
+                vote=vote,
+                organization=person.organization,
+                choice=choice,
+                cast_by=person,
+                via_delegation=delegation if vote == named and person == people[2] else None,
+            )
+    Ballot.objects.create(
+        vote=named, organization=outsider.organization, choice=Choice.YES, cast_by=outsider
+    )
+    votes = [named, secret, at_the_meeting]
+    for vote in votes:
+        _closed(vote)
+    batched = vote_results(votes)
+    assert set(batched) == {vote.pk for vote in votes}
+    for vote in votes:
+        assert batched[vote.pk] == vote_result(vote)
+    assert (batched[named.pk].yes, batched[named.pk].no, batched[named.pk].abstain) == (1, 1, 1)
+    assert len(batched[named.pk].ballots) == 4 and batched[named.pk].delegations
+    assert (batched[secret.pk].no, batched[secret.pk].ballots) == (2, [])
+    assert batched[at_the_meeting.pk].yes == 5
+    assert vote_results([]) == {}
 
 
 #: The Redis database of this module's test (tests/redis_server.py).

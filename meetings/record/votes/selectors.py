@@ -1,5 +1,6 @@
-"""Reads of votes: the one count of a vote's result (`vote_result`), used by the result page,
-the ballot page, the admin and the closing mail, and who may cast which ballot.
+"""Reads of votes: the one count of a vote's result (`vote_results`, for many votes at once in
+a fixed number of queries; `vote_result` for one), used by the result page, the ballot page,
+the admin, the closing mail and the API, and who may cast which ballot.
 
 The rules (docs/record.md, "Decisions and votes"):
 - the electorate: the member organizations on the vote's date, the day it opens
@@ -14,7 +15,11 @@ The rules (docs/record.md, "Decisions and votes"):
 
 import datetime
 import math
+import operator
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -80,7 +85,12 @@ class VoteResult:
 
 def electorate(vote: Vote) -> QuerySet[Organization]:
     """The member organizations on the vote's date."""
-    return Organization.objects.members_on(vote.electorate_date)
+    return electorate_on(vote.electorate_date)
+
+
+def electorate_on(date: datetime.date) -> QuerySet[Organization]:
+    """The member organizations on `date`: the electorate of a vote of that date."""
+    return Organization.objects.members_on(date)
 
 
 def quorum_needed(*, quorum, electorate_size: int) -> int:
@@ -89,54 +99,101 @@ def quorum_needed(*, quorum, electorate_size: int) -> int:
 
 
 def vote_result(vote: Vote) -> VoteResult:
-    """The vote's counts, quorum and majority, counted by the database: four queries for a
-    vote by written procedure (the electorate, the counts, the named ballots unless secret,
-    the delegations), one for a vote at the meeting."""
-    size = electorate(vote).count()
-    needed = quorum_needed(quorum=vote.quorum, electorate_size=size)
-    if vote.method == VoteMethod.MEETING:
-        return VoteResult(
-            vote=vote,
-            electorate=size,
-            yes=vote.recorded_yes or 0,
-            no=vote.recorded_no or 0,
-            abstain=vote.recorded_abstain or 0,
-            quorum_needed=needed,
+    """The vote's counts, quorum and majority, counted by the database (`vote_results` of
+    this vote alone): four queries for a vote by written procedure (the electorate, the
+    counts, the named ballots unless secret, the delegations), one for a vote at the
+    meeting."""
+    return vote_results([vote])[vote.pk]
+
+
+def vote_results(votes: Iterable[Vote]) -> dict[int, VoteResult]:
+    """The results of `votes`, by the vote's id, in at most four queries however many they
+    are: the electorate of each (one count per vote's date, in one query), the ballots'
+    counts of the votes by written procedure, their named ballots (secret votes left out) and
+    their delegations. The one count of a result: `vote_result` is this for one vote."""
+    votes = list(votes)
+    if not votes:
+        return {}
+    dates = sorted({vote.electorate_date for vote in votes})
+    sizes = Organization.objects.aggregate(
+        **{
+            f"on_{index}": Count("pk", filter=Q(pk__in=electorate_on(date).values("pk")))
+            for index, date in enumerate(dates)
+        }
+    )
+    size_on = {date: sizes[f"on_{index}"] for index, date in enumerate(dates)}
+    written = [vote for vote in votes if vote.method != VoteMethod.MEETING]
+    counts, ballots, delegations = {}, defaultdict(list), defaultdict(list)
+    if written:
+        # Only ballots of the electorate count (the service refuses the others; the backstop).
+        of_the_electorate = reduce(
+            operator.or_,
+            (Q(vote=vote, organization__in=electorate(vote).values("pk")) for vote in written),
         )
-    # Only ballots of the electorate count (the service refuses the others; the backstop).
-    counts = Ballot.objects.filter(
-        vote=vote, organization__in=electorate(vote).values("pk")
-    ).aggregate(
-        yes=Count("pk", filter=Q(choice=Choice.YES)),
-        no=Count("pk", filter=Q(choice=Choice.NO)),
-        abstain=Count("pk", filter=Q(choice=Choice.ABSTAIN)),
-    )
-    ballots = []
-    if not vote.secret:
-        ballots = [
-            NamedBallot(
-                organization=ballot.organization.name,
-                choice=Choice(ballot.choice).label,
-                delegate=ballot.via_delegation.delegate.name if ballot.via_delegation else "",
+        counts = {
+            row["vote"]: row
+            for row in Ballot.objects.filter(of_the_electorate)
+            .values("vote")
+            .order_by("vote")
+            .annotate(
+                yes=Count("pk", filter=Q(choice=Choice.YES)),
+                no=Count("pk", filter=Q(choice=Choice.NO)),
+                abstain=Count("pk", filter=Q(choice=Choice.ABSTAIN)),
             )
-            for ballot in Ballot.objects.filter(vote=vote)
-            .select_related("organization", "via_delegation__delegate")
-            .order_by("organization__name_en")
-        ]
-    delegations = [
-        DelegationRow(organization=d.organization.name, delegate=d.delegate.name)
-        for d in Delegation.objects.filter(vote=vote)
-        .select_related("organization", "delegate")
-        .order_by("organization__name_en")
-    ]
-    return VoteResult(
-        vote=vote,
-        quorum_needed=needed,
-        electorate=size,
-        ballots=ballots,
-        delegations=delegations,
-        **counts,
-    )
+        }
+        named = [vote.pk for vote in written if not vote.secret]
+        if named:
+            for ballot in (
+                Ballot.objects.filter(vote__in=named)
+                .select_related("organization", "via_delegation__delegate")
+                .order_by("organization__name_en", "pk")
+            ):
+                ballots[ballot.vote_id].append(
+                    NamedBallot(
+                        organization=ballot.organization.name,
+                        choice=Choice(ballot.choice).label,
+                        delegate=(
+                            ballot.via_delegation.delegate.name if ballot.via_delegation else ""
+                        ),
+                    )
+                )
+        for delegation in (
+            Delegation.objects.filter(vote__in=[vote.pk for vote in written])
+            .select_related("organization", "delegate")
+            .order_by("organization__name_en", "pk")
+        ):
+            delegations[delegation.vote_id].append(
+                DelegationRow(
+                    organization=delegation.organization.name,
+                    delegate=delegation.delegate.name,
+                )
+            )
+    results = {}
+    for vote in votes:
+        size = size_on[vote.electorate_date]
+        needed = quorum_needed(quorum=vote.quorum, electorate_size=size)
+        if vote.method == VoteMethod.MEETING:
+            results[vote.pk] = VoteResult(
+                vote=vote,
+                electorate=size,
+                yes=vote.recorded_yes or 0,
+                no=vote.recorded_no or 0,
+                abstain=vote.recorded_abstain or 0,
+                quorum_needed=needed,
+            )
+            continue
+        row = counts.get(vote.pk, {})
+        results[vote.pk] = VoteResult(
+            vote=vote,
+            quorum_needed=needed,
+            electorate=size,
+            yes=row.get("yes", 0),
+            no=row.get("no", 0),
+            abstain=row.get("abstain", 0),
+            ballots=ballots[vote.pk],
+            delegations=delegations[vote.pk],
+        )
+    return results
 
 
 def contact_positions(*, today: datetime.date | None = None) -> QuerySet[Position]:
