@@ -14,10 +14,8 @@
   a match in the title first.
 """
 
-import contextlib
-
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -125,22 +123,6 @@ def _postgresql(kind: Kind, records: QuerySet, query: str, terms: list[str]) -> 
 
 
 _BACKENDS = {"postgresql": _postgresql}
-
-
-@contextlib.contextmanager
-def search_session():
-    """Where the search's queries run. On PostgreSQL, a transaction without JIT compilation:
-    a two-character query reads the whole trigram index, the planner's estimate passes
-    `jit_above_cost`, and compiling the plan took seconds where running it takes tens of
-    milliseconds (docs/search.md). One query more (`SET LOCAL`)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    # No savepoint inside an enclosing transaction: SET LOCAL then lasts until it ends.
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield
 
 
 def key_set(keys: list):

@@ -1,5 +1,5 @@
 """The reads of the search page: the first hits of every kind with their totals, or one kind's
-page of hits; on PostgreSQL one query more, `SET LOCAL jit = off` (`backends.search_session`).
+page of hits.
 
 A kind costs one query for its ranked keys, and one more for its rows where it has any. The
 ranked query reads keys alone, and stops counting at `MAX_HITS`: a word every agenda item
@@ -8,7 +8,7 @@ holds is not counted, nor ranked, row by row on wide rows. Past `MAX_HITS`, the 
 
 import dataclasses
 
-from .backends import key_set, matching, search_session
+from .backends import key_set, matching
 from .highlight import query_terms, quote
 from .kinds import KINDS, Kind
 
@@ -92,11 +92,10 @@ def search_overview(query: str) -> list[Group]:
     """The first hits of every kind that has any, in the kinds' order."""
     terms = query_terms(query)
     groups = []
-    with search_session():
-        for kind in KINDS:
-            total, more, hits = _hits(kind, query, terms, offset=0, limit=OVERVIEW_HITS)
-            if total:
-                groups.append(Group(kind=kind, total=total, hits=hits, more=more))
+    for kind in KINDS:
+        total, more, hits = _hits(kind, query, terms, offset=0, limit=OVERVIEW_HITS)
+        if total:
+            groups.append(Group(kind=kind, total=total, hits=hits, more=more))
     return groups
 
 
@@ -104,9 +103,6 @@ def search_kind(query: str, kind: Kind, page: int) -> Group:
     """One page of one kind's hits. A page past the last has no hits and a total of 0 when
     there is no hit at all; the view sends the visitor back to the first page otherwise."""
     terms = query_terms(query)
-    with search_session():
-        total, more, hits = _hits(
-            kind, query, terms, offset=(page - 1) * PAGE_HITS, limit=PAGE_HITS
-        )
+    total, more, hits = _hits(kind, query, terms, offset=(page - 1) * PAGE_HITS, limit=PAGE_HITS)
     pages = max(1, -(-total // PAGE_HITS))
     return Group(kind=kind, total=total, hits=hits, page=page, pages=pages, more=more)

@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
 PRODUCTION_VALUES = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL")
@@ -137,3 +139,17 @@ def test_console_prints_each_log_line_once_and_no_axes_banner():
     assert output.count("worker line") == 1
     assert output.count("site line") == 1
     assert "AXES" not in output
+
+
+@pytest.mark.django_db
+def test_the_database_connection_compiles_no_plans_on_postgresql():
+    """PostgreSQL's JIT is off for the site's connections (docs/performance.md, "JIT"):
+    compiling a plan cost more than running it. SQLite has no JIT: its connection runs its
+    own configuration (secure delete, docs/papers.md)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+        else:
+            cursor.execute("PRAGMA secure_delete")
+            assert cursor.fetchone()[0] == 1

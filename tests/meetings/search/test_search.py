@@ -352,9 +352,8 @@ def test_search_queries_flat(client, django_assert_num_queries, n):
         ParticipationFactory(meeting=meeting, person__family_name=f"Tapir{i}")
         OrganizationFactory(name=f"Tapir institute {i}")
         DocumentVersionFactory(document=DocumentFactory(meeting=meeting, title=f"Tapir doc {i}"))
-    setting = 1 if connection.vendor == "postgresql" else 0  # SET LOCAL jit = off
     kinds_with_hits = len(selectors.KINDS) - 1  # no minutes
-    with django_assert_num_queries(len(selectors.KINDS) + kinds_with_hits + 1 + setting):
+    with django_assert_num_queries(len(selectors.KINDS) + kinds_with_hits + 1):
         assert search(client, "tapir").status_code == 200
-    with django_assert_num_queries(2 + setting):
+    with django_assert_num_queries(2):
         assert search(client, "tapir", kind="agenda").status_code == 200
