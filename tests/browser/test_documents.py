@@ -15,7 +15,7 @@ from meetings.documents.models import Document, DocumentKind, PreviewState, Visi
 from meetings.models import AgendaItem, Meeting
 from tests.factories import DocumentFactory, DocumentVersionFactory, UserFactory
 from tests.sample_files import pdf_bytes
-from tests.staff_helpers import totp_code
+from tests.staff_helpers import admin_sign_in
 
 from .test_registration_flow import secretariat_group
 
@@ -29,12 +29,7 @@ def sign_in_as_secretariat(page, live_server, next_path: str) -> None:
     user = UserFactory(username="secretariat-docs", is_staff=True)
     user.groups.add(secretariat_group())
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    page.goto(f"{live_server.url}{reverse('admin:login')}?next={next_path}")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Six-digit code from your authenticator app").fill(totp_code(device))
-    page.get_by_role("button", name="Verify").click()
+    admin_sign_in(page, live_server, device, next_path=next_path)
 
 
 def choose(page, field: str, search: str, option: str) -> None:

@@ -12,7 +12,7 @@ from meetings.attendance.models import ParticipationStatus
 from tests.factories import DocumentFactory, ParticipationFactory, UserFactory
 from tests.meetings.test_control_page import seeded, upcoming_meeting
 
-from ..staff_helpers import totp_code
+from ..staff_helpers import admin_sign_in
 from .test_control_page import OVERFLOW
 from .test_csp import RECORD_VIOLATIONS
 from .test_invitations import assert_accessible, secretariat_group
@@ -32,12 +32,7 @@ def secretariat_page(browser, live_server, *, viewport, bypass_csp=False):
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.add_init_script(RECORD_VIOLATIONS)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill("secretary")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Six-digit code").fill(totp_code(device))
-    page.get_by_role("button", name=re.compile("Verify|Continue|Sign in")).click()
+    admin_sign_in(page, live_server, device)
     page.wait_for_url(f"{live_server.url}/admin/")
     return context, page
 

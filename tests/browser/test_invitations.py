@@ -18,7 +18,7 @@ from members.roles import SECRETARIAT_GROUP, secretariat_codenames
 
 from ..anso.smtp import free_port, smtp_mailers, smtp_server
 from ..factories import UserFactory
-from ..staff_helpers import totp_code
+from ..staff_helpers import admin_sign_in
 from . import test_accessibility as axe
 from .language_check import assert_one_language, latin_only_names
 
@@ -81,12 +81,9 @@ def test_secretariat_invites_the_working_group_and_a_contact_person_registers(
     device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
 
     # Signed in with the password and the second factor, from the meeting's admin page.
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/meetings/meeting/{meeting.pk}/change/")
-    page.get_by_label("Username").fill("secretary")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Six-digit code").fill(totp_code(device))
-    page.get_by_role("button", name=re.compile("Verify|Continue|Sign in")).click()
+    admin_sign_in(
+        page, live_server, device, next_path=f"/admin/meetings/meeting/{meeting.pk}/change/"
+    )
     page.get_by_role("link", name="invite people").click()
 
     # The composer: the working group today, the template as it comes; preview, then send.

@@ -27,7 +27,7 @@ from ..factories import (
     PositionFactory,
     UserFactory,
 )
-from ..staff_helpers import totp_code
+from ..staff_helpers import admin_sign_in
 from .language_check import ENGLISH_RUN, assert_one_language, latin_only_names
 from .test_invitations import secretariat_group
 
@@ -220,12 +220,7 @@ def secretariat_sign_in(browser, live_server, language: str):
     staff.groups.add(secretariat_group())
     device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
     context, page = new_page(browser, "en")
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill("secretary")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Six-digit code").fill(totp_code(device))
-    page.get_by_role("button", name=re.compile("Verify|Continue|Sign in")).click()
+    admin_sign_in(page, live_server, device)
     page.wait_for_url(f"{live_server.url}/admin/")
     if language != "en":
         page.locator(f".admin-language-switcher button[value={language}]").click()

@@ -19,7 +19,7 @@ from members.nominations.models import Nomination, NominationStatus
 
 from ..anso.smtp import free_port, smtp_mailers, smtp_server
 from ..factories import NominationFactory, ParticipationFactory, UserFactory
-from ..staff_helpers import totp_code
+from ..staff_helpers import admin_sign_in
 from .test_control_page import OVERFLOW
 from .test_invitations import LINK, run_worker, secretariat_group
 
@@ -72,12 +72,7 @@ def sign_in(browser, live_server, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill("secretary")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Six-digit code").fill(totp_code(device))
-    page.get_by_role("button", name=re.compile("Verify|Continue|Sign in")).click()
+    admin_sign_in(page, live_server, device)
     page.wait_for_url(f"{live_server.url}/admin/")
     return context, page
 
