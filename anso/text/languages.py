@@ -88,6 +88,25 @@ def fallback_lang(obj, field: str) -> str | None:
     return shown_value(getattr(obj, own, None), getattr(obj, default, None))[1]
 
 
+class MarkedText(str):
+    """A text, with the language to mark its element with when that is not the page's (a
+    fallback), as `lang`. A plain string to everything else: JSON writes the text alone."""
+
+    lang: str | None
+
+    def __new__(cls, value: str, lang: str | None = None):
+        text = super().__new__(cls, value)
+        text.lang = lang
+        return text
+
+
+def marked_text(obj, field: str) -> MarkedText:
+    """`obj.<field>` as the active language shows it, marked `en` when that is the English
+    fallback of a missing Chinese value."""
+    own, default = localized_columns(field)
+    return MarkedText(*shown_value(getattr(obj, own, None), getattr(obj, default, None)))
+
+
 def english_lang() -> str | None:
     """The language to mark a text kept in English only (a speaker's capacity, a name's Latin
     form: fields with no column per language) with, on a page in another language; None on an
