@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anso.text.languages import MarkedText, marked_text
+from anso.text.languages import MarkedText, marked_text, typed_text
 from members.models import Person
 from members.personal_data.hooks import (
     Field,
@@ -37,7 +37,7 @@ def _organization(participation) -> MarkedText | str | None:
     """The organization's name in the page's language, or what the participant typed."""
     if participation.organization_id:
         return marked_text(participation.organization, "name")
-    return participation.organization_name or None
+    return typed_text(participation.organization_name) or None
 
 
 def participations_export(person: Person) -> list[dict]:

@@ -5,7 +5,7 @@ comments a member wrote on circulated minutes, in their export and in their eras
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from anso.text.languages import MarkedText, marked_text
+from anso.text.languages import MarkedText, marked_text, typed_text
 from members.models import Person
 from members.personal_data.hooks import (
     Field,
@@ -38,7 +38,7 @@ def minutes_comments_export(person: Person) -> list[dict]:
         {
             "meeting": marked_text(comment.part.minutes.meeting, "title"),
             "part": _part_title(comment.part),
-            "text": comment.text,
+            "text": typed_text(comment.text),
             "sent_at": comment.created_at.isoformat(),
             "decision": gettext(comment.get_decision_display()),
         }

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anso.models import OutgoingMail, OutgoingMailStatus
-from anso.text.languages import MarkedText, english_lang, marked_text
+from anso.text.languages import MarkedText, marked_text, typed_text
 
 from ..models import Person, Position
 from ..names import NameOrder
@@ -47,7 +47,7 @@ def _mails(person: Person) -> list[dict]:
     rows = OutgoingMail.objects.filter(to__icontains=address).order_by("-created_at", "-pk")
     return [
         {
-            "subject": mail.subject,
+            "subject": typed_text(mail.subject),
             "created_at": _when(mail.created_at),
             "sent_at": _when(mail.sent_at),
             "status": mail.status,
@@ -63,11 +63,6 @@ def _name(obj) -> MarkedText | None:
     return marked_text(obj, "name") if obj is not None else None
 
 
-def _latin(value: str) -> MarkedText:
-    """A text kept in its Latin form only (a name, an honorific)."""
-    return MarkedText(value, english_lang() if value else None)
-
-
 def personal_data(*, person: Person) -> dict:
     """Everything the site holds about `person`: their record, positions, nominations, the
     other apps' sections, the mails sent to them and their consents."""
@@ -79,11 +74,11 @@ def personal_data(*, person: Person) -> dict:
     ).select_related("organization")
     data = {
         "person": {
-            "honorific": _latin(person.honorific),
-            "given_name": _latin(person.given_name),
-            "family_name": _latin(person.family_name),
+            "honorific": typed_text(person.honorific),
+            "given_name": typed_text(person.given_name),
+            "family_name": typed_text(person.family_name),
             "name_order": person.name_order,
-            "name_original": person.name_original,
+            "name_original": typed_text(person.name_original),
             "display_name": person.display_name,
             "email": person.email,
             "phone": person.phone,
@@ -112,7 +107,7 @@ def personal_data(*, person: Person) -> dict:
                 "status": nomination.get_status_display(),
                 "submitted_at": _when(nomination.created_at),
                 "confirmed_at": _when(nomination.confirmed_at),
-                "job_title": nomination.job_title,
+                "job_title": typed_text(nomination.job_title),
                 "email": nomination.email,
                 "phone": nomination.phone,
                 "consent_to_publish": nomination.consent_to_publish,
