@@ -502,3 +502,16 @@ def test_the_page_is_private_and_shows_the_members_own_contact_details(client, m
         assert b"amina@example.org" in response.content
         assert b"+254 700 000 000" in response.content
         assert b"someone@example.org" not in response.content
+
+
+def test_typed_text_is_marked_by_its_script(client, member):
+    """A job title typed in Latin letters is marked English on the Chinese page; one typed in
+    Chinese is not. The JSON holds the text alone."""
+    Nomination.objects.filter(email=member.email).update(job_title="国际合作处处长")
+    NominationFactory(email=member.email, job_title="Director")  # by another organization
+    client.force_login(member_account(person=member))
+    sections = page_sections(client.get(PAGE["zh-hans"]).content.decode())
+    assert "<td>国际合作处处长</td>" in sections["nominations"]
+    assert '<td lang="en">Director</td>' in sections["nominations"]
+    data = json.loads(client.get(JSON["zh-hans"]).content)
+    assert {n["job_title"] for n in data["nominations"]} == {"国际合作处处长", "Director"}
