@@ -7,6 +7,8 @@ screen readers, browsers' hyphenation and search engines read it as English: `fa
 says whether it must, `{% lang_of obj "field" %}` (anso/templatetags/site_tags.py) writes the
 attribute (`lang_attribute`)."""
 
+import re
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.html import format_html
@@ -86,6 +88,39 @@ def fallback_lang(obj, field: str) -> str | None:
         return None
     own, default = localized_columns(field)
     return shown_value(getattr(obj, own, None), getattr(obj, default, None))[1]
+
+
+class MarkedText(str):
+    """A text, with the language to mark its element with when that is not the page's (a
+    fallback), as `lang`. A plain string to everything else: JSON writes the text alone."""
+
+    lang: str | None
+
+    def __new__(cls, value: str, lang: str | None = None):
+        text = super().__new__(cls, value)
+        text.lang = lang
+        return text
+
+
+def marked_text(obj, field: str) -> MarkedText:
+    """`obj.<field>` as the active language shows it, marked `en` when that is the English
+    fallback of a missing Chinese value."""
+    own, default = localized_columns(field)
+    return MarkedText(*shown_value(getattr(obj, own, None), getattr(obj, default, None)))
+
+
+_CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def typed_text(value: str | None) -> MarkedText | None:
+    """A text kept in one column as someone typed it (a job title, a name, a comment): marked
+    `en` on a page in another language when it is written in Latin letters without Chinese
+    characters; unmarked otherwise (Chinese text, a number, an English page)."""
+    if value is None:
+        return None
+    latin = bool(_LATIN.search(value)) and not _CHINESE.search(value)
+    return MarkedText(value, english_lang() if latin else None)
 
 
 def english_lang() -> str | None:

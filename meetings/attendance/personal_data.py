@@ -8,9 +8,20 @@ import datetime
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from anso.text.languages import MarkedText, marked_text, typed_text
 from members.models import Person
-from members.personal_data.hooks import erasure_step_register, export_section_register
+from members.personal_data.hooks import (
+    Field,
+    Section,
+    as_country,
+    as_date,
+    as_language,
+    as_yesno,
+    erasure_step_register,
+    export_section_register,
+)
 from members.personal_data.services import log_entries_scrub, person_contact_details_clear
 
 from ..invitations.models import MailingRecipient
@@ -22,15 +33,22 @@ def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def _organization(participation) -> MarkedText | str | None:
+    """The organization's name in the page's language, or what the participant typed."""
+    if participation.organization_id:
+        return marked_text(participation.organization, "name")
+    return typed_text(participation.organization_name) or None
+
+
 def participations_export(person: Person) -> list[dict]:
     rows = Participation.objects.filter(person=person).select_related("meeting", "organization")
     return [
         {
-            "meeting": str(p.meeting),
+            "meeting": marked_text(p.meeting, "title"),
             "start_date": _when(p.meeting.start_date),
             "status": p.get_status_display(),
             "capacity": p.get_capacity_display(),
-            "organization": p.organization_label or None,
+            "organization": _organization(p),
             "country": p.country.code or None,
             "registered_at": _when(p.registered_at),
             "checked_in_at": _when(p.checked_in_at),
@@ -45,7 +63,7 @@ def invitations_export(person: Person) -> list[dict]:
     rows = MailingRecipient.objects.filter(person=person).select_related("mailing")
     return [
         {
-            "mailing": str(r.mailing),
+            "mailing": marked_text(r.mailing, "subject"),
             "address": r.address,
             "language": r.language,
             "declined_at": _when(r.declined_at),
@@ -103,8 +121,40 @@ def registrants_contact_details_clear(*, now: datetime.datetime | None = None) -
     return person_contact_details_clear(person_ids=ids)
 
 
+PARTICIPATIONS = Section(
+    key="participations",
+    title=_("Meetings"),
+    empty=_("You have not registered for any meeting."),
+    fields=(
+        Field("meeting", _("Meeting")),
+        Field("start_date", _("Date"), as_date),
+        Field("status", _("Status")),
+        Field("capacity", _("Capacity")),
+        Field("organization", _("Organization")),
+        Field("country", _("Country or region"), as_country),
+        Field("registered_at", _("Registered"), as_date),
+        Field("checked_in_at", _("Checked in"), as_date),
+        Field("language", _("Language"), as_language),
+        Field("listed_publicly", _("Listed publicly"), as_yesno),
+    ),
+    read=participations_export,
+)
+INVITATIONS = Section(
+    key="invitations",
+    title=_("Invitations"),
+    empty=_("The Secretariat has sent you no invitation."),
+    fields=(
+        Field("mailing", _("Invitation")),
+        Field("address", _("Sent to")),
+        Field("language", _("Language"), as_language),
+        Field("declined_at", _("Declined"), as_date),
+    ),
+    read=invitations_export,
+)
+
+
 def register() -> None:
-    export_section_register("participations", participations_export)
-    export_section_register("invitations", invitations_export)
+    export_section_register(PARTICIPATIONS)
+    export_section_register(INVITATIONS)
     erasure_step_register("participations", participations_erase)
     erasure_step_register("invitations", invitations_erase)

@@ -3,9 +3,17 @@ comments a member wrote on circulated minutes, in their export and in their eras
 `MeetingsConfig.ready()` registers them (`register`), as the attendance's part."""
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from anso.text.languages import MarkedText, marked_text, typed_text
 from members.models import Person
-from members.personal_data.hooks import erasure_step_register, export_section_register
+from members.personal_data.hooks import (
+    Field,
+    Section,
+    as_date,
+    erasure_step_register,
+    export_section_register,
+)
 from members.personal_data.services import log_entries_scrub
 
 from .comment_models import MinutesComment
@@ -14,13 +22,23 @@ from .comment_models import MinutesComment
 ERASED_TEXT = "—"
 
 
+def _part_title(part) -> MarkedText:
+    """The part's heading, else its agenda item's title, in the page's language."""
+    heading = marked_text(part, "heading")
+    if heading or not part.agenda_item_id:
+        return heading
+    return marked_text(part.agenda_item, "title")
+
+
 def minutes_comments_export(person: Person) -> list[dict]:
-    rows = MinutesComment.objects.filter(person=person).select_related("part__minutes__meeting")
+    rows = MinutesComment.objects.filter(person=person).select_related(
+        "part__minutes__meeting", "part__agenda_item"
+    )
     return [
         {
-            "meeting": str(comment.part.minutes.meeting),
-            "part": str(comment.part),
-            "text": comment.text,
+            "meeting": marked_text(comment.part.minutes.meeting, "title"),
+            "part": _part_title(comment.part),
+            "text": typed_text(comment.text),
             "sent_at": comment.created_at.isoformat(),
             "decision": gettext(comment.get_decision_display()),
         }
@@ -39,6 +57,21 @@ def minutes_comments_erase(person: Person) -> int:
     return len(ids)
 
 
+MINUTES_COMMENTS = Section(
+    key="minutes_comments",
+    title=_("Comments on minutes"),
+    empty=_("You have written no comment on circulated minutes."),
+    fields=(
+        Field("meeting", _("Meeting")),
+        Field("part", _("Part of the minutes")),
+        Field("text", _("Your comment")),
+        Field("sent_at", _("Sent"), as_date),
+        Field("decision", _("The Secretariat's decision")),
+    ),
+    read=minutes_comments_export,
+)
+
+
 def register() -> None:
-    export_section_register("minutes_comments", minutes_comments_export)
+    export_section_register(MINUTES_COMMENTS)
     erasure_step_register("minutes_comments", minutes_comments_erase)

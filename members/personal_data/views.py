@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from anso.security.ratelimit import rate_limit_hit
 
 from ..access import member_person, sign_in_url
-from .selectors import personal_data
+from .selectors import personal_data, personal_data_shown
 
 #: Views of one's data per client address an hour (the sign-in link's window).
 VIEWS_PER_CLIENT_PER_HOUR = 30
@@ -45,7 +45,7 @@ def personal_data_page(request):
     person, refused = _refused(request)
     if refused:
         return refused
-    context = {"data": personal_data(person=person), "person": person}
+    context = {"sections": personal_data_shown(personal_data(person=person)), "person": person}
     return _private(render(request, "members/personal_data.html", context))
 
 

@@ -163,6 +163,8 @@ def test_a_member_reads_and_downloads_their_data(
         "Your record",
         "Positions",
         "Meetings",
+        "Invitations",
+        "Comments on minutes",
         "Nominations",
         "Mails sent to you",
         "Consent",
@@ -210,6 +212,15 @@ def test_a_member_reads_and_downloads_their_data(
     assert "Your registration" in [m["subject"] for m in data["mails"]]
     for theirs in ("Boris", "Kowalczyk", OTHER_ADDRESS, "+48 600 000 000", "Not yours"):
         assert theirs not in text
+    # Every section the download holds is on the page, under its heading; the empty ones say so.
+    for key in set(data) - {"generated_at", "language"}:
+        section = page.locator(f"#personal-data-{key}")
+        expect(section.get_by_role("heading", level=2)).to_be_visible()
+        if data[key] == []:
+            expect(section.locator("[data-empty]")).to_be_visible()
+    expect(page.locator("#personal-data-minutes_comments [data-empty]")).to_have_text(
+        t(language, "You have written no comment on circulated minutes.")
+    )
     context.close()
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from anso.background.imports import import_job_files_delete
@@ -21,9 +22,13 @@ from anso.mail.dispatch import mail_bodies_delete
 from anso.models import ImportJob, ImportJobStatus, OutgoingMail, OutgoingMailStatus
 from meetings.attendance.models import ParticipationStatus
 from meetings.attendance.personal_data import registrants_contact_details_clear
+from meetings.invitations.models import Mailing, MailingKind, MailingRecipient
+from meetings.record.comment_models import MinutesComment
+from meetings.record.models import Minutes, MinutesPart
 from members.models import Erasure, Person
 from members.nominations.models import Nomination, NominationStatus
 from members.personal_data import services
+from members.personal_data.selectors import personal_data, personal_data_shown
 from members.personal_data.views import VIEWS_PER_CLIENT_PER_HOUR
 from members.sign_in.services import member_account
 from tests.factories import (
@@ -361,3 +366,152 @@ def test_retention_chores_run_in_the_upkeep_and_report_their_counts(settings):
     assert results["members.nominations_unconfirmed_delete"] == 1
     assert results["meetings.registrants_contact_clear"] == 0
     assert "mail.delete_bodies" in results and "imports.delete_files" in results
+
+
+# --- the page shows what the JSON holds --------------------------------------------------------
+
+
+@pytest.fixture
+def member_in_every_section(member) -> Person:
+    """The member, with an invitation and a comment on circulated minutes besides their
+    position, participation, nomination and mail: a row in every section of their data."""
+    meeting = member.participations.get().meeting
+    mailing = Mailing.objects.create(
+        kind=MailingKind.INVITATION,
+        meeting=meeting,
+        subject_en="Invitation to the meeting",
+        body_en="Dear member,",
+    )
+    MailingRecipient.objects.create(mailing=mailing, person=member, address=member.email)
+    minutes = Minutes.objects.create(meeting=meeting)
+    part = MinutesPart.objects.create(minutes=minutes, order=1, heading_en="Opening")
+    MinutesComment.objects.create(
+        part=part, person=member, text="Please name the chair.", created_at=timezone.now()
+    )
+    return member
+
+
+def page_sections(html: str) -> dict[str, str]:
+    """The page's sections by their key, with their HTML."""
+    found = re.findall(
+        r'<section[^>]*data-personal-data-section="([^"]+)"[^>]*>(.*?)</section>', html, re.S
+    )
+    return dict(found)
+
+
+#: The JSON's keys that say how it was made, not what it holds.
+JSON_META = {"generated_at", "language"}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_every_section_of_the_json_is_on_the_page(client, member_in_every_section, language):
+    """Each key of the JSON is a section of the page, with a row for each of its rows, and
+    each key of those rows has a label of its own on the page (a section an app registers
+    with a key it does not describe fails here)."""
+    client.force_login(member_account(person=member_in_every_section))
+    data = json.loads(client.get(JSON[language]).content)
+    sections = page_sections(client.get(PAGE[language]).content.decode())
+    holds = set(data) - JSON_META
+    assert {"minutes_comments", "invitations", "participations", "mails"} <= holds
+    assert set(sections) == holds
+    with translation.override(language):
+        shown = {
+            s.key: s for s in personal_data_shown(personal_data(person=member_in_every_section))
+        }
+    for key in holds:
+        value = data[key]
+        assert value, f"the fixture gives {key} no data"
+        section = shown[key]
+        assert section.title != key, f"{key} has no title of its own"
+        if isinstance(value, dict):
+            labels = [label for label, _cell in section.record]
+            keys = list(value)
+        else:
+            assert sections[key].count("<tr>") == len(value) + 1  # the header row
+            labels = section.labels
+            keys = list(dict.fromkeys(k for row in value for k in row))
+        assert len(labels) == len(keys), f"{key}: a key without a label"
+        assert not set(map(str, labels)) & set(keys), f"{key}: a key shown under its own name"
+        for label in labels:
+            assert escape(str(label)) in sections[key]
+    assert "Please name the chair." in sections["minutes_comments"]
+    assert "Invitation to the meeting" in sections["invitations"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_each_empty_section_says_so_in_the_pages_language(client, language):
+    person = PositionFactory(person__email="lone@example.org").person  # a member holds one
+    client.force_login(member_account(person=person))
+    data = json.loads(client.get(JSON[language]).content)
+    sections = page_sections(client.get(PAGE[language]).content.decode())
+    empty = [key for key, value in data.items() if key not in JSON_META and value == []]
+    assert {"nominations", "participations", "invitations", "minutes_comments"} <= set(empty)
+    with translation.override(language):
+        described = {s.key: s for s in personal_data_shown(personal_data(person=person))}
+    said = set()
+    for key in empty:
+        assert "data-empty" in sections[key] and "<table" not in sections[key]
+        with translation.override(language):
+            text = str(described[key].empty)
+        assert text and escape(text) in sections[key]
+        said.add(text)
+    assert len(said) == len(empty), "each section says its own empty state"
+    if language == "zh-hans":
+        assert "您尚未对分发的会议纪要提出意见。" in sections["minutes_comments"]
+        assert "秘书处尚未向您发送邀请。" in sections["invitations"]
+
+
+def test_chinese_page_marks_english_only_titles(client, member_in_every_section):
+    """A meeting, an organization, a minutes part with no Chinese name: the Chinese page shows
+    the English one in an element marked lang="en"; the English page marks nothing."""
+    member = member_in_every_section
+    meeting = member.participations.get().meeting
+    assert meeting.title_en and not meeting.title_zh_hans
+    client.force_login(member_account(person=member))
+    sections = page_sections(client.get(PAGE["zh-hans"]).content.decode())
+    marked = f'<td lang="en">{escape(meeting.title_en)}</td>'
+    assert marked in sections["participations"]
+    assert marked in sections["minutes_comments"]
+    assert '<td lang="en">Opening</td>' in sections["minutes_comments"]
+    assert '<td lang="en">Invitation to the meeting</td>' in sections["invitations"]
+    assert f'lang="en">{escape(member.organization.name_en)}<' in sections["person"]
+    english = client.get(PAGE["en"]).content.decode()
+    assert 'lang="en"' not in "".join(page_sections(english).values())
+
+
+def test_a_chinese_title_is_not_marked(client, member_in_every_section):
+    member = member_in_every_section
+    meeting = member.participations.get().meeting
+    meeting.body.name_zh_hans = "ANSO工作组"
+    meeting.body.save()
+    meeting.save()
+    client.force_login(member_account(person=member))
+    sections = page_sections(client.get(PAGE["zh-hans"]).content.decode())
+    assert "<td>ANSO工作组第" in sections["participations"]
+
+
+def test_the_page_is_private_and_shows_the_members_own_contact_details(client, member):
+    """The page and the download are never cached (`never_cache` and `private`), and show
+    the member's own email and phone, and only theirs."""
+    client.force_login(member_account(person=member))
+    for url in (PAGE["en"], JSON["en"]):
+        response = client.get(url)
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+        assert response["X-Robots-Tag"] == "noindex"
+        assert b"amina@example.org" in response.content
+        assert b"+254 700 000 000" in response.content
+        assert b"someone@example.org" not in response.content
+
+
+def test_typed_text_is_marked_by_its_script(client, member):
+    """A job title typed in Latin letters is marked English on the Chinese page; one typed in
+    Chinese is not. The JSON holds the text alone."""
+    Nomination.objects.filter(email=member.email).update(job_title="国际合作处处长")
+    NominationFactory(email=member.email, job_title="Director")  # by another organization
+    client.force_login(member_account(person=member))
+    sections = page_sections(client.get(PAGE["zh-hans"]).content.decode())
+    assert "<td>国际合作处处长</td>" in sections["nominations"]
+    assert '<td lang="en">Director</td>' in sections["nominations"]
+    data = json.loads(client.get(JSON["zh-hans"]).content)
+    assert {n["job_title"] for n in data["nominations"]} == {"国际合作处处长", "Director"}
