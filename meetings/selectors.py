@@ -242,7 +242,7 @@ _ACTION_RELATED = (
 )
 
 
-def _actions(*, today: datetime.date | None) -> QuerySet[Action]:
+def actions_shown(*, today: datetime.date | None = None) -> QuerySet[Action]:
     """Actions with where they were endorsed, their owner, whether they are overdue on `today`
     (`is_overdue`, by `Action.objects.overdue`) and their progress notes in date order
     (`progress`, each with the meeting it was reported at)."""
@@ -254,40 +254,41 @@ def _actions(*, today: datetime.date | None) -> QuerySet[Action]:
     )
 
 
-def action_list(
-    *, audience: Audience = Audience.PUBLIC, today: datetime.date | None = None
-) -> list[Action]:
-    """The action plan: each action's owner, due date, whether it is overdue and its progress
-    notes, the latest three (`latest_progress`) and how many (`progress_count`); where each
-    action was endorsed, how often it was presented or discussed at published meetings
-    (`presented_count`), and the latest three of those (`latest_items`, as `Presentation`s).
-    An action on the agenda of hundreds of meetings would otherwise list every one. With them,
-    the latest presentations `audience` may read (`presentation_files`: the files on the
-    action or on the agenda items that presented it, as `meetings.documents.listing` rows)
-    and how many there are (`presentation_files_count`).
-
-    Six queries: the actions, their progress notes, then the latest presentations ranked and
-    counted per action in one pass over the agenda items with an action (window functions, on
-    their ids alone), which the plan needs anyway to count them, then the fields the page
-    shows of those ranked first, as plain rows. Then the documents, ranked and counted the
-    same way, and their versions."""
-    actions = list(_actions(today=today))
-    by_action = {action.pk: action for action in actions}
-    documents, documents_count = action_presentations(audience=audience) if actions else ({}, {})
+def with_latest(actions: list[Action]) -> list[Action]:
+    """`actions` (from `actions_shown`), each with what the action plan lists of it in place of
+    all: its latest three progress notes, in date order (`latest_progress`), and how many it
+    has (`progress_count`); its latest three presentations and discussions at published
+    meetings, the newest first (`latest_items`, by `latest_presentations`), and how many there
+    are (`presented_count`). An action on the agenda of hundreds of meetings would otherwise
+    list every one. Two queries (none without actions)."""
+    latest = latest_presentations([action.pk for action in actions])
     for action in actions:
         notes = list(action.progress.all())
         action.latest_progress, action.progress_count = notes[-LATEST_PROGRESS:], len(notes)
-        action.latest_items, action.presented_count = [], 0
-        action.presentation_files = documents.get(action.pk, [])
-        action.presentation_files_count = documents_count.get(action.pk, 0)
+        action.latest_items, action.presented_count = latest.get(action.pk, ([], 0))
+    return actions
+
+
+def latest_presentations(action_ids: Iterable[int]) -> dict[int, tuple[list[Presentation], int]]:
+    """For each of the actions `action_ids` that was presented or discussed at a published
+    meeting: the latest LATEST_PRESENTATIONS of those agenda items, the newest first (by the
+    meeting's date, then the session's and the item's order, from the last), as
+    `Presentation`s, and how many there are in all. Actions never presented are left out.
+
+    Two queries however many actions and items: the items ranked and counted per action in one
+    pass (window functions, on their ids and sort keys alone), then the fields shown of those
+    ranked first, as plain rows."""
+    action_ids = list(action_ids)
+    if not action_ids:
+        return {}
     per_action = {"partition_by": F("action_id")}
     titles = language_columns("title")
     shown, n = language_picker(), len(titles)
     meeting_url = url_builder("meetings:meeting_detail", "year", "slug")
-    # Ranked and counted on narrow rows (ids and sort keys): the window runs over every agenda
-    # item with an action, and sorting their titles too made it take twice as long.
+    # Ranked and counted on narrow rows (ids and sort keys): sorting the items' titles too
+    # made it take twice as long.
     ranked = list(
-        AgendaItem.objects.filter(session__meeting__is_published=True, action__isnull=False)
+        AgendaItem.objects.filter(session__meeting__is_published=True, action_id__in=action_ids)
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -310,12 +311,13 @@ def action_list(
                      *(f"session__meeting__{column}" for column in titles), *titles)
     ) if ranked else ()  # fmt: skip
     fields = {pk: rest for pk, *rest in shown_items}
+    latest: dict[int, tuple[list[Presentation], int]] = {}
     for action_id, pk, total in ranked:
         start, slug, *texts = fields[pk]
         meeting_title, meeting_lang = shown(texts[:n])
         title, lang = shown(texts[n:])
-        action = by_action[action_id]
-        action.latest_items.append(
+        items, _total = latest.setdefault(action_id, ([], total))
+        items.append(
             Presentation(
                 url=f"{meeting_url(start.year, slug)}#item-{pk}",
                 meeting_title=meeting_title,
@@ -324,16 +326,38 @@ def action_list(
                 lang=lang,
             )
         )
-        action.presented_count = total
+    return latest
+
+
+def action_list(
+    *, audience: Audience = Audience.PUBLIC, today: datetime.date | None = None
+) -> list[Action]:
+    """The action plan: each action's owner, due date, whether it is overdue, where it was
+    endorsed, and what `with_latest` gives it: its latest three progress notes
+    (`latest_progress`) and how many (`progress_count`), the latest three of its
+    presentations and discussions at published meetings (`latest_items`, as
+    `Presentation`s) and how many (`presented_count`). With them, the latest presentations
+    `audience` may read (`presentation_files`: the files on the action or on the agenda items
+    that presented it, as `meetings.documents.listing` rows) and how many there are
+    (`presentation_files_count`).
+
+    Six queries: the actions, their progress notes, their latest presentations in two
+    (`latest_presentations`), then the documents, ranked and counted the same way, and their
+    versions."""
+    actions = with_latest(list(actions_shown(today=today)))
+    documents, documents_count = action_presentations(audience=audience) if actions else ({}, {})
+    for action in actions:
+        action.presentation_files = documents.get(action.pk, [])
+        action.presentation_files_count = documents_count.get(action.pk, 0)
     return actions
 
 
 def action_with_presentations(*, today: datetime.date | None = None) -> QuerySet[Action]:
-    """Actions as the action plan shows them (`_actions`) with every presentation and
+    """Actions as the action plan shows them (`actions_shown`) with every presentation and
     discussion at a published meeting, in order (`agenda_items`; `presentations()` lists
     them)."""
     items = _presentations().order_by("session__meeting__start_date", "session__order", "order")
-    return _actions(today=today).prefetch_related(Prefetch("agenda_items", queryset=items))
+    return actions_shown(today=today).prefetch_related(Prefetch("agenda_items", queryset=items))
 
 
 def presentations(items: Iterable[AgendaItem]) -> list[Presentation]:

@@ -3,7 +3,7 @@ decisions, public documents and listed participants; attendance figures; the act
 people as their public pages show them. Built on what `members.api` shares; every field comes
 from the public pages' selectors (`meeting_programme`, `meeting_documents` for the public,
 `meeting_public_participants`, `attendance_summary`, `attendance_counts_by_meeting`,
-`action_with_presentations`, `people_shown`).
+`with_latest`, `action_with_presentations`, `people_shown`).
 
 The endpoints, one module each: meetings.py, attendance.py, actions.py, people.py."""
 

@@ -1,6 +1,8 @@
 """The action plan (docs/api.md): each action's owner (a name, never an address), due date,
-whether it is overdue, progress notes and where it was presented
-(`action_with_presentations`)."""
+whether it is overdue, progress notes and where it was presented. The list gives each action
+what the action plan lists of it (`selectors.with_latest`: the latest three progress notes
+and presentations, and how many there are); an action's own answer gives them all
+(`action_with_presentations`), as its page does."""
 
 import django_filters
 from django.utils import timezone
@@ -49,6 +51,10 @@ class OwnerSerializer(serializers.Serializer):
 
 
 class ActionSerializer(serializers.Serializer):
+    """An action in the list: its latest three progress notes (in date order) and its latest
+    three presentations (the newest first), each with how many there are in all, as the
+    action plan lists them (`selectors.with_latest`)."""
+
     id = serializers.IntegerField()
     slug = serializers.SlugField()
     order = serializers.IntegerField()
@@ -59,8 +65,19 @@ class ActionSerializer(serializers.Serializer):
     is_overdue = serializers.BooleanField()
     owner = serializers.SerializerMethodField()
     endorsed_at = serializers.SerializerMethodField()
-    progress = ProgressSerializer(source="progress.all", many=True)
-    presentations = serializers.SerializerMethodField()
+    progress_count = serializers.IntegerField(help_text="How many progress notes it has.")
+    latest_progress = ProgressSerializer(
+        many=True, help_text="The latest three progress notes, in date order."
+    )
+    presentation_count = serializers.IntegerField(
+        source="presented_count",
+        help_text="How often it was presented or discussed at published meetings.",
+    )
+    latest_presentations = PresentationSerializer(
+        source="latest_items",
+        many=True,
+        help_text="The latest three presentations and discussions, the newest first.",
+    )
     page = PageLinkField()
 
     @extend_schema_field(OwnerSerializer(allow_null=True))
@@ -82,6 +99,26 @@ class ActionSerializer(serializers.Serializer):
     def get_endorsed_at(self, action) -> str | None:
         meeting = action.endorsed_at
         return meeting.title if meeting and meeting.is_published else None
+
+
+class ActionDetailSerializer(ActionSerializer):
+    """An action's own answer: every progress note and every presentation, as its page lists
+    them, in date order, with how many there are."""
+
+    latest_progress = None
+    latest_presentations = None
+    progress_count = serializers.SerializerMethodField()
+    progress = ProgressSerializer(source="progress.all", many=True)
+    presentation_count = serializers.SerializerMethodField()
+    presentations = serializers.SerializerMethodField()
+
+    def get_progress_count(self, action) -> int:
+        """How many progress notes it has."""
+        return len(action.progress.all())
+
+    def get_presentation_count(self, action) -> int:
+        """How often it was presented or discussed at published meetings."""
+        return len(action.agenda_items.all())
 
     @extend_schema_field(PresentationSerializer(many=True))
     def get_presentations(self, action):
@@ -105,12 +142,26 @@ class ActionFilter(django_filters.FilterSet):
 )
 class ActionViewSet(PublicReadOnlyViewSet):
     """The actions of the plan, with their owner, due date (overdue marked), progress notes
-    and where they were presented, as the action plan's pages show them."""
+    and where they were presented, as the action plan's pages show them: the list the latest
+    three notes and presentations of each, with how many there are; an action's own answer
+    all of them."""
 
-    serializer_class = ActionSerializer
     filterset_class = ActionFilter
     lookup_field = "slug"
     cursor_ordering = ("order", "pk")
 
+    def get_serializer_class(self):
+        return ActionDetailSerializer if self.action == "retrieve" else ActionSerializer
+
     def get_queryset(self):
-        return selectors.action_with_presentations(today=timezone.localdate())
+        today = timezone.localdate()
+        if self.action == "retrieve":
+            return selectors.action_with_presentations(today=today)
+        return selectors.actions_shown(today=today)
+
+    def list(self, request, *args, **kwargs):
+        # The latest progress notes and presentations counted and ranked for the page's
+        # actions alone (`with_latest`: two queries, however many actions and presentations).
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        actions = selectors.with_latest(list(page))
+        return self.get_paginated_response(self.get_serializer(actions, many=True).data)

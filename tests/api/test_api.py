@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.api_urls import router
-from meetings.models import DecisionState
+from meetings.models import Action, DecisionState
 from meetings.record.models import Minutes, MinutesPart, MinutesState
 from meetings.record.votes.models import Ballot, Choice, Delegation, VoteMethod
 from meetings.record.votes.selectors import vote_result, vote_results
@@ -234,7 +234,7 @@ def _meetings(n):
     [
         ("meeting", 2),
         ("attendance", 2),
-        ("action", 3),
+        ("action", 4),
         ("organization", 1),
         ("body", 1),
         ("working-group", 1),
@@ -370,6 +370,73 @@ def test_a_progress_note_names_only_a_published_meeting(client):
     answer = client.get(reverse("api:action-detail", kwargs={"slug": action.slug})).json()
     named = [note["meeting"] for note in answer["progress"]]
     assert shown.title in named and None in named and hidden.title not in named
+
+
+def _presented(n_actions, n_meetings) -> dict[str, list]:
+    """`n_actions` actions, each presented at `n_meetings` published meetings a day apart,
+    with a progress note at each: each action's slug and its agenda items in meeting order."""
+    meetings = [
+        MeetingFactory(
+            number=60 + index,
+            start_date=datetime.date(2020, 1, 1) + datetime.timedelta(days=index),
+            end_date=datetime.date(2020, 1, 1) + datetime.timedelta(days=index),
+        )
+        for index in range(n_meetings)
+    ]
+    items = {}
+    for number in range(n_actions):
+        action = ActionFactory(order=number + 1)
+        items[action.slug] = [
+            AgendaItemFactory(
+                session=SessionFactory(meeting=meeting, order=number + 1),
+                action=action,
+                title=f"Item {number}.{index}",
+            )
+            for index, meeting in enumerate(meetings)
+        ]
+        for index, meeting in enumerate(meetings):
+            ActionProgressFactory(
+                action=action, meeting=meeting, date=meeting.start_date, text=f"Note {index}"
+            )
+    return items
+
+
+@pytest.mark.parametrize("n_meetings", [1, 6])
+@pytest.mark.parametrize("n_actions", [1, 5])
+def test_the_action_list_s_queries_do_not_grow_with_its_actions_or_presentations(
+    client, django_assert_num_queries, n_actions, n_meetings
+):
+    """The actions, their progress notes, then the latest presentations of the page's actions
+    ranked and counted in one query and their fields in another (`latest_presentations`)."""
+    _presented(n_actions, n_meetings)
+    with django_assert_num_queries(4):
+        page = client.get(reverse("api:action-list")).json()
+    assert len(page["results"]) == n_actions
+
+
+def test_the_action_list_gives_the_latest_three_and_the_item_all(client):
+    """As the action plan: the list gives each action its latest three presentations at
+    published meetings, the newest first, its latest three progress notes in date order, and
+    how many there are of each; the action's own answer gives them all, in order."""
+    items = _presented(2, 6)
+    hidden = SessionFactory(meeting=MeetingFactory(number=99, is_published=False))
+    for slug in items:  # an unpublished meeting's item: neither listed nor counted
+        AgendaItemFactory(session=hidden, action=Action.objects.get(slug=slug), title="Hidden")
+    results = client.get(reverse("api:action-list")).json()["results"]
+    assert [action["slug"] for action in results] == list(items)
+    for action, (slug, shown) in zip(results, items.items(), strict=True):
+        answer = client.get(reverse("api:action-detail", kwargs={"slug": slug})).json()
+        assert [p["title"] for p in answer["presentations"]] == [item.title for item in shown]
+        assert answer["presentation_count"] == action["presentation_count"] == 6
+        assert action["latest_presentations"] == answer["presentations"][:-4:-1]
+        assert [p["title"] for p in action["latest_presentations"]] == [
+            item.title for item in reversed(shown[-3:])
+        ]
+        assert [note["text"] for note in answer["progress"]] == [f"Note {i}" for i in range(6)]
+        assert answer["progress_count"] == action["progress_count"] == 6
+        assert action["latest_progress"] == answer["progress"][-3:]
+        assert "presentations" not in action and "progress" not in action
+        assert "latest_presentations" not in answer and "latest_progress" not in answer
 
 
 def _closed(vote):
