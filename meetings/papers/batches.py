@@ -193,8 +193,11 @@ def _certificates_zip(batch: PaperBatch, participations: list[Participation]) ->
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs: compressed
         for paper in papers:
+            # Dated when the paper was issued, not when the archive is written: the same
+            # papers make the same file.
+            issued = timezone.localtime(paper.issued_at).timetuple()[:6]
             with paper.file.open("rb") as handle:
-                archive.writestr(paper.filename, handle.read())
+                archive.writestr(zipfile.ZipInfo(paper.filename, issued), handle.read())
     return buffer.getvalue()
 
 

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -153,10 +154,18 @@ def test_certificate_batch_of_the_whole_meeting_takes_those_who_attended(
     batch = queue(meeting, PaperBatchKind.CERTIFICATES, capture=django_capture_on_commit_callbacks)
     batch.refresh_from_db()
     assert (batch.status, batch.done, batch.total, batch.skipped) == ("done", 2, 2, 0)
-    # Run again, it gives the same papers (the service's standing certificate).
+    # Run again, it gives the same papers (the service's standing certificate), in the same
+    # archive: each paper dated when it was issued (a day ago here), not when it is written.
+    Paper.objects.filter(meeting=meeting).update(issued_at=F("issued_at") - datetime.timedelta(1))
     batch2 = queue(meeting, PaperBatchKind.CERTIFICATES, capture=django_capture_on_commit_callbacks)
-    assert Paper.objects.filter(meeting=meeting).count() == 2
-    assert file_of(batch2) == file_of(batch)
+    papers = Paper.objects.filter(meeting=meeting)
+    assert papers.count() == 2
+    archive = zipfile.ZipFile(io.BytesIO(file_of(batch2)))
+    for paper in papers:
+        issued = timezone.localtime(paper.issued_at).timetuple()[:6]
+        assert archive.getinfo(paper.filename).date_time == (*issued[:5], issued[5] // 2 * 2)
+        with paper.file.open("rb") as handle:
+            assert archive.read(paper.filename) == handle.read()
 
 
 def test_a_batch_that_stops_fails_with_its_error_and_is_tried_again(
