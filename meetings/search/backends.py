@@ -63,7 +63,7 @@ def _contains(field: str, term: str, *, bigrams: bool) -> Q:
     return Q(**{f"{field}__icontains": term})
 
 
-def _contains_every_term(kind: Kind, terms: list[str], *, bigrams: bool = False) -> Q:
+def _contains_every_term(kind: Kind, terms: list[str], *, bigrams: bool) -> Q:
     condition = Q()
     for term in terms:
         any_field = Q()
@@ -92,12 +92,17 @@ def _title_first(kind: Kind, terms: list[str]):
     return Case(When(in_title, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
 
 
+def _containing(kind: Kind, records: QuerySet, terms: list[str], *, bigrams: bool) -> QuerySet:
+    """Every word contained in one of the kind's columns, the title first."""
+    return records.filter(_contains_every_term(kind, terms, bigrams=bigrams)).annotate(
+        search_rank=_title_first(kind, terms)
+    )
+
+
 def _sqlite(kind: Kind, records: QuerySet, query: str, terms: list[str]) -> QuerySet:
     if not terms:
         return records.filter(no_match())
-    return records.filter(_contains_every_term(kind, terms)).annotate(
-        search_rank=_title_first(kind, terms)
-    )
+    return _containing(kind, records, terms, bigrams=False)
 
 
 def _has_latin_words(query: str) -> bool:
@@ -107,14 +112,13 @@ def _has_latin_words(query: str) -> bool:
 def _postgresql(kind: Kind, records: QuerySet, query: str, terms: list[str]) -> QuerySet:
     if not terms:
         return records.filter(no_match())
-    contained = _contains_every_term(kind, terms, bigrams=True)
     if not _has_latin_words(query):
         # Chinese alone: the English full text finds nothing.
-        return records.filter(contained).annotate(search_rank=_title_first(kind, terms))
+        return _containing(kind, records, terms, bigrams=True)
     search_query = SearchQuery(query, config="english", search_type="websearch")
     return (
         records.annotate(search_vector=stored_vector(records))
-        .filter(Q(search_vector=search_query) | contained)
+        .filter(Q(search_vector=search_query) | _contains_every_term(kind, terms, bigrams=True))
         .annotate(
             search_rank=_title_first(kind, terms)
             + Coalesce(SearchRank(F("search_vector"), search_query), Value(0.0))

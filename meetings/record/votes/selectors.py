@@ -106,6 +106,44 @@ def vote_result(vote: Vote) -> VoteResult:
     return vote_results([vote])[vote.pk]
 
 
+def _named_ballots(vote_ids: list[int]) -> defaultdict[int, list[NamedBallot]]:
+    """The ballots of these (named) votes, by vote, by organization: one query, none for
+    no vote."""
+    ballots = defaultdict(list)
+    if not vote_ids:
+        return ballots
+    for ballot in (
+        Ballot.objects.filter(vote__in=vote_ids)
+        .select_related("organization", "via_delegation__delegate")
+        .order_by("organization__name_en", "pk")
+    ):
+        delegate = ballot.via_delegation.delegate.name if ballot.via_delegation else ""
+        ballots[ballot.vote_id].append(
+            NamedBallot(
+                organization=ballot.organization.name,
+                choice=Choice(ballot.choice).label,
+                delegate=delegate,
+            )
+        )
+    return ballots
+
+
+def _delegation_rows(vote_ids: list[int]) -> defaultdict[int, list[DelegationRow]]:
+    """The delegations of these votes, by vote, by organization: one query."""
+    delegations = defaultdict(list)
+    for delegation in (
+        Delegation.objects.filter(vote__in=vote_ids)
+        .select_related("organization", "delegate")
+        .order_by("organization__name_en", "pk")
+    ):
+        delegations[delegation.vote_id].append(
+            DelegationRow(
+                organization=delegation.organization.name, delegate=delegation.delegate.name
+            )
+        )
+    return delegations
+
+
 def vote_results(votes: Iterable[Vote]) -> dict[int, VoteResult]:
     """The results of `votes`, by the vote's id, in at most four queries however many they
     are: the electorate of each (one count per vote's date, in one query), the ballots'
@@ -141,33 +179,8 @@ def vote_results(votes: Iterable[Vote]) -> dict[int, VoteResult]:
                 abstain=Count("pk", filter=Q(choice=Choice.ABSTAIN)),
             )
         }
-        named = [vote.pk for vote in written if not vote.secret]
-        if named:
-            for ballot in (
-                Ballot.objects.filter(vote__in=named)
-                .select_related("organization", "via_delegation__delegate")
-                .order_by("organization__name_en", "pk")
-            ):
-                ballots[ballot.vote_id].append(
-                    NamedBallot(
-                        organization=ballot.organization.name,
-                        choice=Choice(ballot.choice).label,
-                        delegate=(
-                            ballot.via_delegation.delegate.name if ballot.via_delegation else ""
-                        ),
-                    )
-                )
-        for delegation in (
-            Delegation.objects.filter(vote__in=[vote.pk for vote in written])
-            .select_related("organization", "delegate")
-            .order_by("organization__name_en", "pk")
-        ):
-            delegations[delegation.vote_id].append(
-                DelegationRow(
-                    organization=delegation.organization.name,
-                    delegate=delegation.delegate.name,
-                )
-            )
+        ballots = _named_ballots([vote.pk for vote in written if not vote.secret])
+        delegations = _delegation_rows([vote.pk for vote in written])
     results = {}
     for vote in votes:
         size = size_on[vote.electorate_date]
